@@ -1,0 +1,123 @@
+import { abortReason } from './abort-reason.js';
+import type { Clock } from './clock.js';
+
+interface Sleeper {
+  readonly wakeAt: number;
+  readonly seq: number;
+  readonly resolve: () => void;
+}
+
+/**
+ * A manual clock for tests: time only moves when the test calls {@link TestClock.advance} or
+ * {@link TestClock.setTime}, and sleepers wake in deadline order as it passes them.
+ *
+ * @example
+ * const clock = new TestClock('2024-01-01T00:00:00Z');
+ * const done = clock.sleep(1000);
+ * await clock.advance(1000); // `done` resolves
+ */
+export class TestClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #sleepers: Sleeper[] = [];
+
+  /** @param start the initial time: epoch ms, a `Date` or an ISO string. @default 2024-01-01T00:00:00Z */
+  constructor(start: number | Date | string = '2024-01-01T00:00:00Z') {
+    this.#now = typeof start === 'number' ? start : new Date(start).getTime();
+    if (!Number.isFinite(this.#now)) throw new TypeError(`TestClock: invalid start time ${String(start)}`);
+  }
+
+  /** {@inheritDoc Clock.now} */
+  now(): number {
+    return this.#now;
+  }
+
+  /** {@inheritDoc Clock.sleep} */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const sleeper: Sleeper = {
+        wakeAt: this.#now + Math.max(0, ms),
+        seq: this.#seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
+        reject(abortReason(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#sleepers.push(sleeper);
+    });
+  }
+
+  /** How many sleeps are waiting for time to pass. */
+  get pendingSleeps(): number {
+    return this.#sleepers.length;
+  }
+
+  /**
+   * Moves time forward by `ms`, waking every sleeper whose deadline is reached, in deadline order. Between
+   * wake-ups it lets pending promise callbacks run, so code that sleeps again inside the window is woken too.
+   */
+  async advance(ms: number): Promise<void> {
+    await this.setTime(this.#now + ms);
+  }
+
+  /** Moves time to `time` (never backwards for sleepers; a past time only changes `now()`). */
+  async setTime(time: number | Date | string): Promise<void> {
+    const target = typeof time === 'number' ? time : new Date(time).getTime();
+    for (;;) {
+      await flushMicrotasks();
+      const next = this.#nextDue(target);
+      if (!next) break;
+      this.#sleepers = this.#sleepers.filter((s) => s !== next);
+      this.#now = Math.max(this.#now, next.wakeAt);
+      next.resolve();
+    }
+    this.#now = target;
+    await flushMicrotasks();
+  }
+
+  /**
+   * Repeatedly advances to the next sleeper's deadline until `promise` settles (or `maxSteps` is reached), then
+   * returns its result. Useful to drive code that sleeps an unknown number of times.
+   */
+  async run<T>(promise: Promise<T>, maxSteps = 100_000): Promise<T> {
+    let settled = false;
+    const tracked = promise.finally(() => {
+      settled = true;
+    });
+    tracked.catch(() => {});
+    for (let step = 0; step < maxSteps; step++) {
+      await flushMicrotasks();
+      if (settled) break;
+      const next = this.#nextDue(Number.POSITIVE_INFINITY);
+      if (!next) {
+        // Nothing sleeps: the promise waits on real I/O. Yield to the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      await this.setTime(next.wakeAt);
+    }
+    return tracked;
+  }
+
+  #nextDue(limit: number): Sleeper | undefined {
+    let best: Sleeper | undefined;
+    for (const s of this.#sleepers) {
+      if (s.wakeAt > limit) continue;
+      if (!best || s.wakeAt < best.wakeAt || (s.wakeAt === best.wakeAt && s.seq < best.seq)) best = s;
+    }
+    return best;
+  }
+}
+
+async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}

@@ -1,0 +1,119 @@
+import { inspect } from 'node:util';
+import { redactText, redactValue } from '../redact/redact.js';
+import { type FailureKind, isRetryableKind } from './failure-kind.js';
+
+/** Brand shared by every copy of `@mlc/core`, so `isMlcError` works across duplicated installs. */
+const MLC_ERROR_BRAND = Symbol.for('@mlc/core/MlcError');
+
+/** Stable codes of the errors raised by `@mlc/core`. Packages add their own codes (plain strings). */
+export type CoreErrorCode =
+  | 'HTTP_ERROR'
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'AUTH_FAILED'
+  | 'TOKEN_REFRESH_FAILED'
+  | 'INVALID_RESPONSE'
+  | 'CONFIG_INVALID'
+  | 'VALIDATION_FAILED';
+
+/** What every SDK error may carry besides its message. */
+export interface MlcErrorOptions<Code extends string = string> {
+  /** Stable machine-readable code. */
+  code: Code;
+  /** Failure classification read by retry code and users. */
+  kind: FailureKind;
+  /** The underlying error. It is kept as-is; its text is redacted wherever this error is rendered. */
+  cause?: unknown;
+  /** HTTP status, when the failure came from a response. */
+  status?: number;
+  /** The remote request id (e.g. Power BI's `RequestId` header), for support tickets. */
+  requestId?: string;
+  /** The delay the remote asked for before a retry, in ms. */
+  retryAfterMs?: number;
+  /** Extra structured facts; redacted before they are stored. */
+  details?: Record<string, unknown>;
+  /** Overrides the default "retryable by kind". */
+  retryable?: boolean;
+}
+
+/**
+ * Base class of every error the SDK throws. It has a stable `code`, a `kind` (see {@link FailureKind}), optional
+ * HTTP facts, and a `cause` chain. Messages and details are redacted on construction, and `toJSON()` /
+ * `util.inspect` render only redacted text, so secrets cannot leak through logs or serialisation.
+ */
+export class MlcError<Code extends string = string> extends Error {
+  override name = 'MlcError';
+  /** Stable machine-readable code. */
+  readonly code: Code;
+  /** Failure classification. */
+  readonly kind: FailureKind;
+  /** Whether another attempt may succeed. */
+  readonly retryable: boolean;
+  /** HTTP status, when known. */
+  readonly status?: number;
+  /** Remote request id, when known. */
+  readonly requestId?: string;
+  /** Delay the remote asked for before a retry (ms). */
+  readonly retryAfterMs?: number;
+  /** Extra structured facts (redacted). */
+  readonly details?: Record<string, unknown>;
+
+  constructor(message: string, options: MlcErrorOptions<Code>) {
+    super(redactText(message), options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, MLC_ERROR_BRAND, { value: true });
+    this.code = options.code;
+    this.kind = options.kind;
+    this.retryable = options.retryable ?? isRetryableKind(options.kind);
+    if (options.status !== undefined) this.status = options.status;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.details !== undefined) this.details = redactValue(options.details) as Record<string, unknown>;
+    // The stack embeds the message, which is already redacted; causes are rendered through redaction below.
+  }
+
+  /** A JSON-safe, redacted view: what logs and audit entries should store. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      kind: this.kind,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.status !== undefined ? { status: this.status } : {}),
+      ...(this.requestId !== undefined ? { requestId: this.requestId } : {}),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+      ...(this.details !== undefined ? { details: this.details } : {}),
+      ...(this.cause !== undefined ? { cause: serializeCause(this.cause) } : {}),
+    };
+  }
+
+  /** `util.inspect` (console.log, pino's err serializer fallbacks) sees the redacted view, never raw causes. */
+  [inspect.custom](): string {
+    return redactText(
+      `${this.stack ?? `${this.name}: ${this.message}`}\n${inspect(this.toJSON(), { depth: 6 })}`,
+    );
+  }
+}
+
+function serializeCause(cause: unknown, depth = 0): unknown {
+  if (depth > 5) return '[cause chain truncated]';
+  if (isMlcError(cause)) return cause.toJSON();
+  if (cause instanceof Error) {
+    const out: Record<string, unknown> = { name: cause.name, message: redactText(cause.message) };
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') out.code = code;
+    if (cause.cause !== undefined) out.cause = serializeCause(cause.cause, depth + 1);
+    return out;
+  }
+  return redactValue(cause);
+}
+
+/** True for any SDK error, including ones thrown by another installed copy of `@mlc/core`. */
+export function isMlcError(error: unknown): error is MlcError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[MLC_ERROR_BRAND] === true
+  );
+}

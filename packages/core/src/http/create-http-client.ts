@@ -1,0 +1,261 @@
+import ky, { TimeoutError as KyTimeoutError } from 'ky';
+import { systemClock } from '../clock/clock.js';
+import { AbortedError, HttpError, NetworkError, describeFetchFailure } from '../errors/http-errors.js';
+import { MlcError, isMlcError } from '../errors/mlc-error.js';
+import { silentLogger } from '../log/logger.js';
+import { redactText, redactUrl } from '../redact/redact.js';
+import { parseRetryAfter } from '../retry/retry-after.js';
+import { resolveRetryPolicy } from '../retry/retry-policy.js';
+import { withRetry } from '../retry/with-retry.js';
+import type { HttpClient, HttpClientOptions, HttpMethod, HttpRequest, HttpResponse } from './http-types.js';
+import { createTlsFetch } from './tls-fetch.js';
+
+const DEFAULT_REQUEST_ID_HEADERS = ['requestid', 'x-ms-request-id', 'request-id', 'x-request-id'] as const;
+const BODY_SNIPPET_CHARS = 1_000;
+
+/**
+ * Creates the HTTP client every SDK package builds on: ky for each attempt, and around it one ordered pipeline —
+ * resolve URL (same origin only, so credentials never go elsewhere) → authenticate → send with timeout → on 401
+ * refresh credentials once and resend → map non-2xx to typed errors → retry by failure classification
+ * (Retry-After honoured and capped; non-idempotent requests that may have been applied are never repeated) →
+ * log a redacted line.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const baseUrl = new URL(String(options.baseUrl));
+  if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname += '/';
+  if (options.fetch && options.tls) {
+    throw new MlcError(
+      'createHttpClient: pass either `fetch` or `tls`, not both (configure TLS in your fetch)',
+      {
+        code: 'CONFIG_INVALID',
+        kind: 'client',
+      },
+    );
+  }
+  const fetchImpl = options.fetch ?? (options.tls ? createTlsFetch(options.tls) : globalThis.fetch);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const secrets = options.knownSecrets ?? [];
+  const requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
+  const defaultPolicy = options.retry === false ? false : resolveRetryPolicy(options.retry);
+  const kyInstance = ky.create({
+    retry: 0,
+    throwHttpErrors: false,
+    fetch: fetchImpl,
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+
+  const resolveUrl = (request: HttpRequest): URL => {
+    const url = new URL(request.path.replace(/^\//, ''), baseUrl);
+    if (url.origin !== baseUrl.origin) {
+      throw new MlcError(`Refusing to send credentials to another origin: ${redactUrl(url)}`, {
+        code: 'CONFIG_INVALID',
+        kind: 'client',
+      });
+    }
+    if (request.query) {
+      const entries =
+        request.query instanceof URLSearchParams
+          ? [...request.query.entries()]
+          : Object.entries(request.query);
+      for (const [key, value] of entries)
+        if (value !== undefined) url.searchParams.append(key, String(value));
+    }
+    return url;
+  };
+
+  const captureRequestId = (headers: Headers): string | undefined => {
+    for (const name of requestIdHeaders) {
+      const value = headers.get(name);
+      if (value) return value;
+    }
+    return undefined;
+  };
+
+  async function attempt(
+    request: HttpRequest,
+    url: URL,
+    method: HttpMethod,
+    attemptNo: number,
+  ): Promise<HttpResponse> {
+    const safeUrl = redactText(redactUrl(url), secrets);
+    let forced = false;
+    for (;;) {
+      const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+      if (options.auth && request.authenticate !== false) {
+        Object.assign(
+          headers,
+          await options.auth.getHeaders({
+            url,
+            method,
+            forceRefresh: forced,
+            ...(request.signal ? { signal: request.signal } : {}),
+          }),
+        );
+      }
+      const started = clock.now();
+      let response: Response;
+      try {
+        response = await kyInstance(url, {
+          method,
+          headers,
+          timeout: request.timeoutMs ?? timeoutMs,
+          ...(request.json !== undefined ? { json: request.json } : {}),
+          ...(request.body !== undefined ? { body: request.body as NonNullable<RequestInit['body']> } : {}),
+          ...(request.signal ? { signal: request.signal } : {}),
+        });
+      } catch (error) {
+        if (request.signal?.aborted)
+          throw new AbortedError(`${method} ${safeUrl} aborted`, request.signal.reason);
+        if (error instanceof KyTimeoutError) {
+          throw new NetworkError(
+            `${method} ${safeUrl} timed out after ${request.timeoutMs ?? timeoutMs} ms`,
+            {
+              method,
+              url: safeUrl,
+              mayHaveBeenApplied: true,
+              timeout: true,
+              cause: error,
+            },
+          );
+        }
+        const failure = describeFetchFailure(error);
+        throw new NetworkError(
+          `${method} ${safeUrl} failed: ${failure.code ?? (error instanceof Error ? error.message : 'network error')}`,
+          {
+            method,
+            url: safeUrl,
+            mayHaveBeenApplied: failure.mayHaveBeenApplied,
+            kind: failure.kind,
+            cause: error,
+          },
+        );
+      }
+      const requestId = captureRequestId(response.headers);
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        // The status line arrived, then the connection died: the remote did process the request.
+        throw new NetworkError(`${method} ${safeUrl} response body was cut off`, {
+          method,
+          url: safeUrl,
+          mayHaveBeenApplied: true,
+          cause: error,
+        });
+      }
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      logger.debug(
+        {
+          method,
+          url: safeUrl,
+          status: response.status,
+          attempt: attemptNo,
+          ms: clock.now() - started,
+          requestId,
+        },
+        'http request',
+      );
+      if (response.status === 401 && options.auth && request.authenticate !== false && !forced) {
+        forced = true; // one forced refresh + resend; a second 401 is a real auth failure
+        continue;
+      }
+      if (response.ok) {
+        return {
+          status: response.status,
+          headers: response.headers,
+          url: safeUrl,
+          ...(requestId !== undefined ? { requestId } : {}),
+          text,
+          attempts: attemptNo,
+          json<T>(): T {
+            try {
+              return JSON.parse(text) as T;
+            } catch (error) {
+              throw new MlcError(`${method} ${safeUrl} returned a body that is not JSON`, {
+                code: 'INVALID_RESPONSE',
+                kind: 'server',
+                status: response.status,
+                cause: error,
+                retryable: false,
+                ...(requestId !== undefined ? { requestId } : {}),
+              });
+            }
+          },
+        };
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), {
+        now: clock.now(),
+        maxMs: defaultPolicy ? defaultPolicy.maxRetryAfterMs : undefined,
+      });
+      // 4xx means the remote refused the request; 429 and 503-with-Retry-After mean it was turned away unprocessed.
+      const mayHaveBeenApplied =
+        response.status >= 500 && !(response.status === 503 && retryAfterMs !== undefined);
+      const context = {
+        status: response.status,
+        headers: response.headers,
+        text,
+        method,
+        url: safeUrl,
+        mayHaveBeenApplied,
+        ...(requestId !== undefined ? { requestId } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
+      const custom = options.errorFactory?.(context);
+      if (custom) {
+        // Retry decisions read `mayHaveBeenApplied`; a package error must not lose it, or a POST could be resent.
+        if (!('mayHaveBeenApplied' in custom)) {
+          Object.defineProperty(custom, 'mayHaveBeenApplied', {
+            value: mayHaveBeenApplied,
+            enumerable: true,
+          });
+        }
+        throw custom;
+      }
+      throw new HttpError(`${method} ${safeUrl} failed with HTTP ${response.status}`, {
+        ...context,
+        bodySnippet: redactText(text.slice(0, BODY_SNIPPET_CHARS), secrets),
+        ...(response.status === 503 && retryAfterMs !== undefined ? { kind: 'throttled' as const } : {}),
+      });
+    }
+  }
+
+  return {
+    baseUrl,
+    async request(request) {
+      const method = request.method ?? 'GET';
+      const url = resolveUrl(request);
+      const policy =
+        request.retry === false ? false : request.retry ? resolveRetryPolicy(request.retry) : defaultPolicy;
+      if (!policy) return attempt(request, url, method, 1);
+      try {
+        return await withRetry((attemptNo) => attempt(request, url, method, attemptNo), {
+          policy,
+          clock,
+          idempotent: request.idempotent ?? !(method === 'POST' || method === 'PATCH'),
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(options.random ? { random: options.random } : {}),
+          onRetry: (event) => {
+            logger.warn(
+              {
+                method,
+                url: redactText(redactUrl(url), secrets),
+                attempt: event.attempt,
+                delayMs: event.delayMs,
+                reason: event.reason,
+              },
+              'http retry',
+            );
+            options.onRetry?.({ ...event, method, url: redactText(redactUrl(url), secrets) });
+          },
+        });
+      } catch (error) {
+        if (request.signal?.aborted && !isMlcError(error)) {
+          throw new AbortedError(`${method} ${redactUrl(url)} aborted`, request.signal.reason);
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { Clock } from '../clock/clock.js';
+import type { MlcError } from '../errors/mlc-error.js';
+import type { Logger } from '../log/logger.js';
+import type { RetryPolicyOptions } from '../retry/retry-policy.js';
+import type { RetryEvent } from '../retry/with-retry.js';
+import type { TlsOptions } from './tls-fetch.js';
+
+/** HTTP methods the SDK uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+/** Adds credentials to requests. The HTTP client calls it for every attempt. */
+export interface AuthProvider {
+  /**
+   * Returns the headers that authenticate a request (usually `Authorization`). `forceRefresh` is true once after a
+   * 401, so a token-based provider fetches a new token.
+   */
+  getHeaders(context: {
+    url: URL;
+    method: HttpMethod;
+    signal?: AbortSignal;
+    forceRefresh: boolean;
+  }): Promise<Record<string, string>>;
+}
+
+/** What an `errorFactory` sees about a failed response. */
+export interface HttpErrorContext {
+  /** HTTP status. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /** Response body text (raw; the factory must not copy secrets from it into messages). */
+  text: string;
+  /** Method of the request. */
+  method: HttpMethod;
+  /** Redacted request URL. */
+  url: string;
+  /** Request id captured from the response headers. */
+  requestId?: string;
+  /** Parsed Retry-After, capped. */
+  retryAfterMs?: number;
+  /** Whether the remote may have applied the request. */
+  mayHaveBeenApplied: boolean;
+}
+
+/** Options for {@link createHttpClient}. */
+export interface HttpClientOptions {
+  /** Base URL; request paths are resolved against it. Absolute request URLs must share its origin. */
+  baseUrl: string | URL;
+  /** Transport. @default globalThis.fetch (or an undici fetch when `tls` is set) */
+  fetch?: typeof globalThis.fetch;
+  /** Time source for retry waits. @default systemClock */
+  clock?: Clock;
+  /** Where request diagnostics go. @default silentLogger */
+  logger?: Logger;
+  /** Per-attempt timeout in ms. @default 30_000 */
+  timeoutMs?: number;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Credentials. */
+  auth?: AuthProvider;
+  /** Retry policy, or `false` to never retry. @default DEFAULT_RETRY_POLICY */
+  retry?: RetryPolicyOptions | false;
+  /** TLS options for on-premise servers (custom CA, mutual TLS). Certificate checks stay on by default. */
+  tls?: TlsOptions;
+  /**
+   * Maps a failed response to a package-specific error (e.g. Power BI's `error.code`). Return `undefined` to use the
+   * default {@link HttpError}. The returned error's `kind` drives retries.
+   */
+  errorFactory?: (context: HttpErrorContext) => MlcError | undefined;
+  /** Response headers that carry a request id, first match wins. @default ['requestid', 'x-ms-request-id', 'request-id', 'x-request-id'] */
+  requestIdHeaders?: readonly string[];
+  /** Exact secret values (e.g. a configured password) to redact from anything logged or thrown. */
+  knownSecrets?: readonly string[];
+  /** Told before each retry wait (for metrics and events). */
+  onRetry?: (event: RetryEvent & { method: HttpMethod; url: string }) => void;
+  /** Random source for backoff jitter. @default Math.random */
+  random?: () => number;
+}
+
+/** One request. */
+export interface HttpRequest {
+  /** @default 'GET' */
+  method?: HttpMethod;
+  /** Path relative to the base URL, or an absolute URL on the same origin (e.g. a `$next` link). */
+  path: string;
+  /** Query parameters appended to the URL. */
+  query?: Record<string, string | number | boolean | undefined> | URLSearchParams;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+  /** A JSON body (serialised with `JSON.stringify`). */
+  json?: unknown;
+  /** A raw body. */
+  body?: string | Uint8Array | URLSearchParams;
+  /** Aborts the request, its retries and its waits. */
+  signal?: AbortSignal;
+  /** Per-attempt timeout override. */
+  timeoutMs?: number;
+  /** Whether repeating it after it may have been applied is safe. @default true except for POST/PATCH */
+  idempotent?: boolean;
+  /** Retry override for this request; `false` disables retries. */
+  retry?: RetryPolicyOptions | false;
+  /** Send the auth provider's headers. @default true */
+  authenticate?: boolean;
+}
+
+/** A successful (2xx) response, fully read. */
+export interface HttpResponse {
+  /** HTTP status. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /** Final URL (redacted). */
+  url: string;
+  /** Request id from the response headers, when present. */
+  requestId?: string;
+  /** Body text, with a leading UTF-8 BOM removed. */
+  text: string;
+  /** How many attempts it took. */
+  attempts: number;
+  /** Parses the body as JSON; throws an `INVALID_RESPONSE` error naming the URL when it is not JSON. */
+  json<T = unknown>(): T;
+}
+
+/** The client returned by {@link createHttpClient}. */
+export interface HttpClient {
+  /** The resolved base URL. */
+  readonly baseUrl: URL;
+  /** Sends a request with auth, retries and redaction; resolves on 2xx, throws an `MlcError` otherwise. */
+  request(request: HttpRequest): Promise<HttpResponse>;
+}

@@ -1,0 +1,64 @@
+// Public surface of @mlc/core. Every export is named; internals stay unexported.
+
+export type {
+  AccessToken,
+  GetTokenOptions,
+  TokenCyclerOptions,
+  TokenRefreshContext,
+} from './auth/token-cycler.js';
+export { TokenCycler } from './auth/token-cycler.js';
+
+export type { Clock } from './clock/clock.js';
+export { systemClock } from './clock/clock.js';
+export { TestClock } from './clock/test-clock.js';
+
+export type { FailureKind } from './errors/failure-kind.js';
+export { classifyStatus, isRetryableKind } from './errors/failure-kind.js';
+export type { CoreErrorCode, MlcErrorOptions } from './errors/mlc-error.js';
+export { MlcError, isMlcError } from './errors/mlc-error.js';
+export {
+  AbortedError,
+  AuthError,
+  HttpError,
+  NetworkError,
+  describeFetchFailure,
+  findErrorCode,
+} from './errors/http-errors.js';
+
+export type { LogFn, Logger } from './log/logger.js';
+export { childLogger, silentLogger } from './log/logger.js';
+
+export {
+  REDACTED,
+  SECRET_KEYS,
+  isSecretKey,
+  redactHeaders,
+  redactText,
+  redactUrl,
+  redactValue,
+} from './redact/redact.js';
+
+export type { ParseRetryAfterOptions } from './retry/retry-after.js';
+export { parseRetryAfter } from './retry/retry-after.js';
+export type { RetryPolicy, RetryPolicyOptions } from './retry/retry-policy.js';
+export { DEFAULT_RETRY_POLICY, resolveRetryPolicy } from './retry/retry-policy.js';
+export { computeBackoff } from './retry/compute-backoff.js';
+export type { RetryDecision, RetryState } from './retry/decide-retry.js';
+export { decideRetry } from './retry/decide-retry.js';
+export type { RetryEvent, WithRetryOptions } from './retry/with-retry.js';
+export { withRetry } from './retry/with-retry.js';
+export { pRetryOptions } from './retry/p-retry-options.js';
+
+export type {
+  AuthProvider,
+  HttpClient,
+  HttpClientOptions,
+  HttpErrorContext,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+} from './http/http-types.js';
+export { createHttpClient } from './http/create-http-client.js';
+export type { TlsOptions } from './http/tls-fetch.js';
+export { createTlsFetch } from './http/tls-fetch.js';
+export { bearerAuth, tokenAuth } from './http/token-auth.js';
