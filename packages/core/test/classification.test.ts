@@ -14,7 +14,13 @@ import {
 
 const policy = resolveRetryPolicy({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 });
 const http = (status: number, extra: Partial<{ retryAfterMs: number; mayHaveBeenApplied: boolean }> = {}) =>
-  new HttpError(`HTTP ${status}`, { status, method: 'GET', url: 'http://x/', mayHaveBeenApplied: false, ...extra });
+  new HttpError(`HTTP ${status}`, {
+    status,
+    method: 'GET',
+    url: 'http://x/',
+    mayHaveBeenApplied: false,
+    ...extra,
+  });
 
 describe('failure classification', () => {
   it('classifies statuses', () => {
@@ -38,9 +44,15 @@ describe('failure classification', () => {
   });
 
   it('tells network failures that never reached the server from ambiguous ones', () => {
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
-    const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) });
-    const tls = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) });
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+    });
+    const reset = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }),
+    });
+    const tls = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+    });
     expect(describeFetchFailure(refused)).toMatchObject({ kind: 'transient', mayHaveBeenApplied: false });
     expect(describeFetchFailure(reset)).toMatchObject({ kind: 'transient', mayHaveBeenApplied: true });
     expect(describeFetchFailure(tls)).toMatchObject({ kind: 'client', mayHaveBeenApplied: false });
@@ -60,32 +72,69 @@ describe('decideRetry', () => {
   const fixed = () => 0.5;
 
   it('waits Retry-After on 429 without consuming an attempt', () => {
-    const decision = decideRetry(http(429, { retryAfterMs: 7000 }), { attempt: 3, throttled: 0, idempotent: false }, policy, fixed);
+    const decision = decideRetry(
+      http(429, { retryAfterMs: 7000 }),
+      { attempt: 3, throttled: 0, idempotent: false },
+      policy,
+      fixed,
+    );
     expect(decision).toEqual({ action: 'retry', delayMs: 7000, consumesAttempt: false, reason: 'throttled' });
   });
 
   it('caps Retry-After and bounds consecutive throttling', () => {
     const capped = resolveRetryPolicy({ maxRetryAfterMs: 2000, maxThrottledRetries: 2 });
-    expect(decideRetry(http(429, { retryAfterMs: 60_000 }), { attempt: 1, throttled: 0, idempotent: true }, capped)).toMatchObject({ delayMs: 2000 });
-    expect(decideRetry(http(429), { attempt: 1, throttled: 2, idempotent: true }, capped)).toEqual({ action: 'throw', reason: 'throttled-too-long' });
+    expect(
+      decideRetry(
+        http(429, { retryAfterMs: 60_000 }),
+        { attempt: 1, throttled: 0, idempotent: true },
+        capped,
+      ),
+    ).toMatchObject({ delayMs: 2000 });
+    expect(decideRetry(http(429), { attempt: 1, throttled: 2, idempotent: true }, capped)).toEqual({
+      action: 'throw',
+      reason: 'throttled-too-long',
+    });
   });
 
   it('backs off exponentially on 5xx and stops after maxAttempts', () => {
-    expect(decideRetry(http(503), { attempt: 1, throttled: 0, idempotent: true }, policy, fixed)).toMatchObject({ action: 'retry', delayMs: 50 });
-    expect(decideRetry(http(503), { attempt: 2, throttled: 0, idempotent: true }, policy, fixed)).toMatchObject({ action: 'retry', delayMs: 100 });
-    expect(decideRetry(http(503), { attempt: 3, throttled: 0, idempotent: true }, policy, fixed)).toEqual({ action: 'throw', reason: 'attempts-exhausted' });
+    expect(
+      decideRetry(http(503), { attempt: 1, throttled: 0, idempotent: true }, policy, fixed),
+    ).toMatchObject({ action: 'retry', delayMs: 50 });
+    expect(
+      decideRetry(http(503), { attempt: 2, throttled: 0, idempotent: true }, policy, fixed),
+    ).toMatchObject({ action: 'retry', delayMs: 100 });
+    expect(decideRetry(http(503), { attempt: 3, throttled: 0, idempotent: true }, policy, fixed)).toEqual({
+      action: 'throw',
+      reason: 'attempts-exhausted',
+    });
   });
 
   it('never repeats a non-idempotent request that may have been applied', () => {
-    const ambiguous = new NetworkError('reset', { method: 'POST', url: 'http://x/', mayHaveBeenApplied: true, cause: new Error('reset') });
-    expect(decideRetry(ambiguous, { attempt: 1, throttled: 0, idempotent: false }, policy)).toEqual({ action: 'throw', reason: 'may-have-been-applied' });
-    expect(decideRetry(ambiguous, { attempt: 1, throttled: 0, idempotent: true }, policy)).toMatchObject({ action: 'retry' });
+    const ambiguous = new NetworkError('reset', {
+      method: 'POST',
+      url: 'http://x/',
+      mayHaveBeenApplied: true,
+      cause: new Error('reset'),
+    });
+    expect(decideRetry(ambiguous, { attempt: 1, throttled: 0, idempotent: false }, policy)).toEqual({
+      action: 'throw',
+      reason: 'may-have-been-applied',
+    });
+    expect(decideRetry(ambiguous, { attempt: 1, throttled: 0, idempotent: true }, policy)).toMatchObject({
+      action: 'retry',
+    });
   });
 
   it('does not retry client, auth or foreign errors', () => {
-    expect(decideRetry(http(400), { attempt: 1, throttled: 0, idempotent: true }, policy).action).toBe('throw');
-    expect(decideRetry(http(403), { attempt: 1, throttled: 0, idempotent: true }, policy).action).toBe('throw');
-    expect(decideRetry(new Error('boom'), { attempt: 1, throttled: 0, idempotent: true }, policy).action).toBe('throw');
+    expect(decideRetry(http(400), { attempt: 1, throttled: 0, idempotent: true }, policy).action).toBe(
+      'throw',
+    );
+    expect(decideRetry(http(403), { attempt: 1, throttled: 0, idempotent: true }, policy).action).toBe(
+      'throw',
+    );
+    expect(
+      decideRetry(new Error('boom'), { attempt: 1, throttled: 0, idempotent: true }, policy).action,
+    ).toBe('throw');
   });
 });
 

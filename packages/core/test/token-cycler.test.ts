@@ -38,7 +38,11 @@ describe('TokenCycler', () => {
     const clock = new TestClock();
     let n = 0;
     const cycler = new TokenCycler(
-      async (): Promise<AccessToken> => ({ token: `t${++n}`, expiresAt: clock.now() + 3_600_000, refreshAt: clock.now() + 1_000 }),
+      async (): Promise<AccessToken> => ({
+        token: `t${++n}`,
+        expiresAt: clock.now() + 3_600_000,
+        refreshAt: clock.now() + 1_000,
+      }),
       { clock },
     );
     await cycler.getToken();
@@ -77,10 +81,13 @@ describe('TokenCycler', () => {
 
   it('honours AbortSignal while waiting', async () => {
     const clock = new TestClock();
-    const cycler = new TokenCycler(async () => {
-      await clock.sleep(1000);
-      return { token: 'late', expiresAt: clock.now() + 300_000 };
-    }, { clock });
+    const cycler = new TokenCycler(
+      async () => {
+        await clock.sleep(1000);
+        return { token: 'late', expiresAt: clock.now() + 300_000 };
+      },
+      { clock },
+    );
     const controller = new AbortController();
     const pending = cycler.getToken({ signal: controller.signal });
     controller.abort(new Error('stop'));

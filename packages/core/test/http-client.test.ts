@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  HttpError,
+  MlcError,
+  NetworkError,
+  TestClock,
+  TokenCycler,
+  createHttpClient,
+  isMlcError,
+  tokenAuth,
+} from '../src/index.js';
+import { startLoopbackServer } from './support/loopback-server.js';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+async function server(handler: Parameters<typeof startLoopbackServer>[0]) {
+  const started = await startLoopbackServer(handler);
+  closers.push(started.close);
+  return started;
+}
+
+const noJitter = () => 0;
+
+describe('createHttpClient', () => {
+  it('resolves paths, sends query and JSON, captures the request id', async () => {
+    const srv = await server(({ res }) => {
+      res.writeHead(200, { 'content-type': 'application/json', requestid: 'req-1' });
+      res.end('\ufeff{"ok":true}');
+    });
+    const client = createHttpClient({ baseUrl: `${srv.url}api/v1` });
+    const response = await client.request({
+      method: 'PUT',
+      path: 'items/1',
+      query: { a: 'x y', skip: undefined },
+      json: { n: 1 },
+    });
+    expect(response.json()).toEqual({ ok: true });
+    expect(response.requestId).toBe('req-1');
+    expect(srv.requests[0]).toMatchObject({ method: 'PUT', url: '/api/v1/items/1?a=x+y', body: '{"n":1}' });
+  });
+
+  it('retries 503 with backoff on the injected clock and reports attempts', async () => {
+    const srv = await server(({ res, index }) => {
+      res.writeHead(index < 2 ? 503 : 200).end(index < 2 ? 'busy' : '{}');
+    });
+    const clock = new TestClock();
+    const client = createHttpClient({ baseUrl: srv.url, clock, random: noJitter });
+    const response = await clock.run(client.request({ path: 'x' }));
+    expect(response.attempts).toBe(3);
+    expect(srv.requests).toHaveLength(3);
+  });
+
+  it('waits Retry-After on 429 without consuming attempts', async () => {
+    const srv = await server(({ res, index }) => {
+      if (index < 4) res.writeHead(429, { 'retry-after': '2' }).end();
+      else res.writeHead(200).end('{}');
+    });
+    const clock = new TestClock(0);
+    const client = createHttpClient({ baseUrl: srv.url, clock, retry: { maxAttempts: 1 } });
+    await clock.run(client.request({ method: 'POST', path: 'rows', json: [] }));
+    expect(srv.requests).toHaveLength(5);
+    expect(clock.now()).toBe(8000);
+  });
+
+  it('does not resend a POST that failed with 500 (it may have been applied)', async () => {
+    const srv = await server(({ res }) => res.writeHead(500).end('oops'));
+    const client = createHttpClient({ baseUrl: srv.url, random: noJitter });
+    const error = await client.request({ method: 'POST', path: 'rows', json: [1] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 500, kind: 'server', mayHaveBeenApplied: true });
+    expect(srv.requests).toHaveLength(1);
+  });
+
+  it('reports a connection dropped after the request was read as possibly applied', async () => {
+    const srv = await server(({ req }) => {
+      req.socket.destroy();
+    });
+    const client = createHttpClient({ baseUrl: srv.url });
+    const error = await client.request({ method: 'POST', path: 'rows', json: [1] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', mayHaveBeenApplied: true });
+    expect(srv.requests).toHaveLength(1);
+  });
+
+  it('retries a POST whose connection was refused (never sent)', async () => {
+    const srv = await server(({ res }) => res.writeHead(200).end('{}'));
+    const deadUrl = srv.url;
+    await closers.pop()!();
+    const clock = new TestClock();
+    const client = createHttpClient({ baseUrl: deadUrl, clock, retry: { maxAttempts: 2 } });
+    const error = await clock.run(
+      client.request({ method: 'POST', path: 'rows', json: [] }).catch((e: unknown) => e),
+    );
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', mayHaveBeenApplied: false });
+  });
+
+  it('times out a slow answer as a transient, possibly applied failure', async () => {
+    const srv = await server(async ({ res }) => {
+      await new Promise((r) => setTimeout(r, 300));
+      res.writeHead(200).end('{}');
+    });
+    const client = createHttpClient({ baseUrl: srv.url, timeoutMs: 50, retry: false });
+    const error = await client.request({ path: 'slow' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'transient', mayHaveBeenApplied: true });
+  });
+
+  it('refreshes the token once after a 401 and resends', async () => {
+    const srv = await server(({ req, res }) => {
+      res.writeHead(req.headers.authorization === 'Bearer t2' ? 200 : 401).end('{}');
+    });
+    let n = 0;
+    const cycler = new TokenCycler(async () => ({ token: `t${++n}`, expiresAt: Date.now() + 3_600_000 }));
+    const client = createHttpClient({ baseUrl: srv.url, auth: tokenAuth(cycler) });
+    await client.request({ path: 'x' });
+    expect(srv.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
+  });
+
+  it('gives up with an auth error after the forced refresh also gets 401', async () => {
+    const srv = await server(({ res }) => res.writeHead(401).end('{"error":"nope"}'));
+    let n = 0;
+    const cycler = new TokenCycler(async () => ({ token: `t${++n}`, expiresAt: Date.now() + 3_600_000 }));
+    const client = createHttpClient({ baseUrl: srv.url, auth: tokenAuth(cycler) });
+    const error = await client.request({ path: 'x' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 401, kind: 'auth', retryable: false });
+    expect(srv.requests).toHaveLength(2);
+  });
+
+  it('lets a package map error bodies to its own typed errors', async () => {
+    const srv = await server(({ res }) => res.writeHead(404).end('{"error":{"code":"ItemNotFound"}}'));
+    const client = createHttpClient({
+      baseUrl: srv.url,
+      errorFactory: (ctx) =>
+        new MlcError(`not found: ${(JSON.parse(ctx.text) as { error: { code: string } }).error.code}`, {
+          code: 'PBI_NOT_FOUND',
+          kind: 'client',
+          status: ctx.status,
+        }),
+    });
+    await expect(client.request({ path: 'x' })).rejects.toMatchObject({
+      code: 'PBI_NOT_FOUND',
+      message: 'not found: ItemNotFound',
+    });
+  });
+
+  it('refuses to send credentials to another origin', async () => {
+    const client = createHttpClient({
+      baseUrl: 'http://127.0.0.1:1/',
+      auth: { getHeaders: async () => ({ authorization: 'Bearer x' }) },
+    });
+    const error = await client.request({ path: 'http://evil.example/steal' }).catch((e: unknown) => e);
+    expect(isMlcError(error) && error.code).toBe('CONFIG_INVALID');
+  });
+
+  it('aborts the request and its retry waits', async () => {
+    const srv = await server(({ res }) => res.writeHead(503).end());
+    const clock = new TestClock();
+    const client = createHttpClient({ baseUrl: srv.url, clock });
+    const controller = new AbortController();
+    const pending = client.request({ path: 'x', signal: controller.signal }).catch((e: unknown) => e);
+    while (clock.pendingSleeps === 0) await new Promise((r) => setImmediate(r));
+    controller.abort();
+    const error = await pending;
+    expect(error).toBeDefined();
+    expect(srv.requests).toHaveLength(1);
+  });
+});
+
+describe('createHttpClient TLS', () => {
+  it('trusts a custom CA and keeps certificate checks on by default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlc-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+    const httpsServer = createServer({ cert, key }, (_req, res) => res.writeHead(200).end('{"secure":true}'));
+    await new Promise<void>((resolve) => httpsServer.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => httpsServer.close(() => resolve())));
+    const url = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}/`;
+
+    const trusting = createHttpClient({ baseUrl: url, tls: { ca: cert }, retry: false });
+    expect((await trusting.request({ path: 'x' })).json()).toEqual({ secure: true });
+
+    const strict = createHttpClient({ baseUrl: url, retry: false });
+    const error = await strict.request({ path: 'x' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', kind: 'client', mayHaveBeenApplied: false });
+  });
+});

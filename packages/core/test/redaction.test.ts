@@ -1,0 +1,96 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  AuthError,
+  REDACTED,
+  createHttpClient,
+  redactHeaders,
+  redactText,
+  redactValue,
+} from '../src/index.js';
+import { startLoopbackServer } from './support/loopback-server.js';
+
+const SECRET = 'pl4nted-S3cret-value';
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXNlY3JldA';
+const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+
+function renderings(error: Error): string[] {
+  return [String(error), error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 })];
+}
+
+describe('redaction', () => {
+  it('redacts headers by name', () => {
+    expect(redactHeaders({ Authorization: `Bearer ${SECRET}`, 'X-Trace': 'ok', cookie: 'a=b' })).toEqual({
+      Authorization: REDACTED,
+      'X-Trace': 'ok',
+      cookie: REDACTED,
+    });
+  });
+
+  it('redacts query strings, form bodies, JSON bodies, JWTs, PEM keys and URL user-info', () => {
+    const text = [
+      `https://login.example/token?client_secret=${SECRET}&scope=x`,
+      `grant_type=refresh_token&refresh_token=${SECRET}&client_assertion=${SECRET}`,
+      `{"access_token":"${SECRET}","password": "${SECRET}","expires_in":300}`,
+      `Authorization: Basic dXNlcjpwYXNzd29yZA==`,
+      `token ${JWT}`,
+      PEM,
+      `https://user:${SECRET}@x3.example:8124/api1`,
+    ].join('\n');
+    const out = redactText(text);
+    expect(out).not.toContain(SECRET);
+    expect(out).not.toContain(JWT);
+    expect(out).not.toContain('dXNlcjpwYXNzd29yZA');
+    expect(out).not.toContain('MIIEvQ');
+    expect(out).toContain('scope=x');
+    expect(out).toContain('"expires_in":300');
+  });
+
+  it('redacts exact known secrets and nested values', () => {
+    expect(redactText(`user said ${SECRET} out loud`, [SECRET])).toBe(`user said ${REDACTED} out loud`);
+    expect(
+      redactValue({
+        a: { clientSecret: SECRET, list: [{ refresh_token: SECRET }], note: `Bearer ${SECRET}` },
+      }),
+    ).toEqual({
+      a: { clientSecret: REDACTED, list: [{ refresh_token: REDACTED }], note: `Bearer ${REDACTED}` },
+    });
+  });
+
+  it('keeps planted secrets out of every rendering of an error and its causes', () => {
+    const root = new Error(`upstream said password=${SECRET}`);
+    const error = new AuthError(`refresh failed for refresh_token=${SECRET}`, {
+      cause: root,
+      details: { body: `{"refresh_token":"${SECRET}"}`, clientSecret: SECRET },
+    });
+    for (const text of renderings(error)) {
+      expect(text).not.toContain(SECRET);
+    }
+  });
+
+  it('keeps secrets out of HTTP errors and log lines', async () => {
+    const srv = await startLoopbackServer(({ res }) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(`{"error":"invalid_client","echo":"client_secret=${SECRET}","access_token":"${SECRET}"}`);
+    });
+    const lines: string[] = [];
+    const log = (obj: object | string, msg?: string) => lines.push(JSON.stringify(obj) + (msg ?? ''));
+    const logger = { debug: log, info: log, warn: log, error: log };
+    try {
+      const client = createHttpClient({
+        baseUrl: srv.url,
+        logger,
+        knownSecrets: [SECRET],
+        auth: { getHeaders: async () => ({ authorization: `Bearer ${SECRET}` }) },
+      });
+      const error = (await client
+        .request({ path: `token?client_secret=${SECRET}` })
+        .catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      for (const text of [...renderings(error), ...lines]) expect(text).not.toContain(SECRET);
+      expect(lines.length).toBeGreaterThan(0);
+    } finally {
+      await srv.close();
+    }
+  });
+});
