@@ -1,0 +1,39 @@
+import { MlcError } from '@mlc/core';
+
+/** Codes of {@link PowerBIDatasetError}. */
+export type PowerBIDatasetCode =
+  | 'PBI_DATASET_DUPLICATE'
+  | 'PBI_DATASET_NOT_PUSH'
+  | 'PBI_TABLE_MISSING'
+  | 'PBI_SCHEMA_UNKNOWN';
+
+/**
+ * The workspace does not match what `ensureDataset()` can reconcile: several datasets share the name, a dataset
+ * with the name is not a push dataset, or the schema adds a table (Power BI cannot add tables to an existing
+ * dataset — reference §2.4, §5.9).
+ */
+export class PowerBIDatasetError extends MlcError<PowerBIDatasetCode> {
+  override name = 'PowerBIDatasetError' as const;
+  /** The dataset name concerned. */
+  readonly datasetName?: string;
+  /** The ids of the datasets concerned (e.g. the duplicates). */
+  readonly datasetIds: readonly string[];
+
+  constructor(
+    code: PowerBIDatasetCode,
+    message: string,
+    options: { datasetName?: string; datasetIds?: readonly string[] } = {},
+  ) {
+    super(message, {
+      code,
+      kind: 'client',
+      retryable: false,
+      details: {
+        ...(options.datasetName ? { datasetName: options.datasetName } : {}),
+        datasetIds: options.datasetIds ?? [],
+      },
+    });
+    if (options.datasetName !== undefined) this.datasetName = options.datasetName;
+    this.datasetIds = options.datasetIds ?? [];
+  }
+}

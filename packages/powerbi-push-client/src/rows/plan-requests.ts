@@ -1,0 +1,96 @@
+import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
+import { POWER_BI_LIMITS } from '../limits.js';
+import type { ResolvedTable } from '../schema/schema-types.js';
+import { encodeRow } from './encode-row.js';
+
+/** One POST rows request, ready to send. */
+export interface PlannedRequest {
+  /** Index in the `append()` input of the first row. */
+  startIndex: number;
+  /** How many rows it carries. */
+  rowCount: number;
+  /** The JSON body `{"rows":[…]}`. */
+  body: string;
+  /** UTF-8 size of `body`. */
+  bytes: number;
+}
+
+/** Limits for {@link planRequests}. */
+export interface PlanLimits {
+  /** @default POWER_BI_LIMITS.maxRowsPerRequest (10,000) */
+  maxRows?: number;
+  /** @default POWER_BI_LIMITS.maxRequestBytes (16,000,000) */
+  maxBytes?: number;
+  /** Value of the `_batch` column. */
+  batchId?: string;
+}
+
+const PREFIX = '{"rows":[';
+const SUFFIX = ']}';
+const ENVELOPE_BYTES = PREFIX.length + SUFFIX.length;
+
+/**
+ * Validates every row, then splits them into request bodies of at most `maxRows` rows and `maxBytes` bytes of
+ * serialised JSON ([documented] reference §3: 10,000 rows and 16 MB per request). Every row is validated before
+ * anything is returned, so a bad row means no request at all.
+ *
+ * @throws {PowerBIValidationError} `PBI_ROW_INVALID` for the first invalid row.
+ */
+export function planRequests(
+  table: ResolvedTable,
+  rows: readonly unknown[],
+  limits: PlanLimits = {},
+): PlannedRequest[] {
+  const maxRows = Math.min(
+    limits.maxRows ?? POWER_BI_LIMITS.maxRowsPerRequest,
+    POWER_BI_LIMITS.maxRowsPerRequest,
+  );
+  const maxBytes = Math.min(
+    limits.maxBytes ?? POWER_BI_LIMITS.maxRequestBytes,
+    POWER_BI_LIMITS.maxRequestBytes,
+  );
+  if (!Array.isArray(rows)) {
+    throw new PowerBIValidationError('PBI_ROW_INVALID', {
+      reason: 'rows must be an array',
+      table: table.name,
+    });
+  }
+  const requests: PlannedRequest[] = [];
+  let parts: string[] = [];
+  let bytes = ENVELOPE_BYTES;
+  let startIndex = 0;
+  const flush = () => {
+    if (parts.length === 0) return;
+    requests.push({
+      startIndex,
+      rowCount: parts.length,
+      body: `${PREFIX}${parts.join(',')}${SUFFIX}`,
+      bytes,
+    });
+    startIndex += parts.length;
+    parts = [];
+    bytes = ENVELOPE_BYTES;
+  };
+  for (let index = 0; index < rows.length; index++) {
+    const text = encodeRow(
+      table,
+      rows[index],
+      index,
+      limits.batchId === undefined ? {} : { batchId: limits.batchId },
+    );
+    const size = Buffer.byteLength(text, 'utf8');
+    if (ENVELOPE_BYTES + size > maxBytes) {
+      throw new PowerBIValidationError('PBI_ROW_INVALID', {
+        reason: `the row alone serialises to ${size} bytes, more than the ${maxBytes}-byte request limit`,
+        table: table.name,
+        rowIndex: index,
+      });
+    }
+    const separator = parts.length > 0 ? 1 : 0;
+    if (parts.length >= maxRows || bytes + separator + size > maxBytes) flush();
+    bytes += (parts.length > 0 ? 1 : 0) + size;
+    parts.push(text);
+  }
+  flush();
+  return requests;
+}
