@@ -1,0 +1,122 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { registerDatasetRoutes } from './api/dataset-routes.js';
+import { registerExecuteQueriesRoute } from './api/execute-queries-route.js';
+import { registerFallbackRoutes } from './api/my-workspace-routes.js';
+import { registerRowsRoutes } from './api/rows-routes.js';
+import { createControl, type PowerBISimulatorControl } from './control.js';
+import { registerTokenRoute } from './entra/token-route.js';
+import type { SimEnv } from './exchange.js';
+import { type PowerBISimulatorOptions, resolvePowerBISimulatorOptions } from './options.js';
+import { SimulatorState } from './simulator-state.js';
+import {
+  type CertificateThumbprints,
+  TEST_CERTIFICATE_PEM,
+  TEST_PRIVATE_KEY_PEM,
+  certificateThumbprints,
+} from './test-certificate.js';
+
+/** The test certificate of the default app, for certificate (client assertion) authentication. */
+export interface PowerBISimulatorCertificate {
+  /** PKCS#8 PEM private key (a public test fixture: never use it for anything real). */
+  privateKeyPem: string;
+  certificatePem: string;
+  thumbprints: CertificateThumbprints;
+}
+
+/** A running Entra ID + Power BI simulator. */
+export interface PowerBISimulator {
+  /** The Power BI REST API base, e.g. `http://127.0.0.1:PORT/v1.0/myorg`. */
+  url: string;
+  /** The Entra authority host; the token URL is `${authorityHost}/${tenantId}/oauth2/v2.0/token`. */
+  authorityHost: string;
+  /** The full token URL of the first tenant. */
+  tokenUrl: string;
+  /** The scope to request. */
+  scope: string;
+  /** First tenant's id. */
+  tenantId: string;
+  /** First app of the first tenant. */
+  clientId: string;
+  /** That app's secret (null when configured without one). */
+  clientSecret: string | null;
+  /** First workspace's id. */
+  groupId: string;
+  /** Present when the first app has the bundled test certificate registered. */
+  certificate?: PowerBISimulatorCertificate;
+  /** Inspection and steering. */
+  control: PowerBISimulatorControl;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the Entra ID + Power BI push-dataset simulator on a real loopback HTTP server: the token endpoint
+ * (`POST /{tenant}/oauth2/v2.0/token`) and the REST API (`/v1.0/myorg/groups/{groupId}/…`) share one port.
+ *
+ * @example
+ * const sim = await startPowerBISimulator({ timeScale: 60 });
+ * // sim.url, sim.authorityHost, sim.tenantId, sim.clientId, sim.clientSecret, sim.groupId
+ * await sim.close();
+ */
+export async function startPowerBISimulator(
+  options: PowerBISimulatorOptions = {},
+): Promise<PowerBISimulator> {
+  const opts = resolvePowerBISimulatorOptions(options);
+  const state = new SimulatorState(opts);
+  const app = new Hono<SimEnv>();
+  registerTokenRoute(app, state);
+  registerDatasetRoutes(app, state);
+  registerRowsRoutes(app, state);
+  registerExecuteQueriesRoute(app, state);
+  registerFallbackRoutes(app, state);
+  app.onError((err, c) =>
+    c.json({ error: { code: 'InternalServerError', message: `Simulator error: ${err.message}` } }, 500),
+  );
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const origin = `http://${hostForUrl}:${address.port}`;
+  state.origin = origin;
+
+  const tenant = opts.tenants[0];
+  const appReg = tenant?.apps[0];
+  const group = opts.groups[0];
+  if (!tenant || !appReg || !group) {
+    server.close();
+    throw new TypeError('startPowerBISimulator: at least one tenant with one app and one group are required');
+  }
+  const certificate = appReg.certificates.includes(TEST_CERTIFICATE_PEM)
+    ? {
+        privateKeyPem: TEST_PRIVATE_KEY_PEM,
+        certificatePem: TEST_CERTIFICATE_PEM,
+        thumbprints: certificateThumbprints(TEST_CERTIFICATE_PEM),
+      }
+    : undefined;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `${origin}/v1.0/myorg`,
+    authorityHost: origin,
+    tokenUrl: `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
+    scope: opts.scope,
+    tenantId: tenant.tenantId,
+    clientId: appReg.clientId,
+    clientSecret: appReg.clientSecret,
+    groupId: group.id,
+    certificate,
+    control: createControl(state),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
