@@ -1,0 +1,154 @@
+import type { GraphQLSchema } from 'graphql';
+import type { X3Change } from '../entities/x3-change.js';
+import type { X3EntityDefinition, X3GraphQLMapping } from '../entities/x3-entity-definition.js';
+import { normalizeRecord, readPath } from '../entities/normalize-record.js';
+import { X3ConfigError } from '../errors/x3-config-error.js';
+import { X3ResponseError } from '../errors/x3-response-error.js';
+import { type X3Document, buildLinesDocument, buildQueryDocument } from '../graphql/build-documents.js';
+import type { GraphQLTransport } from '../graphql/graphql-transport.js';
+import { type RelayConnection, relayPages } from '../graphql/relay-pages.js';
+import type { X3NodeRoot } from '../graphql/resolve-node-root.js';
+import { type XtremFilterValue, formatXtremFilter } from '../graphql/xtrem-filter.js';
+import type { X3ChangesOptions } from './x3-changes-options.js';
+import { StampOrderGuard } from './stamp-order-guard.js';
+
+/** What the GraphQL reader needs from the client. */
+export interface GraphQLChangesContext {
+  /** The transport. */
+  transport: GraphQLTransport;
+  /** Finds the node's root (introspection, cached) and the schema to validate against, if any. */
+  resolve(
+    mapping: X3GraphQLMapping,
+    signal?: AbortSignal,
+  ): Promise<{ root: X3NodeRoot; schema?: GraphQLSchema }>;
+  /** Page size when the call gives none. */
+  pageSize: number;
+  /** Lines fetched with each record; more are fetched per record with `read`. */
+  linesPageSize: number;
+}
+
+type Node = Record<string, unknown>;
+
+/** The connection at `root.node.query` (or `.read`), or a protocol error. */
+export function connectionAt(data: unknown, root: X3NodeRoot, leaf: 'query' | 'read'): unknown {
+  const value = readPath(data, `${root.rootField}.${root.nodeName}.${leaf}`);
+  if (value === undefined) {
+    throw new X3ResponseError(`X3 GraphQL answer has no ${root.rootField}.${root.nodeName}.${leaf}`, {
+      code: 'X3_UNEXPECTED_RESPONSE',
+    });
+  }
+  return value;
+}
+
+function asConnection(value: unknown, what: string): RelayConnection<Node> {
+  const c = value as RelayConnection<Node> | null;
+  if (!c || !Array.isArray(c.edges) || !c.pageInfo || typeof c.pageInfo.hasNextPage !== 'boolean') {
+    throw new X3ResponseError(`X3 GraphQL ${what} is not a relay connection (edges + pageInfo)`, {
+      code: 'X3_UNEXPECTED_RESPONSE',
+    });
+  }
+  return c;
+}
+
+/**
+ * Completes a record whose nested line connection says `hasNextPage`: reads the remaining lines through
+ * `read(_id) { lines { query(first, after) } }` and returns a copy of the raw record with every line, so a record
+ * is never normalized with a silently truncated line list.
+ */
+export async function completeCollections(
+  context: GraphQLChangesContext,
+  mapping: X3GraphQLMapping,
+  root: X3NodeRoot,
+  schema: GraphQLSchema | undefined,
+  raw: Node,
+  signal: AbortSignal | undefined,
+  documents: Map<string, X3Document>,
+): Promise<Node> {
+  let out = raw;
+  for (const collection of Object.values(mapping.collections ?? {})) {
+    const first = readPath(raw, `${collection.source}.query`) as RelayConnection<Node> | undefined;
+    if (!first?.pageInfo?.hasNextPage) continue;
+    const id = readPath(raw, mapping.keyField ?? '_id');
+    let doc = documents.get(collection.source);
+    if (!doc) {
+      doc = buildLinesDocument(root, collection, schema);
+      documents.set(collection.source, doc);
+    }
+    const edges = [...first.edges];
+    const lines = relayPages<Node>(async (after) => {
+      const result = await context.transport.execute(
+        doc.text,
+        { id, first: context.linesPageSize, after },
+        doc.operationName,
+        signal ? { signal } : {},
+      );
+      return asConnection(
+        readPath(connectionAt(result.data, root, 'read'), `${collection.source}.query`),
+        `${collection.source} lines`,
+      );
+    }, first.pageInfo.endCursor ?? undefined);
+    for await (const page of lines) edges.push(...page.edges);
+    out = {
+      ...out,
+      [collection.source]: { query: { edges, pageInfo: { hasNextPage: false, endCursor: null } } },
+    };
+  }
+  return out;
+}
+
+/**
+ * Incremental GraphQL reader: `filter: "{_updateStamp: {_gte: since, _lt: until}}"`, `orderBy:
+ * "{_updateStamp: 1, _id: 1}"` and relay cursors (`first`/`after`, [documented] §2.6). The stamp filter/sort is the
+ * natural pattern but no source shows it on X3 ([inferred] §2.6 — verify `_updateStamp` is filterable per site).
+ * Cursors are opaque and position the next page after the last `(stamp, _id)` returned, so equal-stamp groups
+ * straddling pages are neither skipped nor repeated. Filter and orderBy travel as variables. One page in memory.
+ */
+export async function* graphqlChanges<T>(
+  context: GraphQLChangesContext,
+  definition: X3EntityDefinition<T>,
+  options: X3ChangesOptions,
+): AsyncGenerator<X3Change<T>, void, undefined> {
+  const mapping = definition.graphql;
+  if (!mapping) {
+    throw new X3ConfigError(
+      `Entity '${definition.name}' has no GraphQL mapping; use the REST transport or add one`,
+    );
+  }
+  const stampField = mapping.stampField ?? '_updateStamp';
+  const keyField = mapping.keyField ?? '_id';
+  const { root, schema } = await context.resolve(mapping, options.signal);
+  const doc = buildQueryDocument(root, mapping, context.linesPageSize, schema);
+  const range: Record<string, XtremFilterValue> = {};
+  if (options.since) range._gte = options.since;
+  if (options.until) range._lt = options.until;
+  const filter = Object.keys(range).length > 0 ? formatXtremFilter({ [stampField]: range }) : undefined;
+  const orderBy = formatXtremFilter({ [stampField]: 1, [keyField]: 1 });
+  const first = options.pageSize ?? context.pageSize;
+  const lineDocs = new Map<string, X3Document>();
+  const guard = new StampOrderGuard();
+  const pages = relayPages<Node>(async (after) => {
+    const result = await context.transport.execute(
+      doc.text,
+      { filter, orderBy, first, after },
+      doc.operationName,
+      options.signal ? { signal: options.signal } : {},
+    );
+    return asConnection(connectionAt(result.data, root, 'query'), `${root.rootField}.${root.nodeName}.query`);
+  });
+  for await (const page of pages) {
+    for (const edge of page.edges) {
+      const raw = await completeCollections(
+        context,
+        mapping,
+        root,
+        schema,
+        edge.node,
+        options.signal,
+        lineDocs,
+      );
+      const stamp = readPath(raw, stampField);
+      guard.check(typeof stamp === 'string' ? stamp : undefined, `${root.rootField}.${root.nodeName}`);
+      yield normalizeRecord(definition, 'graphql', raw);
+    }
+  }
+}

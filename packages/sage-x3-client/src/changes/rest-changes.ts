@@ -1,0 +1,130 @@
+import type { X3Change } from '../entities/x3-change.js';
+import type { X3EntityDefinition } from '../entities/x3-entity-definition.js';
+import { normalizeRecord, readPath } from '../entities/normalize-record.js';
+import { X3ConfigError } from '../errors/x3-config-error.js';
+import { X3ResponseError } from '../errors/x3-response-error.js';
+import { type SDataValue, sdataDateTime } from '../rest/sdata-literal.js';
+import { type SDataWhere, sdata } from '../rest/sdata-where.js';
+import { type RestLocation, buildRestQueryUrl } from '../rest/rest-url.js';
+import type { RestTransport } from '../rest/rest-transport.js';
+import type { X3ChangesOptions } from './x3-changes-options.js';
+import { StampOrderGuard } from './stamp-order-guard.js';
+
+/** What the REST reader needs from the client. */
+export interface RestChangesContext {
+  /** The transport. */
+  transport: RestTransport;
+  /** Server, endpoint, application/contract (class and representation come from the entity). */
+  location: Omit<RestLocation, 'className' | 'representation'>;
+  /** Page size when the call gives none. */
+  pageSize: number;
+}
+
+/** The (stamp, key…) position after the last record read. */
+interface RestCursor {
+  stamp: string;
+  key: SDataValue[];
+}
+
+function keyValue(value: unknown): SDataValue | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return undefined;
+}
+
+/**
+ * `(stamp, k1, …, kn) > (s, v1, …, vn)` as an SData predicate:
+ * `(STAMP gt @s@) or (STAMP eq @s@ and K1 gt v1) or (STAMP eq @s@ and K1 eq v1 and K2 gt v2) …`.
+ */
+export function afterCursorWhere(
+  stampField: string,
+  keyFields: readonly string[],
+  cursor: RestCursor,
+): SDataWhere {
+  const stamp = sdataDateTime(withZone(cursor.stamp));
+  const terms: SDataWhere[] = [sdata.gt(stampField, stamp)];
+  keyFields.forEach((field, i) => {
+    const equal = keyFields.slice(0, i).map((f, j) => sdata.eq(f, cursor.key[j]!));
+    terms.push(sdata.and(sdata.eq(stampField, stamp), ...equal, sdata.gt(field, cursor.key[i]!)));
+  });
+  return sdata.or(...terms);
+}
+
+/**
+ * Incremental REST reader. Paging is by `(UPDDATTIM, key)` keyset, built by the client — not by following
+ * `$links.$next`: X3's `$next` link pages with `key=gt.<lastKey>` on the *class key* ([documented] §1.2–1.3), which
+ * is wrong once the sort is by stamp first (it would skip every later-stamped record with a smaller key,
+ * [inferred] §3 gotcha 16). Each request is therefore
+ * `where=(UPDDATTIM ge @since@ and UPDDATTIM lt @until@)` for the first page and
+ * `where=((UPDDATTIM gt @s@) or (UPDDATTIM eq @s@ and KEY gt 'k')) and UPDDATTIM lt @until@` after it, with
+ * `orderBy=UPDDATTIM asc,KEY asc&count=N` — so an equal-stamp group that straddles a page boundary continues at
+ * the right key, whatever the page size. Memory holds one page.
+ */
+export async function* restChanges<T>(
+  context: RestChangesContext,
+  definition: X3EntityDefinition<T>,
+  options: X3ChangesOptions,
+): AsyncGenerator<X3Change<T>, void, undefined> {
+  const rest = definition.rest;
+  if (!rest)
+    throw new X3ConfigError(
+      `Entity '${definition.name}' has no REST mapping; use the GraphQL transport or add one`,
+    );
+  if (rest.keyFields.length === 0)
+    throw new X3ConfigError(`Entity '${definition.name}' has no REST key fields`);
+  const stampField = rest.stampField ?? 'UPDDATTIM';
+  const pageSize = options.pageSize ?? context.pageSize;
+  const location: RestLocation = {
+    ...context.location,
+    className: rest.className,
+    representation: rest.representation,
+  };
+  const orderBy = [stampField, ...rest.keyFields].map((field) => ({ field, direction: 'asc' as const }));
+  const upper = options.until ? sdata.lt(stampField, sdataDateTime(options.until)) : undefined;
+  const guard = new StampOrderGuard();
+  let cursor: RestCursor | undefined;
+  let lower = options.since ? sdata.ge(stampField, sdataDateTime(withZone(options.since))) : undefined;
+  for (;;) {
+    const where = lower || upper ? sdata.and(lower, upper) : undefined;
+    const url = buildRestQueryUrl(location, { count: pageSize, orderBy, ...(where ? { where } : {}) });
+    const page = await context.transport.getPage(url, options.signal);
+    for (const raw of page.resources) {
+      guard.check(stringAt(raw, stampField), page.url);
+      yield normalizeRecord(definition, 'rest', raw);
+    }
+    if (page.resources.length === 0) return;
+    const more = page.nextUrl !== undefined || page.resources.length >= (page.itemsPerPage ?? pageSize);
+    if (!more) return;
+    const last = page.resources.at(-1);
+    const stamp = stringAt(last, stampField);
+    const key = rest.keyFields.map((f) => keyValue(readPath(last, f)));
+    if (stamp === undefined || key.some((k) => k === undefined)) {
+      throw new X3ResponseError(
+        `Cannot continue paging ${definition.name}: the last record of ${page.url} has no ${stampField} or key (${rest.keyFields.join(', ')})`,
+        { code: 'X3_UNEXPECTED_RESPONSE', url: page.url },
+      );
+    }
+    const next: RestCursor = { stamp, key: key as SDataValue[] };
+    if (cursor && cursor.stamp === next.stamp && cursor.key.every((k, i) => k === next.key[i])) {
+      throw new X3ResponseError(
+        `X3 returned the same page twice while paging ${definition.name} at ${page.url}`,
+        {
+          code: 'X3_UNEXPECTED_RESPONSE',
+          url: page.url,
+        },
+      );
+    }
+    cursor = next;
+    lower = afterCursorWhere(stampField, rest.keyFields, cursor);
+  }
+}
+
+function stringAt(raw: unknown, path: string): string | undefined {
+  const value = readPath(raw, path);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** X3 stamps are UTC ([documented] §1.7); a zone-less rendering gets its `Z` back before it becomes a literal. */
+function withZone(stamp: string): string {
+  return /(Z|[+-]\d{2}:?\d{2})$/.test(stamp) ? stamp : `${stamp}Z`;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { defineX3Entity } from '../x3-entity-definition.js';
+import { x3Code, x3Date, x3Decimal, x3Instant, x3Integer, x3Sign, x3Text } from '../x3-field-types.js';
+
+/** One line of a journal entry, normalized. */
+export const journalEntryLineSchema = z.object({
+  /** Line number inside the entry. */
+  lineNumber: x3Integer,
+  /** GL account code. */
+  account: x3Code,
+  /** Business partner on the line, if any. */
+  businessPartner: x3Text,
+  /** `1` debit, `-1` credit. */
+  sign: x3Sign,
+  /** Amount in transaction currency (positive; see `sign`). */
+  transactionAmount: x3Decimal,
+  /** Amount in ledger currency (positive; see `sign`). */
+  ledgerAmount: x3Decimal,
+  /** Line description. */
+  description: x3Text,
+});
+
+/** A GL journal entry with its lines, normalized. */
+export const journalEntrySchema = z.object({
+  /** Record key. */
+  key: x3Code,
+  /** Last update, ISO UTC. */
+  updatedAt: x3Instant,
+  /** Entry type. */
+  type: x3Code,
+  /** Entry number. */
+  number: x3Code,
+  /** Company. */
+  company: x3Text,
+  /** Site. */
+  site: x3Text,
+  /** Journal code. */
+  journal: x3Text,
+  /** Accounting date (YYYY-MM-DD). */
+  accountingDate: x3Date,
+  /** Transaction currency. */
+  currency: x3Text,
+  /** Lines. */
+  lines: z.array(journalEntryLineSchema),
+});
+
+/** A GL journal entry line. */
+export type JournalEntryLine = z.output<typeof journalEntryLineSchema>;
+/** A GL journal entry with its lines. */
+export type JournalEntry = z.output<typeof journalEntrySchema>;
+
+/**
+ * GL journal entries. GraphQL: `x3Finance.journalEntry` with `journalEntryLines` ([documented] §2.5; line property
+ * names vary by release — e.g. older `debitAmountInLedgerCurrency` — so override `graphql.collections.lines.fields`
+ * where needed). REST: class `GACCENTRY` with lines `GACCENTRYD` is [inferred] from table names (§1.6).
+ */
+export const journalEntryEntity = defineX3Entity<JournalEntry>({
+  name: 'journalEntry',
+  schema: journalEntrySchema,
+  rest: {
+    className: 'GACCENTRY',
+    representation: 'GACCENTRY',
+    keyFields: ['TYP', 'NUM'],
+    fields: {
+      type: 'TYP',
+      number: 'NUM',
+      company: 'CPY',
+      site: 'FCY',
+      journal: 'JOU',
+      accountingDate: 'ACCDAT',
+      currency: 'CUR',
+    },
+    collections: {
+      lines: {
+        source: 'GACCENTRYD',
+        sortBy: 'lineNumber',
+        fields: {
+          lineNumber: 'LIN',
+          account: 'ACC',
+          businessPartner: 'BPR',
+          sign: 'SNS',
+          transactionAmount: 'AMTCUR',
+          ledgerAmount: 'AMTLED',
+          description: 'DES',
+        },
+      },
+    },
+  },
+  graphql: {
+    packageName: 'x3Finance',
+    nodeName: 'journalEntry',
+    fields: {
+      type: 'journalEntryType.code',
+      number: 'journalEntryNumber',
+      company: 'company.code',
+      site: 'site.code',
+      journal: 'journal.code',
+      accountingDate: 'accountingDate',
+      currency: 'transactionCurrency.code',
+    },
+    collections: {
+      lines: {
+        source: 'journalEntryLines',
+        sortBy: 'lineNumber',
+        fields: {
+          lineNumber: 'lineNumber',
+          account: 'account.code',
+          businessPartner: 'businessPartner.code',
+          sign: 'sign',
+          transactionAmount: 'transactionAmount',
+          ledgerAmount: 'ledgerAmount',
+          description: 'lineDescription',
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { defineX3Entity } from '../x3-entity-definition.js';
+import { x3Code, x3Instant, x3Text } from '../x3-field-types.js';
+
+/** A product, normalized. */
+export const productSchema = z.object({
+  /** Record key. */
+  key: x3Code,
+  /** Last update, ISO UTC. */
+  updatedAt: x3Instant,
+  /** Product code. */
+  code: x3Code,
+  /** Description (first line). */
+  description: x3Text,
+  /** Product category. */
+  category: x3Text,
+  /** Product status. */
+  status: x3Text,
+  /** Stock unit. */
+  stockUnit: x3Text,
+  /** Purchase unit. */
+  purchaseUnit: x3Text,
+});
+
+/** A product. */
+export type Product = z.output<typeof productSchema>;
+
+/** Products. REST `ITMMASTER` ([observed] §1.6); GraphQL `x3MasterData.product` ([documented] §2.5). */
+export const productEntity = defineX3Entity<Product>({
+  name: 'product',
+  schema: productSchema,
+  rest: {
+    className: 'ITMMASTER',
+    representation: 'ITMMASTER',
+    keyFields: ['ITMREF'],
+    fields: {
+      code: 'ITMREF',
+      description: 'DES1AXX',
+      category: 'TCLCOD',
+      status: 'ITMSTA',
+      stockUnit: 'STU',
+      purchaseUnit: 'PUU',
+    },
+  },
+  graphql: {
+    packageName: 'x3MasterData',
+    nodeName: 'product',
+    fields: {
+      code: 'code',
+      description: 'description1',
+      category: 'productCategory.code',
+      status: 'productStatus',
+      stockUnit: 'stockUnit.code',
+      purchaseUnit: 'purchaseUnit.code',
+    },
+  },
+});

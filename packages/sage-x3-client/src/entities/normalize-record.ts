@@ -1,0 +1,211 @@
+import type { z } from 'zod';
+import { X3RecordError } from '../errors/x3-record-error.js';
+import type { X3Change } from './x3-change.js';
+import type { X3CollectionMapping, X3EntityDefinition, X3FieldPath } from './x3-entity-definition.js';
+
+/** Which wire format a raw record came in. */
+export type X3Transport = 'rest' | 'graphql';
+
+/** Reads a dotted path from a JSON value; `undefined` when any step is missing. */
+export function readPath(value: unknown, path: X3FieldPath): unknown {
+  let current = value;
+  for (const step of path.split('.')) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[step];
+  }
+  return current;
+}
+
+const ZONELESS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * Parses an update stamp to epoch ms. X3 stamps are UTC ([documented] §1.7 for `UPDDATTIM`, [inferred] for
+ * `_updateStamp`), so a stamp rendered without a zone is read as UTC, never as local time.
+ */
+export function parseStamp(stamp: string): number {
+  return Date.parse(ZONELESS_RE.test(stamp) ? `${stamp}Z` : stamp);
+}
+
+/** The record key and raw stamp, as far as they can be read. */
+export interface X3RecordIdentity {
+  /** Key, or undefined when a key part is missing. */
+  key?: string;
+  /** Raw stamp, or undefined when missing / not a string. */
+  stamp?: string;
+}
+
+function keyPart(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Reads key and stamp of a raw record for a transport. */
+export function readIdentity(
+  definition: X3EntityDefinition<unknown>,
+  transport: X3Transport,
+  raw: unknown,
+): X3RecordIdentity {
+  const out: X3RecordIdentity = {};
+  if (transport === 'rest') {
+    const rest = definition.rest!;
+    const parts = rest.keyFields.map((f) => keyPart(readPath(raw, f)));
+    if (parts.every((p) => p !== undefined)) out.key = parts.join('~');
+    const stamp = readPath(raw, rest.stampField ?? 'UPDDATTIM');
+    if (typeof stamp === 'string' && stamp !== '') out.stamp = stamp;
+  } else {
+    const gql = definition.graphql!;
+    const key = keyPart(readPath(raw, gql.keyField ?? '_id'));
+    if (key !== undefined) out.key = key;
+    const stamp = readPath(raw, gql.stampField ?? '_updateStamp');
+    if (typeof stamp === 'string' && stamp !== '') out.stamp = stamp;
+  }
+  return out;
+}
+
+function collectionItems(value: unknown): unknown[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  // GraphQL collections are connections ([documented] §2.4): `{ query: { edges: [{ node }] } }`.
+  const connection = readPath(value, 'query') ?? value;
+  const edges = readPath(connection, 'edges');
+  if (Array.isArray(edges)) return edges.map((e) => readPath(e, 'node') ?? e);
+  return undefined;
+}
+
+function mapFields(raw: unknown, fields: Record<string, X3FieldPath>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, path] of Object.entries(fields)) out[name] = readPath(raw, path);
+  return out;
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return String(a).localeCompare(String(b));
+}
+
+function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const step of path) {
+    if (typeof step === 'number') out += `[${step}]`;
+    else out += out === '' ? String(step) : `.${String(step)}`;
+  }
+  return out;
+}
+
+function sourcePathOf(
+  path: ReadonlyArray<PropertyKey>,
+  fields: Record<string, X3FieldPath>,
+  collections: Record<string, X3CollectionMapping> | undefined,
+): string | undefined {
+  const [head, index, child] = path;
+  if (typeof head !== 'string') return undefined;
+  const collection = collections?.[head];
+  if (collection) {
+    if (typeof index !== 'number') return collection.source;
+    const inner = typeof child === 'string' ? collection.fields[child] : undefined;
+    return `${collection.source}[${index}]${inner ? `.${inner}` : ''}`;
+  }
+  return fields[head];
+}
+
+function describeReceived(value: unknown): string {
+  if (value === undefined) return 'missing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return `got ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+}
+
+/**
+ * Maps a raw record to the entity's normalized shape and validates it. Never throws for bad data: an invalid record
+ * becomes `{ ok: false, error }` naming the key, the normalized field path (and the X3 property it came from) and
+ * the reason.
+ */
+export function normalizeRecord<T>(
+  definition: X3EntityDefinition<T>,
+  transport: X3Transport,
+  raw: unknown,
+): X3Change<T> {
+  const mapping = transport === 'rest' ? definition.rest : definition.graphql;
+  const identity = readIdentity(definition as X3EntityDefinition<unknown>, transport, raw);
+  const fail = (field: string, reason: string, cause?: unknown): X3Change<T> => ({
+    ok: false,
+    entity: definition.name,
+    ...(identity.key !== undefined ? { key: identity.key } : {}),
+    ...(identity.stamp !== undefined ? { stamp: identity.stamp } : {}),
+    raw,
+    error: new X3RecordError({
+      entity: definition.name,
+      ...(identity.key !== undefined ? { key: identity.key } : {}),
+      field,
+      reason,
+      cause,
+    }),
+  });
+  if (!mapping) return fail('', `has no ${transport} mapping`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('', 'is not a JSON object');
+  if (identity.key === undefined)
+    return fail('key', `is missing (key properties: ${keyDescription(definition, transport)})`);
+  if (identity.stamp === undefined) return fail('updatedAt', 'is missing: the record has no update stamp');
+  const stampMs = parseStamp(identity.stamp);
+  if (!Number.isFinite(stampMs)) return fail('updatedAt', `is not a datetime (got '${identity.stamp}')`);
+
+  const candidate: Record<string, unknown> = {
+    ...mapFields(raw, mapping.fields),
+    key: identity.key,
+    updatedAt: new Date(stampMs).toISOString(),
+  };
+  for (const [name, collection] of Object.entries(mapping.collections ?? {})) {
+    const items = collectionItems(readPath(raw, collection.source));
+    if (items === undefined) return fail(name, `(${collection.source}) is not a list of lines`);
+    const mapped = items.map((item) => mapFields(item, collection.fields));
+    if (collection.sortBy) {
+      const by = collection.sortBy;
+      mapped.sort((a, b) => compareValues(a[by], b[by]));
+    }
+    candidate[name] = mapped;
+  }
+
+  const parsed = (definition.schema as z.ZodType<T>).safeParse(candidate);
+  if (parsed.success) {
+    return {
+      ok: true,
+      entity: definition.name,
+      key: identity.key,
+      stamp: identity.stamp,
+      record: parsed.data,
+      raw,
+    };
+  }
+  const issue = parsed.error.issues[0];
+  const path = issue ? formatIssuePath(issue.path) : '';
+  const source = issue ? sourcePathOf(issue.path, mapping.fields, mapping.collections) : undefined;
+  const received = issue ? describeReceived(readPathArray(candidate, issue.path)) : '';
+  return fail(
+    path,
+    `${source ? `(${transport} ${source}) ` : ''}${issue?.message ?? 'is invalid'}${received ? ` (${received})` : ''}`,
+    parsed.error,
+  );
+}
+
+function readPathArray(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current = value;
+  for (const step of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[step];
+  }
+  return current;
+}
+
+function keyDescription(definition: X3EntityDefinition<unknown>, transport: X3Transport): string {
+  return transport === 'rest'
+    ? (definition.rest?.keyFields.join(', ') ?? '')
+    : (definition.graphql?.keyField ?? '_id');
+}

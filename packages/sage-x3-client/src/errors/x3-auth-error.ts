@@ -1,0 +1,62 @@
+import { MlcError } from '@mlc/core';
+
+/** Stable codes of {@link X3AuthError}. */
+export type X3AuthErrorCode =
+  /** X3 answered 401/403 to a request (Basic credentials wrong, or a bearer token refused). */
+  | 'X3_AUTH_REJECTED'
+  /** A connected-application JWT was refused (`Error NN: Invalid token`). */
+  | 'X3_JWT_REJECTED'
+  /** The refresh token was already used (rotated away), revoked or expired: the pairing must be redone. */
+  | 'X3_REFRESH_TOKEN_INVALID'
+  /** No refresh token: none configured and the token store is empty. */
+  | 'X3_REFRESH_TOKEN_MISSING'
+  /** The token endpoint failed in another way (bad client credentials, unknown client, 5xx…). */
+  | 'X3_TOKEN_ENDPOINT_ERROR'
+  /** Saving the rotated refresh token failed; the new access token was not used. */
+  | 'X3_TOKEN_STORE_FAILED';
+
+/** Options of {@link X3AuthError}. */
+export interface X3AuthErrorOptions {
+  /** Stable code. */
+  code: X3AuthErrorCode;
+  /** HTTP status, when a response caused it. */
+  status?: number;
+  /** The X3 error number of a refused JWT (`Error 21` → 21), when given. */
+  x3ErrorNumber?: number;
+  /** The server's own message (redacted before it is stored). */
+  serverMessage?: string;
+  /** Whether another attempt may help. @default false */
+  retryable?: boolean;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * Authentication or authorisation failed. The message says what to do (fix the claim, redo the pairing…); it never
+ * contains a password, secret or token.
+ */
+export class X3AuthError extends MlcError<X3AuthErrorCode> {
+  override name = 'X3AuthError' as const;
+  /** The X3 error number of a refused JWT, when given. */
+  readonly x3ErrorNumber?: number;
+  /** The server's message (redacted). */
+  readonly serverMessage?: string;
+
+  constructor(message: string, options: X3AuthErrorOptions) {
+    super(message, {
+      code: options.code,
+      kind: options.retryable ? 'transient' : 'auth',
+      retryable: options.retryable ?? false,
+      cause: options.cause,
+      ...(options.status !== undefined ? { status: options.status } : {}),
+      details: { x3ErrorNumber: options.x3ErrorNumber, serverMessage: options.serverMessage },
+    });
+    if (options.x3ErrorNumber !== undefined) this.x3ErrorNumber = options.x3ErrorNumber;
+    if (options.serverMessage !== undefined) this.serverMessage = this.details?.serverMessage as string;
+  }
+}
+
+/** True when `error` is an {@link X3AuthError}. */
+export function isX3AuthError(error: unknown): error is X3AuthError {
+  return error instanceof X3AuthError;
+}

@@ -1,0 +1,25 @@
+import { MlcError } from '@mlc/core';
+
+/** Stable codes of {@link X3ConfigError}. */
+export type X3ConfigErrorCode =
+  /** Client options are invalid (missing endpoint, bad URL, unknown entity…). */
+  | 'X3_CONFIG_INVALID'
+  /** The GraphQL schema of this endpoint lacks a package/node/field the entity mapping asks for. */
+  | 'X3_SCHEMA_MISMATCH';
+
+/**
+ * The client is configured in a way that cannot work (bad options, or an entity mapping that the endpoint's
+ * GraphQL schema does not have). Not retryable: fix the configuration or the entity overrides.
+ */
+export class X3ConfigError extends MlcError<X3ConfigErrorCode> {
+  override name = 'X3ConfigError' as const;
+
+  constructor(message: string, code: X3ConfigErrorCode = 'X3_CONFIG_INVALID', cause?: unknown) {
+    super(message, { code, kind: 'validation', retryable: false, cause });
+  }
+}
+
+/** True when `error` is an {@link X3ConfigError}. */
+export function isX3ConfigError(error: unknown): error is X3ConfigError {
+  return error instanceof X3ConfigError;
+}

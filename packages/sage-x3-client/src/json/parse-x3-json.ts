@@ -1,0 +1,53 @@
+import { redactText } from '@mlc/core';
+import { X3ResponseError } from '../errors/x3-response-error.js';
+import { repairJsonEscapes } from './repair-json.js';
+
+/** Result of {@link parseX3Json}. */
+export interface ParsedX3Json {
+  /** The parsed value. */
+  value: unknown;
+  /** Number of fixes the repair applied (0 when the body was valid JSON). */
+  repairs: number;
+}
+
+/**
+ * Parses an X3 body: `JSON.parse` first; on a syntax error, {@link repairJsonEscapes} and parse again; if that
+ * fails too, throw an `X3_MALFORMED_JSON` error naming the page URL, the offset and a short (redacted) excerpt.
+ */
+export function parseX3Json(text: string, url: string): ParsedX3Json {
+  try {
+    return { value: JSON.parse(text), repairs: 0 };
+  } catch (first) {
+    const repaired = repairJsonEscapes(text);
+    if (repaired.fixes > 0) {
+      try {
+        return { value: JSON.parse(repaired.text), repairs: repaired.fixes };
+      } catch {
+        // fall through: report the original error against the original bytes
+      }
+    }
+    const position = syntaxErrorPosition(first, text);
+    const start = Math.max(0, (position ?? 0) - 40);
+    const excerpt = redactText(text.slice(start, start + 80));
+    throw new X3ResponseError(
+      `X3 returned malformed JSON at ${redactText(url)}${position === undefined ? '' : ` (offset ${position})`}: ${
+        first instanceof Error ? first.message : String(first)
+      }`,
+      {
+        code: 'X3_MALFORMED_JSON',
+        url,
+        ...(position !== undefined ? { position } : {}),
+        excerpt,
+        cause: first,
+      },
+    );
+  }
+}
+
+function syntaxErrorPosition(error: unknown, text: string): number | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const m = /position (\d+)/.exec(message);
+  if (m) return Number(m[1]);
+  if (/end of JSON input/i.test(message)) return text.length;
+  return undefined;
+}

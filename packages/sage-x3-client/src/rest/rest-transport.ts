@@ -1,0 +1,98 @@
+import { type HttpClient, type Logger, redactUrl } from '@mlc/core';
+import { X3ResponseError, isX3ResponseError } from '../errors/x3-response-error.js';
+import { parseX3Json } from '../json/parse-x3-json.js';
+
+/** One `$query` page ([documented] reference §1.3). */
+export interface X3RestPage {
+  /** URL of this page (redacted). */
+  url: string;
+  /** The `$resources` of the page, as sent. */
+  resources: unknown[];
+  /** `$itemsPerPage`: the page size the server applied. */
+  itemsPerPage?: number;
+  /** `$links.$next.$url`, verbatim, when there is a next page. */
+  nextUrl?: string;
+  /** Fixes the malformed-JSON repair applied to this page (0 normally). */
+  repairs: number;
+}
+
+/** GET + parse for api1 pages and records, on the core HTTP client (auth, retries, redaction live there). */
+export class RestTransport {
+  readonly #http: HttpClient;
+  readonly #logger: Logger;
+
+  /** @param http the core HTTP client for the X3 server @param logger where repairs are reported */
+  constructor(http: HttpClient, logger: Logger) {
+    this.#http = http;
+    this.#logger = logger;
+  }
+
+  async #getJson(url: string, signal: AbortSignal | undefined): Promise<{ value: unknown; repairs: number }> {
+    const response = await this.#http.request({
+      path: url,
+      // [observed] §1.5: Sage's own node asks for `application/json;vnd.sage=syracuse`; plain JSON is accepted.
+      headers: { accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+    const parsed = parseX3Json(response.text, redactUrl(url));
+    if (parsed.repairs > 0) {
+      this.#logger.warn(
+        { url: redactUrl(url), repairs: parsed.repairs },
+        'X3 returned malformed JSON (invalid backslash escapes); repaired',
+      );
+    }
+    return parsed;
+  }
+
+  /** Fetches one `$query` page. */
+  async getPage(url: string, signal?: AbortSignal): Promise<X3RestPage> {
+    const { value, repairs } = await this.#getJson(url, signal);
+    const body = value as Record<string, unknown> | null;
+    const resources = body && typeof body === 'object' ? body.$resources : undefined;
+    // No match is a 200 with empty `$resources` ([documented] §1.3); a missing array is not that.
+    if (!Array.isArray(resources)) {
+      throw new X3ResponseError(`X3 page has no $resources array: ${redactUrl(url)}`, {
+        code: 'X3_UNEXPECTED_RESPONSE',
+        url: redactUrl(url),
+      });
+    }
+    const next = (body?.$links as { $next?: { $url?: unknown } } | undefined)?.$next?.$url;
+    const itemsPerPage = body?.$itemsPerPage;
+    return {
+      url: redactUrl(url),
+      resources,
+      ...(typeof itemsPerPage === 'number' ? { itemsPerPage } : {}),
+      ...(typeof next === 'string' && next !== '' ? { nextUrl: next } : {}),
+      repairs,
+    };
+  }
+
+  /**
+   * Pages through a query by following `$links.$next.$url` verbatim until it is absent (Sage's own paging loop,
+   * [documented] §1.3). A `$next` that repeats the current URL is a protocol error, not an endless loop.
+   */
+  async *pages(firstUrl: string, signal?: AbortSignal): AsyncGenerator<X3RestPage, void, undefined> {
+    let url: string | undefined = firstUrl;
+    while (url) {
+      const page: X3RestPage = await this.getPage(url, signal);
+      yield page;
+      if (page.nextUrl === url) {
+        throw new X3ResponseError(`X3 $next link points at the same page: ${redactUrl(url)}`, {
+          code: 'X3_UNEXPECTED_RESPONSE',
+          url: redactUrl(url),
+        });
+      }
+      url = page.nextUrl;
+    }
+  }
+
+  /** Reads one record (`$details`); `undefined` when X3 answers 404. */
+  async getRecord(url: string, signal?: AbortSignal): Promise<unknown | undefined> {
+    try {
+      return (await this.#getJson(url, signal)).value;
+    } catch (error) {
+      if (isX3ResponseError(error) && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+}
