@@ -5,7 +5,6 @@ import {
   type Logger,
   type RetryPolicyOptions,
   createHttpClient,
-  isMlcError,
   silentLogger,
   systemClock,
 } from '@mlc/core';
@@ -239,9 +238,4 @@ export function mergeDefaults<T extends EntraCredentialOptions>(options: T, defa
     ...(options.logger === undefined && defaults.logger !== undefined ? { logger: defaults.logger } : {}),
     ...(options.retry === undefined && defaults.retry !== undefined ? { retry: defaults.retry } : {}),
   };
-}
-
-/** True for SDK errors raised by Entra ID (for callers that branch on auth failures). */
-export function isPowerBIAuthError(error: unknown): error is PowerBIAuthError {
-  return isMlcError(error) && error.name === 'PowerBIAuthError';
 }

@@ -1,0 +1,208 @@
+import { AbortedError, MlcError, isMlcError, resolveRetryPolicy, withRetry } from '@mlc/core';
+import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
+import { POWER_BI_LIMITS } from '../limits.js';
+import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
+import type { ResolvedTable } from '../schema/schema-types.js';
+import { type ClientContext, tablePath } from './client-context.js';
+
+/** What happened to one POST rows request. */
+export type RequestOutcome = 'applied' | 'not-applied' | 'unknown';
+
+/** The outcome of one POST rows request of an append. */
+export interface AppendRequestResult {
+  /**
+   * `applied`: Power BI answered 2xx. `not-applied`: it certainly did not store the rows (refused, or never sent).
+   * `unknown`: the request may have been applied (timeout, connection lost after sending, 5xx) — verify by
+   * counting the batch (`countWhere('_batch', batchId)`), never resend blindly.
+   */
+  outcome: RequestOutcome;
+  /** Index in the input of the first row of this request. */
+  startIndex: number;
+  /** Rows in this request. */
+  rowCount: number;
+  /** Why it was not applied or is unknown. */
+  error?: unknown;
+}
+
+/** The outcome of an append. */
+export interface AppendResult {
+  /** The common outcome of all requests, or `partial` when they differ. No rows → `applied`. */
+  outcome: RequestOutcome | 'partial';
+  /** One entry per request, in input order. */
+  requests: AppendRequestResult[];
+}
+
+/** Options of `append()`. */
+export interface AppendOptions {
+  /** Written to the hidden `_batch` column of every row, so the batch can be counted later. */
+  batchId?: string;
+  /** Aborts waiting and sending; requests in flight become `unknown`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Validates and splits `rows`, then sends the requests through the dataset's pacer. Each attempt first waits for
+ * the pacer (so retries are paced too); 429s are waited out (Retry-After, capped) without consuming attempts and
+ * pause the whole dataset; network failures that prove the request was never sent are retried with backoff; a
+ * request that may have been applied is never repeated and is reported `unknown`. After the first request that
+ * fails, requests not yet started are not sent (`not-applied`).
+ *
+ * @throws {PowerBIValidationError} before any request when a row or the batch id is invalid.
+ */
+export async function appendRows(
+  context: ClientContext,
+  datasetId: string,
+  table: ResolvedTable,
+  rows: readonly unknown[],
+  options: AppendOptions = {},
+): Promise<AppendResult> {
+  const { batchId, signal } = options;
+  if (batchId !== undefined) {
+    if (!table.hasBatchColumn) {
+      throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+        reason:
+          'batchId needs the reserved "_batch" column: define the dataset with batchColumn enabled (the default)',
+        table: table.name,
+      });
+    }
+    if (typeof batchId !== 'string' || batchId === '' || batchId.length > POWER_BI_LIMITS.maxStringLength) {
+      throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+        reason: `batchId must be a non-empty string of at most ${POWER_BI_LIMITS.maxStringLength} characters`,
+        table: table.name,
+      });
+    }
+  }
+  const plan = planRequests(table, rows, {
+    maxRows: context.options.maxRowsPerRequest,
+    maxBytes: context.options.maxRequestBytes,
+    ...(batchId !== undefined ? { batchId } : {}),
+  });
+  const logger = context.options.logger;
+  if (plan.length === 0) return { outcome: 'applied', requests: [] };
+
+  const pacer = context.pacer(datasetId);
+  let firstFailure: { index: number; error: unknown } | undefined;
+  const results = await Promise.all(
+    plan.map(async (request, index): Promise<AppendRequestResult> => {
+      try {
+        return await pacer.run(async () => {
+          if (firstFailure) return notSent(request, firstFailure);
+          const result = await sendRequest(context, datasetId, table, request, signal);
+          if (result.outcome !== 'applied' && !firstFailure) firstFailure = { index, error: result.error };
+          return result;
+        }, signal);
+      } catch (error) {
+        // Rejected by the queue before it started (aborted while waiting for a slot).
+        return { outcome: 'not-applied', startIndex: request.startIndex, rowCount: request.rowCount, error };
+      }
+    }),
+  );
+  const outcomes = new Set(results.map((result) => result.outcome));
+  const outcome = outcomes.size === 1 ? (results[0]?.outcome ?? 'applied') : 'partial';
+  const counts = {
+    applied: results.filter((r) => r.outcome === 'applied').length,
+    notApplied: results.filter((r) => r.outcome === 'not-applied').length,
+    unknown: results.filter((r) => r.outcome === 'unknown').length,
+  };
+  const facts = {
+    datasetId,
+    table: table.name,
+    rows: rows.length,
+    requests: plan.length,
+    ...counts,
+    ...(batchId ? { batchId } : {}),
+  };
+  if (outcome === 'applied') logger.info(facts, 'power bi rows appended');
+  else logger.warn({ ...facts, outcome }, 'power bi append incomplete');
+  return { outcome, requests: results };
+}
+
+async function sendRequest(
+  context: ClientContext,
+  datasetId: string,
+  table: ResolvedTable,
+  request: PlannedRequest,
+  signal: AbortSignal | undefined,
+): Promise<AppendRequestResult> {
+  const pacer = context.pacer(datasetId);
+  const { clock } = context.options;
+  const policy = resolveRetryPolicy(context.options.retry);
+  const base = { startIndex: request.startIndex, rowCount: request.rowCount };
+  // True while an attempt's bytes may be on their way to the service.
+  let inFlight = false;
+  try {
+    await withRetry(
+      async () => {
+        await pacer.acquire(table.name, request.rowCount, signal);
+        inFlight = true;
+        const response = await context.http.request({
+          method: 'POST',
+          path: `${tablePath(datasetId, table.name)}/rows`,
+          body: request.body,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          // The retry loop is this one: each attempt must pass the pacer first.
+          retry: false,
+          idempotent: false,
+          ...(signal ? { signal } : {}),
+        });
+        inFlight = false;
+        return response;
+      },
+      {
+        policy,
+        clock,
+        idempotent: false,
+        ...(signal ? { signal } : {}),
+        onRetry: (event) => {
+          inFlight = false;
+          if (event.reason === 'throttled') {
+            // Every request of the dataset waits, not just this one: the quota is per dataset.
+            pacer.pauseUntil(clock.now() + event.delayMs);
+            context.options.onThrottle?.({ datasetId, table: table.name, delayMs: event.delayMs });
+          }
+          context.options.logger.warn(
+            {
+              datasetId,
+              table: table.name,
+              startIndex: request.startIndex,
+              reason: event.reason,
+              delayMs: event.delayMs,
+            },
+            'power bi rows request retried',
+          );
+        },
+      },
+    );
+    pacer.addTableRows(table.name, request.rowCount);
+    return { outcome: 'applied', ...base };
+  } catch (error) {
+    return { outcome: classifyFailure(error, inFlight), ...base, error };
+  }
+}
+
+/**
+ * Was a failed POST applied? Errors from the HTTP layer say so (`mayHaveBeenApplied`: false for 4xx, 429 and
+ * connections refused; true for 5xx, timeouts and connections lost after sending). Token failures happen before
+ * sending. An abort while the request was in flight is `unknown`.
+ */
+function classifyFailure(error: unknown, inFlight: boolean): RequestOutcome {
+  const flag = (error as { mayHaveBeenApplied?: unknown } | null)?.mayHaveBeenApplied;
+  if (typeof flag === 'boolean') return flag ? 'unknown' : 'not-applied';
+  if (error instanceof AbortedError || !isMlcError(error)) return inFlight ? 'unknown' : 'not-applied';
+  if (error.kind === 'auth' || error.kind === 'validation') return 'not-applied';
+  return inFlight ? 'unknown' : 'not-applied';
+}
+
+function notSent(request: PlannedRequest, failure: { index: number; error: unknown }): AppendRequestResult {
+  return {
+    outcome: 'not-applied',
+    startIndex: request.startIndex,
+    rowCount: request.rowCount,
+    error: new MlcError(`Not sent: request ${failure.index} of this append failed first`, {
+      code: 'PBI_APPEND_STOPPED',
+      kind: 'client',
+      retryable: true,
+      cause: failure.error,
+    }),
+  };
+}

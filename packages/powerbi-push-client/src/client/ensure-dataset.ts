@@ -1,0 +1,214 @@
+import { PowerBIDatasetError } from '../errors/power-bi-dataset-error.js';
+import { type ApiTable, toApiCreateDataset, toApiTable } from '../schema/to-api-dataset.js';
+import type { AnyDatasetSchema, ResolvedTable } from '../schema/schema-types.js';
+import { type ClientContext, datasetPath, tablePath } from './client-context.js';
+import type { DatasetInfo, DuplicateDatasetPolicy } from './power-bi-client-options.js';
+
+/** Options of `ensureDataset()`. */
+export interface EnsureDatasetOptions {
+  /** Aborts the calls. */
+  signal?: AbortSignal;
+  /** What to do when several datasets have the schema's name. @default the client's `onDuplicateDataset` ('error') */
+  onDuplicate?: DuplicateDatasetPolicy;
+  /**
+   * `auto`: PUT tables whose columns or measures differ; when the service does not list a table's columns (whether
+   * it does is [U], reference §2.3) the definition is re-sent, since PUT with the full table is the documented way to
+   * update it. `never`: report differences but change nothing (whether rows survive a PUT is [U], §2.4).
+   * @default 'auto'
+   */
+  updateTables?: 'auto' | 'never';
+}
+
+/** What `ensureDataset()` found and did. */
+export interface EnsureDatasetReport {
+  /** The dataset id. */
+  datasetId: string;
+  /** Human-readable list of what it did, e.g. `created dataset "Sales" (…)`, `updated table "Orders" (columns changed)`. */
+  actions: string[];
+  /** True when the dataset was created by this call. */
+  created: boolean;
+  /** Tables whose definition was replaced by PUT. */
+  updatedTables: string[];
+}
+
+/** Lists the datasets of the workspace ([documented] reference §2.2). */
+export async function listDatasets(context: ClientContext, signal?: AbortSignal): Promise<DatasetInfo[]> {
+  const response = await context.http.request({ path: 'datasets', ...(signal ? { signal } : {}) });
+  const body = response.json<{ value?: DatasetInfo[] }>();
+  return Array.isArray(body.value) ? body.value : [];
+}
+
+/** Lists a dataset's tables ([documented] reference §2.3; whether columns are included is [U]). */
+export async function listTables(
+  context: ClientContext,
+  datasetId: string,
+  signal?: AbortSignal,
+): Promise<ApiTable[]> {
+  const response = await context.http.request({
+    path: `${datasetPath(datasetId)}/tables`,
+    ...(signal ? { signal } : {}),
+  });
+  const body = response.json<{ value?: ApiTable[] }>();
+  return Array.isArray(body.value) ? body.value : [];
+}
+
+/**
+ * Creates the dataset ([documented] reference §2.1). Not retried after it may have been applied: a blind resend
+ * would create a duplicate (names are not unique).
+ */
+export async function createDataset(
+  context: ClientContext,
+  schema: AnyDatasetSchema,
+  signal?: AbortSignal,
+): Promise<string> {
+  const response = await context.http.request({
+    method: 'POST',
+    path: 'datasets',
+    query: { defaultRetentionPolicy: schema.retentionPolicy },
+    json: toApiCreateDataset(schema),
+    ...(signal ? { signal } : {}),
+  });
+  const body = response.json<{ id?: unknown }>();
+  if (typeof body.id !== 'string') {
+    throw new PowerBIDatasetError(
+      'PBI_DATASET_NOT_PUSH',
+      `Power BI created dataset "${schema.name}" but returned no id`,
+      {
+        datasetName: schema.name,
+      },
+    );
+  }
+  return body.id;
+}
+
+/**
+ * Finds the schema's dataset by name, creates it when missing, and PUTs every table whose columns or measures
+ * differ. Tables cannot be added to an existing dataset ([documented-3p] reference §2.4), so a schema table missing
+ * from the service is an explicit error.
+ */
+export async function ensureDataset(
+  context: ClientContext,
+  schema: AnyDatasetSchema,
+  options: EnsureDatasetOptions = {},
+): Promise<EnsureDatasetReport> {
+  const { signal } = options;
+  const actions: string[] = [];
+  const matches = (await listDatasets(context, signal)).filter((dataset) => dataset.name === schema.name);
+  let target: DatasetInfo | undefined;
+  if (matches.length > 1) {
+    const policy = options.onDuplicate ?? context.options.onDuplicateDataset;
+    const ids = matches.map((dataset) => dataset.id);
+    if (policy === 'error') {
+      throw new PowerBIDatasetError(
+        'PBI_DATASET_DUPLICATE',
+        `${matches.length} datasets are named "${schema.name}" (${ids.join(', ')}); Power BI names are not unique. Delete the extras, or pass onDuplicate: 'first' or a chooser function`,
+        { datasetName: schema.name, datasetIds: ids },
+      );
+    }
+    const chosen = policy === 'first' ? matches[0]?.id : policy(matches);
+    target = matches.find((dataset) => dataset.id === chosen);
+    if (!target) {
+      throw new PowerBIDatasetError(
+        'PBI_DATASET_DUPLICATE',
+        `onDuplicate chose "${String(chosen)}", which is not one of ${ids.join(', ')}`,
+        {
+          datasetName: schema.name,
+          datasetIds: ids,
+        },
+      );
+    }
+    actions.push(`chose dataset ${target.id} among ${matches.length} named "${schema.name}"`);
+  } else {
+    target = matches[0];
+  }
+
+  if (!target) {
+    const datasetId = await createDataset(context, schema, signal);
+    context.schemas.set(datasetId, schema);
+    actions.push(
+      `created dataset "${schema.name}" (${datasetId}) with tables ${schema.tables.map((table) => `"${table.name}"`).join(', ')}, retention ${schema.retentionPolicy}`,
+    );
+    context.options.logger.info({ datasetId, name: schema.name }, 'power bi dataset created');
+    return { datasetId, actions, created: true, updatedTables: [] };
+  }
+
+  const datasetId = target.id;
+  if (target.addRowsAPIEnabled === false) {
+    throw new PowerBIDatasetError(
+      'PBI_DATASET_NOT_PUSH',
+      `Dataset "${schema.name}" (${datasetId}) is not a push dataset (addRowsAPIEnabled is false); only datasets created through the push API accept rows`,
+      { datasetName: schema.name, datasetIds: [datasetId] },
+    );
+  }
+  actions.push(`found dataset "${schema.name}" (${datasetId})`);
+  const existing = new Map(
+    (await listTables(context, datasetId, signal)).map((table) => [table.name, table]),
+  );
+  const missing = schema.tables.filter((table) => !existing.has(table.name));
+  if (missing.length > 0) {
+    throw new PowerBIDatasetError(
+      'PBI_TABLE_MISSING',
+      `Dataset "${schema.name}" (${datasetId}) lacks table(s) ${missing.map((table) => `"${table.name}"`).join(', ')}. Power BI cannot add a table to an existing dataset: delete the dataset (deleteDataset) and run ensureDataset again to recreate it`,
+      { datasetName: schema.name, datasetIds: [datasetId] },
+    );
+  }
+  const updatedTables: string[] = [];
+  for (const table of schema.tables) {
+    const current = existing.get(table.name) as ApiTable;
+    const change = describeChange(table, current);
+    if (!change) continue;
+    if (options.updateTables === 'never') {
+      actions.push(`table "${table.name}" not updated (${change}; updateTables is 'never')`);
+      continue;
+    }
+    await context.http.request({
+      method: 'PUT',
+      path: tablePath(datasetId, table.name),
+      json: toApiTable(table),
+      ...(signal ? { signal } : {}),
+    });
+    updatedTables.push(table.name);
+    actions.push(`updated table "${table.name}" (${change})`);
+  }
+  for (const name of existing.keys()) {
+    if (!schema.tablesByName.has(name)) actions.push(`left table "${name}" as is (not in the schema)`);
+  }
+  if (updatedTables.length === 0) actions.push('schema up to date');
+  context.schemas.set(datasetId, schema);
+  return { datasetId, actions, created: false, updatedTables };
+}
+
+/** Why `table` differs from the service's copy, or undefined when it does not. */
+function describeChange(table: ResolvedTable, current: ApiTable): string | undefined {
+  if (!Array.isArray(current.columns)) return 'definition re-sent: the service does not list columns';
+  const wanted = toApiTable(table);
+  const have = new Map(current.columns.map((column) => [column.name, column]));
+  const added = wanted.columns.filter((column) => !have.has(column.name)).map((column) => column.name);
+  const removed = current.columns
+    .filter((column) => !table.columnsByName.has(column.name))
+    .map((column) => column.name);
+  // [documented] §4: the service accepts several spellings of a type (Int64/int64, bool/Boolean), so compare loosely.
+  const retyped = wanted.columns
+    .filter((column) => {
+      const old = have.get(column.name);
+      return old !== undefined && normalizeType(old.dataType) !== normalizeType(column.dataType);
+    })
+    .map((column) => column.name);
+  const parts: string[] = [];
+  if (added.length > 0) parts.push(`added ${added.join(', ')}`);
+  if (removed.length > 0) parts.push(`removed ${removed.join(', ')}`);
+  if (retyped.length > 0) parts.push(`changed type of ${retyped.join(', ')}`);
+  if (Array.isArray(current.measures) || (wanted.measures?.length ?? 0) > 0) {
+    const key = (measures: ApiTable['measures']) =>
+      JSON.stringify((measures ?? []).map((m) => [m.name, m.expression]).sort());
+    if (key(current.measures) !== key(wanted.measures)) parts.push('measures changed');
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+function normalizeType(type: string | undefined): string {
+  const lower = (type ?? '').toLowerCase();
+  if (lower === 'bool') return 'boolean';
+  if (lower === 'int' || lower === 'int64') return 'int64';
+  return lower;
+}

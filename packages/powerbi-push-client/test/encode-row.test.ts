@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PowerBIValidationError, defineDataset, encodeRow, planRequests } from '../src/index.js';
+
+const schema = defineDataset({
+  name: 'Rows',
+  tables: {
+    T: {
+      columns: {
+        id: 'Int64',
+        amount: 'Decimal',
+        ratio: 'Double',
+        at: 'DateTime',
+        ok: 'Boolean',
+        text: { type: 'String', nullable: true },
+      },
+    },
+  },
+});
+const table = schema.tablesByName.get('T')!;
+const valid = { id: 1, amount: 1.5, ratio: 0.25, at: '2024-03-01T10:00:00+02:00', ok: true };
+
+function rowError(row: unknown, index = 7): PowerBIValidationError {
+  try {
+    encodeRow(table, row, index);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PowerBIValidationError);
+    const typed = error as PowerBIValidationError;
+    expect(typed).toMatchObject({ code: 'PBI_ROW_INVALID', table: 'T', rowIndex: index });
+    return typed;
+  }
+  throw new Error('expected a row error');
+}
+
+describe('encodeRow', () => {
+  it('writes DateTime as ISO UTC, omits blank nullable values and tags the batch', () => {
+    const json = JSON.parse(encodeRow(table, valid, 0, { batchId: 'b-1' }));
+    expect(json).toEqual({
+      id: 1,
+      amount: 1.5,
+      ratio: 0.25,
+      at: '2024-03-01T08:00:00.000Z',
+      ok: true,
+      _batch: 'b-1',
+    });
+    expect(
+      JSON.parse(encodeRow(table, { ...valid, at: new Date(Date.UTC(2024, 0, 2)), text: null }, 0)),
+    ).not.toHaveProperty('text');
+  });
+
+  it('keeps Int64 exact beyond 2^53 via bigint and digit strings, and refuses Int64.MaxValue/MinValue', () => {
+    expect(encodeRow(table, { ...valid, id: 9_007_199_254_740_993n }, 0)).toContain('"id":9007199254740993');
+    expect(encodeRow(table, { ...valid, id: '-9223372036854775807' }, 0)).toContain(
+      '"id":-9223372036854775807',
+    );
+    expect(rowError({ ...valid, id: 2n ** 63n - 1n }).column).toBe('id');
+    expect(rowError({ ...valid, id: '-9223372036854775808' }).reason).toMatch(/out of range/);
+    expect(rowError({ ...valid, id: 2 ** 60 }).reason).toMatch(/lost precision/);
+    expect(rowError({ ...valid, id: 1.5 }).reason).toMatch(/integer/);
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_VALUE])(
+    'refuses the Double %s naming row and column',
+    (ratio) => {
+      const error = rowError({ ...valid, ratio }, 41);
+      expect(error.column).toBe('ratio');
+      expect(error.message).toMatch(/^Row 41, column "ratio" of table "T": /);
+    },
+  );
+
+  it('enforces Decimal scale 4 and precision 28, exactly for strings', () => {
+    expect(encodeRow(table, { ...valid, amount: '12345678901234567890.1234' }, 0)).toContain(
+      '"amount":12345678901234567890.1234',
+    );
+    expect(encodeRow(table, { ...valid, amount: '1.50000' }, 0)).toContain('"amount":1.5');
+    expect(encodeRow(table, { ...valid, amount: 1e-4 }, 0)).toContain('"amount":0.0001');
+    expect(rowError({ ...valid, amount: 1.23456 }).reason).toMatch(/scale 5 exceeds 4/);
+    expect(rowError({ ...valid, amount: 1e-7 }).reason).toMatch(/scale 7/);
+    expect(rowError({ ...valid, amount: '123456789012345678901234567.89' }).reason).toMatch(/precision 29/);
+    expect(rowError({ ...valid, amount: '1,5' }).reason).toMatch(/decimal string/);
+  });
+
+  it('refuses a 4,001-character string and accepts 4,000', () => {
+    expect(() => encodeRow(table, { ...valid, text: 'x'.repeat(4000) }, 0)).not.toThrow();
+    const error = rowError({ ...valid, text: 'x'.repeat(4001) }, 3);
+    expect(error).toMatchObject({ column: 'text', rowIndex: 3 });
+    expect(error.reason).toMatch(/4001 characters exceeds 4000/);
+  });
+
+  it('refuses ambiguous date-times, missing values, unknown columns and a user-supplied _batch', () => {
+    expect(rowError({ ...valid, at: '2024-03-01T10:00:00' }).reason).toMatch(/with a zone/);
+    expect(rowError({ ...valid, ok: undefined }).reason).toMatch(/required/);
+    expect(rowError({ ...valid, Amount: 3 }).column).toBe('Amount');
+    expect(rowError({ ...valid, _batch: 'x' }).column).toBe('_batch');
+    expect(rowError('not a row').reason).toMatch(/must be an object/);
+  });
+});
+
+describe('planRequests', () => {
+  it('splits at 10,000 rows', () => {
+    const rows = Array.from({ length: 25_001 }, (_, i) => ({ ...valid, id: i }));
+    const plan = planRequests(table, rows);
+    expect(plan.map((p) => [p.startIndex, p.rowCount])).toEqual([
+      [0, 10_000],
+      [10_000, 10_000],
+      [20_000, 5_001],
+    ]);
+    expect(JSON.parse(plan[2]!.body).rows[0].id).toBe(20_000);
+  });
+
+  it('splits by serialised bytes and measures UTF-8, not characters', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({ ...valid, id: i, text: 'é'.repeat(3000) }));
+    const plan = planRequests(table, rows, { maxBytes: 20_000 });
+    for (const request of plan) {
+      expect(Buffer.byteLength(request.body)).toBe(request.bytes);
+      expect(request.bytes).toBeLessThanOrEqual(20_000);
+    }
+    expect(plan.length).toBeGreaterThan(3);
+  });
+
+  it('validates every row before returning anything', () => {
+    const rows = [valid, valid, { ...valid, ratio: Number.NaN }];
+    expect(() => planRequests(table, rows)).toThrow(/Row 2, column "ratio"/);
+  });
+
+  it('property: requests cover every row once, in order, within both limits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ id: fc.integer(), text: fc.string({ maxLength: 60 }) }), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1024, max: 4096 }),
+        (input, maxRows, maxBytes) => {
+          const rows = input.map((r) => ({ ...valid, ...r }));
+          const plan = planRequests(table, rows, { maxRows, maxBytes });
+          const ids = plan.flatMap((p) => JSON.parse(p.body).rows.map((r: { id: number }) => r.id));
+          expect(ids).toEqual(rows.map((r) => r.id));
+          let next = 0;
+          for (const p of plan) {
+            expect(p.startIndex).toBe(next);
+            next += p.rowCount;
+            expect(p.rowCount).toBeLessThanOrEqual(maxRows);
+            expect(Buffer.byteLength(p.body)).toBeLessThanOrEqual(maxBytes);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
