@@ -86,7 +86,7 @@ export async function exchange(
     c.env.incoming.socket.destroy();
     entry.outcome = outcome;
     entry.finishedAt = state.now();
-    state.log.push(entry);
+    state.record(entry);
     return new Response(null, { status: 500 });
   };
   if (decision.dropBefore) return drop('dropped-before');
@@ -106,7 +106,7 @@ export async function exchange(
   entry.status = reply.status;
   entry.outcome = outcomeOf(reply.status);
   entry.finishedAt = state.now();
-  state.log.push(entry);
+  state.record(entry);
   const headers = new Headers(reply.headers);
   if (spec.requestIdHeader) headers.set(spec.requestIdHeader, spec.requestId);
   if (reply.text !== undefined) {

@@ -85,6 +85,8 @@ export interface PowerBISimulatorOptions {
   limits?: Partial<PowerBISimulatorLimits>;
   /** Fault rules active from the start. @default [] */
   faults?: PowerBIFaultRule[];
+  /** Request-log entries kept (oldest dropped first), so long-running simulators stay bounded. @default 10_000 */
+  requestLogLimit?: number;
 }
 
 /** An app after defaults. */
@@ -126,6 +128,7 @@ export interface ResolvedPowerBISimulatorOptions {
   scope: string;
   limits: PowerBISimulatorLimits;
   faults: PowerBIFaultRule[];
+  requestLogLimit: number;
 }
 
 /** Fills every default once; throws a TypeError naming the bad option. */
@@ -194,5 +197,6 @@ export function resolvePowerBISimulatorOptions(
     scope: options.scope ?? POWER_BI_DEFAULT_SCOPE,
     limits,
     faults: options.faults ?? [],
+    requestLogLimit: Math.max(1, options.requestLogLimit ?? 10_000),
   };
 }

@@ -27,6 +27,13 @@ export class SimulatorState {
     this.hourMs = 3_600_000 / opts.timeScale;
   }
 
+  /** Appends to the request log, dropping the oldest entries beyond `requestLogLimit`. */
+  record(entry: PowerBIRequestLogEntry): void {
+    this.log.push(entry);
+    const excess = this.log.length - this.opts.requestLogLimit;
+    if (excess > 0) this.log.splice(0, excess);
+  }
+
   /** Current simulator time. */
   now(): number {
     return this.opts.clock.now();
