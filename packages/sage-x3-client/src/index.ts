@@ -49,6 +49,7 @@ export {
   x3Instant,
   x3Integer,
   x3OptionalDecimal,
+  x3OptionalInteger,
   x3Sign,
   x3Text,
 } from './entities/x3-field-types.js';

@@ -43,6 +43,17 @@ export const x3Integer = z.preprocess(
   z.number({ error: 'must be an integer' }).int('must be an integer'),
 );
 
+/** An optional integer (status codes, local menus): missing → `null`. */
+export const x3OptionalInteger = z.preprocess(
+  (v) =>
+    v === undefined || v === ''
+      ? null
+      : typeof v === 'string' && /^-?\d+$/.test(v.trim())
+        ? Number(v.trim())
+        : v,
+  z.number({ error: 'must be an integer or empty' }).int('must be an integer').nullable(),
+);
+
 /**
  * A plain calendar date `YYYY-MM-DD` (business dates have no zone, [documented] reference §3 gotcha 5). A datetime
  * at exactly midnight UTC is accepted and cut to its date ([inferred]: some renderings add a time part).

@@ -44,11 +44,13 @@ const SEGMENT_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
  * Encodes one query-parameter value. Characters that the WHATWG URL parser (used by `fetch`) would rewrite are
  * percent-encoded here so the wire form is decided by this function, not by a parser ([documented] §3 gotcha 14
  * reports `%27` vs `'` conflicts; `fetch` always sends `'` as `%27` in an http(s) query, so that form is used).
- * `@`, `:`, `,` and `~` stay literal (legal in a query per RFC 3986, and the form X3's own `$next` links use).
+ * `$`, `@`, `:` and `,` stay literal (legal in a query per RFC 3986, and the documented forms
+ * `representation=REP.$query`, `@2024-01-01T00:00:00Z@`); `~` is never encoded by `encodeURIComponent`.
  */
 export function encodeQueryValue(value: string): string {
   return encodeURIComponent(value)
     .replace(/'/g, '%27')
+    .replace(/%24/g, '$')
     .replace(/%40/g, '@')
     .replace(/%3A/gi, ':')
     .replace(/%2C/gi, ',');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineX3Entity } from '../x3-entity-definition.js';
-import { x3Code, x3Instant, x3Text } from '../x3-field-types.js';
+import { x3Boolean, x3Code, x3Instant, x3Text } from '../x3-field-types.js';
 
 /** A general-ledger account, normalized. */
 export const accountSchema = z.object({
@@ -16,6 +16,8 @@ export const accountSchema = z.object({
   description: x3Text,
   /** Short description. */
   shortDescription: x3Text,
+  /** Active flag. */
+  isActive: x3Boolean,
 });
 
 /** A general-ledger account. */
@@ -23,7 +25,8 @@ export type Account = z.output<typeof accountSchema>;
 
 /**
  * GL accounts. GraphQL: `x3FinanceData.account` ([documented] reference §2.5). REST: class `GACCOUNT` is
- * [inferred] (not found as a REST class in any source, §1.6) — override `rest` for your site.
+ * [inferred] (not found as a REST class in any source, §1.6), as are its property names and the composite key
+ * (`COA~ACC`) — override `rest` for your site.
  */
 export const accountEntity = defineX3Entity<Account>({
   name: 'account',
@@ -32,7 +35,13 @@ export const accountEntity = defineX3Entity<Account>({
     className: 'GACCOUNT',
     representation: 'GACCOUNT',
     keyFields: ['COA', 'ACC'],
-    fields: { chartOfAccounts: 'COA', code: 'ACC', description: 'DES', shortDescription: 'DESSHO' },
+    fields: {
+      chartOfAccounts: 'COA',
+      code: 'ACC',
+      description: 'DES',
+      shortDescription: 'SHO',
+      isActive: 'ENAFLG',
+    },
   },
   graphql: {
     packageName: 'x3FinanceData',
@@ -42,6 +51,7 @@ export const accountEntity = defineX3Entity<Account>({
       code: 'code',
       description: 'localizedDescription',
       shortDescription: 'localizedShortDescription',
+      isActive: 'isActive',
     },
   },
 });

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { defineX3Entity } from '../x3-entity-definition.js';
-import { x3Code, x3Date, x3Decimal, x3Instant, x3Integer, x3Sign, x3Text } from '../x3-field-types.js';
+import {
+  x3Code,
+  x3Date,
+  x3Decimal,
+  x3Instant,
+  x3Integer,
+  x3OptionalInteger,
+  x3Sign,
+  x3Text,
+} from '../x3-field-types.js';
 
 /** One line of a journal entry, normalized. */
 export const journalEntryLineSchema = z.object({
@@ -16,6 +25,8 @@ export const journalEntryLineSchema = z.object({
   transactionAmount: x3Decimal,
   /** Amount in ledger currency (positive; see `sign`). */
   ledgerAmount: x3Decimal,
+  /** Ledger currency. */
+  ledgerCurrency: x3Text,
   /** Line description. */
   description: x3Text,
 });
@@ -40,6 +51,10 @@ export const journalEntrySchema = z.object({
   accountingDate: x3Date,
   /** Transaction currency. */
   currency: x3Text,
+  /** Entry status (X3 local menu; e.g. 1 temporary, 2 final). */
+  status: x3OptionalInteger,
+  /** Entry description. */
+  description: x3Text,
   /** Lines. */
   lines: z.array(journalEntryLineSchema),
 });
@@ -60,7 +75,7 @@ export const journalEntryEntity = defineX3Entity<JournalEntry>({
   rest: {
     className: 'GACCENTRY',
     representation: 'GACCENTRY',
-    keyFields: ['TYP', 'NUM'],
+    keyFields: ['NUM'],
     fields: {
       type: 'TYP',
       number: 'NUM',
@@ -69,6 +84,8 @@ export const journalEntryEntity = defineX3Entity<JournalEntry>({
       journal: 'JOU',
       accountingDate: 'ACCDAT',
       currency: 'CUR',
+      status: 'STA',
+      description: 'DESVCR',
     },
     collections: {
       lines: {
@@ -81,6 +98,7 @@ export const journalEntryEntity = defineX3Entity<JournalEntry>({
           sign: 'SNS',
           transactionAmount: 'AMTCUR',
           ledgerAmount: 'AMTLED',
+          ledgerCurrency: 'CURLED',
           description: 'DES',
         },
       },
@@ -97,6 +115,8 @@ export const journalEntryEntity = defineX3Entity<JournalEntry>({
       journal: 'journal.code',
       accountingDate: 'accountingDate',
       currency: 'transactionCurrency.code',
+      status: 'journalEntryStatus',
+      description: 'description',
     },
     collections: {
       lines: {
@@ -109,6 +129,7 @@ export const journalEntryEntity = defineX3Entity<JournalEntry>({
           sign: 'sign',
           transactionAmount: 'transactionAmount',
           ledgerAmount: 'ledgerAmount',
+          ledgerCurrency: 'ledgerCurrency.code',
           description: 'lineDescription',
         },
       },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineX3Entity } from '../x3-entity-definition.js';
-import { x3Code, x3Instant, x3Text } from '../x3-field-types.js';
+import { x3Boolean, x3Code, x3Instant, x3OptionalInteger, x3Text } from '../x3-field-types.js';
 
 /** A product, normalized. */
 export const productSchema = z.object({
@@ -14,18 +14,23 @@ export const productSchema = z.object({
   description: x3Text,
   /** Product category. */
   category: x3Text,
-  /** Product status. */
-  status: x3Text,
+  /** Product status (X3 local menu, e.g. 1 active). */
+  status: x3OptionalInteger,
   /** Stock unit. */
   stockUnit: x3Text,
   /** Purchase unit. */
   purchaseUnit: x3Text,
+  /** Purchased flag. */
+  isPurchased: x3Boolean,
 });
 
 /** A product. */
 export type Product = z.output<typeof productSchema>;
 
-/** Products. REST `ITMMASTER` ([observed] §1.6); GraphQL `x3MasterData.product` ([documented] §2.5). */
+/**
+ * Products. REST `ITMMASTER` with `ITMREF`/`DES1AXX` ([observed] §1.6; other REST names [inferred]); GraphQL
+ * `x3MasterData.product` ([documented] §2.5).
+ */
 export const productEntity = defineX3Entity<Product>({
   name: 'product',
   schema: productSchema,
@@ -40,6 +45,7 @@ export const productEntity = defineX3Entity<Product>({
       status: 'ITMSTA',
       stockUnit: 'STU',
       purchaseUnit: 'PUU',
+      isPurchased: 'PURFLG',
     },
   },
   graphql: {
@@ -52,6 +58,7 @@ export const productEntity = defineX3Entity<Product>({
       status: 'productStatus',
       stockUnit: 'stockUnit.code',
       purchaseUnit: 'purchaseUnit.code',
+      isPurchased: 'isPurchased',
     },
   },
 });

@@ -21,8 +21,10 @@ export const purchaseOrderLineSchema = z.object({
   quantity: x3Decimal,
   /** Order unit. */
   unit: x3Text,
-  /** Net unit price, when the representation exposes it. */
-  netPrice: x3OptionalDecimal,
+  /** Unit price, when the representation exposes it. */
+  price: x3OptionalDecimal,
+  /** Line amount, when the representation exposes it. */
+  amount: x3OptionalDecimal,
 });
 
 /** A purchase order with its lines, normalized. */
@@ -33,6 +35,8 @@ export const purchaseOrderSchema = z.object({
   updatedAt: x3Instant,
   /** Order number. */
   id: x3Code,
+  /** Company. */
+  company: x3Text,
   /** Purchase site. */
   purchaseSite: x3Text,
   /** Order date (YYYY-MM-DD). */
@@ -43,6 +47,8 @@ export const purchaseOrderSchema = z.object({
   currency: x3Text,
   /** Closed flag. */
   isClosed: x3Boolean,
+  /** Order total excluding tax, when exposed. */
+  amountExcludingTax: x3OptionalDecimal,
   /** Lines. */
   lines: z.array(purchaseOrderLineSchema),
 });
@@ -54,7 +60,8 @@ export type PurchaseOrder = z.output<typeof purchaseOrderSchema>;
 
 /**
  * Purchase orders. GraphQL `x3Purchasing.purchaseOrder` with `purchaseOrderLines` ([documented] §2.5). REST class
- * `PORDER` with lines `PORDERQ` is [inferred] (no source shows it, §1.6) — override for your site.
+ * `PORDER` with lines `PORDERQ` is [inferred] (no source shows it, §1.6), as are its property names and the
+ * GraphQL price/amount names — override for your site.
  */
 export const purchaseOrderEntity = defineX3Entity<PurchaseOrder>({
   name: 'purchaseOrder',
@@ -65,11 +72,13 @@ export const purchaseOrderEntity = defineX3Entity<PurchaseOrder>({
     keyFields: ['POHNUM'],
     fields: {
       id: 'POHNUM',
+      company: 'CPY',
       purchaseSite: 'POHFCY',
       orderDate: 'ORDDAT',
       supplier: 'BPSNUM',
       currency: 'CUR',
       isClosed: 'CLEFLG',
+      amountExcludingTax: 'TOTORD',
     },
     collections: {
       lines: {
@@ -80,7 +89,8 @@ export const purchaseOrderEntity = defineX3Entity<PurchaseOrder>({
           product: 'ITMREF',
           quantity: 'QTYUOM',
           unit: 'UOM',
-          netPrice: 'NETPRI',
+          price: 'GROPRI',
+          amount: 'LINAMT',
         },
       },
     },
@@ -90,11 +100,13 @@ export const purchaseOrderEntity = defineX3Entity<PurchaseOrder>({
     nodeName: 'purchaseOrder',
     fields: {
       id: 'id',
+      company: 'company.code',
       purchaseSite: 'purchaseSite.code',
       orderDate: 'orderDate',
       supplier: 'orderFromSupplier.code.code',
       currency: 'currency.code',
       isClosed: 'isClosed',
+      amountExcludingTax: 'totalAmountExcludingTax',
     },
     collections: {
       lines: {
@@ -105,7 +117,8 @@ export const purchaseOrderEntity = defineX3Entity<PurchaseOrder>({
           product: 'product.code',
           quantity: 'quantityInOrderUnitOrdered',
           unit: 'orderUnit.code',
-          netPrice: 'netPrice',
+          price: 'grossPrice',
+          amount: 'lineAmount',
         },
       },
     },

@@ -7,6 +7,7 @@ import {
   x3Instant,
   x3Integer,
   x3OptionalDecimal,
+  x3OptionalInteger,
   x3Text,
 } from '../x3-field-types.js';
 
@@ -32,6 +33,8 @@ export const salesInvoiceSchema = z.object({
   updatedAt: x3Instant,
   /** Invoice number. */
   id: x3Code,
+  /** Company. */
+  company: x3Text,
   /** Sales site. */
   salesSite: x3Text,
   /** Invoice date (YYYY-MM-DD). */
@@ -40,6 +43,10 @@ export const salesInvoiceSchema = z.object({
   billToCustomer: x3Code,
   /** Currency. */
   currency: x3Text,
+  /** Invoice type (X3 local menu, e.g. 1 invoice, 2 credit note). */
+  invoiceType: x3OptionalInteger,
+  /** Status (X3 local menu, e.g. 1 not posted, 2 posted). */
+  status: x3OptionalInteger,
   /** Total excluding tax. */
   amountExcludingTax: x3OptionalDecimal,
   /** Total including tax. */
@@ -55,8 +62,9 @@ export type SalesInvoice = z.output<typeof salesInvoiceSchema>;
 
 /**
  * Sales invoices. REST `SINVOICEV` with lines `SIVSID` ([observed] §1.6, fields `NUM INVDAT BPCINV CUR AMTNOT
- * AMTATI`); GraphQL `x3Sales.salesInvoice` ([documented] §2.5; its `id` is a reference to the invoice header, so
- * `id.id`, and the line collection name is [inferred]).
+ * AMTATI`; the others [inferred]); GraphQL `x3Sales.salesInvoice` ([documented] §2.5). Its documented `id` is a
+ * reference to the invoice header whose own fields are not documented, so the invoice number is read from the
+ * system `_id` (the key, [documented] §2.5); line collection and line property names are [inferred].
  */
 export const salesInvoiceEntity = defineX3Entity<SalesInvoice>({
   name: 'salesInvoice',
@@ -67,10 +75,13 @@ export const salesInvoiceEntity = defineX3Entity<SalesInvoice>({
     keyFields: ['NUM'],
     fields: {
       id: 'NUM',
+      company: 'CPY',
       salesSite: 'SALFCY',
       invoiceDate: 'INVDAT',
       billToCustomer: 'BPCINV',
       currency: 'CUR',
+      invoiceType: 'SIVTYP',
+      status: 'STA',
       amountExcludingTax: 'AMTNOT',
       amountIncludingTax: 'AMTATI',
     },
@@ -92,11 +103,14 @@ export const salesInvoiceEntity = defineX3Entity<SalesInvoice>({
     packageName: 'x3Sales',
     nodeName: 'salesInvoice',
     fields: {
-      id: 'id.id',
+      id: '_id',
+      company: 'company.code',
       salesSite: 'salesSite.code',
       invoiceDate: 'invoiceDate',
       billToCustomer: 'billToCustomer.code.code',
       currency: 'currency.code',
+      invoiceType: 'invoiceType',
+      status: 'status',
       amountExcludingTax: 'totalAmountExcludingTax',
       amountIncludingTax: 'totalAmountIncludingTax',
     },
@@ -107,9 +121,9 @@ export const salesInvoiceEntity = defineX3Entity<SalesInvoice>({
         fields: {
           lineNumber: 'lineNumber',
           product: 'product.code',
-          quantity: 'quantityInSalesUnit',
+          quantity: 'quantity',
           netPrice: 'netPrice',
-          amount: 'amountExcludingTax',
+          amount: 'lineAmount',
         },
       },
     },
