@@ -1,0 +1,131 @@
+import { money } from './common-fields.js';
+import { type EntityDef, prefixCodec } from '../entity-definition.js';
+import { hashInts } from '../hash.js';
+import { COMPANIES, dateOf } from '../words.js';
+
+/**
+ * Sales invoices with lines. REST `SINVOICEV` with `NUM`, `INVDAT`, `BPCINV`, `CUR`, `AMTNOT`, `AMTATI` and lines
+ * `SIVSID` is [documented as observed] (reference §1.6); GraphQL `x3Sales.salesInvoice` with `id`, `company`,
+ * `salesSite`, `billToCustomer`, `invoiceType`, `invoiceDate`, `currency`, `status` is [documented] (§2.5). Line
+ * properties, totals' GraphQL names and `salesInvoiceLines` are [inferred].
+ */
+export const salesInvoiceDef: EntityDef = {
+  name: 'salesInvoice',
+  rest: { className: 'SINVOICEV', representation: 'SINVOICEV' },
+  restKeyFields: ['key'],
+  graphql: { packageSuffix: 'Sales', nodeName: 'salesInvoice', typeName: 'SalesInvoice' },
+  keyField: { name: 'key', type: 'string', rest: 'NUM', graphql: '_id', doc: 'Invoice number.' },
+  fields: [
+    { name: 'id', type: 'string', rest: null, graphql: 'id', sameAsKey: true, doc: 'Invoice number.' },
+    {
+      name: 'company',
+      type: 'string',
+      rest: 'CPY',
+      graphql: 'company',
+      ref: { kind: 'code', type: 'Company' },
+      doc: 'Company.',
+    },
+    {
+      name: 'salesSite',
+      type: 'string',
+      rest: 'SALFCY',
+      graphql: 'salesSite',
+      ref: { kind: 'code', type: 'Site' },
+      doc: 'Sales site.',
+    },
+    {
+      name: 'billToCustomer',
+      type: 'string',
+      rest: 'BPCINV',
+      graphql: 'billToCustomer',
+      ref: { kind: 'bpRole', type: 'Customer' },
+      doc: 'Bill-to customer code.',
+    },
+    { name: 'invoiceDate', type: 'date', rest: 'INVDAT', graphql: 'invoiceDate', doc: 'Invoice date.' },
+    {
+      name: 'currency',
+      type: 'string',
+      rest: 'CUR',
+      graphql: 'currency',
+      ref: { kind: 'code', type: 'Currency' },
+      doc: 'Currency.',
+    },
+    {
+      name: 'invoiceType',
+      type: 'int',
+      rest: 'SIVTYP',
+      graphql: 'invoiceType',
+      doc: '1 invoice, 2 credit note.',
+    },
+    { name: 'status', type: 'int', rest: 'STA', graphql: 'status', doc: '1 not posted, 2 posted.' },
+    {
+      name: 'totalAmountExcludingTax',
+      type: 'decimal',
+      rest: 'AMTNOT',
+      graphql: 'totalAmountExcludingTax',
+      doc: 'Total excluding tax.',
+    },
+    {
+      name: 'totalAmountIncludingTax',
+      type: 'decimal',
+      rest: 'AMTATI',
+      graphql: 'totalAmountIncludingTax',
+      doc: 'Total including tax (20% VAT).',
+    },
+  ],
+  lines: {
+    rest: 'SIVSID',
+    graphql: 'salesInvoiceLines',
+    typeName: 'SalesInvoiceLine',
+    fields: [
+      { name: 'lineNumber', type: 'int', rest: 'SIDLIN', graphql: 'lineNumber', doc: 'Line number.' },
+      {
+        name: 'product',
+        type: 'string',
+        rest: 'ITMREF',
+        graphql: 'product',
+        ref: { kind: 'node', entity: 'product' },
+        doc: 'Product key.',
+      },
+      { name: 'quantity', type: 'decimal', rest: 'QTY', graphql: 'quantity', doc: 'Quantity.' },
+      { name: 'netPrice', type: 'decimal', rest: 'NETPRI', graphql: 'netPrice', doc: 'Net unit price.' },
+      { name: 'lineAmount', type: 'decimal', rest: 'AMTNOTLIN', graphql: 'lineAmount', doc: 'Line amount.' },
+    ],
+  },
+  defaultCount: 800,
+  codec: (count) => prefixCodec('SI', count),
+  lineCount: (seed, index) => 1 + (hashInts(seed, 41, index) % 4),
+  generate: ({ keyNumber, keyOf, rng, counts, createdAt, lineCount }) => {
+    const company = rng.pick(COMPANIES);
+    const credit = rng.chance(0.05);
+    let total = 0;
+    const lines = [];
+    for (let k = 0; k < lineCount; k++) {
+      const qty = rng.int(1, 50);
+      const priceCents = rng.int(100, 30000);
+      total += qty * priceCents;
+      lines.push({
+        lineNumber: k + 1,
+        product: counts.product > 0 ? keyOf('product', rng.int(0, counts.product - 1)) : null,
+        quantity: qty,
+        netPrice: money(priceCents),
+        lineAmount: money(qty * priceCents),
+      });
+    }
+    return {
+      values: {
+        id: keyOf('salesInvoice', keyNumber),
+        company: company.code,
+        salesSite: rng.pick(company.sites),
+        billToCustomer: `C${String(rng.int(1, 999)).padStart(5, '0')}`,
+        invoiceDate: dateOf(createdAt),
+        currency: company.currency,
+        invoiceType: credit ? 2 : 1,
+        status: rng.chance(0.85) ? 2 : 1,
+        totalAmountExcludingTax: money(total),
+        totalAmountIncludingTax: money(Math.round(total * 1.2)),
+      },
+      lines,
+    };
+  },
+};
