@@ -1,6 +1,29 @@
 // Public surface of @mlc/testkit. Each simulator adds its explicit exports in its own block below.
 
 // --- Sage X3 simulator ---
+export { startSageX3Simulator } from './sage-x3/server/start-sage-x3-simulator.js';
+export type {
+  SageX3SimCredentials,
+  SageX3SimRecord,
+  SageX3SimRecordChanges,
+  SageX3Simulator,
+  SageX3SimulatorControl,
+} from './sage-x3/server/sage-x3-simulator.js';
+export type {
+  ResolvedSageX3SimulatorOptions,
+  SageX3SimConnectedApp,
+  SageX3SimOAuthClient,
+  SageX3SimUser,
+  SageX3SimulatorOptions,
+  SageX3SimulatorSize,
+  SageX3SizePreset,
+} from './sage-x3/options.js';
+export { resolveSageX3SimulatorOptions } from './sage-x3/options.js';
+export type { SageX3FaultKind, SageX3FaultOptions, SageX3FaultSurface } from './sage-x3/faults/fault-options.js';
+export type { SageX3RequestLogEntry } from './sage-x3/log/request-log.js';
+export type { SageX3MintedRefreshToken } from './sage-x3/auth/oauth-server.js';
+export type { FieldValue as SageX3FieldValue, SageX3EntityName } from './sage-x3/data/entity-definition.js';
+export { SAGE_X3_ENTITY_NAMES } from './sage-x3/data/entity-definition.js';
 
 // --- Entra ID + Power BI simulator ---
 export type {
