@@ -1,1 +1,91 @@
-export {};
+// Public surface of @mlc/sync-engine. Every export is named; internals stay unexported.
+
+// Composition API
+export type { CredentialExpiring, ReplayOptions, Sync } from './sync/create-sync.js';
+export { createSync } from './sync/create-sync.js';
+export type { ResolvedSyncOptions, StreamDefaults, SyncOptions } from './sync/resolve-sync-options.js';
+export { resolveSyncOptions } from './sync/resolve-sync-options.js';
+export type { ReplayResult } from './engine/replay-dead-letters.js';
+export type { StreamRunResult } from './engine/stream-run-result.js';
+export type { ProtocolStep, SyncHooks } from './engine/engine-context.js';
+
+// Streams
+export type {
+  MapContext,
+  Schedule,
+  StreamDefinition,
+  StreamMapper,
+  UnverifiablePolicy,
+  VerificationOptions,
+} from './stream/define-stream.js';
+export { defineStream } from './stream/define-stream.js';
+export type { MappedRow, MappedValue } from './stream/row-validation.js';
+export { MAX_STRING_LENGTH, normalizeRow } from './stream/row-validation.js';
+
+// Source and sink contracts
+export type {
+  SourceInvalidRecord,
+  SourceItem,
+  SourceReadRequest,
+  SourceRecord,
+  SyncSource,
+} from './source/sync-source.js';
+export type { PostOutcome, PostResult, SinkColumnType, SinkTable, SyncSink } from './sink/sync-sink.js';
+
+// Cursor and ledger helpers
+export type { ParsedStamp } from './cursor/stamp.js';
+export { compareStamps, formatInstant, parseStamp, stampToEpochMs } from './cursor/stamp.js';
+export type { StreamCursor } from './cursor/stream-cursor.js';
+export { compareCursors, maxCursor } from './cursor/stream-cursor.js';
+export { canonicalJson, contentHash } from './ledger/content-hash.js';
+
+// State store contract and the in-memory store
+export type { StateStore } from './store/state-store.js';
+export type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditQuery,
+  AuditType,
+  BatchCommitOptions,
+  BatchFailOptions,
+  BatchFailure,
+  BatchIntent,
+  BatchIntentPatch,
+  BatchKind,
+  BatchStatus,
+  DeadLetter,
+  DeadLetterQuery,
+  DeadLetterStatus,
+  Fence,
+  Lease,
+  LeaseRequest,
+  LedgerEntry,
+  LedgerWrite,
+  RebuildProgress,
+  Row,
+  RowValue,
+  StreamMode,
+} from './store/types.js';
+export { STATE_STORE_SCHEMA_VERSION } from './store/types.js';
+export type { StateStoreErrorCode, StateStoreErrorInit } from './store/state-store-error.js';
+export { StateStoreError, isStateStoreError } from './store/state-store-error.js';
+export type { MemoryStateStorage, MemoryStateStoreOptions } from './store/memory-state-store.js';
+export { MemoryStateStore, createMemoryStateStorage } from './store/memory-state-store.js';
+
+// Errors
+export type { SyncErrorCode, SyncErrorInit } from './errors/sync-error.js';
+export { SyncError, isSyncError } from './errors/sync-error.js';
+export type { RecordErrorCode, RecordErrorInit, RecordErrorStage } from './errors/record-error.js';
+export { RecordError, isRecordError } from './errors/record-error.js';
+
+// Events and observability
+export type { SyncEventListener, SyncEventName, SyncEvents, SyncProgress } from './events/sync-events.js';
+
+// Secrets
+export type { SecretKey } from './secrets/secret-box.js';
+export { SecretBox } from './secrets/secret-box.js';
+export type { SecretTokenStore, StoredRefreshToken } from './secrets/secret-token-store.js';
+export { createSecretTokenStore } from './secrets/secret-token-store.js';
+
+// Scheduling
+export { compileSchedule } from './scheduler/next-run-at.js';

@@ -1,0 +1,312 @@
+import { SyncError } from '../errors/sync-error.js';
+import type { PostResult } from '../sink/sync-sink.js';
+import type { BatchIntent } from '../store/types.js';
+import { alert, audit, type RunScope, step } from './engine-context.js';
+import { verifyBatch } from './verify-batch.js';
+
+/** How a rows batch ended. */
+export type BatchSettlement = 'committed' | 'quarantined';
+
+/** Most POST attempts of one batch within one run (resends after verified zero counts). */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Writes the intent (durable before the POST), posts, and settles the batch: commit on `applied`, verify on an
+ * unknown outcome, fail on a certain `not-applied`. Architecture: the exactly-once protocol, steps 2–4.
+ */
+export async function sendRowsBatch(scope: RunScope, intent: BatchIntent): Promise<BatchSettlement> {
+  const { ctx, lease } = scope;
+  await ctx.store.beginBatch(intent, lease);
+  await step(scope, 'intent-written', intent.batchId);
+  return settleRowsBatch(scope, intent, { posted: false });
+}
+
+/**
+ * Settles a rows intent. `posted: true` means a POST may already have happened (an intent found open at start,
+ * or after a crash), so the first action is verification, never a resend.
+ */
+export async function settleRowsBatch(
+  scope: RunScope,
+  intent: BatchIntent,
+  options: { posted: boolean },
+): Promise<BatchSettlement> {
+  const { ctx, stream, lease } = scope;
+  let attempts = intent.attempts;
+  let postedAt = intent.postedAt ?? intent.createdAt;
+  let mustVerify = options.posted;
+  let duplicateRisk = false;
+  for (;;) {
+    if (!mustVerify) {
+      if (attempts >= MAX_ATTEMPTS) {
+        throw new SyncError({
+          code: 'SYNC_VERIFICATION_PENDING',
+          kind: 'transient',
+          retryable: true,
+          stream: stream.name,
+          batchId: intent.batchId,
+          message: `batch ${intent.batchId}: still not landed after ${attempts} attempts; left open for the next run`,
+        });
+      }
+      postedAt = ctx.clock.now();
+      attempts += 1;
+      // Durable before the POST: a crash from here on is resolved by verification.
+      await ctx.store.updateBatch(intent.batchId, { postedAt, attempts }, lease);
+      const result = await post(scope, intent);
+      if (result.outcome === 'applied') return commitRows(scope, intent, { verified: false, duplicateRisk });
+      if (result.outcome === 'not-applied') return failRows(scope, intent, result.error);
+      mustVerify = true;
+      continue;
+    }
+    const verdict = await verifyBatch(scope, {
+      table: intent.table,
+      batchId: intent.batchId,
+      expected: intent.rowCount,
+      postedAt,
+    });
+    switch (verdict.decision) {
+      case 'commit':
+        await audit(ctx, {
+          type: 'batch-verified',
+          stream: stream.name,
+          batchId: intent.batchId,
+          message: `counted ${verdict.counted} of ${intent.rowCount} rows: commit`,
+          data: { counted: verdict.counted, expected: intent.rowCount },
+        });
+        return commitRows(scope, intent, { verified: true, duplicateRisk });
+      case 'resend':
+        await audit(ctx, {
+          type: 'batch-resent',
+          stream: stream.name,
+          batchId: intent.batchId,
+          message: `counted 0 of ${intent.rowCount} rows twice after the settle time: resending the same rows`,
+          data: { expected: intent.rowCount, attempts },
+        });
+        mustVerify = false;
+        continue;
+      case 'quarantine':
+        return quarantineRows(scope, intent, verdict.counted);
+      case 'pending':
+        throw new SyncError({
+          code: 'SYNC_VERIFICATION_PENDING',
+          kind: 'transient',
+          retryable: true,
+          stream: stream.name,
+          batchId: intent.batchId,
+          message: `batch ${intent.batchId}: row count not settled; intent left open for the next run`,
+        });
+      case 'unsupported': {
+        const policy = stream.verification.whenUnsupported;
+        if (policy === 'halt') {
+          await audit(ctx, {
+            type: 'verification-unavailable',
+            stream: stream.name,
+            batchId: intent.batchId,
+            message: 'outcome unknown and the sink cannot count rows; policy halt: intent left open',
+          });
+          alert(ctx, {
+            code: 'SYNC_VERIFICATION_UNAVAILABLE',
+            message: `batch ${intent.batchId}: outcome unknown and unverifiable; stream ${stream.name} halted`,
+            stream: stream.name,
+            batchId: intent.batchId,
+          });
+          throw new SyncError({
+            code: 'SYNC_VERIFICATION_UNAVAILABLE',
+            stream: stream.name,
+            batchId: intent.batchId,
+            message: `batch ${intent.batchId}: outcome unknown and the sink cannot count rows (policy halt)`,
+          });
+        }
+        if (policy === 'skip') {
+          await audit(ctx, {
+            type: 'skipped-unverified',
+            stream: stream.name,
+            batchId: intent.batchId,
+            message:
+              'outcome unknown and unverifiable; policy skip: committed without resending (rows may be missing)',
+            data: { expected: intent.rowCount },
+          });
+          alert(ctx, {
+            code: 'SYNC_SKIPPED_UNVERIFIED',
+            message: `batch ${intent.batchId}: committed unverified; up to ${intent.rowCount} rows may be missing`,
+            stream: stream.name,
+            batchId: intent.batchId,
+          });
+          return commitRows(scope, intent, { verified: false, duplicateRisk });
+        }
+        await audit(ctx, {
+          type: 'duplicate-risk',
+          stream: stream.name,
+          batchId: intent.batchId,
+          message: 'outcome unknown and unverifiable; policy resend: resending (rows may be duplicated)',
+          data: { expected: intent.rowCount },
+        });
+        duplicateRisk = true;
+        mustVerify = false;
+        // A resend that also ends unknown must not loop on verification: post once more at most.
+        if (attempts >= MAX_ATTEMPTS) return commitRows(scope, intent, { verified: false, duplicateRisk });
+        continue;
+      }
+    }
+  }
+}
+
+async function post(scope: RunScope, intent: BatchIntent): Promise<PostResult> {
+  const { ctx, stream, signal } = scope;
+  await step(scope, 'before-post', intent.batchId);
+  let result: PostResult;
+  try {
+    result = await stream.sink.post({
+      table: intent.table,
+      rows: intent.rows,
+      batchId: intent.batchId,
+      signal,
+    });
+  } catch (error) {
+    // A throw after the request may have left is as good as a timeout: outcome unknown.
+    if (signal.aborted) throw error;
+    result = { outcome: 'unknown', error };
+  }
+  if (result.throttledMs) {
+    scope.stats.throttledMs += result.throttledMs;
+    ctx.telemetry.throttled(stream.name, result.throttledMs);
+    ctx.events.emit('throttled', { stream: stream.name, ms: result.throttledMs });
+  }
+  ctx.events.emit('batch-posted', {
+    stream: stream.name,
+    batchId: intent.batchId,
+    table: intent.table,
+    rows: intent.rowCount,
+    outcome: result.outcome,
+  });
+  await step(scope, 'post-returned', intent.batchId);
+  return result;
+}
+
+/** Commits an intent (rows, state or snapshot) and updates counters. */
+export async function commitIntent(
+  scope: RunScope,
+  intent: BatchIntent,
+  details: { verified: boolean; duplicateRisk?: boolean },
+): Promise<void> {
+  const { ctx, stream, lease } = scope;
+  await ctx.store.commitBatch(intent.batchId, lease, { at: ctx.clock.now() });
+  await step(scope, 'committed', intent.batchId);
+  scope.stats.batches += 1;
+  if (intent.kind === 'rows') scope.stats.rowsPosted += intent.rowCount;
+  ctx.telemetry.batchCommitted(stream.name, intent.kind);
+  ctx.telemetry.rowsPosted(stream.name, intent.kind === 'rows' ? intent.rowCount : 0);
+  ctx.events.emit('batch-committed', {
+    stream: stream.name,
+    batchId: intent.batchId,
+    kind: intent.kind,
+    rows: intent.kind === 'rows' ? intent.rowCount : 0,
+    verified: details.verified,
+  });
+  if (intent.kind === 'rows') {
+    await audit(ctx, {
+      type: 'batch-committed',
+      stream: stream.name,
+      batchId: intent.batchId,
+      message: `committed ${intent.rowCount} rows to ${intent.table}${details.verified ? ' (verified)' : ''}`,
+      data: {
+        rows: intent.rowCount,
+        keys: intent.entries.length,
+        verified: details.verified,
+        duplicateRisk: details.duplicateRisk ?? false,
+        replayOf: intent.replayOf ?? [],
+      },
+    });
+  }
+  await scope.afterBatch();
+}
+
+async function commitRows(
+  scope: RunScope,
+  intent: BatchIntent,
+  details: { verified: boolean; duplicateRisk: boolean },
+): Promise<BatchSettlement> {
+  await commitIntent(scope, intent, details);
+  return 'committed';
+}
+
+async function failRows(scope: RunScope, intent: BatchIntent, cause: unknown): Promise<never> {
+  const { ctx, stream, lease } = scope;
+  const deadLetterId = `dl_${intent.batchId}`;
+  const message = cause instanceof Error ? cause.message : 'the sink did not apply the batch';
+  await ctx.store.failBatch(
+    intent.batchId,
+    {
+      status: 'failed',
+      deadLetterId,
+      at: ctx.clock.now(),
+      failure: { code: 'SYNC_BATCH_FAILED', message, expected: intent.rowCount },
+    },
+    lease,
+  );
+  ctx.telemetry.quarantined(stream.name, 'batch');
+  ctx.events.emit('batch-failed', {
+    stream: stream.name,
+    batchId: intent.batchId,
+    error: cause,
+    deadLetterId,
+  });
+  await audit(ctx, {
+    type: 'batch-failed',
+    stream: stream.name,
+    batchId: intent.batchId,
+    message: `batch not applied: ${message}`,
+    data: { deadLetterId, rows: intent.rowCount },
+  });
+  alert(ctx, {
+    code: 'SYNC_BATCH_FAILED',
+    message: `batch ${intent.batchId} failed: ${message}`,
+    stream: stream.name,
+    batchId: intent.batchId,
+  });
+  throw new SyncError({
+    code: 'SYNC_BATCH_FAILED',
+    stream: stream.name,
+    batchId: intent.batchId,
+    message: `batch ${intent.batchId} was not applied by the sink: ${message}`,
+    cause,
+  });
+}
+
+async function quarantineRows(
+  scope: RunScope,
+  intent: BatchIntent,
+  counted: number,
+): Promise<BatchSettlement> {
+  const { ctx, stream, lease } = scope;
+  const deadLetterId = `dl_${intent.batchId}`;
+  const message = `counted ${counted} rows of ${intent.rowCount} for batch ${intent.batchId}: partly applied, needs a human`;
+  await ctx.store.failBatch(
+    intent.batchId,
+    {
+      status: 'quarantined',
+      deadLetterId,
+      at: ctx.clock.now(),
+      failure: { code: 'SYNC_BATCH_QUARANTINED', message, counted, expected: intent.rowCount },
+    },
+    lease,
+  );
+  scope.stats.batches += 1;
+  ctx.telemetry.quarantined(stream.name, 'batch');
+  ctx.events.emit('batch-quarantined', {
+    stream: stream.name,
+    batchId: intent.batchId,
+    counted,
+    expected: intent.rowCount,
+    deadLetterId,
+  });
+  await audit(ctx, {
+    type: 'batch-quarantined',
+    stream: stream.name,
+    batchId: intent.batchId,
+    message,
+    data: { counted, expected: intent.rowCount, deadLetterId },
+  });
+  alert(ctx, { code: 'SYNC_BATCH_QUARANTINED', message, stream: stream.name, batchId: intent.batchId });
+  await scope.afterBatch();
+  return 'quarantined';
+}

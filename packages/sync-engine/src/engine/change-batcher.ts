@@ -1,0 +1,278 @@
+import { formatInstant, parseStamp } from '../cursor/stamp.js';
+import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
+import { contentHash } from '../ledger/content-hash.js';
+import type { BatchIntent, DeadLetter, LedgerEntry, LedgerWrite, Row } from '../store/types.js';
+import { commitIntent, sendRowsBatch } from './batch-protocol.js';
+import { audit, type RunScope, step } from './engine-context.js';
+import type { InvalidItem, PreparedItem, ValidItem } from './prepare-item.js';
+import { rebuildTable } from './rebuild-table.js';
+
+/** Options of {@link ChangeBatcher}. */
+export interface ChangeBatcherOptions {
+  /** The committed cursor at the start; batches carry a cursor only when it moves past this. */
+  cursor?: StreamCursor;
+  /** Whether this batcher advances the cursor (false for replays). */
+  trackCursor: boolean;
+}
+
+/**
+ * The middle of the pipeline: decides per record, against the ledger, whether it is new, changed or unchanged
+ * (by mode), accumulates rows up to the batch size, and flushes batches through the protocol. Memory is
+ * bounded by one batch plus one look-up chunk.
+ */
+export class ChangeBatcher {
+  readonly #scope: RunScope;
+  readonly #trackCursor: boolean;
+  #committedCursor: StreamCursor | undefined;
+  #decidedCursor: StreamCursor | undefined;
+  /** Ledger state of keys in the unflushed batch. */
+  #pending = new Map<string, LedgerEntry>();
+  /** Ledger state of keys flushed since the current chunk was looked up. */
+  #flushed = new Map<string, LedgerEntry>();
+  #looked = new Map<string, LedgerEntry>();
+  #rows: Row[] = [];
+  #entries: LedgerWrite[] = [];
+  #letters: string[] = [];
+  #rebuild: BatchIntent | undefined;
+
+  /** Creates a batcher for one run or replay. */
+  constructor(scope: RunScope, options: ChangeBatcherOptions) {
+    this.#scope = scope;
+    this.#trackCursor = options.trackCursor;
+    this.#committedCursor = options.cursor;
+  }
+
+  /** Last position fully decided (for progress). */
+  get decidedCursor(): StreamCursor | undefined {
+    return this.#decidedCursor;
+  }
+
+  /** Decides a chunk of items in order (one bulk ledger look-up). */
+  async processChunk(items: readonly PreparedItem[]): Promise<void> {
+    const { ctx, stream } = this.#scope;
+    const keys = [...new Set(items.filter((i): i is ValidItem => i.ok).map((i) => i.key))];
+    this.#flushed.clear();
+    this.#looked = keys.length > 0 ? await ctx.store.lookupLedger(stream.name, keys) : new Map();
+    for (const item of items) {
+      if (item.ok) await this.#decide(item);
+      else await this.quarantine(item);
+      this.#advance(item);
+    }
+  }
+
+  /** Marks a replayed dead letter as done once everything before this point is flushed. */
+  completeLetter(letterId: string): void {
+    this.#letters.push(letterId);
+  }
+
+  /** Flushes what is left and, for `replace`, rebuilds the table when anything was staged. */
+  async finish(): Promise<void> {
+    await this.flush();
+    if (this.#rebuild) {
+      const intent = this.#rebuild;
+      this.#rebuild = undefined;
+      await rebuildTable(this.#scope, intent, false);
+    }
+  }
+
+  /** Stages ledger deletes (replace-mode delete reconciliation). */
+  async stageDeletes(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      if (this.#entries.length >= this.#scope.stream.batchSize) await this.flush();
+      this.#entries.push({ key, hash: '', version: 0, delete: true });
+    }
+  }
+
+  /** Writes a quarantined record (durable before the cursor can pass it). */
+  async quarantine(item: InvalidItem): Promise<void> {
+    const { ctx, stream, lease, stats } = this.#scope;
+    const id =
+      item.letterId ??
+      `dl_${contentHash({ s: stream.name, k: item.key, t: item.stamp, g: item.stage, f: item.field, r: item.reason, raw: item.key === undefined ? item.raw : undefined })}`;
+    if (!item.letterId) {
+      const letter: DeadLetter = {
+        id,
+        stream: stream.name,
+        kind: 'record',
+        status: 'open',
+        createdAt: ctx.clock.now(),
+        stage: item.stage,
+        reason: item.reason,
+        ...(item.key !== undefined ? { key: item.key } : {}),
+        ...(item.stamp !== undefined ? { stamp: item.stamp } : {}),
+        ...(item.field !== undefined ? { field: item.field } : {}),
+        ...(item.raw !== undefined ? { raw: item.raw } : {}),
+        ...(item.record !== undefined ? { record: item.record } : {}),
+      };
+      await ctx.store.addDeadLetters([letter], lease);
+    }
+    stats.recordsQuarantined += 1;
+    ctx.telemetry.quarantined(stream.name, 'record');
+    ctx.events.emit('record-quarantined', {
+      stream: stream.name,
+      stage: item.stage,
+      reason: item.reason,
+      deadLetterId: id,
+      ...(item.key !== undefined ? { key: item.key } : {}),
+      ...(item.field !== undefined ? { field: item.field } : {}),
+    });
+    await audit(ctx, {
+      type: 'record-quarantined',
+      stream: stream.name,
+      ...(item.key !== undefined ? { key: item.key } : {}),
+      message: `${item.stage === 'source' ? 'invalid record' : 'mapping failed'}${item.field ? ` at ${item.field}` : ''}: ${item.reason}`,
+      data: { deadLetterId: id, stage: item.stage, field: item.field, replay: item.letterId !== undefined },
+    });
+  }
+
+  async #decide(item: ValidItem): Promise<void> {
+    const { ctx, stream, stats } = this.#scope;
+    const prior = this.#pending.get(item.key) ?? this.#flushed.get(item.key) ?? this.#looked.get(item.key);
+    if (prior && prior.hash === item.hash) {
+      stats.recordsUnchanged += 1;
+      return;
+    }
+    // Entry-only writes (seen hashes, snapshot rows) are bounded by the batch size like rows.
+    if (this.#entries.length >= stream.batchSize) await this.flush();
+    if (stream.mode === 'append' && prior) {
+      // Posted facts are never re-posted; the change is audited once per distinct content.
+      if (prior.seenHash === item.hash) {
+        stats.recordsUnchanged += 1;
+        return;
+      }
+      ctx.events.emit('changed-after-post', {
+        stream: stream.name,
+        key: item.key,
+        postedHash: prior.hash,
+        hash: item.hash,
+      });
+      await audit(ctx, {
+        type: 'changed-after-post',
+        stream: stream.name,
+        key: item.key,
+        message: `record ${item.key} changed after it was posted; not re-posted (append mode)`,
+        data: { postedHash: prior.hash, hash: item.hash, stamp: item.stamp },
+      });
+      this.#add({ ...prior, seenHash: item.hash }, []);
+      return;
+    }
+    const version = (prior?.version ?? 0) + 1;
+    const entry: LedgerWrite = {
+      key: item.key,
+      hash: item.hash,
+      version,
+      ...(item.stamp !== undefined ? { stamp: item.stamp } : {}),
+    };
+    if (stream.mode === 'replace') {
+      entry.rows = item.rows;
+      this.#add(entry, []);
+      return;
+    }
+    let rows = item.rows;
+    if (stream.mode === 'versioned') {
+      const validFrom = item.stamp !== undefined ? parseStamp(item.stamp) : undefined;
+      const validFromIso = validFrom ? formatInstant(validFrom.epochMs) : null;
+      rows = rows.map((row) => ({ ...row, _version: version, _validFrom: validFromIso }));
+    }
+    if (this.#rows.length + rows.length > stream.batchSize) await this.flush();
+    this.#add(entry, rows);
+  }
+
+  #add(entry: LedgerWrite, rows: Row[]): void {
+    this.#entries.push(rows.length > 0 ? { ...entry, rowCount: rows.length } : entry);
+    for (const row of rows) this.#rows.push(row);
+    const { rowCount: _rowCount, delete: _delete, ...state } = entry;
+    this.#pending.set(entry.key, state);
+  }
+
+  #advance(item: PreparedItem): void {
+    if (!this.#trackCursor || item.key === undefined || item.stamp === undefined) return;
+    const position = { stamp: item.stamp, key: item.key };
+    if (!this.#decidedCursor || compareCursors(position, this.#decidedCursor) > 0)
+      this.#decidedCursor = position;
+  }
+
+  /** Whether the accumulated entries should be flushed before more are added. */
+  get full(): boolean {
+    return (
+      this.#entries.length >= this.#scope.stream.batchSize ||
+      this.#rows.length >= this.#scope.stream.batchSize
+    );
+  }
+
+  /** Sends the accumulated batch (rows, state-only or snapshot) through the protocol. */
+  async flush(): Promise<void> {
+    const { ctx, stream, lease } = this.#scope;
+    const cursor =
+      this.#trackCursor &&
+      this.#decidedCursor &&
+      (!this.#committedCursor || compareCursors(this.#decidedCursor, this.#committedCursor) > 0)
+        ? this.#decidedCursor
+        : undefined;
+    if (this.#rows.length === 0 && this.#entries.length === 0 && !cursor && this.#letters.length === 0)
+      return;
+    const kind: BatchIntent['kind'] =
+      this.#rows.length > 0
+        ? 'rows'
+        : stream.mode === 'replace' && this.#entries.length > 0
+          ? 'snapshot'
+          : 'state';
+    const intent: BatchIntent = {
+      batchId: ctx.newId('b'),
+      stream: stream.name,
+      table: stream.table.name,
+      kind,
+      mode: stream.mode,
+      rows: this.#rows,
+      entries: this.#entries,
+      rowCount: this.#rows.length,
+      createdAt: ctx.clock.now(),
+      attempts: 0,
+      status: 'open',
+      ...(cursor ? { cursor } : {}),
+      ...(this.#letters.length > 0 ? { replayOf: this.#letters } : {}),
+    };
+    if (kind === 'snapshot') await this.#ensureRebuildIntent();
+    if (kind === 'rows') {
+      await sendRowsBatch(this.#scope, intent);
+    } else {
+      await ctx.store.beginBatch(intent, lease);
+      await step(this.#scope, 'intent-written', intent.batchId);
+      await commitIntent(this.#scope, intent, { verified: false });
+      if (kind === 'snapshot') await step(this.#scope, 'snapshot-committed', intent.batchId);
+    }
+    if (cursor) this.#committedCursor = cursor;
+    for (const [key, entry] of this.#pending) this.#flushed.set(key, entry);
+    this.#pending = new Map();
+    this.#rows = [];
+    this.#entries = [];
+    this.#letters = [];
+  }
+
+  /** The rebuild intent is durable before the first snapshot commit, so a crash after it still rebuilds. */
+  async #ensureRebuildIntent(): Promise<void> {
+    if (this.#rebuild) return;
+    const { ctx, stream, lease } = this.#scope;
+    const existing = (await ctx.store.listOpenBatches(stream.name)).find((b) => b.kind === 'rebuild');
+    if (existing) {
+      this.#rebuild = existing;
+      return;
+    }
+    const intent: BatchIntent = {
+      batchId: ctx.newId('r'),
+      stream: stream.name,
+      table: stream.table.name,
+      kind: 'rebuild',
+      mode: 'replace',
+      rows: [],
+      entries: [],
+      rowCount: 0,
+      createdAt: ctx.clock.now(),
+      attempts: 0,
+      status: 'open',
+      rebuild: { phase: 'clear', chunksPosted: 0, rowsPosted: 0 },
+    };
+    await ctx.store.beginBatch(intent, lease);
+    this.#rebuild = intent;
+  }
+}

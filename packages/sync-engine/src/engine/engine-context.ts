@@ -1,0 +1,150 @@
+import type { Clock, Logger } from '@mlc/core';
+import type { SyncEventEmitter } from '../events/sync-event-emitter.js';
+import type { SyncTelemetry } from '../observability/sync-telemetry.js';
+import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type { SyncSource } from '../source/sync-source.js';
+import type { StateStore } from '../store/state-store.js';
+import type { AuditEntryInput, Lease, StreamMode } from '../store/types.js';
+import type { Schedule, StreamMapper, VerificationOptions } from '../stream/define-stream.js';
+
+/**
+ * Points of the batch protocol where {@link SyncHooks.onProtocolStep} is called. Throwing from the hook
+ * simulates a crash at that point (the state store keeps what was written before it).
+ */
+export type ProtocolStep =
+  | 'intent-written'
+  | 'before-post'
+  | 'post-returned'
+  | 'committed'
+  | 'verify-count'
+  | 'snapshot-committed'
+  | 'rebuild-cleared'
+  | 'rebuild-chunk-posted';
+
+/** Diagnostic hooks (fault injection in tests, tracing in hosts). */
+export interface SyncHooks {
+  /** Called at each protocol step; a throw aborts the run right there, as a crash would. */
+  onProtocolStep?(step: ProtocolStep, info: { stream: string; batchId?: string }): void | Promise<void>;
+}
+
+/** A stream with every default filled in. */
+export interface ResolvedStream {
+  /** Name. */
+  name: string;
+  /** Source. */
+  source: SyncSource<unknown>;
+  /** The table as posted (with `_version` / `_validFrom` in versioned mode). */
+  table: SinkTable;
+  /** The user's table (business columns only). */
+  businessTable: SinkTable;
+  /** Mapping. */
+  map: StreamMapper<unknown>;
+  /** Mode. */
+  mode: StreamMode;
+  /** Schedule. */
+  schedule: Schedule;
+  /** Rows per batch. */
+  batchSize: number;
+  /** Safety lag. */
+  safetyLagMs: number;
+  /** Lookback. */
+  lookbackMs: number;
+  /** First-run lower bound. */
+  initialSince?: string;
+  /** Delete reconciliation. */
+  reconcileDeletes: boolean;
+  /** Verification. */
+  verification: Required<VerificationOptions>;
+  /** Sink. */
+  sink: SyncSink;
+}
+
+/** Everything engine functions share. */
+export interface EngineContext {
+  /** Store. */
+  store: StateStore;
+  /** Clock. */
+  clock: Clock;
+  /** Logger. */
+  logger: Logger;
+  /** Events. */
+  events: SyncEventEmitter;
+  /** Telemetry. */
+  telemetry: SyncTelemetry;
+  /** Hooks. */
+  hooks: SyncHooks;
+  /** Unique id with a prefix. */
+  newId(prefix: string): string;
+}
+
+/** Mutable counters of one run (or replay). */
+export interface RunStats {
+  recordsRead: number;
+  recordsUnchanged: number;
+  recordsQuarantined: number;
+  rowsPosted: number;
+  batches: number;
+  throttledMs: number;
+  intentsResolved: number;
+  rebuilt: boolean;
+}
+
+/** Creates zeroed counters. */
+export function newRunStats(): RunStats {
+  return {
+    recordsRead: 0,
+    recordsUnchanged: 0,
+    recordsQuarantined: 0,
+    rowsPosted: 0,
+    batches: 0,
+    throttledMs: 0,
+    intentsResolved: 0,
+    rebuilt: false,
+  };
+}
+
+/** What protocol functions need about the current stream run. */
+export interface RunScope {
+  /** Shared context. */
+  ctx: EngineContext;
+  /** Stream. */
+  stream: ResolvedStream;
+  /** The stream lease (the fence of every write). */
+  lease: Lease;
+  /** Hard abort (stop timeout). */
+  signal: AbortSignal;
+  /** Counters. */
+  stats: RunStats;
+  /** Run id. */
+  runId: string;
+  /** Called after each committed batch (progress, lease renewal). */
+  afterBatch(): Promise<void>;
+}
+
+/** Appends an audit entry and emits it; audit failures are logged, never fatal to the protocol. */
+export async function audit(ctx: EngineContext, entry: Omit<AuditEntryInput, 'at'>): Promise<void> {
+  const full: AuditEntryInput = { at: ctx.clock.now(), ...entry };
+  ctx.events.emit('audit', full);
+  try {
+    await ctx.store.appendAudit([full]);
+  } catch (error) {
+    ctx.logger.error({ err: error, audit: full.type }, 'could not write audit entry');
+  }
+}
+
+/** Emits an alert event and logs it at warn level. */
+export function alert(
+  ctx: EngineContext,
+  event: { code: string; message: string; stream?: string; batchId?: string },
+): void {
+  ctx.logger.warn({ ...event }, event.message);
+  ctx.events.emit('alert', event);
+}
+
+/** Calls the protocol hook. */
+export async function step(scope: RunScope, name: ProtocolStep, batchId?: string): Promise<void> {
+  await scope.ctx.hooks.onProtocolStep?.(name, {
+    stream: scope.stream.name,
+    ...(batchId ? { batchId } : {}),
+  });
+}

@@ -1,0 +1,99 @@
+import { parseStamp } from '../cursor/stamp.js';
+import { RecordError, isRecordError } from '../errors/record-error.js';
+import { contentHash } from '../ledger/content-hash.js';
+import type { SourceItem } from '../source/sync-source.js';
+import type { Row } from '../store/types.js';
+import { normalizeRow } from '../stream/row-validation.js';
+import type { ResolvedStream } from './engine-context.js';
+
+/** A record ready for the ledger decision. */
+export interface ValidItem {
+  /** Valid. */
+  ok: true;
+  /** Key. */
+  key: string;
+  /** Raw stamp (absent for replayed batch rows of unknown stamp). */
+  stamp?: string;
+  /** Normalised business rows. */
+  rows: Row[];
+  /** Content hash of `rows`. */
+  hash: string;
+  /** Dead letter this item replays. */
+  letterId?: string;
+}
+
+/** A record to quarantine. */
+export interface InvalidItem {
+  /** Invalid. */
+  ok: false;
+  /** Key, if known. */
+  key?: string;
+  /** Stamp, if known. */
+  stamp?: string;
+  /** Stage. */
+  stage: 'source' | 'map';
+  /** Field path. */
+  field?: string;
+  /** Reason. */
+  reason: string;
+  /** Raw record. */
+  raw?: unknown;
+  /** Validated record (map stage). */
+  record?: unknown;
+  /** Dead letter this item replays (kept open when it fails again). */
+  letterId?: string;
+}
+
+/** An item of the pipeline. */
+export type PreparedItem = ValidItem | InvalidItem;
+
+/**
+ * Maps and validates a source item into rows and a content hash, or into a quarantine item that names the
+ * field and the reason.
+ */
+export function prepareItem(stream: ResolvedStream, item: SourceItem<unknown>): PreparedItem {
+  if (!item.ok) {
+    return {
+      ok: false,
+      stage: 'source',
+      reason: item.reason,
+      raw: item.raw,
+      ...(item.key !== undefined ? { key: item.key } : {}),
+      ...(item.stamp !== undefined ? { stamp: item.stamp } : {}),
+      ...(item.field !== undefined ? { field: item.field } : {}),
+    };
+  }
+  try {
+    if (stream.mode === 'versioned' && !parseStamp(item.stamp)) {
+      throw new RecordError({
+        field: '(stamp)',
+        reason: `update stamp ${JSON.stringify(item.stamp)} is not a date-time`,
+      });
+    }
+    const mapped = stream.map(item.record, { stream: stream.name, key: item.key, stamp: item.stamp });
+    const list = Array.isArray(mapped) ? mapped : [mapped];
+    if (list.length > stream.batchSize) {
+      throw new RecordError({
+        reason: `maps to ${list.length} rows, more than the batch size ${stream.batchSize}`,
+      });
+    }
+    const rows = list.map((row, i) =>
+      normalizeRow(row, stream.businessTable, Array.isArray(mapped) ? `[${i}].` : ''),
+    );
+    return { ok: true, key: item.key, stamp: item.stamp, rows, hash: contentHash(rows) };
+  } catch (error) {
+    const recordError = isRecordError(error) ? error : undefined;
+    return {
+      ok: false,
+      stage: 'map',
+      key: item.key,
+      stamp: item.stamp,
+      reason: recordError
+        ? recordError.reason
+        : `mapping threw: ${error instanceof Error ? error.message : String(error)}`,
+      raw: item.raw ?? item.record,
+      record: item.record,
+      ...(recordError?.field !== undefined ? { field: recordError.field } : {}),
+    };
+  }
+}

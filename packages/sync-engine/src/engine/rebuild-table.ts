@@ -1,0 +1,191 @@
+import { SyncError } from '../errors/sync-error.js';
+import type { PostResult } from '../sink/sync-sink.js';
+import type { BatchIntent, RebuildProgress, Row } from '../store/types.js';
+import { commitIntent } from './batch-protocol.js';
+import { alert, audit, type RunScope, step } from './engine-context.js';
+import { verifyBatch } from './verify-batch.js';
+
+/** Restarts from an empty table allowed per rebuild before giving up (each one follows a partial count). */
+const MAX_RESTARTS = 2;
+
+/**
+ * Rebuilds a `replace` table from the stored snapshot under one intent: clear, then post the snapshot in key
+ * order, chunk by chunk, recording durably which chunk is in flight before each POST and how far the table is
+ * known complete after it. A crash anywhere resumes here: the in-flight chunk is verified (count → next chunk,
+ * 0 → resend it, partial → clear and start over), so the table never stays half built.
+ */
+export async function rebuildTable(scope: RunScope, intent: BatchIntent, resumed: boolean): Promise<number> {
+  const { ctx, stream, lease, signal } = scope;
+  let progress: RebuildProgress = intent.rebuild ?? { phase: 'clear', chunksPosted: 0, rowsPosted: 0 };
+  ctx.events.emit('rebuild-started', { stream: stream.name, batchId: intent.batchId, resumed });
+  await audit(ctx, {
+    type: 'rebuild-started',
+    stream: stream.name,
+    batchId: intent.batchId,
+    message: `${resumed ? 'resuming' : 'starting'} rebuild of ${stream.table.name}`,
+    data: { phase: progress.phase, chunksPosted: progress.chunksPosted },
+  });
+  const save = async (next: RebuildProgress) => {
+    progress = next;
+    await ctx.store.updateBatch(intent.batchId, { rebuild: next }, lease);
+  };
+  let restarts = 0;
+  const restart = async (reason: string) => {
+    restarts += 1;
+    if (restarts > MAX_RESTARTS) {
+      throw new SyncError({
+        code: 'SYNC_BATCH_QUARANTINED',
+        stream: stream.name,
+        batchId: intent.batchId,
+        message: `rebuild of ${stream.table.name} keeps failing (${reason}); intent left open`,
+      });
+    }
+    alert(ctx, {
+      code: 'SYNC_REBUILD_RESTARTED',
+      message: `rebuild restarts from an empty table: ${reason}`,
+      stream: stream.name,
+      batchId: intent.batchId,
+    });
+    await save({ phase: 'clear', chunksPosted: 0, rowsPosted: 0 });
+  };
+
+  for (;;) {
+    // 1. An in-flight chunk from before a crash (or from an unknown POST below): find out whether it landed.
+    if (progress.phase === 'post' && progress.inflight) {
+      const inflight = progress.inflight;
+      const verdict = await verifyBatch(scope, {
+        table: stream.table.name,
+        batchId: inflight.batchId,
+        expected: inflight.rowCount,
+        postedAt: inflight.postedAt,
+      });
+      if (verdict.decision === 'commit') {
+        await save({
+          phase: 'post',
+          postedThroughKey: inflight.toKey,
+          chunksPosted: progress.chunksPosted + 1,
+          rowsPosted: progress.rowsPosted + inflight.rowCount,
+        });
+      } else if (verdict.decision === 'resend') {
+        const { inflight: _dropped, ...rest } = progress;
+        await save(rest);
+      } else if (verdict.decision === 'pending') {
+        throw new SyncError({
+          code: 'SYNC_VERIFICATION_PENDING',
+          kind: 'transient',
+          retryable: true,
+          stream: stream.name,
+          batchId: inflight.batchId,
+          message: `rebuild chunk ${inflight.batchId}: row count not settled; rebuild resumes on the next run`,
+        });
+      } else {
+        // Partial or uncountable: the table is a rebuildable copy, so start over rather than guess.
+        await restart(
+          verdict.decision === 'unsupported'
+            ? 'chunk outcome unknown and uncountable'
+            : `chunk ${inflight.batchId} partly applied`,
+        );
+      }
+      continue;
+    }
+    // 2. Clear.
+    if (progress.phase === 'clear') {
+      await stream.sink.clear({ table: stream.table.name, signal });
+      await save({ phase: 'post', chunksPosted: 0, rowsPosted: 0 });
+      await step(scope, 'rebuild-cleared', intent.batchId);
+      continue;
+    }
+    // 3. Next chunk of the snapshot, in key order, bounded by the batch size.
+    const chunk = await nextChunk(scope, progress.postedThroughKey);
+    if (!chunk) break;
+    if (chunk.rows.length === 0) {
+      // Keys that map to no rows: nothing to post, just move past them.
+      await save({ ...progress, postedThroughKey: chunk.toKey });
+      continue;
+    }
+    const chunkId = `${intent.batchId}.${progress.chunksPosted + 1}`;
+    const postedAt = ctx.clock.now();
+    await save({
+      ...progress,
+      inflight: { batchId: chunkId, toKey: chunk.toKey, rowCount: chunk.rows.length, postedAt },
+    });
+    await step(scope, 'before-post', chunkId);
+    let result: PostResult;
+    try {
+      result = await stream.sink.post({
+        table: stream.table.name,
+        rows: chunk.rows,
+        batchId: chunkId,
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      result = { outcome: 'unknown', error };
+    }
+    ctx.events.emit('batch-posted', {
+      stream: stream.name,
+      batchId: chunkId,
+      table: stream.table.name,
+      rows: chunk.rows.length,
+      outcome: result.outcome,
+    });
+    if (result.throttledMs) {
+      scope.stats.throttledMs += result.throttledMs;
+      ctx.events.emit('throttled', { stream: stream.name, ms: result.throttledMs });
+    }
+    await step(scope, 'post-returned', chunkId);
+    if (result.outcome === 'applied') {
+      await save({
+        phase: 'post',
+        postedThroughKey: chunk.toKey,
+        chunksPosted: progress.chunksPosted + 1,
+        rowsPosted: progress.rowsPosted + chunk.rows.length,
+      });
+      await step(scope, 'rebuild-chunk-posted', chunkId);
+      continue;
+    }
+    if (result.outcome === 'not-applied') {
+      throw new SyncError({
+        code: 'SYNC_BATCH_FAILED',
+        stream: stream.name,
+        batchId: chunkId,
+        message: `rebuild chunk ${chunkId} was not applied; the rebuild resumes on the next run`,
+        cause: result.error,
+      });
+    }
+    // unknown / partial: loop to step 1 (verification of the in-flight chunk).
+  }
+  const rows = progress.rowsPosted;
+  scope.stats.rowsPosted += rows;
+  scope.stats.rebuilt = true;
+  await commitIntent(scope, intent, { verified: false });
+  ctx.events.emit('rebuild-finished', { stream: stream.name, batchId: intent.batchId, rows });
+  await audit(ctx, {
+    type: 'rebuild-finished',
+    stream: stream.name,
+    batchId: intent.batchId,
+    message: `rebuilt ${stream.table.name} with ${rows} rows`,
+    data: { rows, chunks: progress.chunksPosted },
+  });
+  return rows;
+}
+
+async function nextChunk(
+  scope: RunScope,
+  afterKey: string | undefined,
+): Promise<{ rows: Row[]; toKey: string } | undefined> {
+  const { ctx, stream } = scope;
+  const entries = await ctx.store.scanLedger(stream.name, {
+    ...(afterKey !== undefined ? { afterKey } : {}),
+    limit: stream.batchSize,
+  });
+  const rows: Row[] = [];
+  let toKey: string | undefined;
+  for (const entry of entries) {
+    const entryRows = entry.rows ?? [];
+    if (rows.length + entryRows.length > stream.batchSize && toKey !== undefined) break;
+    rows.push(...entryRows);
+    toKey = entry.key;
+  }
+  return toKey === undefined ? undefined : { rows, toKey };
+}

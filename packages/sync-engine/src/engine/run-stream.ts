@@ -1,0 +1,317 @@
+import { formatInstant, parseStamp } from '../cursor/stamp.js';
+import { compareStamps } from '../cursor/stamp.js';
+import { SyncError, isSyncError } from '../errors/sync-error.js';
+import type { SyncProgress } from '../events/sync-events.js';
+import { isStateStoreError } from '../store/state-store-error.js';
+import type { Lease } from '../store/types.js';
+import { ChangeBatcher } from './change-batcher.js';
+import {
+  audit,
+  type EngineContext,
+  newRunStats,
+  type ResolvedStream,
+  type RunScope,
+  type RunStats,
+} from './engine-context.js';
+import { type PreparedItem, prepareItem } from './prepare-item.js';
+import { resolveOpenBatches } from './resolve-open-batches.js';
+import type { StreamRunResult } from './stream-run-result.js';
+
+/** Records per ledger look-up (one bulk call per chunk). */
+const LOOKUP_CHUNK = 1000;
+
+/** Options of one run. */
+export interface RunStreamOptions {
+  /** Who runs (lease owner). */
+  owner: string;
+  /** Lease time to live. */
+  leaseTtlMs: number;
+  /** Hard abort: in-flight requests are cancelled; open intents stay for the next run. */
+  signal: AbortSignal;
+  /** Graceful stop: no new batch is started once this returns true. */
+  stopping(): boolean;
+}
+
+/** Runs a function under the stream's lease; `undefined` when another holder has it. */
+export async function withStreamLease<T>(
+  ctx: EngineContext,
+  stream: string,
+  options: { owner: string; leaseTtlMs: number },
+  fn: (lease: () => Lease, renew: () => Promise<void>) => Promise<T>,
+): Promise<T | undefined> {
+  let lease = await ctx.store.acquireLease({ name: stream, owner: options.owner, ttlMs: options.leaseTtlMs });
+  if (!lease) return undefined;
+  const renew = async () => {
+    if (!lease) return;
+    // Renew when half the TTL is gone, so a long run keeps the lease and a dead one loses it.
+    if (lease.expiresAt - ctx.clock.now() > options.leaseTtlMs / 2) return;
+    try {
+      lease = await ctx.store.renewLease(lease, options.leaseTtlMs);
+    } catch (error) {
+      if (isStateStoreError(error, 'STORE_LEASE_LOST')) {
+        await audit(ctx, { type: 'lease-lost', stream, message: `lease on ${stream} lost; stopping` });
+        throw new SyncError({
+          code: 'SYNC_LEASE_LOST',
+          stream,
+          message: `lease on stream ${stream} was lost`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  };
+  try {
+    return await fn(() => lease as Lease, renew);
+  } finally {
+    await ctx.store.releaseLease(lease).catch((error: unknown) => {
+      ctx.logger.warn({ err: error, stream }, 'could not release lease');
+    });
+  }
+}
+
+/**
+ * One run of one stream: lease → resolve open intents → read `[cursor − lookback, now − safetyLag)` → map →
+ * dedupe → batches through the protocol → (replace) rebuild → release.
+ */
+export async function runStream(
+  ctx: EngineContext,
+  stream: ResolvedStream,
+  options: RunStreamOptions,
+): Promise<StreamRunResult> {
+  const runId = ctx.newId('run');
+  const startedAt = ctx.clock.now();
+  // Fixed once per run (peers.md §7 #6, #10): rows stamped later, or still committing, are read next time.
+  const until = formatInstant(startedAt - stream.safetyLagMs);
+  const stats = newRunStats();
+  const result = await withStreamLease(ctx, stream.name, options, async (currentLease, renew) => {
+    return ctx.telemetry.span(
+      'mlc.sync.run',
+      { 'mlc.sync.stream': stream.name, 'mlc.sync.run_id': runId },
+      async () => {
+        const scope: RunScope = {
+          ctx,
+          stream,
+          get lease() {
+            return currentLease();
+          },
+          signal: options.signal,
+          stats,
+          runId,
+          afterBatch: async () => {
+            await renew();
+            emitProgress(ctx, stream, runId, stats, startedAt);
+          },
+        };
+        try {
+          await resolveOpenBatches(scope);
+          const cursorBefore = await ctx.store.getCursor(stream.name);
+          const since = computeSince(stream, cursorBefore?.stamp);
+          ctx.events.emit('run-started', {
+            stream: stream.name,
+            runId,
+            until,
+            ...(since !== undefined ? { since } : {}),
+            ...(cursorBefore ? { cursor: cursorBefore } : {}),
+          });
+          await audit(ctx, {
+            type: 'run-started',
+            stream: stream.name,
+            message: `run ${runId} reads [${since ?? '-∞'}, ${until})`,
+            data: { runId, since, until, cursor: cursorBefore },
+          });
+          const batcher = new ChangeBatcher(scope, {
+            trackCursor: true,
+            ...(cursorBefore ? { cursor: cursorBefore } : {}),
+          });
+          const window = windowOf(since, until);
+          let stopped = false;
+          let chunk: PreparedItem[] = [];
+          const flushChunk = async () => {
+            const items = chunk;
+            chunk = [];
+            await batcher.processChunk(items);
+            if (batcher.full) await batcher.flush();
+            emitProgress(ctx, stream, runId, stats, startedAt, window, batcher.decidedCursor?.stamp);
+          };
+          if (!options.stopping()) {
+            const read = stream.source.read({
+              until,
+              signal: options.signal,
+              ...(since !== undefined ? { since } : {}),
+            });
+            for await (const item of read) {
+              stats.recordsRead += 1;
+              chunk.push(prepareItem(stream, item));
+              if (chunk.length >= LOOKUP_CHUNK) {
+                await flushChunk();
+                await renew();
+                if (options.stopping()) {
+                  stopped = true;
+                  break;
+                }
+              }
+            }
+          } else stopped = true;
+          if (!stopped) {
+            if (chunk.length > 0) await flushChunk();
+            if (stream.reconcileDeletes && stream.mode === 'replace') await reconcileDeletes(scope, batcher);
+            await batcher.finish();
+          }
+          // A graceful stop drops the unflushed batch: nothing of it was posted or committed, the cursor has not
+          // passed it, so the next run reads it again.
+          ctx.telemetry.recordsRead(stream.name, stats.recordsRead);
+          ctx.telemetry.ledgerSize(stream.name, await ctx.store.countLedger(stream.name));
+          const cursorAfter = await ctx.store.getCursor(stream.name);
+          const runResult: StreamRunResult = {
+            stream: stream.name,
+            runId,
+            status: stopped ? 'stopped' : 'completed',
+            ...countersOf(stats),
+            until,
+            elapsedMs: ctx.clock.now() - startedAt,
+            ...(cursorBefore ? { cursorBefore } : {}),
+            ...(cursorAfter ? { cursorAfter } : {}),
+          };
+          emitProgress(ctx, stream, runId, stats, startedAt);
+          ctx.events.emit('run-finished', { stream: stream.name, runId, result: runResult });
+          await audit(ctx, {
+            type: 'run-finished',
+            stream: stream.name,
+            message: `run ${runId} ${runResult.status}: ${stats.recordsRead} read, ${stats.rowsPosted} rows posted, ${stats.recordsQuarantined} quarantined`,
+            data: { runId, ...countersOf(stats), cursorAfter },
+          });
+          ctx.telemetry.runFinished(stream.name, runResult.elapsedMs, runResult.status);
+          return runResult;
+        } catch (error) {
+          ctx.logger.error({ err: error, stream: stream.name, runId }, 'stream run failed');
+          ctx.events.emit('run-failed', { stream: stream.name, runId, error });
+          await audit(ctx, {
+            type: 'run-failed',
+            stream: stream.name,
+            message: `run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`,
+            data: {
+              runId,
+              code: isSyncError(error) ? error.code : (error as { code?: unknown })?.code,
+              ...countersOf(stats),
+            },
+          });
+          ctx.telemetry.runFinished(stream.name, ctx.clock.now() - startedAt, 'failed');
+          throw error;
+        }
+      },
+    );
+  });
+  if (result) return result;
+  ctx.events.emit('run-skipped', { stream: stream.name, reason: 'lease-held' });
+  return skippedResult(stream.name, runId, 'lease-held');
+}
+
+/** A result for a run that did not start. */
+export function skippedResult(
+  stream: string,
+  runId: string,
+  reason: 'already-running' | 'lease-held' | 'stopping',
+): StreamRunResult {
+  return {
+    stream,
+    runId,
+    status: 'skipped',
+    skippedReason: reason,
+    ...countersOf(newRunStats()),
+    elapsedMs: 0,
+  };
+}
+
+function countersOf(stats: RunStats) {
+  return {
+    recordsRead: stats.recordsRead,
+    recordsUnchanged: stats.recordsUnchanged,
+    recordsQuarantined: stats.recordsQuarantined,
+    rowsPosted: stats.rowsPosted,
+    batches: stats.batches,
+    intentsResolved: stats.intentsResolved,
+    rebuilt: stats.rebuilt,
+    throttledMs: stats.throttledMs,
+  };
+}
+
+/** Lower bound of a run: the cursor's raw stamp, or `lookbackMs` before it (UTC instant). */
+function computeSince(stream: ResolvedStream, cursorStamp: string | undefined): string | undefined {
+  if (cursorStamp === undefined) return stream.initialSince;
+  if (stream.lookbackMs <= 0) return cursorStamp;
+  const parsed = parseStamp(cursorStamp);
+  if (!parsed) return cursorStamp;
+  const back = formatInstant(parsed.epochMs - stream.lookbackMs);
+  return compareStamps(back, cursorStamp) < 0 ? back : cursorStamp;
+}
+
+function windowOf(since: string | undefined, until: string): { from: number; to: number } | undefined {
+  const from = since !== undefined ? parseStamp(since)?.epochMs : undefined;
+  const to = parseStamp(until)?.epochMs;
+  return from !== undefined && to !== undefined && to > from ? { from, to } : undefined;
+}
+
+function emitProgress(
+  ctx: EngineContext,
+  stream: ResolvedStream,
+  runId: string,
+  stats: RunStats,
+  startedAt: number,
+  window?: { from: number; to: number },
+  stamp?: string,
+): void {
+  const elapsedMs = ctx.clock.now() - startedAt;
+  const progress: SyncProgress = {
+    stream: stream.name,
+    runId,
+    recordsRead: stats.recordsRead,
+    recordsUnchanged: stats.recordsUnchanged,
+    recordsQuarantined: stats.recordsQuarantined,
+    rowsPosted: stats.rowsPosted,
+    batches: stats.batches,
+    throttledMs: stats.throttledMs,
+    elapsedMs,
+  };
+  const at = stamp !== undefined ? parseStamp(stamp)?.epochMs : undefined;
+  if (window && at !== undefined) {
+    const fraction = Math.min(1, Math.max(0, (at - window.from) / (window.to - window.from)));
+    progress.fraction = fraction;
+    if (fraction > 0) progress.etaMs = Math.round((elapsedMs * (1 - fraction)) / fraction);
+  }
+  ctx.events.emit('progress', progress);
+}
+
+/** Replace mode: keys in the snapshot that the source no longer lists are removed (merge of two sorted lists). */
+async function reconcileDeletes(scope: RunScope, batcher: ChangeBatcher): Promise<void> {
+  const { ctx, stream, signal } = scope;
+  const keysOf = stream.source.keys;
+  if (!keysOf) {
+    throw new SyncError({
+      code: 'SYNC_CONFIG_INVALID',
+      stream: stream.name,
+      message: `stream ${stream.name}: reconcileDeletes needs a source with keys()`,
+    });
+  }
+  await batcher.flush();
+  const sourceKeys = keysOf.call(stream.source, { signal })[Symbol.asyncIterator]();
+  let next = await sourceKeys.next();
+  let afterKey: string | undefined;
+  const gone: string[] = [];
+  for (;;) {
+    const page = await ctx.store.scanLedger(stream.name, {
+      limit: 1000,
+      ...(afterKey !== undefined ? { afterKey } : {}),
+    });
+    if (page.length === 0) break;
+    for (const entry of page) {
+      while (!next.done && next.value < entry.key) next = await sourceKeys.next();
+      if (next.done || next.value !== entry.key) gone.push(entry.key);
+    }
+    afterKey = page.at(-1)?.key;
+    if (gone.length >= stream.batchSize) {
+      await batcher.stageDeletes(gone.splice(0));
+    }
+  }
+  await sourceKeys.return?.();
+  if (gone.length > 0) await batcher.stageDeletes(gone);
+}

@@ -1,0 +1,37 @@
+import type { StreamCursor } from '../cursor/stream-cursor.js';
+
+/** What one stream run did. */
+export interface StreamRunResult {
+  /** Stream. */
+  stream: string;
+  /** Run id (also in audit entries). */
+  runId: string;
+  /** `completed`, `skipped` (busy / stopping), or `stopped` (a graceful stop ended the read early). */
+  status: 'completed' | 'skipped' | 'stopped';
+  /** Why it was skipped. */
+  skippedReason?: 'already-running' | 'lease-held' | 'stopping';
+  /** Records read from the source. */
+  recordsRead: number;
+  /** Records the ledger found unchanged. */
+  recordsUnchanged: number;
+  /** Records quarantined in this run. */
+  recordsQuarantined: number;
+  /** Rows posted and committed (including rebuild rows). */
+  rowsPosted: number;
+  /** Batches committed (rows, state, snapshot and rebuild). */
+  batches: number;
+  /** Open intents resolved before reading. */
+  intentsResolved: number;
+  /** Whether a `replace` rebuild ran. */
+  rebuilt: boolean;
+  /** Cursor before and after. */
+  cursorBefore?: StreamCursor;
+  /** Cursor after. */
+  cursorAfter?: StreamCursor;
+  /** `until` bound of the read (ISO UTC). */
+  until?: string;
+  /** Time spent waiting on sink quota. */
+  throttledMs: number;
+  /** Duration. */
+  elapsedMs: number;
+}

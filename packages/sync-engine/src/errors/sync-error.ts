@@ -1,0 +1,63 @@
+import { type FailureKind, MlcError } from '@mlc/core';
+
+/** Stable codes of {@link SyncError}. */
+export type SyncErrorCode =
+  | 'SYNC_CONFIG_INVALID'
+  | 'SYNC_STREAM_UNKNOWN'
+  | 'SYNC_STREAM_BUSY'
+  | 'SYNC_LEASE_LOST'
+  | 'SYNC_BATCH_FAILED'
+  | 'SYNC_BATCH_QUARANTINED'
+  | 'SYNC_VERIFICATION_UNAVAILABLE'
+  | 'SYNC_VERIFICATION_PENDING'
+  | 'SYNC_STOPPED'
+  | 'SYNC_SECRET_INVALID'
+  | 'SYNC_REPLAY_REFUSED';
+
+/** Fields every {@link SyncError} is built from. */
+export interface SyncErrorInit {
+  /** Human-readable message (never contains secrets). */
+  message: string;
+  /** Stable machine code. */
+  code: SyncErrorCode;
+  /** Failure class. @default 'client' */
+  kind?: FailureKind;
+  /** Whether running again later may succeed. @default by kind */
+  retryable?: boolean;
+  /** Stream the failure belongs to. */
+  stream?: string;
+  /** Batch the failure belongs to. */
+  batchId?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** Errors raised by the sync engine itself (not by the store, the source or the sink). */
+export class SyncError extends MlcError<SyncErrorCode> {
+  /** Literal name. */
+  override name = 'SyncError';
+  /** Stream the failure belongs to. */
+  readonly stream?: string;
+  /** Batch the failure belongs to. */
+  readonly batchId?: string;
+
+  /** Builds the error from one init object. */
+  constructor(init: SyncErrorInit) {
+    super(init.message, {
+      code: init.code,
+      kind: init.kind ?? 'client',
+      ...(init.cause !== undefined ? { cause: init.cause } : {}),
+      ...(init.retryable !== undefined ? { retryable: init.retryable } : {}),
+      details: { stream: init.stream, batchId: init.batchId },
+    });
+    if (init.stream !== undefined) this.stream = init.stream;
+    if (init.batchId !== undefined) this.batchId = init.batchId;
+  }
+}
+
+/** True when `error` is a {@link SyncError} (optionally with the given code). */
+export function isSyncError(error: unknown, code?: SyncErrorCode): error is SyncError {
+  // Checked by shape, not `instanceof`: the ESM/CJS builds and the `/testing` entry may hold separate copies.
+  if (!(error instanceof Error) || error.name !== 'SyncError') return false;
+  return code === undefined || (error as SyncError).code === code;
+}

@@ -1,0 +1,54 @@
+import type { Row } from '../store/types.js';
+
+/** Column types every sink understands (the Power BI push data types). */
+export type SinkColumnType = 'String' | 'Int64' | 'Double' | 'Decimal' | 'Boolean' | 'DateTime';
+
+/** A sink table: name and business columns (the engine adds `_version` / `_validFrom`; sinks add `_batch`). */
+export interface SinkTable {
+  /** Table name. */
+  name: string;
+  /** Column name → type, in order. */
+  columns: Record<string, SinkColumnType>;
+}
+
+/** What happened to one POST of a batch. */
+export type PostOutcome = 'applied' | 'not-applied' | 'unknown' | 'partial';
+
+/** Result of {@link SyncSink.post}. */
+export interface PostResult {
+  /**
+   * `applied`: every row landed. `not-applied`: certainly nothing landed. `unknown`: the request may have
+   * landed (never resent blindly). `partial`: some sub-requests landed, others not or unknown.
+   */
+  outcome: PostOutcome;
+  /** The failure behind a non-applied outcome. */
+  error?: unknown;
+  /** Time spent waiting for the sink's quota (pacing or 429), for progress. */
+  throttledMs?: number;
+}
+
+/**
+ * Where rows go. Swappable: the Power BI push client is the first implementation ({@link powerBISink}); Microsoft
+ * ends the creation of new push datasets after 2027-10-31, so other sinks must fit here.
+ */
+export interface SyncSink {
+  /** Rows one `post` may carry. @default 10_000 */
+  readonly maxRowsPerPost?: number;
+  /** Creates or checks the tables (each also gets a String `_batch` column). */
+  ensureTables(tables: readonly SinkTable[], options: { signal?: AbortSignal }): Promise<void>;
+  /** Appends `rows`, each with `_batch = batchId`. Must not resend on its own a request that may have landed. */
+  post(request: {
+    table: string;
+    rows: readonly Row[];
+    batchId: string;
+    signal?: AbortSignal;
+  }): Promise<PostResult>;
+  /** Rows whose `_batch` is `batchId`, or `'unsupported'` when the sink cannot count (policy decides). */
+  countBatch(request: {
+    table: string;
+    batchId: string;
+    signal?: AbortSignal;
+  }): Promise<number | 'unsupported'>;
+  /** Deletes every row of the table. */
+  clear(request: { table: string; signal?: AbortSignal }): Promise<void>;
+}

@@ -1,0 +1,60 @@
+/** A valid record read from a source. */
+export interface SourceRecord<T = unknown> {
+  /** Valid. */
+  ok: true;
+  /** Record key (unique within the stream). */
+  key: string;
+  /** Update stamp exactly as the source returned it. */
+  stamp: string;
+  /** The validated record. */
+  record: T;
+  /** The raw record as received, kept for dead letters. */
+  raw?: unknown;
+}
+
+/** A record the source could not validate. It is quarantined with these facts and the run goes on. */
+export interface SourceInvalidRecord {
+  /** Invalid. */
+  ok: false;
+  /** Key, when it could be read. */
+  key?: string;
+  /** Stamp, when it could be read. */
+  stamp?: string;
+  /** The raw record. */
+  raw: unknown;
+  /** Field path at fault. */
+  field?: string;
+  /** Why it is invalid. */
+  reason: string;
+  /** The underlying error. */
+  error?: unknown;
+}
+
+/** One item of a source read. */
+export type SourceItem<T = unknown> = SourceRecord<T> | SourceInvalidRecord;
+
+/** What a run asks the source for. */
+export interface SourceReadRequest {
+  /** Inclusive lower bound: a raw stamp (`stamp >= since`); absent on the first run. */
+  since?: string;
+  /** Exclusive upper bound: an ISO-8601 UTC instant (`stamp < until`), fixed at run start. */
+  until: string;
+  /** Aborts the read. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Where a stream's records come from. `read` yields records ordered by (stamp, key), one at a time, with
+ * memory bounded by one page. `@mlc/sync-engine` ships {@link x3Source} over the Sage X3 client.
+ */
+export interface SyncSource<T = unknown> {
+  /** Reads changes in `[since, until)`. */
+  read(request: SourceReadRequest): AsyncIterable<SourceItem<T>>;
+  /**
+   * Optional: re-validates a raw record (replay of a record the source rejected, after a fix). Without it, such
+   * dead letters can only be replayed by re-reading the source (reset or lookback).
+   */
+  revalidate?(raw: unknown): SourceItem<T>;
+  /** Optional: every live key in ascending UTF-16 order, for delete reconciliation of `replace` streams. */
+  keys?(options: { signal?: AbortSignal }): AsyncIterable<string>;
+}

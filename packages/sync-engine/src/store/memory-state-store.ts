@@ -1,0 +1,467 @@
+import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
+import type { StateStore } from './state-store.js';
+import { StateStoreError } from './state-store-error.js';
+import {
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditQuery,
+  type BatchCommitOptions,
+  type BatchFailOptions,
+  type BatchIntent,
+  type BatchIntentPatch,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type DeadLetterStatus,
+  type Fence,
+  type Lease,
+  type LeaseRequest,
+  type LedgerEntry,
+  type LedgerWrite,
+  STATE_STORE_SCHEMA_VERSION,
+} from './types.js';
+
+interface LeaseRecord {
+  owner: string;
+  token: number;
+  expiresAt: number;
+}
+
+/**
+ * The data behind one or more {@link MemoryStateStore} instances. Keep it to "reopen" a store in tests (a new
+ * instance over the same storage sees everything committed before), or to share it between two instances to
+ * model two connections. Values are copied in and out, so no caller can mutate stored state by reference.
+ */
+export interface MemoryStateStorage {
+  /** Layout metadata; `undefined` until the first `open()`. Anything but `{ schemaVersion: number }` is unreadable. */
+  meta: unknown;
+  /** Cursor per stream. */
+  cursors: Map<string, StreamCursor>;
+  /** Ledger per stream. */
+  ledger: Map<string, Map<string, LedgerEntry>>;
+  /** Batches by id. */
+  batches: Map<string, BatchIntent>;
+  /** Dead letters by id. */
+  deadLetters: Map<string, DeadLetter>;
+  /** Current leases by name. */
+  leases: Map<string, LeaseRecord>;
+  /** Highest token issued per lease name (kept after release). */
+  tokens: Map<string, number>;
+  /** Audit log. */
+  audit: AuditEntry[];
+  /** Secret slots (ciphertext). */
+  secrets: Map<string, string>;
+}
+
+/** Creates empty storage for {@link MemoryStateStore}. */
+export function createMemoryStateStorage(): MemoryStateStorage {
+  return {
+    meta: undefined,
+    cursors: new Map(),
+    ledger: new Map(),
+    batches: new Map(),
+    deadLetters: new Map(),
+    leases: new Map(),
+    tokens: new Map(),
+    audit: [],
+    secrets: new Map(),
+  };
+}
+
+/** Options of {@link MemoryStateStore}. */
+export interface MemoryStateStoreOptions {
+  /** Storage to use (share it to reopen). @default a new empty storage */
+  storage?: MemoryStateStorage;
+  /** Time source for lease expiry. @default `Date.now` */
+  clock?: { now(): number };
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * The in-memory {@link StateStore}: complete and atomic (every write is one synchronous step), for tests,
+ * demos and single-process hosts that can afford to lose state on exit. Passes the conformance suite.
+ */
+export class MemoryStateStore implements StateStore {
+  /** The storage this instance reads and writes. */
+  readonly storage: MemoryStateStorage;
+  readonly #clock: { now(): number };
+  #open = false;
+
+  /** Creates a store over new or given storage. */
+  constructor(options: MemoryStateStoreOptions = {}) {
+    this.storage = options.storage ?? createMemoryStateStorage();
+    this.#clock = options.clock ?? { now: () => Date.now() };
+  }
+
+  /** {@inheritDoc StateStore.open} */
+  async open(): Promise<void> {
+    const meta = this.storage.meta;
+    if (meta === undefined) {
+      this.storage.meta = { schemaVersion: STATE_STORE_SCHEMA_VERSION };
+    } else {
+      const version =
+        typeof meta === 'object' && meta !== null
+          ? (meta as { schemaVersion?: unknown }).schemaVersion
+          : undefined;
+      if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+        throw new StateStoreError({
+          code: 'STORE_UNREADABLE',
+          message: 'memory state store: metadata is unreadable; refusing to treat it as empty',
+        });
+      }
+      if (version > STATE_STORE_SCHEMA_VERSION) {
+        throw new StateStoreError({
+          code: 'STORE_SCHEMA_NEWER',
+          message: `memory state store: data has schema version ${version}, this engine reads up to ${STATE_STORE_SCHEMA_VERSION}`,
+        });
+      }
+      // Older layouts would be migrated here; version 1 is the first.
+    }
+    this.#open = true;
+  }
+
+  /** {@inheritDoc StateStore.close} */
+  async close(): Promise<void> {
+    this.#open = false;
+  }
+
+  /** {@inheritDoc StateStore.schemaVersion} */
+  async schemaVersion(): Promise<number> {
+    this.assertOpen();
+    return (this.storage.meta as { schemaVersion: number }).schemaVersion;
+  }
+
+  /** {@inheritDoc StateStore.getCursor} */
+  async getCursor(stream: string): Promise<StreamCursor | undefined> {
+    this.assertOpen();
+    const cursor = this.storage.cursors.get(stream);
+    return cursor ? clone(cursor) : undefined;
+  }
+
+  /** {@inheritDoc StateStore.lookupLedger} */
+  async lookupLedger(stream: string, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
+    this.assertOpen();
+    const ledger = this.storage.ledger.get(stream);
+    const out = new Map<string, LedgerEntry>();
+    if (!ledger) return out;
+    for (const key of keys) {
+      const entry = ledger.get(key);
+      if (entry) out.set(key, clone(entry));
+    }
+    return out;
+  }
+
+  /** {@inheritDoc StateStore.scanLedger} */
+  async scanLedger(stream: string, options: { afterKey?: string; limit: number }): Promise<LedgerEntry[]> {
+    this.assertOpen();
+    const ledger = this.storage.ledger.get(stream);
+    if (!ledger) return [];
+    // Sorted per call: simple and always consistent with writes from other instances over the same storage.
+    const keys = [...ledger.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let start = 0;
+    if (options.afterKey !== undefined) {
+      const after = options.afterKey;
+      let lo = 0;
+      let hi = keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((keys[mid] as string) <= after) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    const out: LedgerEntry[] = [];
+    for (let i = start; i < keys.length && out.length < options.limit; i++) {
+      const entry = ledger.get(keys[i] as string);
+      if (entry) out.push(clone(entry));
+    }
+    return out;
+  }
+
+  /** {@inheritDoc StateStore.countLedger} */
+  async countLedger(stream: string): Promise<number> {
+    this.assertOpen();
+    return this.storage.ledger.get(stream)?.size ?? 0;
+  }
+
+  /** {@inheritDoc StateStore.beginBatch} */
+  async beginBatch(intent: BatchIntent, fence: Fence): Promise<void> {
+    this.assertOpen();
+    this.checkFence(fence, intent.stream);
+    if (intent.status !== 'open') {
+      throw new StateStoreError({
+        code: 'STORE_INVALID_ARGUMENT',
+        message: `batch ${intent.batchId}: intent must be open`,
+      });
+    }
+    if (this.storage.batches.has(intent.batchId)) {
+      throw new StateStoreError({
+        code: 'STORE_BATCH_EXISTS',
+        message: `batch ${intent.batchId} already exists`,
+      });
+    }
+    this.storage.batches.set(intent.batchId, clone(intent));
+  }
+
+  /** {@inheritDoc StateStore.updateBatch} */
+  async updateBatch(batchId: string, patch: BatchIntentPatch, fence: Fence): Promise<void> {
+    this.assertOpen();
+    const batch = this.openBatch(batchId, fence);
+    if (patch.postedAt !== undefined) batch.postedAt = patch.postedAt;
+    if (patch.attempts !== undefined) batch.attempts = patch.attempts;
+    if (patch.rebuild !== undefined) batch.rebuild = clone(patch.rebuild);
+  }
+
+  /** {@inheritDoc StateStore.commitBatch} */
+  async commitBatch(batchId: string, fence: Fence, options: BatchCommitOptions): Promise<void> {
+    this.assertOpen();
+    const batch = this.openBatch(batchId, fence);
+    this.checkCursorForward(batch);
+    // Everything below is synchronous: no reader can observe a half-applied commit.
+    this.writeLedger(batch.stream, batch.entries);
+    if (batch.cursor) this.writeCursor(batch.stream, batch.cursor);
+    for (const id of batch.replayOf ?? []) {
+      const letter = this.storage.deadLetters.get(id);
+      if (letter && letter.stream === batch.stream) {
+        letter.status = 'replayed';
+        letter.settledAt = options.at;
+        letter.replayBatchId = batchId;
+      }
+    }
+    this.settleBatch(batch, 'committed', options.at);
+  }
+
+  /** {@inheritDoc StateStore.failBatch} */
+  async failBatch(batchId: string, options: BatchFailOptions, fence: Fence): Promise<void> {
+    this.assertOpen();
+    const batch = this.openBatch(batchId, fence);
+    if (options.status === 'quarantined') this.checkCursorForward(batch);
+    if (this.storage.deadLetters.has(options.deadLetterId)) {
+      throw new StateStoreError({
+        code: 'STORE_INVALID_ARGUMENT',
+        message: `dead letter ${options.deadLetterId} exists`,
+      });
+    }
+    const letter: DeadLetter = {
+      id: options.deadLetterId,
+      stream: batch.stream,
+      kind: 'batch',
+      status: 'open',
+      createdAt: options.at,
+      reason: options.failure.message,
+      batchId,
+      table: batch.table,
+      rows: clone(batch.rows),
+      entries: clone(batch.entries),
+      partial: options.status === 'quarantined',
+    };
+    if (options.status === 'quarantined') {
+      this.writeLedger(batch.stream, batch.entries);
+      if (batch.cursor) this.writeCursor(batch.stream, batch.cursor);
+    }
+    this.storage.deadLetters.set(letter.id, letter);
+    batch.failure = clone(options.failure);
+    this.settleBatch(batch, options.status, options.at);
+  }
+
+  /** {@inheritDoc StateStore.getBatch} */
+  async getBatch(batchId: string): Promise<BatchIntent | undefined> {
+    this.assertOpen();
+    const batch = this.storage.batches.get(batchId);
+    return batch ? clone(batch) : undefined;
+  }
+
+  /** {@inheritDoc StateStore.listOpenBatches} */
+  async listOpenBatches(stream?: string): Promise<BatchIntent[]> {
+    this.assertOpen();
+    const out: BatchIntent[] = [];
+    for (const batch of this.storage.batches.values()) {
+      if (batch.status === 'open' && (stream === undefined || batch.stream === stream))
+        out.push(clone(batch));
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** {@inheritDoc StateStore.addDeadLetters} */
+  async addDeadLetters(letters: readonly DeadLetter[], fence: Fence): Promise<void> {
+    this.assertOpen();
+    for (const letter of letters) this.checkFence(fence, letter.stream);
+    for (const letter of letters) {
+      if (!this.storage.deadLetters.has(letter.id)) this.storage.deadLetters.set(letter.id, clone(letter));
+    }
+  }
+
+  /** {@inheritDoc StateStore.listDeadLetters} */
+  async listDeadLetters(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
+    this.assertOpen();
+    const ids = query.ids ? new Set(query.ids) : undefined;
+    const limit = query.limit ?? 1000;
+    const out: DeadLetter[] = [];
+    for (const letter of this.storage.deadLetters.values()) {
+      if (out.length >= limit) break;
+      if (query.stream !== undefined && letter.stream !== query.stream) continue;
+      if (query.status && !query.status.includes(letter.status)) continue;
+      if (ids && !ids.has(letter.id)) continue;
+      out.push(clone(letter));
+    }
+    return out;
+  }
+
+  /** {@inheritDoc StateStore.setDeadLetterStatus} */
+  async setDeadLetterStatus(
+    ids: readonly string[],
+    status: DeadLetterStatus,
+    fence: Fence,
+    at: number,
+  ): Promise<void> {
+    this.assertOpen();
+    const letters = ids.map((id) => this.storage.deadLetters.get(id));
+    for (const letter of letters) if (letter) this.checkFence(fence, letter.stream);
+    for (const letter of letters) {
+      if (!letter) continue;
+      letter.status = status;
+      letter.settledAt = at;
+    }
+  }
+
+  /** {@inheritDoc StateStore.acquireLease} */
+  async acquireLease(request: LeaseRequest): Promise<Lease | undefined> {
+    this.assertOpen();
+    const now = this.#clock.now();
+    const current = this.storage.leases.get(request.name);
+    if (current && current.expiresAt > now && current.owner !== request.owner) return undefined;
+    const token = (this.storage.tokens.get(request.name) ?? 0) + 1;
+    this.storage.tokens.set(request.name, token);
+    const record: LeaseRecord = { owner: request.owner, token, expiresAt: now + request.ttlMs };
+    this.storage.leases.set(request.name, record);
+    return { name: request.name, owner: request.owner, token, expiresAt: record.expiresAt };
+  }
+
+  /** {@inheritDoc StateStore.renewLease} */
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
+    this.assertOpen();
+    const current = this.storage.leases.get(lease.name);
+    if (!current || current.token !== lease.token || current.owner !== lease.owner) {
+      throw new StateStoreError({
+        code: 'STORE_LEASE_LOST',
+        message: `lease ${lease.name} is no longer held`,
+      });
+    }
+    current.expiresAt = this.#clock.now() + ttlMs;
+    return { ...lease, expiresAt: current.expiresAt };
+  }
+
+  /** {@inheritDoc StateStore.releaseLease} */
+  async releaseLease(lease: Lease): Promise<void> {
+    this.assertOpen();
+    const current = this.storage.leases.get(lease.name);
+    if (current && current.token === lease.token) this.storage.leases.delete(lease.name);
+  }
+
+  /** {@inheritDoc StateStore.appendAudit} */
+  async appendAudit(entries: readonly AuditEntryInput[]): Promise<void> {
+    this.assertOpen();
+    let seq = this.storage.audit.at(-1)?.seq ?? 0;
+    for (const entry of entries) this.storage.audit.push({ ...clone(entry), seq: ++seq });
+  }
+
+  /** {@inheritDoc StateStore.queryAudit} */
+  async queryAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    this.assertOpen();
+    const limit = query.limit ?? 1000;
+    const out: AuditEntry[] = [];
+    for (const entry of this.storage.audit) {
+      if (out.length >= limit) break;
+      if (query.afterSeq !== undefined && entry.seq <= query.afterSeq) continue;
+      if (query.stream !== undefined && entry.stream !== query.stream) continue;
+      if (query.types && !query.types.includes(entry.type)) continue;
+      out.push(clone(entry));
+    }
+    return out;
+  }
+
+  /** {@inheritDoc StateStore.getSecret} */
+  async getSecret(name: string): Promise<string | undefined> {
+    this.assertOpen();
+    return this.storage.secrets.get(name);
+  }
+
+  /** {@inheritDoc StateStore.putSecret} */
+  async putSecret(name: string, ciphertext: string): Promise<void> {
+    this.assertOpen();
+    this.storage.secrets.set(name, ciphertext);
+  }
+
+  // Building blocks, protected so tests can build deliberately broken stores to prove the suite catches them.
+
+  /** Throws `STORE_NOT_OPEN` unless `open()` succeeded. */
+  protected assertOpen(): void {
+    if (!this.#open)
+      throw new StateStoreError({ code: 'STORE_NOT_OPEN', message: 'state store is not open' });
+  }
+
+  /** Throws `STORE_STALE_FENCE` unless `fence` is the current lease of `stream`. */
+  protected checkFence(fence: Fence, stream: string): void {
+    const current = this.storage.leases.get(fence.name);
+    const newest = this.storage.tokens.get(fence.name) ?? 0;
+    if (fence.name !== stream || !current || current.token !== fence.token || newest !== fence.token) {
+      throw new StateStoreError({
+        code: 'STORE_STALE_FENCE',
+        message: `stale fencing token ${fence.token} for ${fence.name} (stream ${stream})`,
+      });
+    }
+  }
+
+  /** The open batch `batchId` after checking the fence against its stream. */
+  protected openBatch(batchId: string, fence: Fence): BatchIntent {
+    const batch = this.storage.batches.get(batchId);
+    if (!batch)
+      throw new StateStoreError({ code: 'STORE_BATCH_NOT_FOUND', message: `batch ${batchId} not found` });
+    this.checkFence(fence, batch.stream);
+    if (batch.status !== 'open') {
+      throw new StateStoreError({
+        code: 'STORE_BATCH_NOT_OPEN',
+        message: `batch ${batchId} is ${batch.status}`,
+      });
+    }
+    return batch;
+  }
+
+  /** Throws `STORE_CURSOR_BACKWARDS` when the batch's cursor is behind the stored one. */
+  protected checkCursorForward(batch: BatchIntent): void {
+    const current = this.storage.cursors.get(batch.stream);
+    if (batch.cursor && current && compareCursors(batch.cursor, current) < 0) {
+      throw new StateStoreError({
+        code: 'STORE_CURSOR_BACKWARDS',
+        message: `batch ${batch.batchId}: cursor would move backwards for stream ${batch.stream}`,
+      });
+    }
+  }
+
+  /** Applies ledger writes. */
+  protected writeLedger(stream: string, entries: readonly LedgerWrite[]): void {
+    let ledger = this.storage.ledger.get(stream);
+    if (!ledger) {
+      ledger = new Map();
+      this.storage.ledger.set(stream, ledger);
+    }
+    for (const write of entries) {
+      const { delete: remove, rowCount: _rowCount, ...entry } = write;
+      if (remove) ledger.delete(write.key);
+      else ledger.set(write.key, clone(entry));
+    }
+  }
+
+  /** Stores a cursor. */
+  protected writeCursor(stream: string, cursor: StreamCursor): void {
+    this.storage.cursors.set(stream, clone(cursor));
+  }
+
+  /** Marks a batch settled and drops its rows (they live on in the dead letter when it failed). */
+  protected settleBatch(batch: BatchIntent, status: BatchIntent['status'], at: number): void {
+    batch.status = status;
+    batch.settledAt = at;
+    batch.rows = [];
+    batch.entries = [];
+  }
+}

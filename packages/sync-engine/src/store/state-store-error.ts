@@ -1,0 +1,51 @@
+import { MlcError } from '@mlc/core';
+
+/** Stable codes of {@link StateStoreError}. */
+export type StateStoreErrorCode =
+  | 'STORE_NOT_OPEN'
+  | 'STORE_UNREADABLE'
+  | 'STORE_SCHEMA_NEWER'
+  | 'STORE_STALE_FENCE'
+  | 'STORE_LEASE_LOST'
+  | 'STORE_BATCH_EXISTS'
+  | 'STORE_BATCH_NOT_FOUND'
+  | 'STORE_BATCH_NOT_OPEN'
+  | 'STORE_CURSOR_BACKWARDS'
+  | 'STORE_INVALID_ARGUMENT';
+
+/** Fields of a {@link StateStoreError}. */
+export interface StateStoreErrorInit {
+  /** Stable code. */
+  code: StateStoreErrorCode;
+  /** Message (no secrets). */
+  message: string;
+  /** Underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type a {@link StateStore} throws for contract violations. Custom stores must use it (with
+ * these codes) so the engine can tell a stale fencing token from a broken database. Being loud is the point:
+ * an unreadable or newer store is never treated as empty.
+ */
+export class StateStoreError extends MlcError<StateStoreErrorCode> {
+  /** Literal name. */
+  override name = 'StateStoreError';
+
+  /** Builds the error. Store contract violations are `client` failures and never retried blindly. */
+  constructor(init: StateStoreErrorInit) {
+    super(init.message, {
+      code: init.code,
+      kind: 'client',
+      retryable: false,
+      ...(init.cause !== undefined ? { cause: init.cause } : {}),
+    });
+  }
+}
+
+/** True when `error` is a {@link StateStoreError} (optionally with the given code). */
+export function isStateStoreError(error: unknown, code?: StateStoreErrorCode): error is StateStoreError {
+  // Checked by shape, not `instanceof`: the ESM/CJS builds and the `/testing` entry may hold separate copies.
+  if (!(error instanceof Error) || error.name !== 'StateStoreError') return false;
+  return code === undefined || (error as StateStoreError).code === code;
+}

@@ -1,0 +1,82 @@
+import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type { SyncSource } from '../source/sync-source.js';
+import type { StreamMode } from '../store/types.js';
+import type { MappedRow } from './row-validation.js';
+
+/**
+ * When a stream runs by itself under `start()`: `'manual'` (only `run()` / `runStream()`), the nicknames
+ * `'hourly'` / `'daily'` / `'weekly'` (at minute 0 / midnight / Monday midnight UTC), or a cron pattern with
+ * an IANA time zone.
+ */
+export type Schedule = 'manual' | 'hourly' | 'daily' | 'weekly' | { cron: string; timezone?: string };
+
+/**
+ * What to do when the sink cannot count a batch's rows (Power BI tenants may disallow executeQueries):
+ * `resend` (at least once; possible duplicates are audited), `skip` (at most once; audited and alerted),
+ * `halt` (leave the intent open and fail the run until someone decides).
+ */
+export type UnverifiablePolicy = 'resend' | 'skip' | 'halt';
+
+/** How an unknown POST outcome is verified by counting `_batch` rows. */
+export interface VerificationOptions {
+  /** Policy when counting is unsupported. @default 'halt' */
+  whenUnsupported?: UnverifiablePolicy;
+  /**
+   * A count below the batch size is trusted only this long after the POST: push ingestion is not synchronous,
+   * so applied rows may become visible to DAX some seconds later [inferred] powerbi.md executeQueries.
+   * @default 30_000
+   */
+  settleMs?: number;
+  /** Wait between two counts; two equal counts after the settle time are trusted. @default 5_000 */
+  recheckMs?: number;
+  /** Counts before giving up and leaving the intent open for the next run. @default 12 */
+  maxReads?: number;
+}
+
+/** What a mapping sees besides the record. */
+export interface MapContext {
+  /** Stream name. */
+  stream: string;
+  /** Record key. */
+  key: string;
+  /** Raw update stamp. */
+  stamp: string;
+}
+
+/** A mapping from a source record to one or more rows of the stream's table. Throw {@link RecordError} for bad data. */
+export type StreamMapper<T> = (record: T, context: MapContext) => MappedRow | MappedRow[];
+
+/** A stream: one source entity mapped into one sink table. */
+export interface StreamDefinition<T = unknown> {
+  /** Unique name (also the lease name and the key of its cursor and ledger). */
+  name: string;
+  /** Where records come from. */
+  source: SyncSource<T>;
+  /** Target table and its business columns. */
+  table: SinkTable;
+  /** Record → row(s). Throw {@link RecordError} for bad data; any other throw is quarantined too. */
+  map(record: T, context: MapContext): MappedRow | MappedRow[];
+  /** How rows are written. @default 'append' */
+  mode?: StreamMode;
+  /** When `start()` runs it. @default 'manual' */
+  schedule?: Schedule;
+  /** Rows per POST (≤ the sink's maximum, 10,000 for Power BI). @default 10_000 */
+  batchSize?: number;
+  /** The run reads up to `now − safetyLagMs`, leaving rows still being committed for the next run. @default 60_000 */
+  safetyLagMs?: number;
+  /** Re-read this far behind the cursor (the ledger makes it duplicate-free). @default 0 */
+  lookbackMs?: number;
+  /** Inclusive stamp to start from on the first run. @default everything */
+  initialSince?: string;
+  /** `replace` mode: remove keys the source no longer has (needs `source.keys`). @default false */
+  reconcileDeletes?: boolean;
+  /** Verification of unknown outcomes. */
+  verification?: VerificationOptions;
+  /** A sink for this stream only. @default the sync's sink */
+  sink?: SyncSink;
+}
+
+/** Identity helper that infers the record type of a stream from its source. */
+export function defineStream<T>(definition: StreamDefinition<T>): StreamDefinition<T> {
+  return definition;
+}

@@ -1,0 +1,334 @@
+import { SyncError } from '../errors/sync-error.js';
+import {
+  type EngineContext,
+  newRunStats,
+  type ResolvedStream,
+  type RunScope,
+  audit,
+  alert,
+} from '../engine/engine-context.js';
+import { type ReplayResult, replayDeadLetters } from '../engine/replay-dead-letters.js';
+import { runStream, skippedResult, withStreamLease } from '../engine/run-stream.js';
+import type { StreamRunResult } from '../engine/stream-run-result.js';
+import { SyncEventEmitter } from '../events/sync-event-emitter.js';
+import type { SyncEventListener, SyncEventName } from '../events/sync-events.js';
+import { SyncTelemetry } from '../observability/sync-telemetry.js';
+import { compileSchedule } from '../scheduler/next-run-at.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { type SecretTokenStore, createSecretTokenStore } from '../secrets/secret-token-store.js';
+import type { SyncSink } from '../sink/sync-sink.js';
+import { StateStoreError } from '../store/state-store-error.js';
+import {
+  type AuditEntry,
+  type AuditQuery,
+  type DeadLetter,
+  type DeadLetterQuery,
+  STATE_STORE_SCHEMA_VERSION,
+} from '../store/types.js';
+import { type SyncOptions, resolveSyncOptions } from './resolve-sync-options.js';
+
+/** Options of {@link Sync.replay}. */
+export interface ReplayOptions {
+  /** Only this stream. @default all streams */
+  stream?: string;
+  /** Only these dead letters. @default every open one */
+  ids?: string[];
+  /** Replay batches that may be partly in the sink (their rows are re-posted as they are). @default false */
+  force?: boolean;
+}
+
+/** A credential-expiry notice (e.g. from the X3 OAuth2 strategy's `onRefreshTokenExpiring`). */
+export interface CredentialExpiring {
+  /** Which credential, e.g. `x3-refresh-token`. */
+  credential: string;
+  /** Epoch ms of expiry. */
+  expiresAt: number;
+  /** Time left. */
+  remainingMs: number;
+}
+
+/** A running sync: the composition API for host apps. */
+export interface Sync {
+  /** Stream names. */
+  readonly streams: readonly string[];
+  /** Opens the store (checks its schema version) and ensures sink tables. Called by every run. */
+  ready(): Promise<void>;
+  /** Runs every stream once, one after the other; a failing stream does not stop the others. */
+  run(options?: {
+    signal?: AbortSignal;
+  }): Promise<Array<StreamRunResult | { stream: string; error: unknown }>>;
+  /** Runs one stream once (skipped, not queued, when it is already running here or under another lease). */
+  runStream(name: string, options?: { signal?: AbortSignal }): Promise<StreamRunResult>;
+  /** Starts the schedules of streams whose schedule is not `manual`. */
+  start(): void;
+  /**
+   * Stops schedules and in-flight runs gracefully: a batch already posting finishes (committed or left as an
+   * open intent that the next run verifies), no new batch starts. After `timeoutMs` in-flight requests are
+   * aborted; their intents stay open. Nothing is lost or duplicated either way.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** Replays dead letters (after a fix); audited. */
+  replay(options?: ReplayOptions): Promise<ReplayResult>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends SyncEventName>(event: K, listener: SyncEventListener<K>): () => void;
+  /** Lists dead letters. */
+  deadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]>;
+  /** Reads the audit log. */
+  auditLog(query?: AuditQuery): Promise<AuditEntry[]>;
+  /** A token store for the X3 OAuth2 strategy, encrypted with `secretKey`. @param slot @default 'x3.refreshToken' */
+  tokenStore(slot?: string): SecretTokenStore;
+  /** Reports an expiring credential: event, alert and audit entry. */
+  credentialExpiring(notice: CredentialExpiring): Promise<void>;
+  /** Stops and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a sync over a state store, a sink and streams.
+ *
+ * @example
+ * const sync = createSync({ store: new MemoryStateStore(), sink, streams: [myStream] });
+ * await sync.run();
+ */
+export function createSync(options: SyncOptions): Sync {
+  const config = resolveSyncOptions(options);
+  const { store, clock, logger } = config;
+  const events = new SyncEventEmitter(logger);
+  const ctx: EngineContext = {
+    store,
+    clock,
+    logger,
+    events,
+    telemetry: new SyncTelemetry(),
+    hooks: config.hooks,
+    newId: config.newId,
+  };
+  const byName = new Map(config.streams.map((s) => [s.name, s]));
+  const running = new Map<string, Promise<StreamRunResult>>();
+  const ensured = new Set<SyncSink>();
+  let opened: Promise<void> | undefined;
+  let stopping = false;
+  let hard = new AbortController();
+  let scheduler: AbortController | undefined;
+  const loops: Promise<void>[] = [];
+
+  const openStore = () => {
+    opened ??= (async () => {
+      await store.open();
+      const version = await store.schemaVersion();
+      if (version !== STATE_STORE_SCHEMA_VERSION) {
+        throw new StateStoreError({
+          code: version > STATE_STORE_SCHEMA_VERSION ? 'STORE_SCHEMA_NEWER' : 'STORE_UNREADABLE',
+          message: `state store reports schema version ${version}; this engine needs ${STATE_STORE_SCHEMA_VERSION}`,
+        });
+      }
+    })().catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
+  };
+
+  const ensureSink = async (sink: SyncSink, signal?: AbortSignal) => {
+    if (ensured.has(sink)) return;
+    const tables = config.streams.filter((s) => s.sink === sink).map((s) => s.table);
+    await sink.ensureTables(tables, signal ? { signal } : {});
+    ensured.add(sink);
+  };
+
+  const getStream = (name: string): ResolvedStream => {
+    const stream = byName.get(name);
+    if (!stream)
+      throw new SyncError({ code: 'SYNC_STREAM_UNKNOWN', message: `unknown stream ${name}`, stream: name });
+    return stream;
+  };
+
+  const combinedSignal = (signal?: AbortSignal) =>
+    signal ? AbortSignal.any([signal, hard.signal]) : hard.signal;
+
+  const runOne = (name: string, signal?: AbortSignal): Promise<StreamRunResult> => {
+    const stream = getStream(name);
+    if (stopping) {
+      events.emit('run-skipped', { stream: name, reason: 'stopping' });
+      return Promise.resolve(skippedResult(name, config.newId('run'), 'stopping'));
+    }
+    if (running.has(name)) {
+      events.emit('run-skipped', { stream: name, reason: 'already-running' });
+      return Promise.resolve(skippedResult(name, config.newId('run'), 'already-running'));
+    }
+    const promise = (async () => {
+      await openStore();
+      const merged = combinedSignal(signal);
+      await ensureSink(stream.sink, merged);
+      return runStream(ctx, stream, {
+        owner: config.owner,
+        leaseTtlMs: config.leaseTtlMs,
+        signal: merged,
+        stopping: () => stopping,
+      });
+    })().finally(() => running.delete(name));
+    running.set(name, promise);
+    return promise;
+  };
+
+  const scheduleLoop = async (stream: ResolvedStream, signal: AbortSignal) => {
+    const next = compileSchedule(stream.schedule, stream.name);
+    if (!next) return;
+    while (!signal.aborted) {
+      const at = next(clock.now());
+      if (at === undefined) return;
+      try {
+        await clock.sleep(Math.max(0, at - clock.now()), signal);
+      } catch {
+        return; // stopped
+      }
+      // Awaiting the run before computing the next time is what keeps runs of one stream from overlapping;
+      // ticks missed while a long run was going on are skipped, not queued.
+      await runOne(stream.name).catch((error: unknown) => {
+        logger.error({ err: error, stream: stream.name }, 'scheduled run failed');
+      });
+    }
+  };
+
+  const sync: Sync = {
+    streams: config.streams.map((s) => s.name),
+    ready: async () => {
+      await openStore();
+      for (const sink of new Set(config.streams.map((s) => s.sink))) await ensureSink(sink);
+    },
+    run: async (runOptions = {}) => {
+      const results: Array<StreamRunResult | { stream: string; error: unknown }> = [];
+      for (const stream of config.streams) {
+        try {
+          results.push(await runOne(stream.name, runOptions.signal));
+        } catch (error) {
+          results.push({ stream: stream.name, error });
+        }
+      }
+      return results;
+    },
+    runStream: (name, runOptions = {}) => runOne(name, runOptions.signal),
+    start: () => {
+      if (scheduler) return;
+      stopping = false;
+      hard = new AbortController();
+      scheduler = new AbortController();
+      for (const stream of config.streams) loops.push(scheduleLoop(stream, scheduler.signal));
+    },
+    stop: async (stopOptions = {}) => {
+      stopping = true;
+      scheduler?.abort();
+      scheduler = undefined;
+      const inFlight = [...running.values()].map((p) =>
+        p.then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
+      if (inFlight.length > 0) {
+        const timeout = new AbortController();
+        const timedOut = clock.sleep(stopOptions.timeoutMs ?? config.stopTimeoutMs, timeout.signal).then(
+          () => true,
+          () => false,
+        );
+        const finished = Promise.all(inFlight).then(() => false);
+        if (await Promise.race([finished, timedOut])) {
+          hard.abort(
+            new SyncError({
+              code: 'SYNC_STOPPED',
+              message: 'sync stopped; open intents are verified next run',
+            }),
+          );
+        }
+        timeout.abort();
+        await Promise.all(inFlight);
+      }
+      await Promise.all(loops.splice(0));
+      hard = new AbortController();
+      stopping = false;
+    },
+    replay: async (replayOptions = {}) => {
+      await openStore();
+      const total: ReplayResult = { replayed: [], refused: [], rowsPosted: 0 };
+      const streams = replayOptions.stream ? [getStream(replayOptions.stream)] : config.streams;
+      for (const stream of streams) {
+        const letters = await store.listDeadLetters({
+          stream: stream.name,
+          status: ['open'],
+          limit: 100_000,
+          ...(replayOptions.ids ? { ids: replayOptions.ids } : {}),
+        });
+        if (letters.length === 0) continue;
+        await ensureSink(stream.sink, hard.signal);
+        const result = await withStreamLease(ctx, stream.name, config, async (lease, renew) => {
+          const scope: RunScope = {
+            ctx,
+            stream,
+            get lease() {
+              return lease();
+            },
+            signal: hard.signal,
+            stats: newRunStats(),
+            runId: config.newId('replay'),
+            afterBatch: renew,
+          };
+          return replayDeadLetters(scope, letters, { force: replayOptions.force ?? false });
+        });
+        if (!result) {
+          throw new SyncError({
+            code: 'SYNC_STREAM_BUSY',
+            stream: stream.name,
+            message: `stream ${stream.name} is running elsewhere; replay later`,
+          });
+        }
+        total.replayed.push(...result.replayed);
+        total.refused.push(...result.refused);
+        total.rowsPosted += result.rowsPosted;
+      }
+      return total;
+    },
+    on: (event, listener) => events.on(event, listener),
+    deadLetters: async (query) => {
+      await openStore();
+      return store.listDeadLetters(query);
+    },
+    auditLog: async (query) => {
+      await openStore();
+      return store.queryAudit(query);
+    },
+    tokenStore: (slot = 'x3.refreshToken') => {
+      if (config.secretKey === undefined) {
+        throw new SyncError({
+          code: 'SYNC_CONFIG_INVALID',
+          message: 'tokenStore() needs `secretKey` in createSync options',
+        });
+      }
+      const box = new SecretBox(config.secretKey);
+      const inner = createSecretTokenStore({ store, box, slot });
+      return {
+        load: async () => {
+          await openStore();
+          return inner.load();
+        },
+        save: async (token) => {
+          await openStore();
+          return inner.save(token);
+        },
+      };
+    },
+    credentialExpiring: async (notice) => {
+      await openStore();
+      events.emit('credential-expiring', notice);
+      const days = Math.floor(notice.remainingMs / 86_400_000);
+      const message = `credential ${notice.credential} expires at ${new Date(notice.expiresAt).toISOString()} (in ${days} days)`;
+      alert(ctx, { code: 'SYNC_CREDENTIAL_EXPIRING', message });
+      await audit(ctx, { type: 'credential-expiring', message, data: { ...notice } });
+    },
+    close: async () => {
+      await sync.stop();
+      await store.close();
+      opened = undefined;
+    },
+  };
+  return sync;
+}

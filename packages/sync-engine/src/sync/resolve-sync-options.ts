@@ -1,0 +1,159 @@
+import { type Clock, type Logger, silentLogger, systemClock } from '@mlc/core';
+import type { ResolvedStream, SyncHooks } from '../engine/engine-context.js';
+import { SyncError } from '../errors/sync-error.js';
+import type { SecretKey } from '../secrets/secret-box.js';
+import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type { StateStore } from '../store/state-store.js';
+import type { StreamDefinition, VerificationOptions } from '../stream/define-stream.js';
+
+/** Stream settings that can be defaulted for every stream of a sync. */
+export interface StreamDefaults {
+  /** @default the sink's maximum (10_000 for Power BI) */
+  batchSize?: number;
+  /** @default 60_000 */
+  safetyLagMs?: number;
+  /** @default 0 */
+  lookbackMs?: number;
+  /** @default see {@link VerificationOptions} */
+  verification?: VerificationOptions;
+}
+
+/** Options of {@link createSync}. */
+export interface SyncOptions {
+  /** Where cursors, ledger, intents, dead letters, leases, audit and secrets live. */
+  store: StateStore;
+  /** Default sink of every stream (a stream may bring its own). */
+  sink?: SyncSink;
+  /**
+   * The streams. Names must be unique. (`map` is declared with method syntax, so a stream of any record type
+   * fits here.)
+   */
+  streams: ReadonlyArray<StreamDefinition<unknown>>;
+  /** Time source (inject `TestClock` in tests). @default systemClock */
+  clock?: Clock;
+  /** Pino-compatible logger. @default silentLogger */
+  logger?: Logger;
+  /** Lease owner id of this instance. @default a random id */
+  owner?: string;
+  /** Lease time to live; renewed at half-life during a run. @default 300_000 */
+  leaseTtlMs?: number;
+  /** Defaults for every stream. */
+  defaults?: StreamDefaults;
+  /** Key (32 bytes) for the encrypted secret slots; needed by `tokenStore()`. */
+  secretKey?: SecretKey;
+  /** How long `stop()` waits for an in-flight batch before aborting it (its intent stays open). @default 60_000 */
+  stopTimeoutMs?: number;
+  /** Diagnostic hooks (fault injection). */
+  hooks?: SyncHooks;
+  /** Id generator for batches and runs. @default crypto.randomUUID-based */
+  newId?: (prefix: string) => string;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedSyncOptions {
+  /** Store. */
+  store: StateStore;
+  /** Streams. */
+  streams: ResolvedStream[];
+  /** Clock. */
+  clock: Clock;
+  /** Logger. */
+  logger: Logger;
+  /** Lease owner. */
+  owner: string;
+  /** Lease TTL. */
+  leaseTtlMs: number;
+  /** Secret key. */
+  secretKey?: SecretKey;
+  /** Stop timeout. */
+  stopTimeoutMs: number;
+  /** Hooks. */
+  hooks: SyncHooks;
+  /** Id generator. */
+  newId: (prefix: string) => string;
+}
+
+const DEFAULT_MAX_ROWS = 10_000;
+const RESERVED = ['_batch', '_version', '_validFrom'];
+
+/** Fills in defaults once and validates the configuration (loud `SYNC_CONFIG_INVALID` errors). */
+export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
+  const seen = new Set<string>();
+  const streams = options.streams.map((raw) => {
+    const def = raw;
+    if (!def.name || seen.has(def.name))
+      invalid(def.name, `stream names must be unique and non-empty (${JSON.stringify(def.name)})`);
+    seen.add(def.name);
+    const sink = def.sink ?? options.sink;
+    if (!sink) invalid(def.name, 'no sink: pass `sink` to createSync or to the stream');
+    const maxRows = sink.maxRowsPerPost ?? DEFAULT_MAX_ROWS;
+    const batchSize = def.batchSize ?? options.defaults?.batchSize ?? maxRows;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxRows) {
+      invalid(def.name, `batchSize must be an integer in [1, ${maxRows}], got ${batchSize}`);
+    }
+    for (const column of Object.keys(def.table.columns)) {
+      if (RESERVED.includes(column)) invalid(def.name, `column ${column} is reserved by the engine`);
+    }
+    const mode = def.mode ?? 'append';
+    const table: SinkTable =
+      mode === 'versioned'
+        ? {
+            name: def.table.name,
+            columns: { ...def.table.columns, _version: 'Int64', _validFrom: 'DateTime' },
+          }
+        : def.table;
+    const verification = { ...options.defaults?.verification, ...def.verification };
+    const resolved: ResolvedStream = {
+      name: def.name,
+      source: def.source,
+      table,
+      businessTable: def.table,
+      map: (record, context) => def.map(record, context),
+      mode,
+      schedule: def.schedule ?? 'manual',
+      batchSize,
+      safetyLagMs: def.safetyLagMs ?? options.defaults?.safetyLagMs ?? 60_000,
+      lookbackMs: def.lookbackMs ?? options.defaults?.lookbackMs ?? 0,
+      reconcileDeletes: def.reconcileDeletes ?? false,
+      verification: {
+        whenUnsupported: verification.whenUnsupported ?? 'halt',
+        settleMs: verification.settleMs ?? 30_000,
+        recheckMs: verification.recheckMs ?? 5_000,
+        maxReads: verification.maxReads ?? 12,
+      },
+      sink,
+      ...(def.initialSince !== undefined ? { initialSince: def.initialSince } : {}),
+    };
+    if (resolved.reconcileDeletes && (mode !== 'replace' || !def.source.keys)) {
+      invalid(def.name, 'reconcileDeletes needs mode replace and a source with keys()');
+    }
+    return resolved;
+  });
+  for (const s of streams) {
+    const other = streams.find((x) => x !== s && x.sink === s.sink && x.table.name === s.table.name);
+    if (other) invalid(s.name, `table ${s.table.name} is also written by stream ${other.name}`);
+  }
+  let counter = 0;
+  return {
+    store: options.store,
+    streams,
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? silentLogger,
+    owner: options.owner ?? `sync-${globalThis.crypto.randomUUID()}`,
+    leaseTtlMs: options.leaseTtlMs ?? 300_000,
+    stopTimeoutMs: options.stopTimeoutMs ?? 60_000,
+    hooks: options.hooks ?? {},
+    newId:
+      options.newId ??
+      ((prefix) => `${prefix}_${globalThis.crypto.randomUUID()}_${(++counter).toString(36)}`),
+    ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}),
+  };
+}
+
+function invalid(stream: string | undefined, message: string): never {
+  throw new SyncError({
+    code: 'SYNC_CONFIG_INVALID',
+    message: stream ? `stream ${stream}: ${message}` : message,
+    ...(stream ? { stream } : {}),
+  });
+}

@@ -1,0 +1,106 @@
+import { compareCursors } from '../cursor/stream-cursor.js';
+import { compareStamps } from '../cursor/stamp.js';
+import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
+
+interface Entry<T> {
+  key: string;
+  stamp: string;
+  record?: T;
+  invalid?: { raw: unknown; field?: string; reason: string };
+}
+
+/** Options of {@link MemorySource}. */
+export interface MemorySourceOptions {
+  /** Records per page (each page is a fresh keyset query, like the real readers). @default 100 */
+  pageSize?: number;
+  /** Called before each page is read (e.g. to change records mid-run in a test). */
+  onPage?: (pageIndex: number) => void | Promise<void>;
+}
+
+/**
+ * An in-memory {@link SyncSource} for tests: a live table read by keyset pages on (stamp, key) within
+ * `[since, until)`, so records changed during a run behave like in a database. Exported for downstream tests.
+ */
+export class MemorySource<T> implements SyncSource<T> {
+  readonly #entries = new Map<string, Entry<T>>();
+  readonly #pageSize: number;
+  readonly #onPage: MemorySourceOptions['onPage'];
+  /** Number of pages served (for assertions). */
+  pagesRead = 0;
+
+  /** Creates an empty source. */
+  constructor(options: MemorySourceOptions = {}) {
+    this.#pageSize = options.pageSize ?? 100;
+    this.#onPage = options.onPage;
+  }
+
+  /** Inserts or replaces a record at `stamp`. */
+  put(key: string, stamp: string, record: T): void {
+    this.#entries.set(key, { key, stamp, record });
+  }
+
+  /** Inserts or replaces a record the source will report as invalid. */
+  putInvalid(key: string, stamp: string, invalid: { raw: unknown; field?: string; reason: string }): void {
+    this.#entries.set(key, { key, stamp, invalid });
+  }
+
+  /** Removes a record (a delete that bumps no stamp). */
+  remove(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** Current record of `key`. */
+  get(key: string): T | undefined {
+    return this.#entries.get(key)?.record;
+  }
+
+  /** Number of records. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** {@inheritDoc SyncSource.read} */
+  async *read(request: SourceReadRequest): AsyncIterable<SourceItem<T>> {
+    let after: { stamp: string; key: string } | undefined;
+    for (let page = 0; ; page++) {
+      request.signal?.throwIfAborted();
+      await this.#onPage?.(page);
+      this.pagesRead += 1;
+      const rows = [...this.#entries.values()]
+        .filter((e) => request.since === undefined || compareStamps(e.stamp, request.since) >= 0)
+        .filter((e) => compareStamps(e.stamp, request.until) < 0)
+        .filter((e) => !after || compareCursors(e, after) > 0)
+        .sort(compareCursors)
+        .slice(0, this.#pageSize);
+      for (const e of rows) {
+        if (e.record !== undefined)
+          yield {
+            ok: true,
+            key: e.key,
+            stamp: e.stamp,
+            record: structuredClone(e.record),
+            raw: structuredClone(e.record),
+          };
+        else if (e.invalid) {
+          yield {
+            ok: false,
+            key: e.key,
+            stamp: e.stamp,
+            raw: e.invalid.raw,
+            reason: e.invalid.reason,
+            ...(e.invalid.field !== undefined ? { field: e.invalid.field } : {}),
+          };
+        }
+      }
+      if (rows.length < this.#pageSize) return;
+      const last = rows.at(-1) as Entry<T>;
+      after = { stamp: last.stamp, key: last.key };
+    }
+  }
+
+  /** {@inheritDoc SyncSource.keys} */
+  async *keys(): AsyncIterable<string> {
+    const keys = [...this.#entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const key of keys) yield key;
+  }
+}
