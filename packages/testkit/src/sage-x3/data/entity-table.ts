@@ -87,10 +87,10 @@ export class EntityTable {
     return block + ((off * PERM_MUL_INV) % PERM_BLOCK);
   }
 
-  /** Builds base record `index` from the seed. */
-  baseRecord(index: number): SimRecord {
+  /** Builds base record `index` from the seed (`stamp` skips recomputing a stamp the caller knows). */
+  baseRecord(index: number, stamp?: number): SimRecord {
     this.#ctx.stats.generated++;
-    const updatedAt = this.#stamps.stampAt(index);
+    const updatedAt = stamp ?? this.#stamps.stampAt(index);
     return this.#build(index, this.keyNumberOf(index), updatedAt);
   }
 

@@ -51,5 +51,5 @@ export function compareRecordToTuple(
 
 /** Formats epoch seconds as the simulator's stamp format `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, UTC). */
 export function formatStamp(sec: number): string {
-  return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
 }

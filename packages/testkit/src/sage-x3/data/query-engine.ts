@@ -47,7 +47,8 @@ export function runQuery(table: EntityTable, spec: QuerySpec): QueryResult {
     const bounds = stampBounds(spec.where);
     const afterStamp = after && typeof after.values[0] === 'number' ? after.values[0] : undefined;
     const from = Math.max(bounds.lower ?? Number.NEGATIVE_INFINITY, afterStamp ?? Number.NEGATIVE_INFINITY);
-    for (const r of table.scanByStamp(from)) {
+    const afterKey = afterStamp !== undefined && afterStamp === from ? stampAfterKey(table, spec) : undefined;
+    for (const r of table.scanByStamp(from, afterKey)) {
       const up = bounds.upper;
       if (up && (r.updatedAt > up.sec || (!up.inclusive && r.updatedAt === up.sec))) break;
       if (accept(r)) out.push(r);
@@ -109,6 +110,26 @@ function normaliseSort(table: EntityTable, sort: readonly SortSpec[]): SortSpec[
 
 function isSort(sort: readonly SortSpec[], fields: readonly string[]): boolean {
   return sort.length === fields.length && sort.every((s, k) => s.field === fields[k] && !s.desc);
+}
+
+/**
+ * For an exclusive `after` tuple (stamp, key…) on a (updatedAt, key) order, the key to skip up to inside the
+ * first stamp group, so records before the cursor are not even built.
+ */
+function stampAfterKey(table: EntityTable, spec: QuerySpec): string | undefined {
+  const values = spec.after?.values;
+  if (!values || spec.after?.inclusive || values.length < 2) return undefined;
+  const second = spec.sort[1]?.field;
+  if (second === 'key' || table.def.fields.some((f) => f.sameAsKey && f.name === second))
+    return String(values[1]);
+  const composite = table.def.restKeyFields;
+  if (composite.length > 1 && values.length >= composite.length + 1 && second === composite[0]) {
+    return values
+      .slice(1, composite.length + 1)
+      .map(String)
+      .join('~');
+  }
+  return undefined;
 }
 
 /** Where a key-ordered scan can start: the `after` key (the predicate drops the equal one). */
