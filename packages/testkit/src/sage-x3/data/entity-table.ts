@@ -249,21 +249,25 @@ export class EntityTable {
 
   /**
    * Live records ordered by (updatedAt, key) ascending, starting at the first record with
-   * `updatedAt >= fromStamp`. Finds the start by binary search over the stamp sequence, then walks equal-stamp
-   * groups (each sorted by key), so memory is one group, whatever the table size.
+   * `updatedAt >= fromStamp` (and, within that stamp, a key above `afterKey` when given). Finds the start by
+   * binary search over the stamp sequence, then walks equal-stamp groups (each sorted by key), so memory is one
+   * group, whatever the table size.
    */
-  *scanByStamp(fromStamp: number): Generator<SimRecord> {
+  *scanByStamp(fromStamp: number, afterKey?: string): Generator<SimRecord> {
     const overlay = this.#overlayByStamp();
-    let j = lowerBound(overlay, (r) => r.updatedAt < fromStamp);
+    const skip = (stamp: number, key: string): boolean =>
+      afterKey !== undefined && stamp === fromStamp && key <= afterKey;
+    let j = lowerBound(overlay, (r) => r.updatedAt < fromStamp || skip(r.updatedAt, r.key));
     const base = this.#baseByStamp(fromStamp);
     let b = base.next();
+    while (!b.done && skip(b.value.stamp, b.value.key)) b = base.next();
     while (!b.done || j < overlay.length) {
       const o = overlay[j];
       if (
         !b.done &&
         (!o || b.value.stamp < o.updatedAt || (b.value.stamp === o.updatedAt && b.value.key < o.key))
       ) {
-        yield this.baseRecord(b.value.index);
+        yield this.baseRecord(b.value.index, b.value.stamp);
         b = base.next();
       } else if (o) {
         yield o;
