@@ -115,10 +115,10 @@ function parseTokenResponse(body: unknown, now: number): TokenResponse | undefin
 }
 
 /**
- * Maps a token-endpoint failure. A 400/401/403 for a refresh grant means the refresh token is dead (used after
+ * Maps a token-endpoint failure. A 400/403 for a refresh grant means the refresh token is dead (used after
  * rotation, revoked/deleted, or expired — the pairing must be redone, [documented] §2.3) unless the body names a
  * request problem ("Missing required request parameters", "Invalid grant type", [documented] error table) or the
- * app/pairing itself; 404 means unknown client or customer.
+ * app itself; 401 means the client credentials were refused; 404 means unknown client or customer.
  */
 function tokenEndpointError(context: HttpErrorContext, secrets: readonly string[]): X3AuthError | undefined {
   const serverMessage = describeServerMessage(context.text);
@@ -129,6 +129,13 @@ function tokenEndpointError(context: HttpErrorContext, secrets: readonly string[
   if (context.status === 404) {
     return new X3AuthError(
       `Sage token endpoint answered 404${said} — unknown client_id, customer or token URL; check tokenUrl and clientId`,
+      { code: 'X3_TOKEN_ENDPOINT_ERROR', ...base },
+    );
+  }
+  // [inferred] 401 from the token endpoint: the client credentials (not the refresh token) were refused.
+  if (context.status === 401) {
+    return new X3AuthError(
+      `Sage token endpoint refused the client credentials (HTTP 401)${said}: check clientId and clientSecret`,
       { code: 'X3_TOKEN_ENDPOINT_ERROR', ...base },
     );
   }

@@ -33,21 +33,23 @@ function keyValue(value: unknown): SDataValue | undefined {
 }
 
 /**
- * `(stamp, k1, …, kn) > (s, v1, …, vn)` as an SData predicate:
- * `(STAMP gt @s@) or (STAMP eq @s@ and K1 gt v1) or (STAMP eq @s@ and K1 eq v1 and K2 gt v2) …`.
+ * `(stamp, k1, …, kn) > (s, v1, …, vn)` as SData conjuncts:
+ * `STAMP ge @s@` and `((STAMP gt @s@) or (K1 gt v1) or (K1 eq v1 and K2 gt v2) …)`. The leading `ge` is a plain
+ * range on the stamp, so a server can seek on its stamp index instead of scanning for the `or` ([inferred]: a
+ * top-level `or` defeats index range scans in SQL engines, and the simulator seeks the same way).
  */
 export function afterCursorWhere(
   stampField: string,
   keyFields: readonly string[],
   cursor: RestCursor,
-): SDataWhere {
+): [SDataWhere, SDataWhere] {
   const stamp = sdataDateTime(withZone(cursor.stamp));
   const terms: SDataWhere[] = [sdata.gt(stampField, stamp)];
   keyFields.forEach((field, i) => {
     const equal = keyFields.slice(0, i).map((f, j) => sdata.eq(f, cursor.key[j]!));
-    terms.push(sdata.and(sdata.eq(stampField, stamp), ...equal, sdata.gt(field, cursor.key[i]!)));
+    terms.push(sdata.and(...equal, sdata.gt(field, cursor.key[i]!)));
   });
-  return sdata.or(...terms);
+  return [sdata.ge(stampField, stamp), sdata.or(...terms)];
 }
 
 /**
@@ -55,8 +57,8 @@ export function afterCursorWhere(
  * `$links.$next`: X3's `$next` link pages with `key=gt.<lastKey>` on the *class key* ([documented] §1.2–1.3), which
  * is wrong once the sort is by stamp first (it would skip every later-stamped record with a smaller key,
  * [inferred] §3 gotcha 16). Each request is therefore
- * `where=(UPDDATTIM ge @since@ and UPDDATTIM lt @until@)` for the first page and
- * `where=((UPDDATTIM gt @s@) or (UPDDATTIM eq @s@ and KEY gt 'k')) and UPDDATTIM lt @until@` after it, with
+ * `where=(UPDDATTIM ge @since@) and (UPDDATTIM lt @until@)` for the first page and
+ * `where=(UPDDATTIM ge @s@) and ((UPDDATTIM gt @s@) or (KEY gt 'k')) and (UPDDATTIM lt @until@)` after it, with
  * `orderBy=UPDDATTIM asc,KEY asc&count=N` — so an equal-stamp group that straddles a page boundary continues at
  * the right key, whatever the page size. Memory holds one page.
  */
@@ -83,9 +85,13 @@ export async function* restChanges<T>(
   const upper = options.until ? sdata.lt(stampField, sdataDateTime(options.until)) : undefined;
   const guard = new StampOrderGuard();
   let cursor: RestCursor | undefined;
-  let lower = options.since ? sdata.ge(stampField, sdataDateTime(withZone(options.since))) : undefined;
+  let lower: SDataWhere[] = options.since
+    ? [sdata.ge(stampField, sdataDateTime(withZone(options.since)))]
+    : [];
   for (;;) {
-    const where = lower || upper ? sdata.and(lower, upper) : undefined;
+    // One flat `and` list, so the stamp range stays a top-level conjunct.
+    const conjuncts = upper ? [...lower, upper] : lower;
+    const where = conjuncts.length > 0 ? sdata.and(...conjuncts) : undefined;
     const url = buildRestQueryUrl(location, { count: pageSize, orderBy, ...(where ? { where } : {}) });
     const page = await context.transport.getPage(url, options.signal);
     for (const raw of page.resources) {
