@@ -16,7 +16,7 @@ async function setup(...args: Parameters<typeof startSimulatedClient>) {
   return { ...started, dataset, orders: dataset.table('Orders') };
 }
 
-function urlOf(input: RequestInfo | URL): string {
+function urlOf(input: Parameters<typeof fetch>[0]): string {
   return input instanceof Request ? input.url : String(input);
 }
 
