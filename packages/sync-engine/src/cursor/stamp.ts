@@ -16,8 +16,24 @@ export interface ParsedStamp {
 const STAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,12}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+/**
+ * Recently parsed stamps. Records of one page share few distinct stamps and every comparison parses both sides,
+ * so a small memo turns the hot path into a map look-up. Pure data, bounded, safe to share.
+ */
+const memo = new Map<string, ParsedStamp | null>();
+const MEMO_LIMIT = 4096;
+
 /** Parses an ISO-8601-like stamp without consulting the host time zone; `undefined` when it is not one. */
 export function parseStamp(raw: string): ParsedStamp | undefined {
+  const hit = memo.get(raw);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseUncached(raw);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(raw, parsed ?? null);
+  return parsed;
+}
+
+function parseUncached(raw: string): ParsedStamp | undefined {
   const m = STAMP_RE.exec(raw.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;

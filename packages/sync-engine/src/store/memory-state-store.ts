@@ -77,6 +77,15 @@ export interface MemoryStateStoreOptions {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** Ledger entries are stored deeply frozen and handed out as they are: no copy per look-up, no aliasing. */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) frozen(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /**
  * The in-memory {@link StateStore}: complete and atomic (every write is one synchronous step), for tests,
  * demos and single-process hosts that can afford to lose state on exit. Passes the conformance suite.
@@ -146,7 +155,7 @@ export class MemoryStateStore implements StateStore {
     if (!ledger) return out;
     for (const key of keys) {
       const entry = ledger.get(key);
-      if (entry) out.set(key, clone(entry));
+      if (entry) out.set(key, entry);
     }
     return out;
   }
@@ -173,7 +182,7 @@ export class MemoryStateStore implements StateStore {
     const out: LedgerEntry[] = [];
     for (let i = start; i < keys.length && out.length < options.limit; i++) {
       const entry = ledger.get(keys[i] as string);
-      if (entry) out.push(clone(entry));
+      if (entry) out.push(entry);
     }
     return out;
   }
@@ -448,7 +457,7 @@ export class MemoryStateStore implements StateStore {
     for (const write of entries) {
       const { delete: remove, rowCount: _rowCount, ...entry } = write;
       if (remove) ledger.delete(write.key);
-      else ledger.set(write.key, clone(entry));
+      else ledger.set(write.key, frozen(clone(entry)));
     }
   }
 

@@ -146,15 +146,15 @@ export function createSync(options: SyncOptions): Sync {
   const combinedSignal = (signal?: AbortSignal) =>
     signal ? AbortSignal.any([signal, hard.signal]) : hard.signal;
 
-  const runOne = (name: string, signal?: AbortSignal): Promise<StreamRunResult> => {
+  const runOne = async (name: string, signal?: AbortSignal): Promise<StreamRunResult> => {
     const stream = getStream(name);
     if (stopping) {
       events.emit('run-skipped', { stream: name, reason: 'stopping' });
-      return Promise.resolve(skippedResult(name, config.newId('run'), 'stopping'));
+      return skippedResult(name, config.newId('run'), 'stopping');
     }
     if (running.has(name)) {
       events.emit('run-skipped', { stream: name, reason: 'already-running' });
-      return Promise.resolve(skippedResult(name, config.newId('run'), 'already-running'));
+      return skippedResult(name, config.newId('run'), 'already-running');
     }
     const promise = (async () => {
       await openStore();
@@ -168,7 +168,7 @@ export function createSync(options: SyncOptions): Sync {
       });
     })().finally(() => running.delete(name));
     running.set(name, promise);
-    return promise;
+    return await promise;
   };
 
   const scheduleLoop = async (stream: ResolvedStream, signal: AbortSignal) => {

@@ -5,7 +5,7 @@ import type { Row } from '../store/types.js';
 export type SinkRow = Row & { _batch: string };
 
 /**
- * A fault for the next POST:
+ * A fault for the next POST (`none` lets one POST through, to aim a fault at a later one):
  * - `drop-after-apply`: rows land, the caller sees a lost connection (throws);
  * - `unknown-after-apply`: rows land, outcome `unknown`;
  * - `fail-before-apply`: nothing lands, the caller sees a lost connection (throws);
@@ -13,6 +13,7 @@ export type SinkRow = Row & { _batch: string };
  * - `partial`: the first `applied` rows land, outcome `partial`.
  */
 export type MemorySinkFault =
+  | { kind: 'none' }
   | { kind: 'drop-after-apply' }
   | { kind: 'unknown-after-apply' }
   | { kind: 'fail-before-apply' }

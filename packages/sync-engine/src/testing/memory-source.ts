@@ -1,5 +1,5 @@
 import { compareCursors } from '../cursor/stream-cursor.js';
-import { compareStamps } from '../cursor/stamp.js';
+import { compareStamps, parseStamp } from '../cursor/stamp.js';
 import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
 
 interface Entry<T> {
@@ -23,6 +23,7 @@ export interface MemorySourceOptions {
  */
 export class MemorySource<T> implements SyncSource<T> {
   readonly #entries = new Map<string, Entry<T>>();
+  #sorted: Entry<T>[] | undefined;
   readonly #pageSize: number;
   readonly #onPage: MemorySourceOptions['onPage'];
   /** Number of pages served (for assertions). */
@@ -37,16 +38,19 @@ export class MemorySource<T> implements SyncSource<T> {
   /** Inserts or replaces a record at `stamp`. */
   put(key: string, stamp: string, record: T): void {
     this.#entries.set(key, { key, stamp, record });
+    this.#sorted = undefined;
   }
 
   /** Inserts or replaces a record the source will report as invalid. */
   putInvalid(key: string, stamp: string, invalid: { raw: unknown; field?: string; reason: string }): void {
     this.#entries.set(key, { key, stamp, invalid });
+    this.#sorted = undefined;
   }
 
   /** Removes a record (a delete that bumps no stamp). */
   remove(key: string): void {
     this.#entries.delete(key);
+    this.#sorted = undefined;
   }
 
   /** Current record of `key`. */
@@ -98,9 +102,35 @@ export class MemorySource<T> implements SyncSource<T> {
     }
   }
 
+  #sortedEntries(): Entry<T>[] {
+    if (!this.#sorted) {
+      const decorated = [...this.#entries.values()].map((e) => ({ e, at: parseStamp(e.stamp) }));
+      decorated.sort((a, b) => {
+        if (a.at && b.at && (a.at.epochMs !== b.at.epochMs || a.at.subMsNanos !== b.at.subMsNanos)) {
+          return a.at.epochMs - b.at.epochMs || a.at.subMsNanos - b.at.subMsNanos;
+        }
+        return compareCursors(a.e, b.e);
+      });
+      this.#sorted = decorated.map((d) => d.e);
+    }
+    return this.#sorted;
+  }
+
   /** {@inheritDoc SyncSource.keys} */
   async *keys(): AsyncIterable<string> {
     const keys = [...this.#entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const key of keys) yield key;
   }
+}
+
+/** First index whose element satisfies `pred` (which must be monotone over the sorted array). */
+function lowerBound<E>(sorted: readonly E[], pred: (e: E) => boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(sorted[mid] as E)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
