@@ -70,12 +70,22 @@ export class MemorySource<T> implements SyncSource<T> {
       request.signal?.throwIfAborted();
       await this.#onPage?.(page);
       this.pagesRead += 1;
-      const rows = [...this.#entries.values()]
-        .filter((e) => request.since === undefined || compareStamps(e.stamp, request.since) >= 0)
-        .filter((e) => compareStamps(e.stamp, request.until) < 0)
-        .filter((e) => !after || compareCursors(e, after) > 0)
-        .sort(compareCursors)
-        .slice(0, this.#pageSize);
+      // Each page is a fresh keyset query over the live table: WHERE stamp >= since AND stamp < until AND
+      // (stamp, key) > after ORDER BY stamp, key LIMIT pageSize.
+      const sorted = this.sortedEntries();
+      let start = 0;
+      const from = after;
+      if (from) start = lowerBound(sorted, (e) => compareCursors(e, from) > 0);
+      else if (request.since !== undefined) {
+        const since = request.since;
+        start = lowerBound(sorted, (e) => compareStamps(e.stamp, since) >= 0);
+      }
+      const rows: Entry<T>[] = [];
+      for (let i = start; i < sorted.length && rows.length < this.#pageSize; i++) {
+        const e = sorted[i] as Entry<T>;
+        if (compareStamps(e.stamp, request.until) >= 0) break;
+        rows.push(e);
+      }
       for (const e of rows) {
         if (e.record !== undefined)
           yield {
@@ -102,7 +112,7 @@ export class MemorySource<T> implements SyncSource<T> {
     }
   }
 
-  #sortedEntries(): Entry<T>[] {
+  private sortedEntries(): Entry<T>[] {
     if (!this.#sorted) {
       const decorated = [...this.#entries.values()].map((e) => ({ e, at: parseStamp(e.stamp) }));
       decorated.sort((a, b) => {
