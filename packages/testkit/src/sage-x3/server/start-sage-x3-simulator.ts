@@ -133,7 +133,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
           $source: 'Gateway',
         },
         429,
-        { 'retry-after': String(opts.faults.retryAfterSeconds) },
+        { 'retry-after': String(faults.faults.retryAfterSeconds) },
       );
     }
     if (decision.latencyMs > 0) await clock.sleep(decision.latencyMs);
