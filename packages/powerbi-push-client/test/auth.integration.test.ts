@@ -84,6 +84,26 @@ describe('authentication against the simulated Entra ID', () => {
     const found = await driver.run(certificate.ensureDataset(ordersSchema));
     expect(found).toMatchObject({ created: false, datasetId: created.datasetId });
 
+    // The older RS256 + SHA-1 x5t assertion, and the secret sent as HTTP Basic auth: both documented forms.
+    const rs256 = clientFor(
+      clientCertificateCredential({
+        tenantId: s.tenantId,
+        clientId: s.clientId,
+        certificate: TEST_CERTIFICATE_PEM + TEST_PRIVATE_KEY_PEM,
+        algorithm: 'RS256',
+      }),
+    );
+    expect((await driver.run(rs256.listDatasets())).map((d) => d.id)).toEqual([created.datasetId]);
+    const basic = clientFor(
+      clientSecretCredential({
+        tenantId: s.tenantId,
+        clientId: s.clientId,
+        clientSecret: s.clientSecret!,
+        useBasicAuth: true,
+      }),
+    );
+    expect((await driver.run(basic.listDatasets())).map((d) => d.id)).toEqual([created.datasetId]);
+
     // The @azure/identity shape: a token and its expiry, from anywhere (here: the built-in secret flow).
     const inner = clientSecretCredential({
       tenantId: s.tenantId,

@@ -1,0 +1,129 @@
+import type { HttpErrorContext } from '@mlc/core';
+import { describe, expect, it } from 'vitest';
+import { entraErrorFactory } from '../src/auth/entra-credential.js';
+import { createPowerBIErrorFactory } from '../src/errors/power-bi-error-factory.js';
+import { PowerBIAuthError, PowerBIHttpError, PowerBIThrottledError } from '../src/index.js';
+
+function context(status: number, body: unknown, extra: Partial<HttpErrorContext> = {}): HttpErrorContext {
+  return {
+    status,
+    headers: new Headers(),
+    text: typeof body === 'string' ? body : JSON.stringify(body),
+    method: 'POST',
+    url: 'https://api.powerbi.com/v1.0/myorg/groups/g/datasets/d/tables/T/rows',
+    mayHaveBeenApplied: status >= 500,
+    ...extra,
+  };
+}
+
+describe('Power BI error bodies (reference §2.8)', () => {
+  let expired = 0;
+  const factory = createPowerBIErrorFactory({ groupId: 'g', onTokenExpired: () => expired++ });
+
+  it('reads the rich pbi.error form and strips <pi> markers', () => {
+    const error = factory(
+      context(404, {
+        error: {
+          code: 'ItemNotFound',
+          message: "Table '<pi>Orderz</pi>' not found in dataset 'd'",
+        },
+      }),
+    ) as PowerBIHttpError;
+    expect(error).toBeInstanceOf(PowerBIHttpError);
+    expect(error).toMatchObject({
+      status: 404,
+      serviceCode: 'ItemNotFound',
+      kind: 'client',
+      mayHaveBeenApplied: false,
+    });
+    expect(error.serviceMessage).toBe("Table 'Orderz' not found in dataset 'd'");
+    expect(error.hint).toMatch(/case-sensitive/);
+
+    const rich = factory(
+      context(404, {
+        error: {
+          code: 'PowerBIEntityNotFound',
+          'pbi.error': {
+            code: 'PowerBIEntityNotFound',
+            parameters: {},
+            details: [{ code: 'DetailsMessage', detail: { type: 1, value: 'Dataset not found' } }],
+            exceptionCulprit: 1,
+          },
+        },
+      }),
+    ) as PowerBIHttpError;
+    expect(rich.serviceCode).toBe('PowerBIEntityNotFound');
+    expect(rich.serviceMessage).toBe('Dataset not found');
+    expect(rich.pbiError?.exceptionCulprit).toBe(1);
+    expect(rich.hint).toMatch(/not a member of workspace g/);
+  });
+
+  it('reads validation details and the 429 top-level message', () => {
+    const bad = factory(
+      context(400, {
+        error: {
+          code: 'BadRequest',
+          message: 'Bad Request',
+          details: [{ message: "The property 'x' does not exist", target: 'dataset' }],
+        },
+      }),
+    ) as PowerBIHttpError;
+    expect(bad.errorDetails).toEqual([{ message: "The property 'x' does not exist", target: 'dataset' }]);
+
+    const throttled = factory(
+      context(
+        429,
+        { message: 'You have exceeded the amount of requests allowed… Retry in 3392 seconds.' },
+        { retryAfterMs: 120_000 },
+      ),
+    );
+    expect(throttled).toBeInstanceOf(PowerBIThrottledError);
+    expect(throttled).toMatchObject({ kind: 'throttled', retryAfterMs: 120_000, mayHaveBeenApplied: false });
+    expect(factory(context(503, 'busy', { retryAfterMs: 5_000 }))).toBeInstanceOf(PowerBIThrottledError);
+  });
+
+  it('turns 403 TokenExpired into a not-applied, retryable failure and drops the cached token', () => {
+    const error = factory(
+      context(403, { error: { code: 'TokenExpired', message: 'Access token has expired' } }),
+    ) as PowerBIHttpError;
+    expect(error).toMatchObject({ kind: 'transient', retryable: true, mayHaveBeenApplied: false });
+    expect(expired).toBe(1);
+    const forbidden = factory(context(403, { error: { code: 'Forbidden' } })) as PowerBIHttpError;
+    expect(forbidden).toMatchObject({ kind: 'auth', retryable: false });
+    expect(forbidden.hint).toMatch(/Member or Admin/);
+  });
+
+  it('keeps a 5xx as may-have-been-applied', () => {
+    expect(factory(context(500, ''))).toMatchObject({ kind: 'server', mayHaveBeenApplied: true });
+  });
+});
+
+describe('Entra ID error bodies (reference §1.4)', () => {
+  it('takes the AADSTS code from error_codes, or from the description', () => {
+    const error = entraErrorFactory(
+      context(400, {
+        error: 'invalid_request',
+        error_description: 'AADSTS90002: Tenant not found.\r\nTrace ID: t\r\nCorrelation ID: c',
+        trace_id: 't-1',
+        correlation_id: 'c-1',
+      }),
+    );
+    expect(error).toBeInstanceOf(PowerBIAuthError);
+    expect(error).toMatchObject({
+      aadstsCode: 90002,
+      traceId: 't-1',
+      correlationId: 'c-1',
+      retryable: false,
+    });
+    expect(error?.message).toMatch(/Tenant not found\./);
+    expect(error?.message).not.toMatch(/Trace ID: t\r/);
+    expect(error?.hint).toMatch(/Tenant not found/);
+  });
+
+  it('retries temporarily_unavailable and leaves non-Entra bodies to core', () => {
+    expect(
+      entraErrorFactory(context(400, { error: 'temporarily_unavailable', error_codes: [] })),
+    ).toMatchObject({ retryable: true });
+    expect(entraErrorFactory(context(502, '<html>bad gateway</html>'))).toBeUndefined();
+  });
+});
