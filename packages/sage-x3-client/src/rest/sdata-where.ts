@@ -13,14 +13,11 @@ export class SDataWhere {
   readonly text: string;
   /** The field names the predicate uses (for error messages). */
   readonly fields: readonly string[];
-  /** Whether the text is a single term that needs no parentheses when combined. */
-  readonly atomic: boolean;
 
   /** @internal Use {@link sdata}. */
-  constructor(text: string, fields: readonly string[], atomic: boolean) {
+  constructor(text: string, fields: readonly string[]) {
     this.text = text;
     this.fields = fields;
-    this.atomic = atomic;
   }
 
   /** The predicate text. */
@@ -38,18 +35,17 @@ type Comparison = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 function compare(op: Comparison) {
   return (field: string, value: SDataValue): SDataWhere =>
-    new SDataWhere(`${assertSDataField(field)} ${op} ${formatSDataLiteral(value)}`, [field], false);
+    new SDataWhere(`${assertSDataField(field)} ${op} ${formatSDataLiteral(value)}`, [field]);
 }
 
 function combine(op: 'and' | 'or', parts: ReadonlyArray<SDataWhere | undefined | false>): SDataWhere {
   const kept = parts.filter((p): p is SDataWhere => p instanceof SDataWhere);
   if (kept.length === 0) throw new X3FilterError({ reason: `${op}() needs at least one condition` });
   if (kept.length === 1) return kept[0]!;
-  const text = kept.map((p) => (p.atomic ? p.text : `(${p.text})`)).join(` ${op} `);
+  const text = kept.map((p) => `(${p.text})`).join(` ${op} `);
   return new SDataWhere(
     text,
     kept.flatMap((p) => p.fields),
-    false,
   );
 }
 
@@ -80,21 +76,18 @@ export const sdata = {
     return new SDataWhere(
       `${assertSDataField(field)} between ${formatSDataLiteral(low)} and ${formatSDataLiteral(high)}`,
       [field],
-      false,
     );
   },
   /** `field in (a, b, …)`; an empty list is refused (it would match nothing, which is rarely meant). */
   in(field: string, values: readonly SDataValue[]): SDataWhere {
     if (values.length === 0) throw new X3FilterError({ field, reason: 'in() needs at least one value' });
-    return new SDataWhere(
-      `${assertSDataField(field)} in (${values.map(formatSDataLiteral).join(', ')})`,
-      [field],
-      false,
-    );
+    return new SDataWhere(`${assertSDataField(field)} in (${values.map(formatSDataLiteral).join(', ')})`, [
+      field,
+    ]);
   },
   /** `field like 'pattern'` (`%` is the wildcard; the pattern is quoted like any string). */
   like(field: string, pattern: string): SDataWhere {
-    return new SDataWhere(`${assertSDataField(field)} like ${formatSDataLiteral(pattern)}`, [field], false);
+    return new SDataWhere(`${assertSDataField(field)} like ${formatSDataLiteral(pattern)}`, [field]);
   },
   /** All conditions; `undefined`/`false` entries are skipped, so optional parts compose. */
   and(...parts: ReadonlyArray<SDataWhere | undefined | false>): SDataWhere {
@@ -115,5 +108,5 @@ export function sdataWhere(strings: TemplateStringsArray, ...values: SDataValue[
   values.forEach((value, i) => {
     text += formatSDataLiteral(value) + (strings[i + 1] ?? '');
   });
-  return new SDataWhere(text.trim(), [], false);
+  return new SDataWhere(text.trim(), []);
 }

@@ -60,6 +60,28 @@ describe('entities over both transports (simulator)', () => {
     expect(root.rootField).toBe('xtremX3Finance');
   });
 
+  it('introspects once per endpoint and pages raw relay queries', async () => {
+    const c = client(sim, 'graphql');
+    sim.control.clearRequestLog();
+    for await (const _ of c.changes('supplier')) {
+      // drain
+    }
+    for await (const _ of c.changes('product')) {
+      // drain
+    }
+    // one introspection + one page each (tiny tables fit in one page)
+    expect(sim.control.requestLog().filter((e) => e.surface === 'graphql')).toHaveLength(3);
+    const keys: string[] = [];
+    for await (const page of c.graphql.pages<{ _id: string }>(
+      'query($first: Int, $after: String) { x3MasterData { supplier { query(first: $first, after: $after, orderBy: "{_id: 1}") { edges { node { _id } } pageInfo { endCursor hasNextPage } } } } }',
+      { connectionPath: ['x3MasterData', 'supplier', 'query'], first: 6 },
+    )) {
+      keys.push(...page.edges.map((e) => e.node._id));
+    }
+    expect(keys).toHaveLength(sim.control.count('supplier'));
+    expect([...keys].sort()).toEqual(keys);
+  });
+
   it('yields invalid records with field and reason, never drops them; strict mode throws', async () => {
     const entities = {
       supplier: {
