@@ -4,7 +4,7 @@ import type { TokenCredential } from '../auth/token-credential.js';
 import { PowerBIAuthError } from '../errors/power-bi-auth-error.js';
 import { PowerBIDatasetError } from '../errors/power-bi-dataset-error.js';
 import { createPowerBIErrorFactory } from '../errors/power-bi-error-factory.js';
-import { DatasetPacer } from '../pacing/dataset-pacer.js';
+import { DatasetPacer, type PacerStats } from '../pacing/dataset-pacer.js';
 import type { ApiTable } from '../schema/to-api-dataset.js';
 import type { AnyDatasetSchema, DatasetSchema, RowOfTable, TableNameOf } from '../schema/schema-types.js';
 import { type ClientContext, datasetPath } from './client-context.js';
@@ -69,7 +69,7 @@ export interface PowerBIClient {
     options?: SignalOptions,
   ): Promise<Array<Record<string, unknown>>>;
   /** Current pacer counters of a dataset (for logs and dashboards). */
-  pacingStats(datasetId: string): ReturnType<DatasetPacer['stats']>;
+  pacingStats(datasetId: string): PacerStats;
 }
 
 /**

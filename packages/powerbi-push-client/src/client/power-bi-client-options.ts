@@ -90,7 +90,7 @@ export interface PowerBIClientOptions {
   onThrottle?: (event: ThrottleEvent) => void;
 }
 
-/** {@link PowerBIClientOptions} with every default filled in. */
+/** {@link PowerBIClientOptions} with every default filled in (each field as documented there). */
 export interface ResolvedPowerBIClientOptions {
   credential: TokenCredential;
   groupId: string;

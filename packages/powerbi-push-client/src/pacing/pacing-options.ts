@@ -30,13 +30,21 @@ export interface PacingOptions {
 
 /** {@link PacingOptions} with defaults filled in, or `false` when pacing is off. */
 export interface ResolvedPacing {
+  /** See {@link PacingOptions.maxInFlight}. */
   maxInFlight: number;
+  /** See {@link PacingOptions.postsPerMinute}. */
   postsPerMinute: number;
+  /** See {@link PacingOptions.postsPerHourLargeTable}. */
   postsPerHourLargeTable: number;
+  /** See {@link PacingOptions.largeTableRowThreshold}. */
   largeTableRowThreshold: number;
+  /** See {@link PacingOptions.rowsPerHour}. */
   rowsPerHour: number;
+  /** See {@link PacingOptions.windowMarginMs}. */
   windowMarginMs: number;
+  /** The "minute" window after `timeScale`, in ms. */
   minuteMs: number;
+  /** The "hour" window after `timeScale`, in ms. */
   hourMs: number;
 }
 

@@ -2,7 +2,9 @@ import type { AnyDatasetSchema, ResolvedTable } from './schema-types.js';
 
 /** A column as the REST API takes it ([documented] reference §2.1, swagger `Column`). */
 export interface ApiColumn {
+  /** Column name. */
   name: string;
+  /** Data type (canonical spelling when sent; the service may list other spellings). */
   dataType: string;
   formatString?: string;
   isHidden?: boolean;
@@ -13,7 +15,9 @@ export interface ApiColumn {
 
 /** A table as the REST API takes it ([documented] reference §2.1, swagger `Table`). */
 export interface ApiTable {
+  /** Table name. */
   name: string;
+  /** Columns (when the service lists them: undocumented for list tables). */
   columns: ApiColumn[];
   measures?: Array<{
     name: string;
