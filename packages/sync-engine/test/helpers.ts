@@ -1,5 +1,5 @@
 import { TestClock } from '@mlc/core';
-import { MemorySink, MemorySource } from '@mlc/sync-engine/testing';
+import { MemorySink, type MemorySinkOptions, MemorySource } from '@mlc/sync-engine/testing';
 import {
   type AuditType,
   createMemoryStateStorage,
@@ -69,11 +69,11 @@ export interface World {
 }
 
 /** Creates a world. */
-export function world(options: { pageSize?: number; sink?: MemorySink } = {}): World {
+export function world(options: { pageSize?: number; sink?: Omit<MemorySinkOptions, 'clock'> } = {}): World {
   const clock = new TestClock('2024-03-01T00:00:00Z');
   const storage = createMemoryStateStorage();
   const store = new MemoryStateStore({ storage, clock });
-  const sink = options.sink ?? new MemorySink({ clock });
+  const sink = new MemorySink({ clock, ...options.sink });
   const source = new MemorySource<Order>({ pageSize: options.pageSize ?? 50 });
   return {
     clock,
@@ -129,6 +129,7 @@ export function crashAt(step: string, nth = 1): SyncHooks & { fired: boolean } {
 
 /** Audit entry types written so far. */
 export async function auditTypes(store: MemoryStateStore): Promise<AuditType[]> {
+  await store.open();
   return (await store.queryAudit({ limit: 100_000 })).map((e) => e.type);
 }
 

@@ -3,7 +3,7 @@ import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
 import { contentHash } from '../ledger/content-hash.js';
 import type { BatchIntent, DeadLetter, LedgerEntry, LedgerWrite, Row } from '../store/types.js';
 import { commitIntent, sendRowsBatch } from './batch-protocol.js';
-import { audit, type RunScope, step } from './engine-context.js';
+import { audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import type { InvalidItem, PreparedItem, ValidItem } from './prepare-item.js';
 import { rebuildTable } from './rebuild-table.js';
 
@@ -211,6 +211,7 @@ export class ChangeBatcher {
         : undefined;
     if (this.#rows.length === 0 && this.#entries.length === 0 && !cursor && this.#letters.length === 0)
       return;
+    throwIfStopping(this.#scope);
     const kind: BatchIntent['kind'] =
       this.#rows.length > 0
         ? 'rows'

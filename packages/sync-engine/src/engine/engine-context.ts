@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '@mlc/core';
+import { SyncError } from '../errors/sync-error.js';
 import type { SyncEventEmitter } from '../events/sync-event-emitter.js';
 import type { SyncTelemetry } from '../observability/sync-telemetry.js';
 import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
@@ -119,6 +120,19 @@ export interface RunScope {
   runId: string;
   /** Called after each committed batch (progress, lease renewal). */
   afterBatch(): Promise<void>;
+  /** True once a graceful stop was requested: no new batch may start. */
+  stopping(): boolean;
+}
+
+/** Throws `SYNC_STOPPED` when a graceful stop was requested (checked before a new batch starts). */
+export function throwIfStopping(scope: RunScope): void {
+  if (scope.stopping()) {
+    throw new SyncError({
+      code: 'SYNC_STOPPED',
+      stream: scope.stream.name,
+      message: `stream ${scope.stream.name}: stopped before the next batch`,
+    });
+  }
 }
 
 /** Appends an audit entry and emits it; audit failures are logged, never fatal to the protocol. */

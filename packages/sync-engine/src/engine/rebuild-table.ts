@@ -2,7 +2,7 @@ import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent, RebuildProgress, Row } from '../store/types.js';
 import { commitIntent } from './batch-protocol.js';
-import { alert, audit, type RunScope, step } from './engine-context.js';
+import { alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** Restarts from an empty table allowed per rebuild before giving up (each one follows a partial count). */
@@ -95,6 +95,8 @@ export async function rebuildTable(scope: RunScope, intent: BatchIntent, resumed
       await step(scope, 'rebuild-cleared', intent.batchId);
       continue;
     }
+    // A graceful stop leaves the rebuild intent open between chunks; the next run resumes it.
+    throwIfStopping(scope);
     // 3. Next chunk of the snapshot, in key order, bounded by the batch size.
     const chunk = await nextChunk(scope, progress.postedThroughKey);
     if (!chunk) break;

@@ -7,6 +7,7 @@ import type { Lease } from '../store/types.js';
 import { ChangeBatcher } from './change-batcher.js';
 import {
   audit,
+  throwIfStopping,
   type EngineContext,
   newRunStats,
   type ResolvedStream,
@@ -101,6 +102,7 @@ export async function runStream(
             await renew();
             emitProgress(ctx, stream, runId, stats, startedAt);
           },
+          stopping: options.stopping,
         };
         try {
           await resolveOpenBatches(scope);
@@ -133,7 +135,10 @@ export async function runStream(
             if (batcher.full) await batcher.flush();
             emitProgress(ctx, stream, runId, stats, startedAt, window, batcher.decidedCursor?.stamp);
           };
-          if (!options.stopping()) {
+          // A graceful stop ends the read after the batch in flight; the unflushed rest was never posted and the
+          // cursor has not passed it, so the next run reads it again.
+          try {
+            if (options.stopping()) throwIfStopping(scope);
             const read = stream.source.read({
               until,
               signal: options.signal,
@@ -145,20 +150,16 @@ export async function runStream(
               if (chunk.length >= LOOKUP_CHUNK) {
                 await flushChunk();
                 await renew();
-                if (options.stopping()) {
-                  stopped = true;
-                  break;
-                }
+                throwIfStopping(scope);
               }
             }
-          } else stopped = true;
-          if (!stopped) {
             if (chunk.length > 0) await flushChunk();
             if (stream.reconcileDeletes && stream.mode === 'replace') await reconcileDeletes(scope, batcher);
             await batcher.finish();
+          } catch (error) {
+            if (!isSyncError(error, 'SYNC_STOPPED')) throw error;
+            stopped = true;
           }
-          // A graceful stop drops the unflushed batch: nothing of it was posted or committed, the cursor has not
-          // passed it, so the next run reads it again.
           ctx.telemetry.recordsRead(stream.name, stats.recordsRead);
           ctx.telemetry.ledgerSize(stream.name, await ctx.store.countLedger(stream.name));
           const cursorAfter = await ctx.store.getCursor(stream.name);

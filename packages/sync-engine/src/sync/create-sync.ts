@@ -271,6 +271,7 @@ export function createSync(options: SyncOptions): Sync {
             stats: newRunStats(),
             runId: config.newId('replay'),
             afterBatch: renew,
+            stopping: () => stopping,
           };
           return replayDeadLetters(scope, letters, { force: replayOptions.force ?? false });
         });

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { isSyncError, type SyncEvents } from '../src/index.js';
+import { auditTypes, drive, duplicates, keyCounts, seedOrders, world } from './helpers.js';
+
+describe('verification of unknown outcomes', () => {
+  it('waits for late-visible rows instead of resending (settle time + two agreeing reads)', async () => {
+    // Rows become visible to counting 8 s after they land; the settle time is 10 s.
+    const w2 = world({ sink: { visibilityDelayMs: 8_000 } });
+    seedOrders(w2.source, 30);
+    w2.sink.faults.push({ kind: 'unknown-after-apply' });
+    const verdicts: Array<SyncEvents['batch-verified']> = [];
+    const sync = w2.sync();
+    sync.on('batch-verified', (e) => verdicts.push(e));
+    const [r] = await drive(w2.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed', rowsPosted: 30 });
+    expect(w2.sink.posts).toBe(1);
+    expect(keyCounts(w2.sink).size).toBe(30);
+    expect(verdicts.at(-1)).toMatchObject({ decision: 'commit', counted: 30, expected: 30 });
+    expect(await auditTypes(w2.store)).toContain('batch-verified');
+  });
+
+  it('does not trust a zero before the settle time, even from two reads', async () => {
+    const w2 = world({ sink: { visibilityDelayMs: 25_000 } });
+    const sink = w2.sink;
+    seedOrders(w2.source, 5);
+    // settle 30 s, recheck 2 s: zeros read before 25 s must not cause a resend.
+    sink.faults.push({ kind: 'drop-after-apply' });
+    await drive(
+      w2.clock,
+      w2.sync({}, { verification: { settleMs: 30_000, recheckMs: 2_000, maxReads: 30 } }).run(),
+    );
+    expect(sink.posts).toBe(1);
+    expect(duplicates(sink)).toEqual([]);
+    expect(keyCounts(sink).size).toBe(5);
+  });
+
+  it('resends the same rows with the same batch id after a trusted zero', async () => {
+    const w = world();
+    seedOrders(w.source, 10);
+    w.sink.faults.push({ kind: 'fail-before-apply' });
+    const [r] = await drive(w.clock, w.sync().run());
+    expect(r).toMatchObject({ status: 'completed', rowsPosted: 10 });
+    expect(w.sink.posts).toBe(2);
+    expect(new Set(w.sink.rows('Orders').map((row) => row._batch)).size).toBe(1);
+    expect(await auditTypes(w.store)).toContain('batch-resent');
+  });
+
+  it('quarantines a partly applied batch, alerts, and never re-posts it automatically', async () => {
+    const w = world();
+    seedOrders(w.source, 10);
+    w.sink.faults.push({ kind: 'partial', applied: 4 });
+    const alerts: Array<SyncEvents['alert']> = [];
+    const sync = w.sync();
+    sync.on('alert', (a) => alerts.push(a));
+    const [r] = await drive(w.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed' });
+    expect(alerts.map((a) => a.code)).toContain('SYNC_BATCH_QUARANTINED');
+    const letters = await sync.deadLetters({ stream: 'orders' });
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ kind: 'batch', partial: true, status: 'open' });
+    expect(letters[0]?.rows).toHaveLength(10);
+    await drive(w.clock, w.sync().run());
+    expect(w.sink.rows('Orders')).toHaveLength(4);
+    // Replay refuses without force, and re-posts the rows as they are with force.
+    const refused = await drive(w.clock, w.sync().replay());
+    expect(refused.refused).toHaveLength(1);
+    expect(w.sink.rows('Orders')).toHaveLength(4);
+    const forced = await drive(w.clock, w.sync().replay({ force: true }));
+    expect(forced.replayed).toEqual([letters[0]?.id]);
+    expect(w.sink.rows('Orders')).toHaveLength(14);
+    expect(await auditTypes(w.store)).toEqual(
+      expect.arrayContaining(['batch-quarantined', 'replay-refused', 'duplicate-risk', 'replayed']),
+    );
+  });
+
+  it('policy halt: unverifiable unknown outcome leaves the intent open and fails loudly', async () => {
+    const w = world();
+    w.sink.canCount = false;
+    seedOrders(w.source, 10);
+    w.sink.faults.push({ kind: 'drop-after-apply' });
+    const [r] = await drive(w.clock, w.sync().run());
+    expect(isSyncError((r as { error: unknown }).error, 'SYNC_VERIFICATION_UNAVAILABLE')).toBe(true);
+    await w.store.open();
+    expect(await w.store.listOpenBatches('orders')).toHaveLength(1);
+    expect(await w.store.getCursor('orders')).toBeUndefined();
+    // Nothing moves until someone decides: the next run halts on the same intent.
+    const [again] = await drive(w.clock, w.sync().run());
+    expect(again).toHaveProperty('error');
+    expect(w.sink.rows('Orders')).toHaveLength(10);
+    // Once the tenant allows counting again, the intent is verified and committed; nothing is duplicated.
+    w.sink.canCount = true;
+    const [ok] = await drive(w.clock, w.sync().run());
+    expect(ok).toMatchObject({ status: 'completed', intentsResolved: 1 });
+    expect(duplicates(w.sink)).toEqual([]);
+    expect(await auditTypes(w.store)).toContain('verification-unavailable');
+  });
+
+  it('policy skip: commits without resending (at most once), audited and alerted', async () => {
+    const w = world();
+    w.sink.canCount = false;
+    seedOrders(w.source, 10);
+    w.sink.faults.push({ kind: 'fail-before-apply' });
+    const alerts: string[] = [];
+    const sync = w.sync({}, { verification: { whenUnsupported: 'skip' } });
+    sync.on('alert', (a) => alerts.push(a.code));
+    const [r] = await drive(w.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed' });
+    expect(w.sink.rows('Orders')).toHaveLength(0); // lost, by policy
+    expect(alerts).toContain('SYNC_SKIPPED_UNVERIFIED');
+    expect(await auditTypes(w.store)).toContain('skipped-unverified');
+  });
+
+  it('policy resend: at least once, the duplicate risk is audited', async () => {
+    const w = world();
+    w.sink.canCount = false;
+    seedOrders(w.source, 10);
+    w.sink.faults.push({ kind: 'drop-after-apply' });
+    const [r] = await drive(w.clock, w.sync({}, { verification: { whenUnsupported: 'resend' } }).run());
+    expect(r).toMatchObject({ status: 'completed' });
+    expect(w.sink.rows('Orders')).toHaveLength(20);
+    await w.store.open();
+    const audit = await w.store.queryAudit({ types: ['duplicate-risk', 'batch-committed'] });
+    expect(audit.map((a) => a.type)).toEqual(['duplicate-risk', 'batch-committed']);
+    expect(audit[1]?.data).toMatchObject({ duplicateRisk: true });
+  });
+
+  it('a batch the sink certainly rejected fails the run, keeps the cursor, and is retried next run', async () => {
+    const w = world();
+    seedOrders(w.source, 10);
+    w.sink.faults.push({ kind: 'not-applied' });
+    const [r] = await drive(w.clock, w.sync().run());
+    expect(isSyncError((r as { error: unknown }).error, 'SYNC_BATCH_FAILED')).toBe(true);
+    await w.store.open();
+    expect(await w.store.getCursor('orders')).toBeUndefined();
+    const [ok] = await drive(w.clock, w.sync().run());
+    expect(ok).toMatchObject({ rowsPosted: 10 });
+    // The failed batch's dead letter replays to nothing: its records already landed.
+    const replay = await drive(w.clock, w.sync().replay());
+    expect(replay).toMatchObject({ rowsPosted: 0 });
+    expect(replay.replayed).toHaveLength(1);
+    expect(w.sink.rows('Orders')).toHaveLength(10);
+  });
+});
