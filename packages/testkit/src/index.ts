@@ -19,7 +19,11 @@ export type {
   SageX3SizePreset,
 } from './sage-x3/options.js';
 export { resolveSageX3SimulatorOptions } from './sage-x3/options.js';
-export type { SageX3FaultKind, SageX3FaultOptions, SageX3FaultSurface } from './sage-x3/faults/fault-options.js';
+export type {
+  SageX3FaultKind,
+  SageX3FaultOptions,
+  SageX3FaultSurface,
+} from './sage-x3/faults/fault-options.js';
 export type { SageX3RequestLogEntry } from './sage-x3/log/request-log.js';
 export type { SageX3MintedRefreshToken } from './sage-x3/auth/oauth-server.js';
 export type { FieldValue as SageX3FieldValue, SageX3EntityName } from './sage-x3/data/entity-definition.js';
