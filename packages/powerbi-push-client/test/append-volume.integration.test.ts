@@ -86,4 +86,24 @@ describe('append volume over loopback HTTP (slow: 200k rows)', () => {
     expect(storedIds(s, dataset.datasetId)).toHaveLength(60_000);
     expect(clock.now() - started).toBeGreaterThanOrEqual(2 * 3_600_000);
   });
+
+  it('switches to 120 POSTs per hour once the table is large (threshold lowered to 1,000 rows)', async () => {
+    const {
+      sim: s,
+      clock,
+      dataset,
+      orders,
+    } = await setup(
+      { limits: { slowModeTableRows: 1_000 } },
+      { maxRowsPerRequest: 10, pacing: { largeTableRowThreshold: 1_000 } },
+    );
+    await clock.run(orders.append(orderRows(1_000), { batchId: 'fill' }));
+    const started = clock.now();
+    const result = await clock.run(orders.append(orderRows(1_300, 1_000)));
+    expect(result.outcome).toBe('applied');
+    expect(s.control.requests({ route: 'postRows' }).filter((entry) => entry.status === 429)).toHaveLength(0);
+    expect(storedIds(s, dataset.datasetId)).toHaveLength(2_300);
+    // 230 POSTs in all, at most 120 in any hour once the table is large.
+    expect(clock.now() - started).toBeGreaterThanOrEqual(3_600_000);
+  });
 });

@@ -65,6 +65,17 @@ describe('DatasetPacer', () => {
     expect(other[0]).toBe(3_600_000);
   });
 
+  it('tracks appended and cleared rows, capped for tables the service trims', () => {
+    const { pacer: p } = pacer();
+    p.addTableRows('T', 200_000);
+    p.addTableRows('T', 100_000);
+    expect(p.tableRows('T')).toBe(300_000);
+    p.addTableRows('F', 300_000, 210_000);
+    expect(p.tableRows('F')).toBe(210_000);
+    p.setTableRows('T', 0);
+    expect(p.tableRows('T')).toBe(0);
+  });
+
   it('holds every request after a 429 until Retry-After has passed', async () => {
     const { clock, pacer: p } = pacer();
     p.pauseUntil(START + 5_000);

@@ -5,6 +5,9 @@ import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
 import type { ResolvedTable } from '../schema/schema-types.js';
 import { type ClientContext, tablePath } from './client-context.js';
 
+/** [documented] reference §3 (S9): basicFIFO tables are kept between 200,000 and 210,000 rows. */
+const FIFO_TRIM_ABOVE = 210_000;
+
 /** What happened to one POST rows request. */
 export type RequestOutcome = 'applied' | 'not-applied' | 'unknown';
 
@@ -173,7 +176,9 @@ async function sendRequest(
         },
       },
     );
-    pacer.addTableRows(table.name, request.rowCount);
+    // A basicFIFO table never grows past ~210,000 rows, so it never reaches the 250k hourly mode.
+    const fifo = context.schemas.get(datasetId)?.retentionPolicy === 'basicFIFO';
+    pacer.addTableRows(table.name, request.rowCount, fifo ? FIFO_TRIM_ABOVE : undefined);
     return { outcome: 'applied', ...base };
   } catch (error) {
     return { outcome: classifyFailure(error, inFlight), ...base, error };

@@ -66,9 +66,12 @@ export class DatasetPacer {
     this.#pausedUntil = Math.max(this.#pausedUntil, epochMs);
   }
 
-  /** Records rows the service accepted into `table`, for the large-table mode. */
-  addTableRows(table: string, rows: number): void {
-    this.#tableRows.set(table, (this.#tableRows.get(table) ?? 0) + rows);
+  /**
+   * Records rows the service accepted into `table`, for the large-table mode. `cap` bounds the count for tables
+   * the service trims (basicFIFO keeps 200,000–210,000 rows, [documented] reference §3/S9).
+   */
+  addTableRows(table: string, rows: number, cap = Number.POSITIVE_INFINITY): void {
+    this.#tableRows.set(table, Math.min(cap, (this.#tableRows.get(table) ?? 0) + rows));
   }
 
   /** Sets the known row count of `table` (0 after a clear; a counted value at start-up). */
