@@ -125,7 +125,8 @@ export async function runStream(
             trackCursor: true,
             ...(cursorBefore ? { cursor: cursorBefore } : {}),
           });
-          const window = windowOf(since, until);
+          // On a first run there is no lower bound: the first stamp read stands in for it (ETA only).
+          let window = windowOf(since, until);
           let stopped = false;
           let chunk: PreparedItem[] = [];
           const flushChunk = async () => {
@@ -146,6 +147,7 @@ export async function runStream(
             });
             for await (const item of read) {
               stats.recordsRead += 1;
+              if (!window && item.stamp !== undefined) window = windowOf(item.stamp, until);
               chunk.push(prepareItem(stream, item));
               if (chunk.length >= LOOKUP_CHUNK) {
                 await flushChunk();
