@@ -89,3 +89,33 @@ export { createSecretTokenStore } from './secrets/secret-token-store.js';
 
 // Scheduling
 export { compileSchedule } from './scheduler/next-run-at.js';
+
+// Adapters to the Sage X3 and Power BI clients
+export type { X3SourceOptions } from './adapters/x3-source.js';
+export { fromX3Change, x3Source } from './adapters/x3-source.js';
+export type { PowerBISinkOptions, ThrottleMeter } from './adapters/powerbi-sink.js';
+export { createThrottleMeter, datasetForTables, powerBISink } from './adapters/powerbi-sink.js';
+
+// Ready-made streams for the six built-in X3 entities
+export type { X3ClientWith, X3StreamOverrides } from './streams/x3-stream-options.js';
+export { x3Stream } from './streams/x3-stream-options.js';
+export type { X3ClientWithBuiltIns, X3StreamsOptions } from './streams/x3-streams.js';
+export { datasetForStreams, postedTableOf, x3Streams } from './streams/x3-streams.js';
+export { GL_ACCOUNTS_TABLE, glAccountsStream, mapGlAccount } from './streams/gl-accounts-stream.js';
+export {
+  GL_ENTRY_LINES_TABLE,
+  glEntryLinesStream,
+  mapGlEntryLines,
+} from './streams/gl-entry-lines-stream.js';
+export { SUPPLIERS_TABLE, mapSupplier, suppliersStream } from './streams/suppliers-stream.js';
+export { PRODUCTS_TABLE, mapProduct, productsStream } from './streams/products-stream.js';
+export {
+  PURCHASE_ORDER_LINES_TABLE,
+  mapPurchaseOrderLines,
+  purchaseOrdersStream,
+} from './streams/purchase-orders-stream.js';
+export {
+  SALES_INVOICE_LINES_TABLE,
+  mapSalesInvoiceLines,
+  salesInvoicesStream,
+} from './streams/sales-invoices-stream.js';

@@ -1,0 +1,144 @@
+import { isMlcError } from '@mlc/core';
+import {
+  type AnyDatasetSchema,
+  BATCH_COLUMN,
+  type PowerBIClient,
+  POWER_BI_LIMITS,
+  type PushTable,
+  type ThrottleEvent,
+  defineDataset,
+} from '@mlc/powerbi-push-client';
+import { SyncError } from '../errors/sync-error.js';
+import type { PostResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type { Row } from '../store/types.js';
+
+/** Adds up the time the Power BI client waited for quota. Pass `onThrottle` to `createPowerBIClient`. */
+export interface ThrottleMeter {
+  /** The `onThrottle` option of `createPowerBIClient`. */
+  onThrottle(event: ThrottleEvent): void;
+  /** Milliseconds waited so far (for one dataset, or all). */
+  totalMs(datasetId?: string): number;
+}
+
+/** Creates a {@link ThrottleMeter}. */
+export function createThrottleMeter(): ThrottleMeter {
+  const byDataset = new Map<string, number>();
+  let total = 0;
+  return {
+    onThrottle(event) {
+      total += event.delayMs;
+      if (event.datasetId)
+        byDataset.set(event.datasetId, (byDataset.get(event.datasetId) ?? 0) + event.delayMs);
+    },
+    totalMs: (datasetId) => (datasetId === undefined ? total : (byDataset.get(datasetId) ?? 0)),
+  };
+}
+
+/** Options of {@link powerBISink}. */
+export interface PowerBISinkOptions {
+  /**
+   * The dataset: a schema from `defineDataset` (e.g. {@link datasetForStreams}) that `ensureTables` creates or
+   * updates, or just a name, in which case the schema is built from the streams' tables.
+   */
+  dataset: AnyDatasetSchema | string;
+  /** Use this existing dataset id instead of looking the dataset up by name (no `ensureDataset` call). */
+  datasetId?: string;
+  /** Reports throttled time into the sync's progress. */
+  throttleMeter?: ThrottleMeter;
+}
+
+/**
+ * A {@link SyncSink} over the Power BI push client (contract 2): rows are appended with `_batch` = batch id,
+ * outcomes map one to one (`unknown` is never resent by the client), verification counts `_batch` rows through
+ * executeQueries, and a tenant that disallows executeQueries (`PBI_QUERY_UNAVAILABLE`) yields `'unsupported'`
+ * so the stream's policy decides.
+ */
+export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions): SyncSink {
+  let datasetId = options.datasetId;
+  let schema: AnyDatasetSchema | undefined =
+    typeof options.dataset === 'string' ? undefined : options.dataset;
+  const tables = new Map<string, PushTable>();
+  const table = (name: string): PushTable => {
+    if (!datasetId || !schema) {
+      throw new SyncError({
+        code: 'SYNC_CONFIG_INVALID',
+        message: 'powerBISink: ensureTables() must run first',
+      });
+    }
+    let t = tables.get(name);
+    if (!t) {
+      t = client.table(datasetId, name, { schema }) as unknown as PushTable;
+      tables.set(name, t);
+    }
+    return t;
+  };
+  return {
+    maxRowsPerPost: POWER_BI_LIMITS.maxRowsPerRequest,
+    async ensureTables(specs: readonly SinkTable[], { signal }: { signal?: AbortSignal }) {
+      if (!schema) schema = datasetForTables(options.dataset as string, specs);
+      const known = new Set(schema.tables.map((t) => t.name));
+      const missing = specs.filter((s) => !known.has(s.name)).map((s) => s.name);
+      if (missing.length > 0) {
+        throw new SyncError({
+          code: 'SYNC_CONFIG_INVALID',
+          message: `dataset ${schema.name} has no table(s) ${missing.join(', ')}`,
+        });
+      }
+      if (datasetId === undefined) {
+        const ensured = await client.ensureDataset(schema, signal ? { signal } : {});
+        datasetId = ensured.datasetId;
+      }
+    },
+    async post({ table: name, rows, batchId, signal }): Promise<PostResult> {
+      const before = datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0;
+      try {
+        const result = await table(name).append(rows as readonly Row[], {
+          batchId,
+          ...(signal ? { signal } : {}),
+        });
+        const throttledMs = (datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0) - before;
+        const error = result.requests.find((r) => r.outcome !== 'applied')?.error;
+        return {
+          outcome: result.outcome,
+          ...(error !== undefined ? { error } : {}),
+          ...(throttledMs > 0 ? { throttledMs } : {}),
+        };
+      } catch (error) {
+        // Local validation fails before any request is sent: certainly not applied. Anything else may have left.
+        if (isMlcError(error) && error.kind === 'validation') return { outcome: 'not-applied', error };
+        return { outcome: 'unknown', error };
+      }
+    },
+    async countBatch({ table: name, batchId, signal }) {
+      try {
+        return await table(name).countWhere(BATCH_COLUMN, batchId, signal ? { signal } : {});
+      } catch (error) {
+        if (isMlcError(error) && error.code === 'PBI_QUERY_UNAVAILABLE') return 'unsupported';
+        throw error;
+      }
+    },
+    async clear({ table: name, signal }) {
+      await table(name).clear(signal ? { signal } : {});
+    },
+  };
+}
+
+/**
+ * Builds a dataset schema (via `defineDataset`) from sink tables. Columns are nullable because the engine writes
+ * `null` for absent values; `_batch` is added by the Power BI client.
+ */
+export function datasetForTables(name: string, tables: readonly SinkTable[]): AnyDatasetSchema {
+  return defineDataset({
+    name,
+    tables: Object.fromEntries(
+      tables.map((t) => [
+        t.name,
+        {
+          columns: Object.fromEntries(
+            Object.entries(t.columns).map(([c, type]) => [c, { type, nullable: true }]),
+          ),
+        },
+      ]),
+    ),
+  }) as unknown as AnyDatasetSchema;
+}

@@ -1,0 +1,49 @@
+import { type X3Change, type X3Client, normalizeRecord } from '@mlc/sage-x3-client';
+import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
+
+/** Options of {@link x3Source}. */
+export interface X3SourceOptions {
+  /** Records per X3 request. @default the client's page size */
+  pageSize?: number;
+}
+
+/** Converts one X3 change into a source item (invalid records keep their field path and reason). */
+export function fromX3Change<T>(change: X3Change<T>): SourceItem<T> {
+  if (change.ok)
+    return { ok: true, key: change.key, stamp: change.stamp, record: change.record, raw: change.raw };
+  return {
+    ok: false,
+    raw: change.raw,
+    reason: change.error.reason,
+    error: change.error,
+    ...(change.key !== undefined ? { key: change.key } : {}),
+    ...(change.stamp !== undefined ? { stamp: change.stamp } : {}),
+    ...(change.error.field ? { field: change.error.field } : {}),
+  };
+}
+
+/**
+ * A {@link SyncSource} over one entity of a Sage X3 client: `changes(entity, { since, until })` ordered by
+ * (stamp, key) with bounded memory (contract 1 of the cross-package contracts). Raw records that failed their
+ * schema can be re-validated on replay with the client's entity definition.
+ */
+export function x3Source<E, K extends keyof E & string>(
+  client: X3Client<E>,
+  entity: K,
+  options: X3SourceOptions = {},
+): SyncSource<E[K]> {
+  return {
+    async *read(request: SourceReadRequest): AsyncIterable<SourceItem<E[K]>> {
+      const changes = client.changes(entity, {
+        until: request.until,
+        ...(request.since !== undefined ? { since: request.since } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      });
+      for await (const change of changes) yield fromX3Change(change);
+    },
+    revalidate(raw: unknown): SourceItem<E[K]> {
+      return fromX3Change(normalizeRecord(client.entity(entity), client.transport, raw));
+    },
+  };
+}
