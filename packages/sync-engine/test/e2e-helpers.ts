@@ -94,7 +94,11 @@ export async function startLoop(
         sink,
         clock,
         streams,
-        defaults: { batchSize: 40, safetyLagMs: 60_000, verification: { settleMs: 10_000, recheckMs: 2_000, maxReads: 20 } },
+        defaults: {
+          batchSize: 40,
+          safetyLagMs: 60_000,
+          verification: { settleMs: 10_000, recheckMs: 2_000, maxReads: 20 },
+        },
         ...over,
       }),
     rows: (table) => (datasetId() ? pbisim.control.rows(datasetId(), table) : []),
@@ -105,7 +109,10 @@ export async function startLoop(
 }
 
 /** How often each value of `column` appears. */
-export function countBy(rows: Array<Record<string, unknown>>, column: string | ((r: Record<string, unknown>) => string)): Map<string, number> {
+export function countBy(
+  rows: Array<Record<string, unknown>>,
+  column: string | ((r: Record<string, unknown>) => string),
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const row of rows) {
     const key = typeof column === 'string' ? String(row[column]) : column(row);

@@ -27,6 +27,10 @@ describe('end to end over loopback: Sage X3 simulator → engine → Power BI si
     for (const r of again) expect(r).toMatchObject({ status: 'completed', rowsPosted: 0 });
     expect(l.pbisim.control.requests({ route: 'postRows' }).length).toBe(posts);
     // Every line of every journal entry exactly once.
-    expect([...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every((n) => n === 1)).toBe(true);
+    expect(
+      [...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every(
+        (n) => n === 1,
+      ),
+    ).toBe(true);
   }, 60_000);
 });
