@@ -1,6 +1,6 @@
 import { TestClock } from '@mlc/core';
 import { clientSecretCredential, createPowerBIClient, type PowerBIClient } from '@mlc/powerbi-push-client';
-import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
+import { basicAuth, createX3Client, type X3Client, type X3EntityMap } from '@mlc/sage-x3-client';
 import {
   type PowerBISimulator,
   type SageX3Simulator,
@@ -29,7 +29,7 @@ export interface Loop {
   clock: TestClock;
   x3sim: SageX3Simulator;
   pbisim: PowerBISimulator;
-  x3: ReturnType<typeof createX3Client>;
+  x3: X3Client<X3EntityMap<Record<never, never>>>;
   pbi: PowerBIClient;
   storage: MemoryStateStorage;
   streams: StreamDefinition<unknown>[];
