@@ -1,7 +1,7 @@
 import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent } from '../store/types.js';
-import { alert, audit, type RunScope, step } from './engine-context.js';
+import { abortError, alert, audit, type RunScope, step } from './engine-context.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** How a rows batch ended. */
@@ -166,6 +166,9 @@ async function post(scope: RunScope, intent: BatchIntent): Promise<PostResult> {
     if (signal.aborted) throw error;
     result = { outcome: 'unknown', error };
   }
+  // Aborted (stop timeout): whatever the sink says, the intent stays open and the next run verifies it. A client
+  // may report an aborted request as not applied, but failing the batch for a stop would be wrong.
+  if (signal.aborted && result.outcome !== 'applied') throw abortError(signal);
   if (result.throttledMs) {
     scope.stats.throttledMs += result.throttledMs;
     ctx.telemetry.throttled(stream.name, result.throttledMs);

@@ -124,6 +124,14 @@ export interface RunScope {
   stopping(): boolean;
 }
 
+/** The error to throw for an aborted run: the signal's reason, or `SYNC_STOPPED`. */
+export function abortError(signal: AbortSignal): unknown {
+  return (
+    signal.reason ??
+    new SyncError({ code: 'SYNC_STOPPED', message: 'sync aborted; open intents are verified next run' })
+  );
+}
+
 /** Throws `SYNC_STOPPED` when a graceful stop was requested (checked before a new batch starts). */
 export function throwIfStopping(scope: RunScope): void {
   if (scope.stopping()) {

@@ -2,7 +2,7 @@ import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent, RebuildProgress, Row } from '../store/types.js';
 import { commitIntent } from './batch-protocol.js';
-import { alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
+import { abortError, alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** Restarts from an empty table allowed per rebuild before giving up (each one follows a partial count). */
@@ -124,6 +124,7 @@ export async function rebuildTable(scope: RunScope, intent: BatchIntent, resumed
       if (signal.aborted) throw error;
       result = { outcome: 'unknown', error };
     }
+    if (signal.aborted && result.outcome !== 'applied') throw abortError(signal);
     ctx.events.emit('batch-posted', {
       stream: stream.name,
       batchId: chunkId,

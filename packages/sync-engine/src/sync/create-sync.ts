@@ -59,6 +59,8 @@ export interface Sync {
   }): Promise<Array<StreamRunResult | { stream: string; error: unknown }>>;
   /** Runs one stream once (skipped, not queued, when it is already running here or under another lease). */
   runStream(name: string, options?: { signal?: AbortSignal }): Promise<StreamRunResult>;
+  /** Whether a run of `stream` (or of any stream) is in flight in this instance (health checks). */
+  isRunning(stream?: string): boolean;
   /** Starts the schedules of streams whose schedule is not `manual`. */
   start(): void;
   /**
@@ -208,6 +210,7 @@ export function createSync(options: SyncOptions): Sync {
       return results;
     },
     runStream: (name, runOptions = {}) => runOne(name, runOptions.signal),
+    isRunning: (name) => (name === undefined ? running.size > 0 : running.has(name)),
     start: () => {
       if (scheduler) return;
       stopping = false;
