@@ -1,0 +1,137 @@
+import { STATE_STORE_SCHEMA_VERSION, StateStoreError } from '@mlc/sync-engine';
+import type Database from 'better-sqlite3';
+
+/** The newest layout this package writes; equals the engine's {@link STATE_STORE_SCHEMA_VERSION}. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+/** Tables every readable store has. A store missing one is damaged, not empty. */
+const REQUIRED_TABLES = [
+  'meta',
+  'cursors',
+  'ledger',
+  'batches',
+  'batch_payloads',
+  'dead_letters',
+  'leases',
+  'audit',
+  'secrets',
+] as const;
+
+/**
+ * Layout changes, in order. Each runs inside the opening transaction and brings the data from `version - 1` to
+ * `version`; the last one must reach {@link SQLITE_SCHEMA_VERSION}. Never edit a shipped entry: add one.
+ */
+const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE cursors (stream TEXT PRIMARY KEY, stamp TEXT NOT NULL, key TEXT NOT NULL) WITHOUT ROWID;
+      -- key: the UTF-16-ordered spelling of ledger-key.ts, so BINARY order is JavaScript's order.
+      CREATE TABLE ledger (
+        stream TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, version INTEGER NOT NULL,
+        seen_hash TEXT, stamp TEXT, rows TEXT,
+        PRIMARY KEY (stream, key)
+      );
+      -- Payloads live apart from the batch row: updateBatch before every POST must not rewrite 10k rows.
+      CREATE TABLE batches (
+        seq INTEGER PRIMARY KEY, batch_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, status TEXT NOT NULL,
+        created_at INTEGER NOT NULL, info TEXT NOT NULL
+      );
+      CREATE INDEX batches_open ON batches (stream, created_at, seq) WHERE status = 'open';
+      CREATE TABLE batch_payloads (batch_id TEXT PRIMARY KEY, rows TEXT NOT NULL, entries TEXT NOT NULL);
+      CREATE TABLE dead_letters (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, status TEXT NOT NULL,
+        settled_at INTEGER, replay_batch_id TEXT, body TEXT NOT NULL, rows TEXT, entries TEXT
+      );
+      CREATE INDEX dead_letters_stream ON dead_letters (stream, seq);
+      -- token is the highest ever issued for the name (kept after release: owner NULL), so tokens only grow.
+      CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, stream TEXT,
+        batch_id TEXT, key TEXT, message TEXT NOT NULL, data TEXT
+      );
+      CREATE INDEX audit_stream ON audit (stream, seq);
+      CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+];
+
+function unreadable(path: string, reason: string, cause?: unknown): StateStoreError {
+  return new StateStoreError({
+    code: 'STORE_UNREADABLE',
+    message: `SQLite state store ${path}: ${reason}; refusing to treat it as empty`,
+    ...(cause !== undefined ? { cause } : {}),
+  });
+}
+
+/**
+ * Creates the layout in an empty database, migrates an older one, and refuses (loudly) a newer, foreign or
+ * damaged one. Runs in one IMMEDIATE transaction so two processes opening a new file cannot both create it.
+ * Returns the schema version of the data.
+ */
+export function migrateSqliteSchema(db: Database.Database, path: string): number {
+  if (SQLITE_SCHEMA_VERSION !== STATE_STORE_SCHEMA_VERSION) {
+    throw new StateStoreError({
+      code: 'STORE_SCHEMA_NEWER',
+      message: `@mlc/state-store-sqlite writes layout ${SQLITE_SCHEMA_VERSION} but the engine expects ${STATE_STORE_SCHEMA_VERSION}; upgrade @mlc/state-store-sqlite`,
+    });
+  }
+  const run = db.transaction((): number => {
+    const tables = new Set(
+      db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )
+        .all()
+        .map((t) => t.name),
+    );
+    if (!tables.has('meta')) {
+      if (tables.size > 0) {
+        throw unreadable(path, `it holds tables (${[...tables].sort().join(', ')}) but no meta table`);
+      }
+      for (const migration of MIGRATIONS) db.exec(migration.sql);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(
+        String(SQLITE_SCHEMA_VERSION),
+      );
+      return SQLITE_SCHEMA_VERSION;
+    }
+    const row = db
+      .prepare<[], { value: unknown }>("SELECT value FROM meta WHERE key = 'schema_version'")
+      .get();
+    const raw = row?.value;
+    if (typeof raw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(raw)) {
+      throw unreadable(path, `its schema_version is ${raw === undefined ? 'missing' : JSON.stringify(raw)}`);
+    }
+    const stored = Number(raw);
+    if (stored > SQLITE_SCHEMA_VERSION) {
+      throw new StateStoreError({
+        code: 'STORE_SCHEMA_NEWER',
+        message: `SQLite state store ${path}: data has schema version ${stored}, this package reads up to ${SQLITE_SCHEMA_VERSION}; upgrade @mlc/state-store-sqlite`,
+      });
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= stored) continue;
+      db.exec(migration.sql);
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(migration.version));
+    }
+    const after = new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .all()
+        .map((t) => t.name),
+    );
+    const missing = REQUIRED_TABLES.filter((t) => !after.has(t));
+    if (missing.length > 0) throw unreadable(path, `table(s) ${missing.join(', ')} are missing`);
+    return SQLITE_SCHEMA_VERSION;
+  });
+  return run.immediate();
+}
+
+/** True for SQLite errors that mean "this file is not a readable database". */
+export function isCorruptionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
+}
+
+export { unreadable as unreadableStoreError };

@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+import type { AuditRow, BatchRow, DeadLetterRow, LedgerRow } from './stored-records.js';
+
+const LEDGER_COLUMNS = 'key, hash, version, seen_hash, stamp, rows';
+const BATCH_SELECT = `SELECT b.batch_id, b.stream, b.status, b.created_at, b.info, p.rows, p.entries
+  FROM batches b LEFT JOIN batch_payloads p ON p.batch_id = b.batch_id`;
+const AUDIT_COLUMNS = 'seq, at, type, stream, batch_id, key, message, data';
+const DEAD_LETTER_COLUMNS = 'status, settled_at, replay_batch_id, body, rows, entries';
+
+/** The part of a better-sqlite3 statement the store uses, typed by parameter tuple and result row. */
+export interface Prepared<P extends unknown[], R = unknown> {
+  run(...params: P): Database.RunResult;
+  get(...params: P): R | undefined;
+  all(...params: P): R[];
+}
+
+/** Every statement the store runs, prepared once per connection at `open()`. */
+export function prepareStatements(db: Database.Database) {
+  const prepare = <P extends unknown[], R = unknown>(sql: string): Prepared<P, R> => db.prepare<P, R>(sql);
+  return {
+    getCursor: prepare<[string], { stamp: string; key: string }>(
+      'SELECT stamp, key FROM cursors WHERE stream = ?',
+    ),
+    putCursor: prepare<[string, string, string]>(
+      'INSERT INTO cursors (stream, stamp, key) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET stamp = excluded.stamp, key = excluded.key',
+    ),
+    lookupLedger: prepare<[string, string], LedgerRow>(
+      `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE stream = ? AND key IN (SELECT value FROM json_each(?))`,
+    ),
+    scanLedger: prepare<[string, number], LedgerRow>(
+      `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE stream = ? ORDER BY key LIMIT ?`,
+    ),
+    scanLedgerAfter: prepare<[string, string, number], LedgerRow>(
+      `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE stream = ? AND key > ? ORDER BY key LIMIT ?`,
+    ),
+    countLedger: prepare<[string], { n: number }>('SELECT count(*) AS n FROM ledger WHERE stream = ?'),
+    upsertLedger: prepare<[string, string, string, number, string | null, string | null, string | null]>(
+      `INSERT INTO ledger (stream, key, hash, version, seen_hash, stamp, rows) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (stream, key) DO UPDATE SET hash = excluded.hash, version = excluded.version,
+         seen_hash = excluded.seen_hash, stamp = excluded.stamp, rows = excluded.rows`,
+    ),
+    deleteLedger: prepare<[string, string]>('DELETE FROM ledger WHERE stream = ? AND key = ?'),
+
+    batchExists: prepare<[string], { one: number }>('SELECT 1 AS one FROM batches WHERE batch_id = ?'),
+    insertBatch: prepare<[string, string, number, string]>(
+      "INSERT INTO batches (batch_id, stream, status, created_at, info) VALUES (?, ?, 'open', ?, ?)",
+    ),
+    insertPayload: prepare<[string, string, string]>(
+      'INSERT INTO batch_payloads (batch_id, rows, entries) VALUES (?, ?, ?)',
+    ),
+    getBatchHead: prepare<[string], { stream: string; status: string; info: string }>(
+      'SELECT stream, status, info FROM batches WHERE batch_id = ?',
+    ),
+    getPayloadEntries: prepare<[string], { entries: string }>(
+      'SELECT entries FROM batch_payloads WHERE batch_id = ?',
+    ),
+    updateBatchInfo: prepare<[string, string]>('UPDATE batches SET info = ? WHERE batch_id = ?'),
+    settleBatch: prepare<[string, string, string]>(
+      'UPDATE batches SET status = ?, info = ? WHERE batch_id = ?',
+    ),
+    deletePayload: prepare<[string]>('DELETE FROM batch_payloads WHERE batch_id = ?'),
+    getBatch: prepare<[string], BatchRow>(`${BATCH_SELECT} WHERE b.batch_id = ?`),
+    listOpenBatches: prepare<[], BatchRow>(
+      `${BATCH_SELECT} WHERE b.status = 'open' ORDER BY b.created_at, b.seq`,
+    ),
+    listOpenBatchesOf: prepare<[string], BatchRow>(
+      `${BATCH_SELECT} WHERE b.status = 'open' AND b.stream = ? ORDER BY b.created_at, b.seq`,
+    ),
+
+    deadLetterExists: prepare<[string], { one: number }>('SELECT 1 AS one FROM dead_letters WHERE id = ?'),
+    insertDeadLetter: prepare<
+      [string, string, string, number | null, string | null, string, string | null, string | null]
+    >(
+      `INSERT INTO dead_letters (id, stream, status, settled_at, replay_batch_id, body, rows, entries)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    insertBatchDeadLetter: prepare<[string, string, string, string]>(
+      `INSERT INTO dead_letters (id, stream, status, body, rows, entries)
+       SELECT ?, ?, 'open', ?, rows, entries FROM batch_payloads WHERE batch_id = ?`,
+    ),
+    listDeadLetters: prepare<
+      [{ stream: string | null; statuses: string | null; ids: string | null; limit: number }],
+      DeadLetterRow
+    >(
+      `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters
+       WHERE (@stream IS NULL OR stream = @stream)
+         AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
+         AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))
+       ORDER BY seq LIMIT @limit`,
+    ),
+    deadLetterStreams: prepare<[string], { stream: string }>(
+      'SELECT DISTINCT stream FROM dead_letters WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    setDeadLetterStatus: prepare<[string, number, string]>(
+      'UPDATE dead_letters SET status = ?, settled_at = ? WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    markReplayed: prepare<[number, string, string, string]>(
+      "UPDATE dead_letters SET status = 'replayed', settled_at = ?, replay_batch_id = ? WHERE id = ? AND stream = ?",
+    ),
+
+    getLease: prepare<[string], { owner: string | null; token: number }>(
+      'SELECT owner, token FROM leases WHERE name = ?',
+    ),
+    acquireLease: prepare<
+      [{ name: string; owner: string; now: number; expiresAt: number }],
+      { token: number; expires_at: number }
+    >(
+      `INSERT INTO leases (name, owner, token, expires_at) VALUES (@name, @owner, 1, @expiresAt)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = leases.token + 1, expires_at = excluded.expires_at
+       WHERE leases.owner IS NULL OR leases.expires_at <= @now OR leases.owner = excluded.owner
+       RETURNING token, expires_at`,
+    ),
+    renewLease: prepare<[number, string, number, string]>(
+      'UPDATE leases SET expires_at = ? WHERE name = ? AND token = ? AND owner = ?',
+    ),
+    releaseLease: prepare<[string, number]>(
+      'UPDATE leases SET owner = NULL, expires_at = 0 WHERE name = ? AND token = ? AND owner IS NOT NULL',
+    ),
+
+    insertAudit: prepare<
+      [number, string, string | null, string | null, string | null, string, string | null]
+    >('INSERT INTO audit (at, type, stream, batch_id, key, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    queryAudit: prepare<[{ after: number; types: string | null; limit: number }], AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit
+       WHERE seq > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+       ORDER BY seq LIMIT @limit`,
+    ),
+    queryAuditOf: prepare<[{ after: number; stream: string; types: string | null; limit: number }], AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit
+       WHERE stream = @stream AND seq > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+       ORDER BY seq LIMIT @limit`,
+    ),
+
+    getSecret: prepare<[string], { value: string }>('SELECT value FROM secrets WHERE name = ?'),
+    putSecret: prepare<[string, string]>(
+      'INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    ),
+  };
+}
+
+/** The prepared statements of one connection. */
+export type Statements = ReturnType<typeof prepareStatements>;

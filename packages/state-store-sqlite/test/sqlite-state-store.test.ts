@@ -1,0 +1,268 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { TestClock } from '@mlc/core';
+import { type BatchIntent, isStateStoreError, type StateStoreErrorCode } from '@mlc/sync-engine';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createSqliteStateStore, SQLITE_SCHEMA_VERSION } from '../src/index.js';
+import { makeTempDir } from './temp-dir.js';
+
+const dir = makeTempDir('store');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const newPath = () => join(dir, `s-${++n}.db`);
+
+async function expectStoreError(promise: Promise<unknown>, code: StateStoreErrorCode): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isStateStoreError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
+  return error as Error;
+}
+
+function intent(batchId: string, over: Partial<BatchIntent> = {}): BatchIntent {
+  return {
+    batchId,
+    stream: 's',
+    table: 'T',
+    kind: 'rows',
+    mode: 'append',
+    rows: [{ id: batchId, n: 1 }],
+    entries: [{ key: `${batchId}-k`, hash: 'h', version: 1 }],
+    rowCount: 1,
+    createdAt: 1,
+    attempts: 0,
+    status: 'open',
+    ...over,
+  };
+}
+
+describe('SqliteStateStore on disk', () => {
+  it('finds intents, cursors, ledger, dead letters, audit and secrets intact after close and reopen', async () => {
+    const path = newPath();
+    const clock = new TestClock('2024-01-01T00:00:00Z');
+    const first = createSqliteStateStore({ path, clock });
+    await first.open();
+    const lease = await first.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
+    if (!lease) throw new Error('lease');
+    const keys = Array.from({ length: 5000 }, (_, i) => `K${i}`);
+    await first.beginBatch(
+      intent('b1', {
+        entries: keys.map((key) => ({ key, hash: `h-${key}`, version: 1, rows: [{ key }] })),
+        cursor: { stamp: '2024-01-01T00:00:00.123456Z', key: 'K4999' },
+      }),
+      lease,
+    );
+    await first.commitBatch('b1', lease, { at: 2 });
+    await first.beginBatch(intent('b2', { rows: [{ id: 'é€😀', f: 0.1 + 0.2 }], createdAt: 5 }), lease);
+    await first.failBatch(
+      'b2',
+      { status: 'failed', deadLetterId: 'dl2', at: 6, failure: { code: 'X', message: 'nope' } },
+      lease,
+    );
+    await first.beginBatch(intent('b3', { createdAt: 7 }), lease);
+    await first.updateBatch('b3', { postedAt: 8, attempts: 2 }, lease);
+    await first.appendAudit([{ at: 9, type: 'batch-posted', stream: 's', batchId: 'b3', message: 'posted' }]);
+    await first.putSecret('x3.refreshToken', 'ciphertext');
+    await first.close();
+
+    const second = createSqliteStateStore({ path, clock });
+    await second.open();
+    expect(await second.getCursor('s')).toEqual({ stamp: '2024-01-01T00:00:00.123456Z', key: 'K4999' });
+    const ledger = await second.lookupLedger('s', keys);
+    expect(ledger.size).toBe(5000);
+    expect(ledger.get('K42')).toEqual({ key: 'K42', hash: 'h-K42', version: 1, rows: [{ key: 'K42' }] });
+    const open = await second.listOpenBatches();
+    expect(open.map((b) => [b.batchId, b.postedAt, b.attempts, b.rows])).toEqual([
+      ['b3', 8, 2, [{ id: 'b3', n: 1 }]],
+    ]);
+    const [letter] = await second.listDeadLetters();
+    expect(letter).toMatchObject({ id: 'dl2', batchId: 'b2', rows: [{ id: 'é€😀', f: 0.1 + 0.2 }] });
+    expect((await second.getBatch('b1'))?.status).toBe('committed');
+    expect((await second.queryAudit()).map((e) => e.message)).toEqual(['posted']);
+    expect(await second.getSecret('x3.refreshToken')).toBe('ciphertext');
+    const again = await second.acquireLease({ name: 's', owner: 'B', ttlMs: 1000 });
+    expect(again, 'the lease survives the reopen too').toBeUndefined();
+    await second.close();
+  });
+
+  it('keeps everything a killed process wrote (no close, SIGKILL)', async () => {
+    const path = newPath();
+    const script = join(import.meta.dirname, 'fixtures', 'write-then-crash.mts');
+    const run = promisify(execFile);
+    const outcome = await run(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@mlc/source', script, path],
+      {
+        cwd: join(import.meta.dirname, '..', '..', '..'),
+      },
+    ).then(
+      () => ({ stdout: '', signal: null as string | null }),
+      (e: { stdout: string; signal: string | null }) => e,
+    );
+    expect(outcome.signal).toBe('SIGKILL');
+    expect(outcome.stdout).toContain('written');
+    expect(existsSync(`${path}-wal`), 'the WAL was not checkpointed away by a clean close').toBe(true);
+    const store = createSqliteStateStore({ path });
+    await store.open();
+    expect(await store.getCursor('s')).toEqual({ stamp: '2024-01-01T00:00:00Z', key: 'k1' });
+    expect((await store.lookupLedger('s', ['k1', 'k2'])).get('k1')?.hash).toBe('h1');
+    expect((await store.lookupLedger('s', ['k2'])).size, 'the open intent applied nothing').toBe(0);
+    const [open] = await store.listOpenBatches('s');
+    expect(open).toMatchObject({
+      batchId: 'b2',
+      postedAt: 4,
+      attempts: 1,
+      rows: [{ id: 'k2', amount: 12.5 }],
+    });
+    await store.close();
+  });
+
+  it('runs WAL with synchronous=FULL by default, NORMAL only when asked', async () => {
+    const path = newPath();
+    const pragma = vi.spyOn(Database.prototype, 'pragma');
+    try {
+      for (const [option, level] of [
+        [undefined, 'synchronous = FULL'],
+        ['normal', 'synchronous = NORMAL'],
+      ] as const) {
+        pragma.mockClear();
+        const store = createSqliteStateStore({ path, ...(option ? { synchronous: option } : {}) });
+        await store.open();
+        expect(pragma.mock.calls.map((c) => c[0])).toEqual(
+          expect.arrayContaining(['journal_mode = WAL', level]),
+        );
+        await store.close();
+      }
+    } finally {
+      pragma.mockRestore();
+    }
+    const probe = new Database(path);
+    expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
+    probe.close();
+  });
+});
+
+describe('SqliteStateStore refuses what it cannot read', () => {
+  async function seeded(): Promise<string> {
+    const path = newPath();
+    const store = createSqliteStateStore({ path });
+    await store.open();
+    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 1000 });
+    if (!lease) throw new Error('lease');
+    await store.beginBatch(intent('b1', { cursor: { stamp: '2024-01-01T00:00:00Z', key: 'a' } }), lease);
+    await store.commitBatch('b1', lease, { at: 2 });
+    await store.close();
+    return path;
+  }
+
+  it('a corrupt file is STORE_UNREADABLE and is left as it was (never re-created empty)', async () => {
+    const path = await seeded();
+    const garbage = Buffer.alloc(16_384, 0x42);
+    writeFileSync(path, garbage);
+    const store = createSqliteStateStore({ path });
+    const error = await expectStoreError(store.open(), 'STORE_UNREADABLE');
+    expect(error.message).toContain(path);
+    expect(readFileSync(path).equals(garbage), 'the damaged file is untouched').toBe(true);
+    await expectStoreError(store.getCursor('s'), 'STORE_NOT_OPEN');
+  });
+
+  it('a truncated database (header kept, pages cut) is STORE_UNREADABLE', async () => {
+    const path = await seeded();
+    const bytes = readFileSync(path);
+    const page = bytes.readUInt16BE(16) || 65_536;
+    // Keep page 1 (schema) but clobber the rest: the schema points at pages that hold garbage now.
+    writeFileSync(path, Buffer.concat([bytes.subarray(0, page), Buffer.alloc(bytes.length - page, 0xff)]));
+    const store = createSqliteStateStore({ path });
+    await expectStoreError(store.open(), 'STORE_UNREADABLE');
+  });
+
+  it('a newer schema_version is STORE_SCHEMA_NEWER', async () => {
+    const path = await seeded();
+    const db = new Database(path);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(
+      String(SQLITE_SCHEMA_VERSION + 1),
+    );
+    db.close();
+    const error = await expectStoreError(createSqliteStateStore({ path }).open(), 'STORE_SCHEMA_NEWER');
+    expect(error.message).toContain(`schema version ${SQLITE_SCHEMA_VERSION + 1}`);
+  });
+
+  it.each([
+    ['a garbage schema_version', "UPDATE meta SET value = 'v1' WHERE key = 'schema_version'"],
+    ['a missing schema_version', "DELETE FROM meta WHERE key = 'schema_version'"],
+    ['a missing table', 'DROP TABLE ledger'],
+    ['a missing meta table next to ours', 'DROP TABLE meta'],
+  ])('%s is STORE_UNREADABLE', async (_what, sql) => {
+    const path = await seeded();
+    const db = new Database(path);
+    db.exec(sql);
+    db.close();
+    await expectStoreError(createSqliteStateStore({ path }).open(), 'STORE_UNREADABLE');
+  });
+
+  it('a foreign SQLite database is STORE_UNREADABLE, and nothing is added to it', async () => {
+    const path = newPath();
+    const db = new Database(path);
+    db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
+    db.close();
+    const error = await expectStoreError(createSqliteStateStore({ path }).open(), 'STORE_UNREADABLE');
+    expect(error.message).toContain('invoices');
+    const check = new Database(path);
+    const tables = check.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all();
+    check.close();
+    expect(tables).toEqual([{ name: 'invoices' }]);
+  });
+
+  it('bad options are STORE_INVALID_ARGUMENT naming the field', () => {
+    expect(() => createSqliteStateStore({ path: '' })).toThrow(/option path/);
+    expect(() => createSqliteStateStore({ path: 'x', busyTimeoutMs: -1 })).toThrow(/busyTimeoutMs/);
+    expect(() => createSqliteStateStore({ path: 'x', synchronous: 'off' as unknown as 'full' })).toThrow(
+      /synchronous/,
+    );
+  });
+});
+
+describe('SqliteStateStore ledger', () => {
+  it('orders scans by UTF-16 code units like JavaScript, also across U+E000–U+FFFF and astral keys', async () => {
+    const store = createSqliteStateStore({ path: newPath() });
+    await store.open();
+    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 1000 });
+    if (!lease) throw new Error('lease');
+    // In UTF-8 (code point) order '\uFFFD' < '😀'; in UTF-16 order it is the other way round.
+    const keys = ['b', '\uFFFD', '😀', 'a\uE000', 'a😀', 'Z', 'ü', '\uD7FF', 'lone\uDC00'];
+    await store.beginBatch(
+      intent('b1', { entries: keys.map((key) => ({ key, hash: key, version: 1 })) }),
+      lease,
+    );
+    await store.commitBatch('b1', lease, { at: 2 });
+    const js = [...keys].sort();
+    expect((await store.scanLedger('s', { limit: 100 })).map((e) => e.key)).toEqual(js);
+    expect((await store.scanLedger('s', { afterKey: '\uFFFD', limit: 100 })).map((e) => e.key)).toEqual(
+      js.slice(js.indexOf('\uFFFD') + 1),
+    );
+    const found = await store.lookupLedger('s', keys);
+    expect([...found.keys()].sort()).toEqual(js);
+    expect(found.get('😀')?.hash).toBe('😀');
+    await store.close();
+  });
+
+  it('looks up a whole key set with one statement that probes the (stream, key) index', async () => {
+    const path = newPath();
+    const store = createSqliteStateStore({ path });
+    await store.open();
+    await store.close();
+    const db = new Database(path);
+    const plan = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT key, hash, version, seen_hash, stamp, rows FROM ledger WHERE stream = ? AND key IN (SELECT value FROM json_each(?))',
+      )
+      .all('s', '[]') as { detail: string }[];
+    db.close();
+    const details = plan.map((p) => p.detail).join(' | ');
+    expect(details).toMatch(/SEARCH ledger USING INDEX \w+ \(stream=\? AND key=\?\)/);
+  });
+});
