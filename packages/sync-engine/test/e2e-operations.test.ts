@@ -85,6 +85,24 @@ describe('e2e operations', () => {
     );
   }, 60_000);
 
+  it('a Power BI 429 storm: the wait shows as throttled time; every line lands exactly once (peers.md §7 #20, #21)', async () => {
+    loop = await startLoop({ streams: ONLY_GL });
+    const l = loop;
+    l.pbisim.control.addFault({ kind: 'throttle', routes: ['postRows'], times: 3, retryAfterSeconds: 7 });
+    const sync = l.sync();
+    const throttled: number[] = [];
+    sync.on('throttled', (e) => throttled.push(e.ms));
+    const [r] = await l.clock.run(sync.run());
+    expect(r).toMatchObject({ status: 'completed' });
+    expect((r as { throttledMs: number }).throttledMs).toBeGreaterThanOrEqual(7_000);
+    expect(throttled.length).toBeGreaterThan(0);
+    const rows = l.rows('GLEntryLines');
+    expect(rows).toHaveLength(l.x3sim.control.lineCount('journalEntry'));
+    expect([...countBy(rows, (x) => `${x.entryKey}/${x.lineNumber}`).values()].every((n) => n === 1)).toBe(
+      true,
+    );
+  }, 60_000);
+
   it('X3 OAuth2: rotated refresh tokens are kept in the encrypted slot; expiry is surfaced', async () => {
     loop = await startLoop({ x3: { refreshTokenTtlSeconds: 3 * 86_400 }, streams: ONLY_GL });
     const l = loop;
