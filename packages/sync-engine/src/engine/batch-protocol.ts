@@ -31,24 +31,28 @@ export async function settleRowsBatch(
   options: { posted: boolean },
 ): Promise<BatchSettlement> {
   const { ctx, stream, lease } = scope;
+  // `attempts` is the batch's lifetime count (stored, audited); the cap applies per run, so a batch that could
+  // not land today is tried again on the next run instead of being stuck forever.
   let attempts = intent.attempts;
+  let attemptsThisRun = 0;
   let postedAt = intent.postedAt ?? intent.createdAt;
   let mustVerify = options.posted;
   let duplicateRisk = false;
   for (;;) {
     if (!mustVerify) {
-      if (attempts >= MAX_ATTEMPTS) {
+      if (attemptsThisRun >= MAX_ATTEMPTS) {
         throw new SyncError({
           code: 'SYNC_VERIFICATION_PENDING',
           kind: 'transient',
           retryable: true,
           stream: stream.name,
           batchId: intent.batchId,
-          message: `batch ${intent.batchId}: still not landed after ${attempts} attempts; left open for the next run`,
+          message: `batch ${intent.batchId}: still not landed after ${attemptsThisRun} attempts in this run; left open for the next run`,
         });
       }
       postedAt = ctx.clock.now();
       attempts += 1;
+      attemptsThisRun += 1;
       // Durable before the POST: a crash from here on is resolved by verification.
       await ctx.store.updateBatch(intent.batchId, { postedAt, attempts }, lease);
       const result = await post(scope, intent);
@@ -143,7 +147,8 @@ export async function settleRowsBatch(
         duplicateRisk = true;
         mustVerify = false;
         // A resend that also ends unknown must not loop on verification: post once more at most.
-        if (attempts >= MAX_ATTEMPTS) return commitRows(scope, intent, { verified: false, duplicateRisk });
+        if (attemptsThisRun >= MAX_ATTEMPTS)
+          return commitRows(scope, intent, { verified: false, duplicateRisk });
         continue;
       }
     }
