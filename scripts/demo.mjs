@@ -1,4 +1,14 @@
 #!/usr/bin/env node
-// Placeholder until the demo issue lands: the demo runs a full sync between the two simulators.
-console.error('The demo is not built yet (see the demo issue). Run `npm test` for the test suite.');
-process.exit(1);
+// `npm run demo`: runs examples/demo (a full Sage X3 → Power BI sync between the two simulators) from source.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const demo = join(root, 'examples', 'demo');
+const tsx = join(demo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const result = spawnSync(process.execPath, [tsx, '--conditions=@mlc/source', 'src/main.ts'], {
+  cwd: demo,
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
