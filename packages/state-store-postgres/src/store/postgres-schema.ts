@@ -1,0 +1,156 @@
+import { STATE_STORE_SCHEMA_VERSION, StateStoreError } from '@mlc/sync-engine';
+import type { PoolClient } from 'pg';
+
+/** The newest layout this package writes; equals the engine's {@link STATE_STORE_SCHEMA_VERSION}. */
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+/** Tables every readable store has. A store missing one is damaged, not empty. */
+const REQUIRED_TABLES = [
+  'meta',
+  'cursors',
+  'ledger',
+  'batches',
+  'batch_payloads',
+  'dead_letters',
+  'leases',
+  'audit',
+  'secrets',
+] as const;
+
+/**
+ * Layout changes, in order; each brings the data from `version - 1` to `version` inside the opening
+ * transaction (PostgreSQL DDL is transactional: a failed migration leaves the old layout). The last must reach
+ * {@link POSTGRES_SCHEMA_VERSION}. Never edit a shipped entry: add one.
+ */
+const MIGRATIONS: readonly { version: number; sql: (s: string) => string }[] = [
+  {
+    version: 1,
+    sql: (s) => `
+      CREATE TABLE ${s}.meta (key text PRIMARY KEY, value text NOT NULL);
+      CREATE TABLE ${s}.cursors (stream text PRIMARY KEY, stamp text NOT NULL, key text NOT NULL);
+      -- key: the UTF-16-ordered spelling of ledger-key.ts; COLLATE "C" makes its byte order the scan order.
+      CREATE TABLE ${s}.ledger (
+        stream text NOT NULL, key text COLLATE "C" NOT NULL, hash text NOT NULL, version integer NOT NULL,
+        seen_hash text, stamp text, rows text,
+        PRIMARY KEY (stream, key)
+      );
+      -- Payloads live apart from the batch row: updateBatch before every POST must not rewrite 10k rows.
+      CREATE TABLE ${s}.batches (
+        batch_id text PRIMARY KEY, seq bigserial NOT NULL, stream text NOT NULL, status text NOT NULL,
+        created_at bigint NOT NULL, info text NOT NULL
+      );
+      CREATE INDEX batches_open ON ${s}.batches (stream, created_at, seq) WHERE status = 'open';
+      CREATE TABLE ${s}.batch_payloads (batch_id text PRIMARY KEY, rows text NOT NULL, entries text NOT NULL);
+      CREATE TABLE ${s}.dead_letters (
+        id text PRIMARY KEY, seq bigserial NOT NULL, stream text NOT NULL, status text NOT NULL,
+        settled_at bigint, replay_batch_id text, body text NOT NULL, rows text, entries text
+      );
+      CREATE INDEX dead_letters_seq ON ${s}.dead_letters (seq);
+      CREATE INDEX dead_letters_stream ON ${s}.dead_letters (stream, seq);
+      -- token is the highest ever issued for the name (kept after release: owner NULL), so tokens only grow.
+      CREATE TABLE ${s}.leases (name text PRIMARY KEY, owner text, token bigint NOT NULL, expires_at bigint NOT NULL);
+      CREATE TABLE ${s}.audit (
+        seq bigint PRIMARY KEY, at bigint NOT NULL, type text NOT NULL, stream text, batch_id text, key text,
+        message text NOT NULL, data text
+      );
+      CREATE INDEX audit_stream ON ${s}.audit (stream, seq);
+      CREATE TABLE ${s}.secrets (name text PRIMARY KEY, value text NOT NULL);
+    `,
+  },
+];
+
+function unreadable(schema: string, reason: string): StateStoreError {
+  return new StateStoreError({
+    code: 'STORE_UNREADABLE',
+    message: `PostgreSQL state store schema ${schema}: ${reason}; refusing to treat it as empty`,
+  });
+}
+
+/**
+ * Creates the layout in a new or empty schema, migrates an older one and refuses (loudly) a newer, damaged or
+ * half-foreign one. Runs in one transaction under an advisory lock keyed by the schema, so workers starting
+ * together neither race on CREATE nor see a half-made layout. Returns the schema version of the data.
+ */
+export async function migratePostgresSchema(client: PoolClient, schema: string): Promise<number> {
+  if (POSTGRES_SCHEMA_VERSION !== STATE_STORE_SCHEMA_VERSION) {
+    throw new StateStoreError({
+      code: 'STORE_SCHEMA_NEWER',
+      message: `@mlc/state-store-postgres writes layout ${POSTGRES_SCHEMA_VERSION} but the engine expects ${STATE_STORE_SCHEMA_VERSION}; upgrade @mlc/state-store-postgres`,
+    });
+  }
+  const s = `"${schema}"`;
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('mlc_state_store'), hashtext($1))", [schema]);
+    const tableNames = async () =>
+      new Set(
+        (
+          await client.query<{ name: string }>(
+            `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`,
+            [schema],
+          )
+        ).rows.map((r) => r.name),
+      );
+    const tables = await tableNames();
+    let version: number;
+    if (!tables.has('meta')) {
+      const ours = REQUIRED_TABLES.filter((t) => tables.has(t));
+      if (ours.length > 0) {
+        throw unreadable(schema, `it holds store tables (${ours.join(', ')}) but no meta table`);
+      }
+      // Create the schema only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when
+      // the schema exists, and a DBA may have made it for a role without that right.
+      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
+      for (const migration of MIGRATIONS) await client.query(migration.sql(s));
+      await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
+        String(POSTGRES_SCHEMA_VERSION),
+      ]);
+      version = POSTGRES_SCHEMA_VERSION;
+    } else {
+      const row = await client.query<{ value: unknown }>(
+        `SELECT value FROM ${s}.meta WHERE key = 'schema_version'`,
+      );
+      const raw = row.rows[0]?.value;
+      if (typeof raw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(raw)) {
+        throw unreadable(
+          schema,
+          `its schema_version is ${raw === undefined ? 'missing' : JSON.stringify(raw)}`,
+        );
+      }
+      const stored = Number(raw);
+      if (stored > POSTGRES_SCHEMA_VERSION) {
+        throw new StateStoreError({
+          code: 'STORE_SCHEMA_NEWER',
+          message: `PostgreSQL state store schema ${schema}: data has schema version ${stored}, this package reads up to ${POSTGRES_SCHEMA_VERSION}; upgrade @mlc/state-store-postgres`,
+        });
+      }
+      for (const migration of MIGRATIONS) {
+        if (migration.version <= stored) continue;
+        await client.query(migration.sql(s));
+        await client.query(`UPDATE ${s}.meta SET value = $1 WHERE key = 'schema_version'`, [
+          String(migration.version),
+        ]);
+      }
+      const after = await tableNames();
+      const missing = REQUIRED_TABLES.filter((t) => !after.has(t));
+      if (missing.length > 0) throw unreadable(schema, `table(s) ${missing.join(', ')} are missing`);
+      version = POSTGRES_SCHEMA_VERSION;
+    }
+    await client.query('COMMIT');
+    return version;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    // A meta table of another shape (undefined column / wrong datatype) is damage, not a connection problem.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === '42703' || code === '42804' || code === '42P01') {
+      throw new StateStoreError({
+        code: 'STORE_UNREADABLE',
+        message: `PostgreSQL state store schema ${schema}: its layout cannot be read (${(error as Error).message}); refusing to treat it as empty`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,168 @@
+import type {
+  BatchFailure,
+  BatchIntent,
+  DeadLetter,
+  LedgerEntry,
+  LedgerWrite,
+  RebuildProgress,
+  StreamCursor,
+} from '@mlc/sync-engine';
+import { StateStoreError } from '@mlc/sync-engine';
+import { decodeLedgerKey } from './ledger-key.js';
+
+// How rows of the PostgreSQL tables map to the contract's objects (bigint columns are selected as float8, so they
+// arrive as numbers). JSON in `text` columns, not `jsonb`: jsonb re-orders object keys and re-spells numbers, and a
+// resent batch must carry the first POST's rows byte for byte.
+
+/** The JSON `info` column of a batch: everything but identity, status, payload and creation time. */
+export interface BatchInfo {
+  table: string;
+  kind: BatchIntent['kind'];
+  mode: BatchIntent['mode'];
+  rowCount: number;
+  attempts: number;
+  cursor?: StreamCursor;
+  replayOf?: string[];
+  postedAt?: number;
+  rebuild?: RebuildProgress;
+  settledAt?: number;
+  failure?: BatchFailure;
+}
+
+/** A `batches` row joined with its payload (absent once settled). */
+export interface BatchRow {
+  batch_id: string;
+  stream: string;
+  status: string;
+  created_at: number;
+  info: string;
+  rows: string | null;
+  entries: string | null;
+}
+
+/** A `ledger` row. */
+export interface LedgerRow {
+  key: string;
+  hash: string;
+  version: number;
+  seen_hash: string | null;
+  stamp: string | null;
+  rows: string | null;
+}
+
+/** A `dead_letters` row. */
+export interface DeadLetterRow {
+  status: string;
+  settled_at: number | null;
+  replay_batch_id: string | null;
+  body: string;
+  rows: string | null;
+  entries: string | null;
+}
+
+/** An `audit` row. */
+export interface AuditRow {
+  seq: number;
+  at: number;
+  type: string;
+  stream: string | null;
+  batch_id: string | null;
+  key: string | null;
+  message: string;
+  data: string | null;
+}
+
+/** JSON.parse that turns damage into a loud `STORE_UNREADABLE` naming what was being read. */
+export function parseStored<T>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new StateStoreError({ code: 'STORE_UNREADABLE', message: `${what} holds unreadable JSON`, cause });
+  }
+}
+
+/** The `info` column of a new intent. */
+export function batchInfoOf(intent: BatchIntent): BatchInfo {
+  const info: BatchInfo = {
+    table: intent.table,
+    kind: intent.kind,
+    mode: intent.mode,
+    rowCount: intent.rowCount,
+    attempts: intent.attempts,
+  };
+  if (intent.cursor) info.cursor = { stamp: intent.cursor.stamp, key: intent.cursor.key };
+  if (intent.replayOf) info.replayOf = [...intent.replayOf];
+  if (intent.postedAt !== undefined) info.postedAt = intent.postedAt;
+  if (intent.rebuild) info.rebuild = intent.rebuild;
+  return info;
+}
+
+/** Rebuilds a {@link BatchIntent} from its row. */
+export function batchFromRow(row: BatchRow): BatchIntent {
+  const info = parseStored<BatchInfo>(row.info, `batch ${row.batch_id}`);
+  const batch: BatchIntent = {
+    batchId: row.batch_id,
+    stream: row.stream,
+    table: info.table,
+    kind: info.kind,
+    mode: info.mode,
+    rows: row.rows === null ? [] : parseStored(row.rows, `rows of batch ${row.batch_id}`),
+    entries: row.entries === null ? [] : parseStored(row.entries, `entries of batch ${row.batch_id}`),
+    rowCount: info.rowCount,
+    createdAt: row.created_at,
+    attempts: info.attempts,
+    status: row.status as BatchIntent['status'],
+  };
+  if (info.cursor) batch.cursor = info.cursor;
+  if (info.replayOf) batch.replayOf = info.replayOf;
+  if (info.postedAt !== undefined) batch.postedAt = info.postedAt;
+  if (info.rebuild) batch.rebuild = info.rebuild;
+  if (info.settledAt !== undefined) batch.settledAt = info.settledAt;
+  if (info.failure) batch.failure = info.failure;
+  return batch;
+}
+
+/** Rebuilds a {@link LedgerEntry} from its row (optional fields only when stored). */
+export function ledgerEntryFromRow(row: LedgerRow): LedgerEntry {
+  const key = decodeLedgerKey(row.key);
+  const entry: LedgerEntry = { key, hash: row.hash, version: row.version };
+  if (row.seen_hash !== null) entry.seenHash = row.seen_hash;
+  if (row.stamp !== null) entry.stamp = row.stamp;
+  if (row.rows !== null) entry.rows = parseStored(row.rows, `ledger rows of key ${JSON.stringify(key)}`);
+  return entry;
+}
+
+/** The last write per key, in first-seen order: applying these equals applying `writes` one by one. */
+export function lastWritePerKey(writes: readonly LedgerWrite[]): LedgerWrite[] {
+  const last = new Map<string, LedgerWrite>();
+  for (const write of writes) {
+    last.delete(write.key);
+    last.set(write.key, write);
+  }
+  return [...last.values()];
+}
+
+/** The columns of a dead letter: identity, mutable status, big payloads apart from the rest. */
+export function deadLetterColumns(letter: DeadLetter): {
+  body: string;
+  rows: string | null;
+  entries: string | null;
+} {
+  const { status: _s, settledAt: _t, replayBatchId: _r, rows, entries, ...rest } = letter;
+  return {
+    body: JSON.stringify(rest),
+    rows: rows === undefined ? null : JSON.stringify(rows),
+    entries: entries === undefined ? null : JSON.stringify(entries),
+  };
+}
+
+/** Rebuilds a {@link DeadLetter} from its row. */
+export function deadLetterFromRow(row: DeadLetterRow): DeadLetter {
+  const letter = parseStored<DeadLetter>(row.body, 'a dead letter');
+  letter.status = row.status as DeadLetter['status'];
+  if (row.settled_at !== null) letter.settledAt = row.settled_at;
+  if (row.replay_batch_id !== null) letter.replayBatchId = row.replay_batch_id;
+  if (row.rows !== null) letter.rows = parseStored(row.rows, `rows of dead letter ${letter.id}`);
+  if (row.entries !== null) letter.entries = parseStored(row.entries, `entries of dead letter ${letter.id}`);
+  return letter;
+}
