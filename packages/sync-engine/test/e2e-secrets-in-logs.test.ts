@@ -46,7 +46,9 @@ describe('e2e: secrets never reach logs, events or the audit trail', () => {
     expect(failed).toHaveProperty('error');
     const everything = [
       lines.join(''),
-      JSON.stringify(events, (_k, v) => (v instanceof Error ? { message: v.message, ...v } : v)),
+      JSON.stringify(events, (_k, v) =>
+        v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v,
+      ),
       JSON.stringify(await sync.auditLog({ limit: 10_000 })),
     ].join('\n');
     expect(lines.length).toBeGreaterThan(0);
