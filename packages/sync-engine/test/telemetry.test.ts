@@ -63,6 +63,9 @@ describe('OpenTelemetry', () => {
     await drive(w.clock, w.sync().run());
     const run = spans.find((s) => s.name === 'mlc.sync.run');
     expect(run).toMatchObject({ attributes: { 'mlc.sync.stream': 'orders' }, status: 1, ended: true });
+    expect(
+      spans.filter((s) => s.name === 'mlc.sync.batch').map((s) => s.attributes['mlc.sync.rows']),
+    ).toEqual([100, 100, 50]);
     expect(counters.get('mlc.sync.records_read')).toBe(250);
     expect(counters.get('mlc.sync.rows_posted')).toBe(250);
     expect(counters.get('mlc.sync.batches')).toBe(3);

@@ -25,7 +25,24 @@ export async function sendRowsBatch(scope: RunScope, intent: BatchIntent): Promi
  * Settles a rows intent. `posted: true` means a POST may already have happened (an intent found open at start,
  * or after a crash), so the first action is verification, never a resend.
  */
-export async function settleRowsBatch(
+export function settleRowsBatch(
+  scope: RunScope,
+  intent: BatchIntent,
+  options: { posted: boolean },
+): Promise<BatchSettlement> {
+  return scope.ctx.telemetry.span(
+    'mlc.sync.batch',
+    {
+      'mlc.sync.stream': scope.stream.name,
+      'mlc.sync.batch_id': intent.batchId,
+      'mlc.sync.rows': intent.rowCount,
+      'mlc.sync.resumed': options.posted,
+    },
+    () => settle(scope, intent, options),
+  );
+}
+
+async function settle(
   scope: RunScope,
   intent: BatchIntent,
   options: { posted: boolean },

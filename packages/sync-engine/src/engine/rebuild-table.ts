@@ -14,7 +14,19 @@ const MAX_RESTARTS = 2;
  * known complete after it. A crash anywhere resumes here: the in-flight chunk is verified (count → next chunk,
  * 0 → resend it, partial → clear and start over), so the table never stays half built.
  */
-export async function rebuildTable(scope: RunScope, intent: BatchIntent, resumed: boolean): Promise<number> {
+export function rebuildTable(scope: RunScope, intent: BatchIntent, resumed: boolean): Promise<number> {
+  return scope.ctx.telemetry.span(
+    'mlc.sync.rebuild',
+    {
+      'mlc.sync.stream': scope.stream.name,
+      'mlc.sync.batch_id': intent.batchId,
+      'mlc.sync.resumed': resumed,
+    },
+    () => rebuild(scope, intent, resumed),
+  );
+}
+
+async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): Promise<number> {
   const { ctx, stream, lease, signal } = scope;
   let progress: RebuildProgress = intent.rebuild ?? { phase: 'clear', chunksPosted: 0, rowsPosted: 0 };
   ctx.events.emit('rebuild-started', { stream: stream.name, batchId: intent.batchId, resumed });
