@@ -8,7 +8,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Each check receives the loaded module and must exercise real code (returning a value or throwing). */
+/**
+ * Each check receives the loaded module and a loader for sibling packages in the same format, and must exercise real
+ * code (returning normally or throwing).
+ */
 const checks = {
   '@mlc/core': async (m) => {
     if (m.parseRetryAfter('5') !== 5000) throw new Error('parseRetryAfter');
@@ -16,20 +19,94 @@ const checks = {
     const error = await client.request({ path: 'x', retry: false, timeoutMs: 2000 }).catch((e) => e);
     if (!m.isMlcError(error) || error.code !== 'NETWORK_ERROR') throw new Error(`createHttpClient: ${error}`);
   },
+  '@mlc/testkit': async (m) => {
+    const x3 = await m.startSageX3Simulator({ size: 'tiny' });
+    const pbi = await m.startPowerBISimulator({});
+    try {
+      const auth = Buffer.from(`${x3.credentials.basic.user}:${x3.credentials.basic.password}`).toString(
+        'base64',
+      );
+      const res = await fetch(
+        `${x3.url}/api1/x3/erp/${x3.endpoint}/${x3.classes.supplier.className}?representation=${x3.classes.supplier.representation}.$query&count=1`,
+        {
+          headers: { authorization: `Basic ${auth}` },
+        },
+      );
+      if (res.status !== 200) throw new Error(`sage-x3 simulator answered ${res.status}`);
+    } finally {
+      await Promise.all([x3.close(), pbi.close()]);
+    }
+  },
+  '@mlc/sage-x3-client': async (m, load) => {
+    const { startSageX3Simulator } = await load('@mlc/testkit');
+    const sim = await startSageX3Simulator({ size: 'tiny' });
+    try {
+      for (const transport of ['rest', 'graphql']) {
+        const auth =
+          transport === 'rest'
+            ? m.basicAuth(sim.credentials.basic)
+            : m.connectedAppAuth(sim.credentials.connectedApp);
+        const x3 = m.createX3Client({ baseUrl: sim.url, endpoint: sim.endpoint, transport, auth });
+        let n = 0;
+        for await (const change of x3.changes('supplier')) if (change.ok) n++;
+        if (n !== sim.control.count('supplier')) throw new Error(`${transport}: read ${n} suppliers`);
+      }
+    } finally {
+      await sim.close();
+    }
+  },
+  '@mlc/powerbi-push-client': async (m, load) => {
+    const { startPowerBISimulator } = await load('@mlc/testkit');
+    const sim = await startPowerBISimulator({});
+    try {
+      const pbi = m.createPowerBIClient({
+        credential: m.clientSecretCredential({
+          tenantId: sim.tenantId,
+          clientId: sim.clientId,
+          clientSecret: sim.clientSecret,
+        }),
+        groupId: sim.groupId,
+        apiBase: sim.url,
+        authorityHost: sim.authorityHost,
+      });
+      const schema = m.defineDataset({
+        name: 'Smoke',
+        tables: { T: { columns: { id: 'Int64', at: 'DateTime' } } },
+      });
+      const { datasetId } = await pbi.ensureDataset(schema);
+      const result = await pbi
+        .table(datasetId, 'T')
+        .append([{ id: 1, at: new Date() }], { batchId: 'smoke-1' });
+      if (result.outcome !== 'applied') throw new Error(`append: ${result.outcome}`);
+      if ((await pbi.table(datasetId, 'T').countWhere('_batch', 'smoke-1')) !== 1)
+        throw new Error('countWhere');
+    } finally {
+      await sim.close();
+    }
+  },
+  '@mlc/sync-engine': async (m) => {
+    const store = new m.MemoryStateStore();
+    await store.open();
+    if ((await store.getCursor('s')) !== undefined) throw new Error('empty store has a cursor');
+    if (m.contentHash({ a: 1, b: 2 }) !== m.contentHash({ b: 2, a: 1 }))
+      throw new Error('contentHash is not canonical');
+    await store.close();
+  },
 };
 
 let passed = 0;
 let failed = 0;
 for (const [name, check] of Object.entries(checks)) {
-  const dir = join(root, 'packages', name.replace('@mlc/', ''));
-  const require = createRequire(join(dir, 'package.json'));
+  const require = createRequire(join(root, 'packages', 'core', 'package.json'));
   for (const format of ['cjs', 'esm']) {
+    const load = async (sibling) => {
+      const siblingDir = join(root, 'packages', sibling.replace('@mlc/', ''));
+      return format === 'cjs'
+        ? require(join(siblingDir, 'dist', 'index.js'))
+        : import(pathToFileURL(join(siblingDir, 'dist', 'index.mjs')).href);
+    };
     try {
-      const mod =
-        format === 'cjs'
-          ? require(join(dir, 'dist', 'index.js'))
-          : await import(pathToFileURL(join(dir, 'dist', 'index.mjs')).href);
-      await check(mod);
+      await check(await load(name), load);
       passed++;
       console.log(`ok   ${name} (${format})`);
     } catch (error) {
