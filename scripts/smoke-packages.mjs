@@ -92,6 +92,38 @@ const checks = {
       throw new Error('contentHash is not canonical');
     await store.close();
   },
+  '@mlc/state-store-sqlite': async (m) => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'mlc-smoke-sqlite-'));
+    try {
+      const store = m.createSqliteStateStore({ path: join(dir, 'state.db') });
+      await store.open();
+      const lease = await store.acquireLease({ name: 's', owner: 'smoke', ttlMs: 1000 });
+      const cursor = await store.getCursor('s');
+      await store.close();
+      if (!lease || cursor !== undefined) throw new Error('sqlite store: no lease or an unexpected cursor');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  '@mlc/state-store-postgres': async (m) => {
+    // Fixed schema `mlc_smoke`, re-used by every run. Without a server only CI fails; elsewhere say so loudly.
+    const url = process.env.MLC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const store = m.createPostgresStateStore({ connectionString: url, schema: 'mlc_smoke', poolSize: 1 });
+    try {
+      await store.open();
+    } catch (error) {
+      if (process.env.CI || error?.name === 'StateStoreError') throw error;
+      console.log(`SKIP @mlc/state-store-postgres: PostgreSQL unreachable (${error?.message}); set MLC_PG_URL`);
+      return;
+    }
+    try {
+      if ((await store.getCursor('smoke')) !== undefined) throw new Error('postgres store: unexpected cursor');
+    } finally {
+      await store.close();
+    }
+  },
 };
 
 let passed = 0;
