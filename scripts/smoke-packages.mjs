@@ -115,11 +115,14 @@ const checks = {
       await store.open();
     } catch (error) {
       if (process.env.CI || error?.name === 'StateStoreError') throw error;
-      console.log(`SKIP @mlc/state-store-postgres: PostgreSQL unreachable (${error?.message}); set MLC_PG_URL`);
+      console.log(
+        `SKIP @mlc/state-store-postgres: PostgreSQL unreachable (${error?.message}); set MLC_PG_URL`,
+      );
       return;
     }
     try {
-      if ((await store.getCursor('smoke')) !== undefined) throw new Error('postgres store: unexpected cursor');
+      if ((await store.getCursor('smoke')) !== undefined)
+        throw new Error('postgres store: unexpected cursor');
     } finally {
       await store.close();
     }
