@@ -30,6 +30,7 @@ import { migratePostgresSchema } from './postgres-schema.js';
 import { type NamedQuery, type PostgresSql, postgresSql } from './postgres-sql.js';
 import {
   type AuditRow,
+  auditFromRow,
   type BatchInfo,
   type BatchRow,
   batchFromRow,
@@ -543,20 +544,6 @@ export class PostgresStateStore implements StateStore {
     await run(this.#sql.settleBatch, [batch.batchId, status, JSON.stringify(batch.info)]);
     await run(this.#sql.deletePayload, [batch.batchId]);
   }
-}
-
-function auditFromRow(row: AuditRow): AuditEntry {
-  const entry: AuditEntry = {
-    seq: row.seq,
-    at: row.at,
-    type: row.type as AuditEntry['type'],
-    message: row.message,
-  };
-  if (row.stream !== null) entry.stream = row.stream;
-  if (row.batch_id !== null) entry.batchId = row.batch_id;
-  if (row.key !== null) entry.key = row.key;
-  if (row.data !== null) entry.data = parseStored(row.data, `audit entry ${row.seq}`);
-  return entry;
 }
 
 /** Creates the PostgreSQL {@link StateStore} (call `open()` before use; it creates or migrates the schema). */

@@ -29,7 +29,7 @@ import { encodeLedgerKey } from './ledger-key.js';
 import { isCorruptionError, migrateSqliteSchema, unreadableStoreError } from './sqlite-schema.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import {
-  type AuditRow,
+  auditFromRow,
   type BatchInfo,
   batchFromRow,
   batchInfoOf,
@@ -447,20 +447,6 @@ export class SqliteStateStore implements StateStore {
     st.settleBatch.run(status, JSON.stringify(batch.info), batch.batchId);
     st.deletePayload.run(batch.batchId);
   }
-}
-
-function auditFromRow(row: AuditRow): AuditEntry {
-  const entry: AuditEntry = {
-    seq: row.seq,
-    at: row.at,
-    type: row.type as AuditEntry['type'],
-    message: row.message,
-  };
-  if (row.stream !== null) entry.stream = row.stream;
-  if (row.batch_id !== null) entry.batchId = row.batch_id;
-  if (row.key !== null) entry.key = row.key;
-  if (row.data !== null) entry.data = parseStored(row.data, `audit entry ${row.seq}`);
-  return entry;
 }
 
 /** Creates the embedded SQLite {@link StateStore} (call `open()` before use). */

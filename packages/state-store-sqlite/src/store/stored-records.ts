@@ -1,4 +1,5 @@
 import type {
+  AuditEntry,
   BatchFailure,
   BatchIntent,
   DeadLetter,
@@ -164,4 +165,19 @@ export function deadLetterFromRow(row: DeadLetterRow): DeadLetter {
   if (row.rows !== null) letter.rows = parseStored(row.rows, `rows of dead letter ${letter.id}`);
   if (row.entries !== null) letter.entries = parseStored(row.entries, `entries of dead letter ${letter.id}`);
   return letter;
+}
+
+/** Rebuilds an {@link AuditEntry} from its row. */
+export function auditFromRow(row: AuditRow): AuditEntry {
+  const entry: AuditEntry = {
+    seq: row.seq,
+    at: row.at,
+    type: row.type as AuditEntry['type'],
+    message: row.message,
+  };
+  if (row.stream !== null) entry.stream = row.stream;
+  if (row.batch_id !== null) entry.batchId = row.batch_id;
+  if (row.key !== null) entry.key = row.key;
+  if (row.data !== null) entry.data = parseStored(row.data, `audit entry ${row.seq}`);
+  return entry;
 }
