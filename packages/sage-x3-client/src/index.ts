@@ -11,6 +11,7 @@ export type {
 } from './client/x3-client-options.js';
 export { resolveX3ClientOptions } from './client/x3-client-options.js';
 export type { X3ChangesOptions } from './changes/x3-changes-options.js';
+export type { X3KeysOptions } from './keys/x3-keys-options.js';
 
 // --- auth ---
 export type { X3AuthContext, X3AuthRuntime, X3AuthStrategy } from './auth/x3-auth-strategy.js';

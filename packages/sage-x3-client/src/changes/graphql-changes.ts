@@ -40,7 +40,8 @@ export function connectionAt(data: unknown, root: X3NodeRoot, leaf: 'query' | 'r
   return value;
 }
 
-function asConnection(value: unknown, what: string): RelayConnection<Node> {
+/** `value` as a relay connection (edges + pageInfo.hasNextPage), or a protocol error naming `what`. */
+export function asConnection(value: unknown, what: string): RelayConnection<Node> {
   const c = value as RelayConnection<Node> | null;
   if (!c || !Array.isArray(c.edges) || !c.pageInfo || typeof c.pageInfo.hasNextPage !== 'boolean') {
     throw new X3ResponseError(`X3 GraphQL ${what} is not a relay connection (edges + pageInfo)`, {

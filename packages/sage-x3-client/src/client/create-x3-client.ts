@@ -3,6 +3,9 @@ import type { GraphQLSchema } from 'graphql';
 import { graphqlChanges, completeCollections, connectionAt } from '../changes/graphql-changes.js';
 import { restChanges } from '../changes/rest-changes.js';
 import type { X3ChangesOptions } from '../changes/x3-changes-options.js';
+import { graphqlKeys } from '../keys/graphql-keys.js';
+import { restKeys } from '../keys/rest-keys.js';
+import type { X3KeysOptions } from '../keys/x3-keys-options.js';
 import { normalizeRecord } from '../entities/normalize-record.js';
 import type { X3Change } from '../entities/x3-change.js';
 import type { X3EntityDefinition, X3GraphQLMapping } from '../entities/x3-entity-definition.js';
@@ -100,6 +103,19 @@ export interface X3Client<E = X3EntityMap<Record<never, never>>> {
    * are yielded as `{ ok: false, error }` (or thrown in strict mode), never dropped.
    */
   changes<K extends keyof E & string>(entity: K, options?: X3ChangesOptions): AsyncIterable<X3Change<E[K]>>;
+  /**
+   * Every live key of an entity, strictly ascending in UTF-16 code-unit order (JavaScript's `<`), one page in
+   * memory — for delete reconciliation of `replace` streams. Keys are the strings `changes()` yields as `key`.
+   * REST: a `$query` ordered by the class key, following `$links.$next` (`key=gt.…`, [documented] §1.2–1.3).
+   * GraphQL: `query(orderBy: "{_id: 1}", first, after)` selecting the key only ([documented] §2.4, §2.6).
+   *
+   * X3 sorts by its own collation, which is not necessarily UTF-16 order ([inferred]); the order is therefore
+   * checked, and a key not greater than the one before it throws an `X3ResponseError` with code
+   * `X3_KEY_ORDER_UNEXPECTED` naming both keys — nothing is ever yielded out of order. Composite REST keys
+   * (`A~B`) are sorted by X3 part by part, which can differ from the joined string's order (e.g. `A~X` vs `A-~X`);
+   * that too is detected and thrown. A record without its key throws `X3_UNEXPECTED_RESPONSE`.
+   */
+  keys<K extends keyof E & string>(entity: K, options?: X3KeysOptions): AsyncIterable<string>;
   /** One record by key (REST class key with `~` for composite keys, or GraphQL `_id`); `undefined` if absent. */
   read<K extends keyof E & string>(
     entity: K,
@@ -236,6 +252,21 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
               opts,
             );
       return strictly(source);
+    },
+    keys(entity, callOptions = {}) {
+      const definition = definitionOf(entity);
+      const signal = combineSignals(o.signal, callOptions.signal);
+      const opts: X3KeysOptions = {
+        ...(callOptions.pageSize !== undefined ? { pageSize: callOptions.pageSize } : {}),
+        ...(signal ? { signal } : {}),
+      };
+      return o.transport === 'rest'
+        ? restKeys({ transport: rest, location, pageSize: o.pageSize }, definition, opts)
+        : graphqlKeys(
+            { transport: gql, resolve: resolveGraphQL, pageSize: o.pageSize, linesPageSize: o.linesPageSize },
+            definition,
+            opts,
+          );
     },
     async read(entity, key, callOptions = {}) {
       const definition = definitionOf(entity);

@@ -7,7 +7,13 @@ export type X3ResponseErrorCode =
   /** The body is JSON but not the documented shape (no `$resources`, no `data`, a page that does not advance…). */
   | 'X3_UNEXPECTED_RESPONSE'
   /** Another HTTP failure (4xx/5xx) that is not an auth or filter error. */
-  | 'X3_HTTP_ERROR';
+  | 'X3_HTTP_ERROR'
+  /**
+   * `keys()` received a key that is not strictly greater (UTF-16 code units) than the one before it: the server's
+   * collation, its handling of `orderBy`, a duplicate or a non-string key order. The list is abandoned rather than
+   * yielded out of order, because delete reconciliation would otherwise delete live rows.
+   */
+  | 'X3_KEY_ORDER_UNEXPECTED';
 
 /** Options of {@link X3ResponseError}. */
 export interface X3ResponseErrorOptions {
@@ -27,6 +33,10 @@ export interface X3ResponseErrorOptions {
   cause?: unknown;
   /** Request id header, when the server sent one. */
   requestId?: string;
+  /** `X3_KEY_ORDER_UNEXPECTED`: the key listed before the offending one. */
+  previousKey?: string;
+  /** `X3_KEY_ORDER_UNEXPECTED`: the offending key (not greater than `previousKey`). */
+  key?: string;
 }
 
 /** X3 answered something the client cannot use. Names the page URL so the offending page can be found. */
@@ -38,6 +48,10 @@ export class X3ResponseError extends MlcError<X3ResponseErrorCode> {
   readonly position?: number;
   /** Body excerpt around the problem (redacted). */
   readonly excerpt?: string;
+  /** `X3_KEY_ORDER_UNEXPECTED`: the key listed before the offending one. */
+  readonly previousKey?: string;
+  /** `X3_KEY_ORDER_UNEXPECTED`: the offending key. */
+  readonly key?: string;
 
   constructor(message: string, options: X3ResponseErrorOptions) {
     const kind = options.status === undefined ? 'server' : options.status >= 500 ? 'server' : 'client';
@@ -48,11 +62,19 @@ export class X3ResponseError extends MlcError<X3ResponseErrorCode> {
       cause: options.cause,
       ...(options.status !== undefined ? { status: options.status } : {}),
       ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
-      details: { url: options.url, position: options.position, excerpt: options.excerpt },
+      details: {
+        url: options.url,
+        position: options.position,
+        excerpt: options.excerpt,
+        ...(options.previousKey !== undefined ? { previousKey: options.previousKey } : {}),
+        ...(options.key !== undefined ? { key: options.key } : {}),
+      },
     });
     if (options.url !== undefined) this.url = this.details?.url as string;
     if (options.position !== undefined) this.position = options.position;
     if (options.excerpt !== undefined) this.excerpt = this.details?.excerpt as string;
+    if (options.previousKey !== undefined) this.previousKey = this.details?.previousKey as string;
+    if (options.key !== undefined) this.key = this.details?.key as string;
   }
 }
 

@@ -142,3 +142,25 @@ export function buildLinesDocument(
 }`;
   return checkedDocument(text, name, schema);
 }
+
+/**
+ * The key listing of an entity: `query(orderBy: $orderBy, first: $first, after: $after)` selecting the key field
+ * only (`_id` unless the mapping says otherwise), so each page costs one short string per record.
+ */
+export function buildKeysDocument(
+  root: X3NodeRoot,
+  keyField: string,
+  schema: GraphQLSchema | undefined,
+): X3Document {
+  const q = root.queryField;
+  const tree: SelectionTree = new Map();
+  addPath(tree, keyField);
+  const name = `X3Keys_${root.nodeName}`;
+  const text = `query ${name}($orderBy: ${argType(q, 'orderBy', 'String')}, $first: ${argType(q, 'first', 'Int')}, $after: ${argType(q, 'after', 'String')}) {
+  ${root.rootField} { ${root.nodeName} { query(orderBy: $orderBy, first: $first, after: $after) {
+    edges { node { ${render(tree)} } }
+    pageInfo { endCursor hasNextPage }
+  } } }
+}`;
+  return checkedDocument(text, name, schema);
+}
