@@ -31,16 +31,24 @@ import { startPowerBISimulator, startSageX3Simulator } from '@mlc/testkit';
 const started = Date.now();
 const say = (text: string) => console.log(text);
 
-function table(results: StreamRunResult[]): void {
-  const rows = results.map((r) => ({
-    stream: r.stream,
-    read: r.recordsRead,
-    unchanged: r.recordsUnchanged,
-    quarantined: r.recordsQuarantined,
-    'rows posted': r.rowsPosted,
-    batches: r.batches,
-    rebuilt: r.rebuilt ? 'yes' : '',
-  }));
+function table(results: Array<StreamRunResult | { stream: string; error: unknown }>): void {
+  for (const r of results) {
+    if ('error' in r) {
+      console.error(`  stream ${r.stream} failed:`, r.error);
+      process.exitCode = 1;
+    }
+  }
+  const rows = results
+    .filter((r): r is StreamRunResult => !('error' in r))
+    .map((r) => ({
+      stream: r.stream,
+      read: r.recordsRead,
+      unchanged: r.recordsUnchanged,
+      quarantined: r.recordsQuarantined,
+      'rows posted': r.rowsPosted,
+      batches: r.batches,
+      rebuilt: r.rebuilt ? 'yes' : '',
+    }));
   console.table(rows);
 }
 
@@ -135,7 +143,7 @@ async function firstKey(
   x3: ReturnType<typeof createX3Client>,
   entity: 'supplier' | 'product',
 ): Promise<string> {
-  for await (const change of x3.changes(entity, { pageSize: 1 })) return change.key;
+  for await (const change of x3.changes(entity, { pageSize: 1 })) if (change.key) return change.key;
   throw new Error(`no ${entity} in the simulator`);
 }
 
