@@ -40,14 +40,20 @@ export async function withStreamLease<T>(
   options: { owner: string; leaseTtlMs: number },
   fn: (lease: () => Lease, renew: () => Promise<void>) => Promise<T>,
 ): Promise<T | undefined> {
+  // Renewal is timed on the local clock from just before each grant, not from `lease.expiresAt`: a store may
+  // stamp expiry with its own clock (PostgreSQL's), and a worker whose clock is skewed from it must still renew
+  // well before the lease really expires.
+  let grantedAt = ctx.clock.now();
   let lease = await ctx.store.acquireLease({ name: stream, owner: options.owner, ttlMs: options.leaseTtlMs });
   if (!lease) return undefined;
   const renew = async () => {
     if (!lease) return;
     // Renew when half the TTL is gone, so a long run keeps the lease and a dead one loses it.
-    if (lease.expiresAt - ctx.clock.now() > options.leaseTtlMs / 2) return;
+    if (ctx.clock.now() - grantedAt < options.leaseTtlMs / 2) return;
     try {
+      const requestedAt = ctx.clock.now();
       lease = await ctx.store.renewLease(lease, options.leaseTtlMs);
+      grantedAt = requestedAt;
     } catch (error) {
       if (isStateStoreError(error, 'STORE_LEASE_LOST')) {
         await audit(ctx, { type: 'lease-lost', stream, message: `lease on ${stream} lost; stopping` });
@@ -284,7 +290,15 @@ function emitProgress(
   ctx.events.emit('progress', progress);
 }
 
-/** Replace mode: keys in the snapshot that the source no longer lists are removed (merge of two sorted lists). */
+/**
+ * Replace mode: keys in the snapshot that the source no longer lists are removed (merge of two sorted lists).
+ *
+ * A ledger key is judged gone when the source has moved past it, which is only right if every later source key
+ * is greater; that is known only once the whole list has been read. So the source's list is read to its end (also
+ * past the last ledger key) with its order checked here too, and no delete is staged before then: a source that
+ * fails or turns out unordered part-way fails the run with nothing deleted. Memory holds the keys to delete (the
+ * deletions since the last run), never the table.
+ */
 async function reconcileDeletes(scope: RunScope, batcher: ChangeBatcher): Promise<void> {
   const { ctx, stream, signal } = scope;
   const keysOf = stream.source.keys;
@@ -297,24 +311,43 @@ async function reconcileDeletes(scope: RunScope, batcher: ChangeBatcher): Promis
   }
   await batcher.flush();
   const sourceKeys = keysOf.call(stream.source, { signal })[Symbol.asyncIterator]();
-  let next = await sourceKeys.next();
+  let previous: string | undefined;
+  const pull = async (): Promise<IteratorResult<string>> => {
+    const result = await sourceKeys.next();
+    if (!result.done) {
+      if (previous !== undefined && !(previous < result.value)) {
+        throw new SyncError({
+          code: 'SYNC_SOURCE_KEYS_UNORDERED',
+          kind: 'validation',
+          stream: stream.name,
+          message: `stream ${stream.name}: source keys() listed '${result.value}' after '${previous}'; keys must be strictly ascending in UTF-16 order, so no delete was applied`,
+        });
+      }
+      previous = result.value;
+    }
+    return result;
+  };
+  let next = await pull();
   let afterKey: string | undefined;
   const gone: string[] = [];
-  for (;;) {
-    const page = await ctx.store.scanLedger(stream.name, {
-      limit: 1000,
-      ...(afterKey !== undefined ? { afterKey } : {}),
-    });
-    if (page.length === 0) break;
-    for (const entry of page) {
-      while (!next.done && next.value < entry.key) next = await sourceKeys.next();
-      if (next.done || next.value !== entry.key) gone.push(entry.key);
+  try {
+    for (;;) {
+      const page = await ctx.store.scanLedger(stream.name, {
+        limit: 1000,
+        ...(afterKey !== undefined ? { afterKey } : {}),
+      });
+      if (page.length === 0) break;
+      for (const entry of page) {
+        while (!next.done && next.value < entry.key) next = await pull();
+        if (next.done || next.value !== entry.key) gone.push(entry.key);
+      }
+      afterKey = page.at(-1)?.key;
     }
-    afterKey = page.at(-1)?.key;
-    if (gone.length >= stream.batchSize) {
-      await batcher.stageDeletes(gone.splice(0));
-    }
+    // The rest of the list holds no ledger key, but its order is what proves the judgements above.
+    while (!next.done) next = await pull();
+  } catch (error) {
+    await sourceKeys.return?.();
+    throw error;
   }
-  await sourceKeys.return?.();
   if (gone.length > 0) await batcher.stageDeletes(gone);
 }
