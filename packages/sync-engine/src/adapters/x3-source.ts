@@ -25,7 +25,9 @@ export function fromX3Change<T>(change: X3Change<T>): SourceItem<T> {
 /**
  * A {@link SyncSource} over one entity of a Sage X3 client: `changes(entity, { since, until })` ordered by
  * (stamp, key) with bounded memory (contract 1 of the cross-package contracts). Raw records that failed their
- * schema can be re-validated on replay with the client's entity definition.
+ * schema can be re-validated on replay with the client's entity definition. `keys()` delegates to the client's
+ * `keys(entity)`, which lists every live key strictly ascending in UTF-16 order and throws
+ * (`X3_KEY_ORDER_UNEXPECTED`) rather than yield out of order — so `reconcileDeletes` works on `replace` streams.
  */
 export function x3Source<E, K extends keyof E & string>(
   client: X3Client<E>,
@@ -41,6 +43,12 @@ export function x3Source<E, K extends keyof E & string>(
         ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       });
       for await (const change of changes) yield fromX3Change(change);
+    },
+    keys(keyOptions: { signal?: AbortSignal }): AsyncIterable<string> {
+      return client.keys(entity, {
+        ...(keyOptions.signal ? { signal: keyOptions.signal } : {}),
+        ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      });
     },
     revalidate(raw: unknown): SourceItem<E[K]> {
       return fromX3Change(normalizeRecord(client.entity(entity), client.transport, raw));

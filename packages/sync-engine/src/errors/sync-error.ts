@@ -12,7 +12,9 @@ export type SyncErrorCode =
   | 'SYNC_VERIFICATION_PENDING'
   | 'SYNC_STOPPED'
   | 'SYNC_SECRET_INVALID'
-  | 'SYNC_REPLAY_REFUSED';
+  | 'SYNC_REPLAY_REFUSED'
+  /** A source's `keys()` was not strictly ascending (UTF-16): delete reconciliation stopped, nothing deleted. */
+  | 'SYNC_SOURCE_KEYS_UNORDERED';
 
 /** Fields every {@link SyncError} is built from. */
 export interface SyncErrorInit {
