@@ -28,7 +28,7 @@ const MIGRATIONS: readonly { version: number; sql: (s: string) => string }[] = [
     sql: (s) => `
       CREATE TABLE ${s}.meta (key text PRIMARY KEY, value text NOT NULL);
       CREATE TABLE ${s}.cursors (stream text PRIMARY KEY, stamp text NOT NULL, key text NOT NULL);
-      -- key: the UTF-16-ordered spelling of ledger-key.ts; COLLATE "C" makes its byte order the scan order.
+      -- key: the UTF-16-ordered spelling of encodeLedgerKey (@mlc/sync-engine/sql-store); COLLATE "C" makes its byte order the scan order.
       CREATE TABLE ${s}.ledger (
         stream text NOT NULL, key text COLLATE "C" NOT NULL, hash text NOT NULL, version integer NOT NULL,
         seen_hash text, stamp text, rows text,

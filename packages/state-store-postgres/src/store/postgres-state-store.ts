@@ -25,7 +25,7 @@ import {
   type ResolvedPostgresStateStoreOptions,
   resolvePostgresStateStoreOptions,
 } from '../options/postgres-state-store-options.js';
-import { encodeLedgerKey } from './ledger-key.js';
+import { encodeLedgerKey } from '@mlc/sync-engine/sql-store';
 import { migratePostgresSchema } from './postgres-schema.js';
 import { type NamedQuery, type PostgresSql, postgresSql } from './postgres-sql.js';
 import {
@@ -42,7 +42,7 @@ import {
   lastWritePerKey,
   ledgerEntryFromRow,
   parseStored,
-} from './stored-records.js';
+} from '@mlc/sync-engine/sql-store';
 
 /** Runs one statement on the connection of the current transaction (or the pool). */
 type Run = <R>(query: NamedQuery | string, values?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;

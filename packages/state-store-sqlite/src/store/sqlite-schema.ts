@@ -27,7 +27,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
     sql: `
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE cursors (stream TEXT PRIMARY KEY, stamp TEXT NOT NULL, key TEXT NOT NULL) WITHOUT ROWID;
-      -- key: the UTF-16-ordered spelling of ledger-key.ts, so BINARY order is JavaScript's order.
+      -- key: the UTF-16-ordered spelling of encodeLedgerKey (@mlc/sync-engine/sql-store), so BINARY order is JavaScript's order.
       CREATE TABLE ledger (
         stream TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, version INTEGER NOT NULL,
         seen_hash TEXT, stamp TEXT, rows TEXT,

@@ -25,7 +25,7 @@ import {
   resolveSqliteStateStoreOptions,
   type SqliteStateStoreOptions,
 } from '../options/sqlite-state-store-options.js';
-import { encodeLedgerKey } from './ledger-key.js';
+import { encodeLedgerKey } from '@mlc/sync-engine/sql-store';
 import { isCorruptionError, migrateSqliteSchema, unreadableStoreError } from './sqlite-schema.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import {
@@ -39,7 +39,7 @@ import {
   lastWritePerKey,
   ledgerEntryFromRow,
   parseStored,
-} from './stored-records.js';
+} from '@mlc/sync-engine/sql-store';
 
 interface Opened {
   db: Database.Database;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AuditRow, BatchRow, DeadLetterRow, LedgerRow } from './stored-records.js';
+import type { AuditRow, BatchRow, DeadLetterRow, LedgerRow } from '@mlc/sync-engine/sql-store';
 
 const LEDGER_COLUMNS = 'key, hash, version, seen_hash, stamp, rows';
 const BATCH_SELECT = `SELECT b.batch_id, b.stream, b.status, b.created_at, b.info, p.rows, p.entries

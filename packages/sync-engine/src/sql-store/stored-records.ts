@@ -1,3 +1,4 @@
+import type { StreamCursor } from '../cursor/stream-cursor.js';
 import type {
   AuditEntry,
   BatchFailure,
@@ -6,14 +7,13 @@ import type {
   LedgerEntry,
   LedgerWrite,
   RebuildProgress,
-  StreamCursor,
-} from '@mlc/sync-engine';
-import { StateStoreError } from '@mlc/sync-engine';
+} from '../store/types.js';
+import { StateStoreError } from '../store/state-store-error.js';
 import { decodeLedgerKey } from './ledger-key.js';
 
-// How rows of the PostgreSQL tables map to the contract's objects (bigint columns are selected as float8, so they
-// arrive as numbers). JSON in `text` columns, not `jsonb`: jsonb re-orders object keys and re-spells numbers, and a
-// resent batch must carry the first POST's rows byte for byte.
+// How rows of the reference SQL layout (used by the SQLite and PostgreSQL stores) map to the contract's objects.
+// JSON is kept as text (not jsonb or another re-ordered form): a resent batch must carry the first POST's rows byte
+// for byte, key order and number spelling included.
 
 /** The JSON `info` column of a batch: everything but identity, status, payload and creation time. */
 export interface BatchInfo {

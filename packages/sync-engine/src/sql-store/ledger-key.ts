@@ -1,5 +1,5 @@
 // The contract orders ledger scans by UTF-16 code units (JavaScript's `<`), and the engine merge-joins a scan
-// against source keys with `<`. PostgreSQL (COLLATE "C") compares UTF-8 bytes, i.e. code points, which differs
+// against source keys with `<`. SQLite's BINARY collation and PostgreSQL's COLLATE "C" compare UTF-8 bytes, i.e. code points, which differs
 // from UTF-16 order exactly where U+E000–U+FFFF meets a supplementary character (U+10000+, a surrogate pair).
 // Stored keys are therefore a bijective re-spelling whose code-point order is the UTF-16 order: each code unit
 // below U+D800 stays itself (so ordinary keys are stored unchanged), each unit U+D800–U+FFFF becomes the code

@@ -1,0 +1,17 @@
+// `@mlc/sync-engine/sql-store`: building blocks for StateStore implementations on SQL databases, shared by the
+// SQLite and PostgreSQL stores and available to a team writing its own (MySQL, SQL Server, …): the ledger-key
+// spelling that keeps the contract's UTF-16 order in byte-ordered collations, and the row codecs of the reference
+// table layout. Every export is named.
+
+export { decodeLedgerKey, encodeLedgerKey } from './sql-store/ledger-key.js';
+export type { AuditRow, BatchInfo, BatchRow, DeadLetterRow, LedgerRow } from './sql-store/stored-records.js';
+export {
+  auditFromRow,
+  batchFromRow,
+  batchInfoOf,
+  deadLetterColumns,
+  deadLetterFromRow,
+  lastWritePerKey,
+  ledgerEntryFromRow,
+  parseStored,
+} from './sql-store/stored-records.js';
