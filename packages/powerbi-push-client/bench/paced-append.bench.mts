@@ -66,7 +66,7 @@ async function runScenario(report: BenchReport, scenario: Scenario): Promise<voi
     const table = dataset.table('GLEntryLines');
     const rows = glLines(scenario.rows);
     await sims.clearRequests();
-    const { durationsMs } = await timeIt(
+    const { durationsMs, busy } = await timeIt(
       async (run) => {
         const result = await table.append(run < 0 ? rows.slice(0, scenario.rows / 10) : rows, {
           batchId: `bench-${run}`,
@@ -88,6 +88,7 @@ async function runScenario(report: BenchReport, scenario: Scenario): Promise<voi
       `median of ${durationsMs.length}`,
     );
     report.record(scenario.name, 'median_time', median(durationsMs), 'ms');
+    report.record(scenario.name, 'client_busy', busy, 'ratio', 'client thread busy share of the time');
     const postsPerRun = Math.ceil(scenario.rows / scenario.maxRowsPerRequest);
     report.record(
       scenario.name,

@@ -55,24 +55,27 @@ export interface TimeItOptions {
 
 /**
  * Runs `fn` `warmup` times unmeasured, then `iterations` times measured with `performance.now()`, and returns
- * the measured durations in ms with the value the last run returned. `fn` receives the run index (warm-ups are
+ * the measured durations in ms with the value the last run returned, and `busy`: the share of the measured
+ * time this thread's event loop was busy (1 = CPU-bound here; lower = waiting on I/O, e.g. on a simulator). `fn` receives the run index (warm-ups are
  * negative) so each run can use fresh keys or ids.
  */
 export async function timeIt<T>(
   fn: (run: number) => T | Promise<T>,
   options: TimeItOptions = {},
-): Promise<{ durationsMs: number[]; last: T }> {
+): Promise<{ durationsMs: number[]; last: T; busy: number }> {
   const warmup = options.warmup ?? 1;
   const iterations = options.iterations ?? 5;
   let last: T | undefined;
   for (let i = 0; i < warmup; i++) last = await fn(i - warmup);
   const durationsMs: number[] = [];
+  const eluStart = performance.eventLoopUtilization();
   for (let i = 0; i < iterations; i++) {
     const started = performance.now();
     last = await fn(i);
     durationsMs.push(performance.now() - started);
   }
-  return { durationsMs, last: last as T };
+  const busy = performance.eventLoopUtilization(eluStart).utilization;
+  return { durationsMs, last: last as T, busy };
 }
 
 /** A number of iterations, overridable with the `BENCH_ITERATIONS` environment variable (for quick checks). */

@@ -1,0 +1,9 @@
+/** `pnpm bench` for @mlc/sage-x3-client (see docs/benchmarks.md). */
+import { BenchReport } from '../../testkit/bench/harness.mjs';
+import { benchChangesMemory } from './changes-memory.bench.mjs';
+import { benchChangesThroughput } from './changes-throughput.bench.mjs';
+
+const report = new BenchReport('sage-x3-client');
+await benchChangesThroughput(report);
+await benchChangesMemory(report);
+report.finish();
