@@ -1,7 +1,11 @@
 /** `pnpm bench` for @mlc/sync-engine (see docs/benchmarks.md). */
 import { BenchReport } from '../../testkit/bench/harness.mjs';
+import { benchE2eMemory } from './e2e-memory.bench.mjs';
 import { benchE2eSync } from './e2e-sync.bench.mjs';
+import { benchMemoryStore } from './store-memory.bench.mjs';
 
 const report = new BenchReport('sync-engine');
+await benchMemoryStore(report);
 await benchE2eSync(report);
+await benchE2eMemory(report);
 report.finish();
