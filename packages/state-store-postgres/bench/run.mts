@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { benchStateStore } from '../../sync-engine/bench/state-store.bench.mjs';
-import { BenchReport, selected } from '../../testkit/bench/harness.mjs';
+import { BenchReport, selected, exclusiveBenchRun } from '../../testkit/bench/harness.mjs';
 import { createPostgresStateStore } from '../src/index.js';
 
 const url = process.env.MLC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,6 +25,7 @@ async function reachable(): Promise<string | undefined> {
   }
 }
 
+await exclusiveBenchRun();
 const report = new BenchReport('state-store-postgres');
 const problem = await reachable();
 if (problem) {

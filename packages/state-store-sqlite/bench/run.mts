@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchStateStore } from '../../sync-engine/bench/state-store.bench.mjs';
-import { BenchReport, selected } from '../../testkit/bench/harness.mjs';
+import { BenchReport, selected, exclusiveBenchRun } from '../../testkit/bench/harness.mjs';
 import { createSqliteStateStore } from '../src/index.js';
 
+await exclusiveBenchRun();
 const report = new BenchReport('state-store-sqlite');
 for (const synchronous of ['full', 'normal'] as const) {
   const label = `sqlite-${synchronous}`;

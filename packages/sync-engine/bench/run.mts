@@ -1,9 +1,10 @@
 /** `pnpm bench` for @mlc/sync-engine (see docs/benchmarks.md). */
-import { BenchReport } from '../../testkit/bench/harness.mjs';
+import { BenchReport, exclusiveBenchRun } from '../../testkit/bench/harness.mjs';
 import { benchE2eMemory } from './e2e-memory.bench.mjs';
 import { benchE2eSync } from './e2e-sync.bench.mjs';
 import { benchMemoryStore } from './store-memory.bench.mjs';
 
+await exclusiveBenchRun();
 const report = new BenchReport('sync-engine');
 await benchMemoryStore(report);
 await benchE2eSync(report);

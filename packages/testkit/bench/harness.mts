@@ -6,7 +6,9 @@
  * `{"bench":…,"metric":…,"value":…,"unit":…}` so a machine can compare ratios across runs
  * (`grep '^{"bench"'`).
  */
-import { availableParallelism, cpus } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** One measurement, as printed on its JSON line. */
@@ -19,6 +21,54 @@ export interface Measurement {
   value: number;
   /** Unit of `value` (e.g. `rows/s`, `ms`, `MB`, `ratio`, `count`). */
   unit: string;
+}
+
+const LOCK_DIR = join(tmpdir(), 'mlc-bench.lock');
+
+/**
+ * Waits until no other benchmark process of this workspace runs, then holds the lock until this process exits.
+ * `pnpm -r run bench` starts independent packages in parallel (workspace concurrency), and two benchmarks
+ * sharing 2 cores would measure each other; the lock makes them take turns whatever runs them. A lock left by a
+ * dead process is taken over.
+ */
+export async function exclusiveBenchRun(): Promise<void> {
+  let announced = false;
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
+      process.on('exit', () => rmSync(LOCK_DIR, { recursive: true, force: true }));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let holder = Number.NaN;
+    try {
+      holder = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8'));
+    } catch {
+      // Being written right now: look again shortly.
+    }
+    if (Number.isInteger(holder) && !isAlive(holder)) {
+      rmSync(LOCK_DIR, { recursive: true, force: true });
+      continue;
+    }
+    if (!announced) {
+      console.error(
+        `[bench] waiting for another benchmark (pid ${holder}) to finish, so they do not share the CPU`,
+      );
+      announced = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Rounds to 4 significant digits, so JSON lines stay readable and stable. */
@@ -156,6 +206,14 @@ export class HeapSampler {
     };
   }
 
+  /**
+   * Takes a sample now. Call it from inside the measured loop (e.g. every few records) when timer samples could
+   * fall between the moments that matter, such as between two pages.
+   */
+  sample(): void {
+    if (this.#timer) this.#sample();
+  }
+
   #sample(): void {
     this.#peakUsed = Math.max(this.#peakUsed, process.memoryUsage().heapUsed);
     this.#gc();
@@ -164,15 +222,15 @@ export class HeapSampler {
   }
 }
 
-/** Runs `fn` under a {@link HeapSampler} and returns its result with the peaks. */
+/** Runs `fn` under a {@link HeapSampler} (passed to it, for extra samples) and returns its result with the peaks. */
 export async function measureHeap<T>(
-  fn: () => Promise<T>,
+  fn: (sampler: HeapSampler) => Promise<T>,
   options: { intervalMs?: number } = {},
 ): Promise<{ result: T; heap: HeapPeak }> {
   const sampler = new HeapSampler(options);
   sampler.start();
   try {
-    const result = await fn();
+    const result = await fn(sampler);
     return { result, heap: sampler.stop() };
   } catch (error) {
     sampler.stop();
