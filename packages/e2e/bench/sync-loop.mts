@@ -9,7 +9,7 @@ import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-c
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 // The SQLite store depends on this package, so this package cannot depend on it (a workspace cycle): the bench
 // loads its source by path instead. Dev-only; nothing published imports it.
-import { createSqliteStateStore } from '../../state-store-sqlite/src/index.js';
+import { createSqliteStateStore } from '@mlc/state-store-sqlite';
 import {
   type WorkerSimulators,
   startSimulatorsInWorker,
@@ -26,7 +26,7 @@ import {
   type StreamRunResult,
   type Sync,
   x3Streams,
-} from '../src/index.js';
+} from '@mlc/sync-engine';
 
 /** Which state store backs the run. */
 export type StoreKind = 'memory' | 'sqlite';
