@@ -94,6 +94,42 @@ describe('encodeRow', () => {
     expect(rowError({ ...valid, _batch: 'x' }).column).toBe('_batch');
     expect(rowError('not a row').reason).toMatch(/must be an object/);
   });
+
+  it('refuses impossible calendar fields instead of letting Date.parse roll them over', () => {
+    for (const at of [
+      '2024-02-30',
+      '2023-02-29T00:00:00Z',
+      '2024-04-31T10:00:00.000Z',
+      '2024-01-01T24:00:00Z',
+    ]) {
+      expect(rowError({ ...valid, at }).reason).toMatch(/invalid date/);
+    }
+    expect(encodeRow(table, { ...valid, at: '2024-02-29' }, 0)).toContain('"at":"2024-02-29T00:00:00.000Z"');
+    expect(encodeRow(table, { ...valid, at: '2000-02-29T23:59:59.999Z' }, 0)).toContain(
+      '"at":"2000-02-29T23:59:59.999Z"',
+    );
+  });
+
+  it('property: encodes Decimal numbers and DateTime strings exactly as the general path does', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e12, max: 1e12, noNaN: true }).map((n) => Math.round(n * 100) / 100),
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        (amount, date) => {
+          const iso = date.toISOString();
+          const row = JSON.parse(encodeRow(table, { ...valid, amount, at: iso }, 0));
+          expect(row.at).toBe(new Date(Date.parse(iso)).toISOString());
+          const expected = encodeRow(table, { ...valid, amount: String(amount), at: date }, 0);
+          expect(JSON.parse(expected).amount).toBe(row.amount);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('planRequests', () => {

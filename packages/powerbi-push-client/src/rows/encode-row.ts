@@ -58,8 +58,10 @@ export function encodeRow(
     }
   }
 
-  const parts: string[] = [];
-  for (const column of table.columns) {
+  const names = quotedNames(table);
+  let out = '';
+  for (let c = 0; c < table.columns.length; c++) {
+    const column = table.columns[c] as ResolvedColumn;
     let literal: string | undefined;
     if (column.reserved) {
       if (options.batchId !== undefined) literal = JSON.stringify(options.batchId);
@@ -73,9 +75,21 @@ export function encodeRow(
         literal = encoded as string;
       }
     }
-    if (literal !== undefined) parts.push(`${JSON.stringify(column.name)}:${literal}`);
+    if (literal !== undefined) out += `${out === '' ? '' : ','}${names[c]}:${literal}`;
   }
-  return `{${parts.join(',')}}`;
+  return `{${out}}`;
+}
+
+// The JSON-quoted column names of a table, computed once per table: encodeRow runs for every row posted.
+const QUOTED_NAMES = new WeakMap<ResolvedTable, readonly string[]>();
+
+function quotedNames(table: ResolvedTable): readonly string[] {
+  let names = QUOTED_NAMES.get(table);
+  if (!names) {
+    names = table.columns.map((column) => JSON.stringify(column.name));
+    QUOTED_NAMES.set(table, names);
+  }
+  return names;
 }
 
 /** Encodes one value as a JSON literal, or explains why it cannot be. */
@@ -130,11 +144,16 @@ function encodeDouble(value: unknown): string | { reason: string } {
   return JSON.stringify(value);
 }
 
+/** Plain decimal text (no exponent) with at most 4 fraction digits: already in the form Power BI gets. */
+const PLAIN_DECIMAL_RE = /^-?(?:0|[1-9]\d{0,23})(?:\.\d{1,4})?$/;
+
 function encodeDecimal(value: unknown): string | { reason: string } {
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { reason: `Decimal must be finite (got ${value})` };
     text = String(value);
+    // Fast path for the common case (amounts such as 1234.56): at most 24 + 4 digits, so within precision 28.
+    if (PLAIN_DECIMAL_RE.test(text)) return text === '-0' ? '0' : text;
   } else if (typeof value === 'string') {
     if (!DECIMAL_RE.test(value.trim()))
       return { reason: `expected a decimal string like "-12.3456", got "${truncate(value)}"` };
@@ -183,14 +202,42 @@ function encodeDateTime(value: unknown): string | { reason: string } {
         reason: `expected an ISO 8601 date-time with a zone (Z or ±hh:mm) or a date, got "${truncate(value)}"`,
       };
     }
+    // Date.parse rolls impossible fields over (2024-02-30 becomes 2024-03-01): refuse them instead.
+    if (!calendarFieldsValid(value)) return { reason: `invalid date "${truncate(value)}"` };
     time = Date.parse(value);
     if (Number.isNaN(time)) return { reason: `invalid date "${truncate(value)}"` };
+    // A bare date is UTC midnight; a value already in the exact UTC form toISOString() writes (what the sync
+    // engine sends) needs no re-formatting. Both are the common cases, and re-formatting is the costly part.
+    if (value.length === 10) {
+      if (time < MIN_DATE_MS || time > MAX_DATE_MS) return { reason: 'DateTime outside years 0001–9999' };
+      return `"${value}T00:00:00.000Z"`;
+    }
+    if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(19) === 46 /* . */) {
+      if (time < MIN_DATE_MS || time > MAX_DATE_MS) return { reason: 'DateTime outside years 0001–9999' };
+      return `"${value}"`;
+    }
   } else {
     return { reason: `expected DateTime (Date or ISO 8601 string), got ${typeName(value)}` };
   }
   if (time < MIN_DATE_MS || time > MAX_DATE_MS) return { reason: 'DateTime outside years 0001–9999' };
   // [documented-3p] §4 (S15): the offset is dropped on storage, so values are sent as UTC.
   return JSON.stringify(new Date(time).toISOString());
+}
+
+/** Month, day (leap years included), hour, minute and second of an ISO string are within their ranges. */
+function calendarFieldsValid(iso: string): boolean {
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const day = Number(iso.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (day > daysInMonth) return false;
+  if (iso.length === 10) return true;
+  const hour = Number(iso.slice(11, 13));
+  const minute = Number(iso.slice(14, 16));
+  const second = iso.charCodeAt(16) === 58 /* : */ ? Number(iso.slice(17, 19)) : 0;
+  return hour <= 23 && minute <= 59 && second <= 59;
 }
 
 function encodeString(value: unknown): string | { reason: string } {
