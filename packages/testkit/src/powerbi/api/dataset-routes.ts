@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { exchange, type Reply, type SimEnv } from '../exchange.js';
 import { type RetentionPolicy, SimDataset, type SimTable } from '../model.js';
 import type { SimulatorState } from '../simulator-state.js';
-import { authenticate, replyOf } from './authenticate.js';
+import { authenticate, type Principal, replyOf } from './authenticate.js';
 import { type SchemaProblem, validateDatasetRequest, validateTable } from './dataset-schema.js';
 import { badRequest, entityNotFound, simpleError } from './error-bodies.js';
 import { coerceValue } from './row-values.js';
@@ -48,16 +48,28 @@ export function datasetJson(ds: SimDataset): Record<string, unknown> {
 }
 
 /** Looks up a dataset of a group, or the 404 reply ([C-3p] reference §5.5). */
-export function findDataset(
+/**
+ * The prelude of every route inside a dataset: authenticate the caller for the path's workspace (a write or a read
+ * of an item), then find the dataset in that workspace. [documented] reference §1.5/§2: a dataset of another
+ * workspace, or an unknown id, is 404 PowerBIEntityNotFound.
+ */
+export function datasetAccess(
+  c: Context<SimEnv>,
   state: SimulatorState,
-  groupId: string,
   datasetId: string,
-): { ok: true; ds: SimDataset } | { ok: false; reply: Reply } {
+  options: { write: boolean },
+):
+  | { ok: true; groupId: string; clientId: string; ds: SimDataset; principal: Principal }
+  | { ok: false; reply: Reply } {
+  const groupId = c.req.param('groupId') ?? '';
+  const auth = authenticate(c, state, { groupId, write: options.write, item: true });
+  if (!auth.ok) return { ok: false, reply: auth.reply };
+  const clientId = auth.principal.token.clientId;
   const ds = state.datasets.get(datasetId.toLowerCase());
   if (!ds || ds.groupId.toLowerCase() !== groupId.toLowerCase()) {
-    return { ok: false, reply: replyOf(entityNotFound(`Dataset '${datasetId}' was not found.`)) };
+    return { ok: false, reply: replyOf(entityNotFound(`Dataset '${datasetId}' was not found.`), clientId) };
   }
-  return { ok: true, ds };
+  return { ok: true, groupId, clientId, ds, principal: auth.principal };
 }
 
 /** [C-3p] reference §2.5 (PowerBI-CSharp#105): rows APIs on a non-push dataset. */
@@ -164,17 +176,14 @@ export function registerDatasetRoutes(app: Hono<SimEnv>, state: SimulatorState):
   app.get(`${BASE}/:datasetId`, (c) => {
     const datasetId = c.req.param('datasetId');
     return exchange(c, state, powerBISpec(state, 'getDataset', { datasetId }), async () => {
-      const groupId = c.req.param('groupId');
-      const auth = authenticate(c, state, { groupId, write: false, item: true });
-      if (!auth.ok) return auth.reply;
-      const clientId = auth.principal.token.clientId;
-      const found = findDataset(state, groupId, datasetId);
-      if (!found.ok) return { ...found.reply, clientId };
+      const access = datasetAccess(c, state, datasetId, { write: false });
+      if (!access.ok) return access.reply;
+      const { groupId, clientId, ds } = access;
       return {
         status: 200,
         json: {
           '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#datasets/$entity`,
-          ...datasetJson(found.ds),
+          ...datasetJson(ds),
         },
         contentType: ODATA_JSON,
         clientId,
@@ -185,13 +194,10 @@ export function registerDatasetRoutes(app: Hono<SimEnv>, state: SimulatorState):
   app.delete(`${BASE}/:datasetId`, (c) => {
     const datasetId = c.req.param('datasetId');
     return exchange(c, state, powerBISpec(state, 'deleteDataset', { datasetId }), async () => {
-      const groupId = c.req.param('groupId');
-      const auth = authenticate(c, state, { groupId, write: true, item: true });
-      if (!auth.ok) return auth.reply;
-      const clientId = auth.principal.token.clientId;
-      const found = findDataset(state, groupId, datasetId);
-      if (!found.ok) return { ...found.reply, clientId };
-      state.datasets.delete(found.ds.id);
+      const access = datasetAccess(c, state, datasetId, { write: true });
+      if (!access.ok) return access.reply;
+      const { clientId, ds } = access;
+      state.datasets.delete(ds.id);
       // [documented] S6: 200.
       return { status: 200, applied: true, clientId };
     });
@@ -200,20 +206,17 @@ export function registerDatasetRoutes(app: Hono<SimEnv>, state: SimulatorState):
   app.get(`${BASE}/:datasetId/tables`, (c) => {
     const datasetId = c.req.param('datasetId');
     return exchange(c, state, powerBISpec(state, 'listTables', { datasetId }), async () => {
-      const groupId = c.req.param('groupId');
-      const auth = authenticate(c, state, { groupId, write: false, item: true });
-      if (!auth.ok) return auth.reply;
-      const clientId = auth.principal.token.clientId;
-      const found = findDataset(state, groupId, datasetId);
-      if (!found.ok) return { ...found.reply, clientId };
-      if (!found.ds.addRowsAPIEnabled) return { ...notPush(found.ds), clientId };
+      const access = datasetAccess(c, state, datasetId, { write: false });
+      if (!access.ok) return access.reply;
+      const { groupId, clientId, ds } = access;
+      if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
       // [documented] S6 `{"value":[Table]}`; whether columns are included is [U] (reference §2.3), so the
       // simulator returns only `name`, the one field clients are known to use — don't rely on more.
       return {
         status: 200,
         json: {
           '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#tables`,
-          value: found.ds.tables.map((t) => ({ name: t.name })),
+          value: ds.tables.map((t) => ({ name: t.name })),
         },
         contentType: ODATA_JSON,
         clientId,
@@ -225,13 +228,9 @@ export function registerDatasetRoutes(app: Hono<SimEnv>, state: SimulatorState):
     const datasetId = c.req.param('datasetId');
     const tableName = c.req.param('tableName');
     return exchange(c, state, powerBISpec(state, 'putTable', { datasetId, table: tableName }), async () => {
-      const groupId = c.req.param('groupId');
-      const auth = authenticate(c, state, { groupId, write: true, item: true });
-      if (!auth.ok) return auth.reply;
-      const clientId = auth.principal.token.clientId;
-      const found = findDataset(state, groupId, datasetId);
-      if (!found.ok) return { ...found.reply, clientId };
-      const ds = found.ds;
+      const access = datasetAccess(c, state, datasetId, { write: true });
+      if (!access.ok) return access.reply;
+      const { groupId, clientId, ds } = access;
       if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
       const table = ds.table(tableName);
       // [C-3p] reference §2.4: PUT cannot create a table.

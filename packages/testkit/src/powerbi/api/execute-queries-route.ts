@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import { exchange, type SimEnv } from '../exchange.js';
 import type { SimulatorState } from '../simulator-state.js';
-import { authenticate, replyOf } from './authenticate.js';
-import { findDataset, invalidJson } from './dataset-routes.js';
+import { replyOf } from './authenticate.js';
+import { datasetAccess, invalidJson } from './dataset-routes.js';
 import { parseDax } from './dax.js';
 import { evaluateDax } from './dax-evaluate.js';
 import { badRequest, daxError, notAuthorized, tooManyRequests } from './error-bodies.js';
@@ -17,16 +17,13 @@ export function registerExecuteQueriesRoute(app: Hono<SimEnv>, state: SimulatorS
   app.post('/v1.0/myorg/groups/:groupId/datasets/:datasetId/executeQueries', (c) => {
     const datasetId = c.req.param('datasetId');
     return exchange(c, state, powerBISpec(state, 'executeQueries', { datasetId }), async () => {
-      const groupId = c.req.param('groupId');
-      const auth = authenticate(c, state, { groupId, write: false, item: true });
-      if (!auth.ok) return auth.reply;
-      const clientId = auth.principal.token.clientId;
-      const found = findDataset(state, groupId, datasetId);
-      if (!found.ok) return { ...found.reply, clientId };
+      const access = datasetAccess(c, state, datasetId, { write: false });
+      if (!access.ok) return access.reply;
+      const { clientId, ds, principal } = access;
       // [documented] S14: the tenant setting "Dataset Execute Queries REST API" must be on. The response when
       // it is off is not in the reference: 401 PowerBINotAuthorizedException [inferred] (the §2.8 unauthorized
       // shape), with a detail naming the setting.
-      if (!auth.principal.tenant.executeQueriesEnabled) {
+      if (!principal.tenant.executeQueriesEnabled) {
         return {
           ...replyOf(
             notAuthorized(
@@ -70,7 +67,7 @@ export function registerExecuteQueriesRoute(app: Hono<SimEnv>, state: SimulatorS
       window.add(now, 1);
       const parsed = parseDax(queries[0].query as string);
       if ('error' in parsed) return { ...replyOf(daxError(parsed.error)), clientId };
-      const result = evaluateDax(found.ds, parsed, now, limits.maxQueryRows);
+      const result = evaluateDax(ds, parsed, now, limits.maxQueryRows);
       if (!result.ok) return { ...replyOf(daxError(result.error)), clientId };
       // [documented] S14: `includeNulls` defaults to false, so blank values are omitted from each row.
       const includeNulls = req?.serializerSettings?.includeNulls === true;

@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import { exchange, type Reply, type SimEnv } from '../exchange.js';
 import type { SimulatorState } from '../simulator-state.js';
-import { authenticate, replyOf } from './authenticate.js';
-import { findDataset, invalidJson, notPush, tableNotFound } from './dataset-routes.js';
+import { replyOf } from './authenticate.js';
+import { datasetAccess, invalidJson, notPush, tableNotFound } from './dataset-routes.js';
 import { badRequest, rowsPerHourExceeded, simpleError, tooManyRequests } from './error-bodies.js';
 import { powerBISpec } from './spec.js';
 import { validateRows } from './validate-rows.js';
@@ -21,13 +21,9 @@ export function registerRowsRoutes(app: Hono<SimEnv>, state: SimulatorState): vo
       state,
       powerBISpec(state, 'postRows', { datasetId, table: tableName }),
       async ({ decision }) => {
-        const groupId = c.req.param('groupId');
-        const auth = authenticate(c, state, { groupId, write: true, item: true });
-        if (!auth.ok) return auth.reply;
-        const clientId = auth.principal.token.clientId;
-        const found = findDataset(state, groupId, datasetId);
-        if (!found.ok) return { ...found.reply, clientId };
-        const ds = found.ds;
+        const access = datasetAccess(c, state, datasetId, { write: true });
+        if (!access.ok) return access.reply;
+        const { clientId, ds } = access;
         if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
         const table = ds.table(tableName);
         if (!table) return { ...tableNotFound(ds, tableName), clientId };
@@ -152,15 +148,12 @@ export function registerRowsRoutes(app: Hono<SimEnv>, state: SimulatorState): vo
     const datasetId = c.req.param('datasetId');
     const tableName = c.req.param('tableName');
     return exchange(c, state, powerBISpec(state, 'deleteRows', { datasetId, table: tableName }), async () => {
-      const groupId = c.req.param('groupId');
-      const auth = authenticate(c, state, { groupId, write: true, item: true });
-      if (!auth.ok) return auth.reply;
-      const clientId = auth.principal.token.clientId;
-      const found = findDataset(state, groupId, datasetId);
-      if (!found.ok) return { ...found.reply, clientId };
-      if (!found.ds.addRowsAPIEnabled) return { ...notPush(found.ds), clientId };
-      const table = found.ds.table(tableName);
-      if (!table) return { ...tableNotFound(found.ds, tableName), clientId };
+      const access = datasetAccess(c, state, datasetId, { write: true });
+      if (!access.ok) return access.reply;
+      const { clientId, ds } = access;
+      if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
+      const table = ds.table(tableName);
+      if (!table) return { ...tableNotFound(ds, tableName), clientId };
       table.rows = [];
       // [documented] S6: 200, empty body.
       return { status: 200, applied: true, clientId };
