@@ -65,7 +65,8 @@ function sortedKeys(obj: Record<string, unknown>): string[] {
   const cached = sortedByShape.get(shape);
   // The joined shape can collide (keys holding U+0000, or [''] vs []): a hit counts only when it names exactly
   // the object's own keys (same length, all own, all distinct).
-  if (cached && cached.length === keys.length && cached.every((key) => Object.hasOwn(obj, key))) return cached;
+  if (cached && cached.length === keys.length && cached.every((key) => Object.hasOwn(obj, key)))
+    return cached;
   const sorted = keys.sort();
   if (!cached && sortedByShape.size < MAX_CACHED) sortedByShape.set(shape, sorted);
   return sorted;
