@@ -124,6 +124,28 @@ describe('createHttpClient', () => {
     expect(srv.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
   });
 
+  it('treats what authChallenge recognises (e.g. 403 TokenExpired) like a 401', async () => {
+    const srv = await server(({ req, res }) => {
+      if (req.headers.authorization === 'Bearer t2') res.writeHead(200).end('{}');
+      else res.writeHead(403).end('{"error":{"code":"TokenExpired"}}');
+    });
+    let n = 0;
+    const cycler = new TokenCycler(async () => ({ token: `t${++n}`, expiresAt: Date.now() + 3_600_000 }));
+    const client = createHttpClient({
+      baseUrl: srv.url,
+      auth: tokenAuth(cycler),
+      authChallenge: ({ status, text }) =>
+        status === 401 || (status === 403 && text.includes('"TokenExpired"')),
+    });
+    await client.request({ method: 'POST', path: 'rows', json: [1] });
+    expect(srv.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
+    const plain = createHttpClient({
+      baseUrl: srv.url,
+      auth: tokenAuth(new TokenCycler(async () => ({ token: 'x', expiresAt: Date.now() + 3_600_000 }))),
+    });
+    await expect(plain.request({ path: 'x' })).rejects.toMatchObject({ status: 403 });
+  });
+
   it('gives up with an auth error after the forced refresh also gets 401', async () => {
     const srv = await server(({ res }) => res.writeHead(401).end('{"error":"nope"}'));
     let n = 0;

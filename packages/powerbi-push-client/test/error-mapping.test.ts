@@ -1,7 +1,7 @@
 import type { HttpErrorContext } from '@mlc/core';
 import { describe, expect, it } from 'vitest';
 import { entraErrorFactory } from '../src/auth/entra-credential.js';
-import { createPowerBIErrorFactory } from '../src/errors/power-bi-error-factory.js';
+import { createPowerBIErrorFactory, isPowerBIAuthChallenge } from '../src/errors/power-bi-error-factory.js';
 import { PowerBIAuthError, PowerBIHttpError, PowerBIThrottledError } from '../src/index.js';
 
 function context(status: number, body: unknown, extra: Partial<HttpErrorContext> = {}): HttpErrorContext {
@@ -125,5 +125,22 @@ describe('Entra ID error bodies (reference §1.4)', () => {
       entraErrorFactory(context(400, { error: 'temporarily_unavailable', error_codes: [] })),
     ).toMatchObject({ retryable: true });
     expect(entraErrorFactory(context(502, '<html>bad gateway</html>'))).toBeUndefined();
+  });
+});
+
+describe('isPowerBIAuthChallenge', () => {
+  it('asks for a forced token refresh on 401 and on 403 TokenExpired only', () => {
+    const body = (code: string) => JSON.stringify({ error: { code } });
+    expect(isPowerBIAuthChallenge({ status: 401, text: '' })).toBe(true);
+    expect(isPowerBIAuthChallenge({ status: 403, text: body('TokenExpired') })).toBe(true);
+    expect(
+      isPowerBIAuthChallenge({
+        status: 403,
+        text: JSON.stringify({ error: { 'pbi.error': { code: 'TokenExpired' } } }),
+      }),
+    ).toBe(true);
+    expect(isPowerBIAuthChallenge({ status: 403, text: body('Forbidden') })).toBe(false);
+    expect(isPowerBIAuthChallenge({ status: 403, text: 'not json' })).toBe(false);
+    expect(isPowerBIAuthChallenge({ status: 404, text: body('TokenExpired') })).toBe(false);
   });
 });

@@ -16,7 +16,7 @@ const BODY_SNIPPET_CHARS = 1_000;
 /**
  * Creates the HTTP client every SDK package builds on: ky for each attempt, and around it one ordered pipeline —
  * resolve URL (same origin only, so credentials never go elsewhere) → authenticate → send with timeout → on 401
- * refresh credentials once and resend → map non-2xx to typed errors → retry by failure classification
+ * (or `authChallenge`) refresh credentials once and resend → map non-2xx to typed errors → retry by failure classification
  * (Retry-After honoured and capped; non-idempotent requests that may have been applied are never repeated) →
  * log a redacted line.
  */
@@ -39,6 +39,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const secrets = options.knownSecrets ?? [];
   const requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
   const defaultPolicy = options.retry === false ? false : resolveRetryPolicy(options.retry);
+  const isAuthChallenge =
+    options.authChallenge ?? ((response: { status: number }) => response.status === 401);
   const kyInstance = ky.create({
     retry: 0,
     throwHttpErrors: false,
@@ -157,8 +159,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         },
         'http request',
       );
-      if (response.status === 401 && options.auth && request.authenticate !== false && !forced) {
-        forced = true; // one forced refresh + resend; a second 401 is a real auth failure
+      if (
+        !response.ok &&
+        options.auth &&
+        request.authenticate !== false &&
+        !forced &&
+        isAuthChallenge({ status: response.status, headers: response.headers, text })
+      ) {
+        forced = true; // one forced refresh + resend; a second challenge is a real auth failure
         continue;
       }
       if (response.ok) {

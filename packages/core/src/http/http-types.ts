@@ -58,6 +58,12 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Credentials. */
   auth?: AuthProvider;
+  /**
+   * Whether a failed response means "your credentials are stale": the client then asks `auth` for a forced refresh
+   * once and resends. Some services answer an expired token with another status (Power BI: 403 `TokenExpired`).
+   * @default a 401
+   */
+  authChallenge?: (response: { status: number; headers: Headers; text: string }) => boolean;
   /** Retry policy, or `false` to never retry. @default DEFAULT_RETRY_POLICY */
   retry?: RetryPolicyOptions | false;
   /** TLS options for on-premise servers (custom CA, mutual TLS). Certificate checks stay on by default. */

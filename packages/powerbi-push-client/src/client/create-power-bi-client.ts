@@ -3,7 +3,7 @@ import { EntraCredential } from '../auth/entra-credential.js';
 import type { TokenCredential } from '../auth/token-credential.js';
 import { PowerBIAuthError } from '../errors/power-bi-auth-error.js';
 import { PowerBIDatasetError } from '../errors/power-bi-dataset-error.js';
-import { createPowerBIErrorFactory } from '../errors/power-bi-error-factory.js';
+import { createPowerBIErrorFactory, isPowerBIAuthChallenge } from '../errors/power-bi-error-factory.js';
 import { DatasetPacer, type PacerStats } from '../pacing/dataset-pacer.js';
 import type { ApiTable } from '../schema/to-api-dataset.js';
 import type { AnyDatasetSchema, DatasetSchema, RowOfTable, TableNameOf } from '../schema/schema-types.js';
@@ -119,6 +119,7 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
     logger: resolved.logger,
     timeoutMs: resolved.timeoutMs,
     auth: tokenAuth(tokens),
+    authChallenge: isPowerBIAuthChallenge,
     retry: resolved.retry,
     errorFactory: createPowerBIErrorFactory({
       groupId: resolved.groupId,

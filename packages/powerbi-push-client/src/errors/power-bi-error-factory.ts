@@ -20,11 +20,23 @@ export interface PowerBIErrorFactoryHooks {
 }
 
 /**
+ * Power BI answers an expired access token with 403 `TokenExpired` ([documented] S12) rather than 401: the HTTP
+ * client's `authChallenge`, so it refreshes the token once and resends, as it does on a 401.
+ */
+export function isPowerBIAuthChallenge(response: { status: number; text: string }): boolean {
+  if (response.status === 401) return true;
+  if (response.status !== 403) return false;
+  const error = parseBody(response.text)?.error;
+  return (str(error?.code) ?? str(error?.['pbi.error']?.code)) === 'TokenExpired';
+}
+
+/**
  * Maps Power BI's error bodies ([documented] and [documented-3p] shapes, reference §2.8: simple `error.code`,
  * rich `error.pbi.error`, validation `error.details[]`, and 429's top-level `message`) to typed errors.
  *
- * A 403 `TokenExpired` ([documented] S12) is classified `transient` and not applied, after dropping the cached token,
- * so the retry loop resends once with a fresh token (core refreshes on 401 only).
+ * A 403 `TokenExpired` that survives the HTTP client's forced refresh (see {@link isPowerBIAuthChallenge}; e.g. a
+ * token endpoint handing out an already-expired token because of clock skew) is classified `transient` and not
+ * applied, after dropping the cached token, so the retry loop tries again later with yet another token.
  */
 export function createPowerBIErrorFactory(hooks: PowerBIErrorFactoryHooks) {
   return (context: HttpErrorContext): PowerBIHttpError | PowerBIThrottledError => {
