@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   AuthError,
+  type HttpError,
   REDACTED,
   createHttpClient,
   redactHeaders,
@@ -89,6 +90,20 @@ describe('redaction', () => {
       expect(error).toBeInstanceOf(Error);
       for (const text of [...renderings(error), ...lines]) expect(text).not.toContain(SECRET);
       expect(lines.length).toBeGreaterThan(0);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('reads knownSecrets given as a function each time, so rotated values are redacted too', async () => {
+    let current = 'first-s3cret-token';
+    const srv = await startLoopbackServer(({ res }) => res.writeHead(400).end(`echo ${current}`));
+    try {
+      const client = createHttpClient({ baseUrl: srv.url, retry: false, knownSecrets: () => [current] });
+      current = 'rotated-s3cret-token';
+      const error = (await client.request({ path: 'x' }).catch((e: unknown) => e)) as HttpError;
+      expect(error.bodySnippet).toBe(`echo ${REDACTED}`);
+      for (const text of renderings(error)) expect(text).not.toContain('rotated-s3cret-token');
     } finally {
       await srv.close();
     }

@@ -36,7 +36,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const secrets = options.knownSecrets ?? [];
+  const knownSecrets = options.knownSecrets ?? [];
+  const secrets = (): readonly string[] =>
+    typeof knownSecrets === 'function' ? knownSecrets() : knownSecrets;
   const requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
   const defaultPolicy = options.retry === false ? false : resolveRetryPolicy(options.retry);
   const isAuthChallenge =
@@ -81,7 +83,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     method: HttpMethod,
     attemptNo: number,
   ): Promise<HttpResponse> {
-    const safeUrl = redactText(redactUrl(url), secrets);
+    const safeUrl = redactText(redactUrl(url), secrets());
     let forced = false;
     for (;;) {
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
@@ -223,7 +225,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       throw new HttpError(`${method} ${safeUrl} failed with HTTP ${response.status}`, {
         ...context,
-        bodySnippet: redactText(text.slice(0, BODY_SNIPPET_CHARS), secrets),
+        bodySnippet: redactText(text.slice(0, BODY_SNIPPET_CHARS), secrets()),
         ...(response.status === 503 && retryAfterMs !== undefined ? { kind: 'throttled' as const } : {}),
       });
     }
@@ -248,14 +250,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             logger.warn(
               {
                 method,
-                url: redactText(redactUrl(url), secrets),
+                url: redactText(redactUrl(url), secrets()),
                 attempt: event.attempt,
                 delayMs: event.delayMs,
                 reason: event.reason,
               },
               'http retry',
             );
-            options.onRetry?.({ ...event, method, url: redactText(redactUrl(url), secrets) });
+            options.onRetry?.({ ...event, method, url: redactText(redactUrl(url), secrets()) });
           },
         });
       } catch (error) {

@@ -75,8 +75,11 @@ export interface HttpClientOptions {
   errorFactory?: (context: HttpErrorContext) => MlcError | undefined;
   /** Response headers that carry a request id, first match wins. @default ['requestid', 'x-ms-request-id', 'request-id', 'x-request-id'] */
   requestIdHeaders?: readonly string[];
-  /** Exact secret values (e.g. a configured password) to redact from anything logged or thrown. */
-  knownSecrets?: readonly string[];
+  /**
+   * Exact secret values (a configured password, the current tokens) to redact from anything logged or thrown. Pass a
+   * function when they change over time (rotated tokens): it is read whenever something is redacted.
+   */
+  knownSecrets?: readonly string[] | (() => readonly string[]);
   /** Told before each retry wait (for metrics and events). */
   onRetry?: (event: RetryEvent & { method: HttpMethod; url: string }) => void;
   /** Random source for backoff jitter. @default Math.random */

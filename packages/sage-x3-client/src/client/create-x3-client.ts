@@ -172,7 +172,7 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
       timeoutMs: o.timeoutMs,
       headers: o.headers,
       errorFactory,
-      knownSecrets: auth.knownSecrets(),
+      knownSecrets: () => auth.knownSecrets(),
       ...(o.fetch ? { fetch: o.fetch } : o.tls ? { tls: o.tls } : {}),
     });
   const restHttp = httpFor(o.baseUrl);
