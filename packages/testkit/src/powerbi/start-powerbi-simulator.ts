@@ -6,6 +6,7 @@ import { registerExecuteQueriesRoute } from './api/execute-queries-route.js';
 import { registerFallbackRoutes } from './api/my-workspace-routes.js';
 import { registerRowsRoutes } from './api/rows-routes.js';
 import { createControl, type PowerBISimulatorControl } from './control.js';
+import { registerOpenIdConfigurationRoute } from './entra/openid-configuration-route.js';
 import { registerTokenRoute } from './entra/token-route.js';
 import type { SimEnv } from './exchange.js';
 import { type PowerBISimulatorOptions, resolvePowerBISimulatorOptions } from './options.js';
@@ -67,6 +68,7 @@ export async function startPowerBISimulator(
   const state = new SimulatorState(opts);
   const app = new Hono<SimEnv>();
   registerTokenRoute(app, state);
+  registerOpenIdConfigurationRoute(app, state);
   registerDatasetRoutes(app, state);
   registerRowsRoutes(app, state);
   registerExecuteQueriesRoute(app, state);
