@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSyncError, type SyncSource } from '../src/index.js';
+import { isSyncError, MemoryStateStore, type SyncSource } from '../src/index.js';
 import { drive, keyCounts, type Order, seedOrders, world } from './helpers.js';
 
 // The merge of the source's key list with the ledger (replace mode, reconcileDeletes). The ledger holds more than
@@ -25,6 +25,38 @@ function withKeys(source: SyncSource<Order>, keys: () => AsyncIterable<string>):
 const orderKey = (i: number) => `o${String(i).padStart(6, '0')}`;
 
 describe('reconcileDeletes (replace mode)', () => {
+  it('keeps the lease while a slow key listing outlasts its TTL', async () => {
+    const { w, stream } = await posted();
+    w.source.remove(orderKey(7));
+    const rivalTakes: boolean[] = [];
+    const keys = async function* () {
+      let n = 0;
+      for await (const key of w.source.keys()) {
+        // 100 ms per key: listing 2,500 keys takes over 4 minutes, far beyond the 60 s lease.
+        await w.clock.advance(100);
+        if (++n % 500 === 0) {
+          const rival = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+          await rival.open();
+          rivalTakes.push(
+            (await rival.acquireLease({ name: 'orders', owner: 'rival', ttlMs: 60_000 })) !== undefined,
+          );
+        }
+        yield key;
+      }
+    };
+    const result = await drive(
+      w.clock,
+      w
+        .sync({ owner: 'worker', leaseTtlMs: 60_000 }, { ...stream, source: withKeys(w.source, keys) })
+        .runStream('orders'),
+    );
+    expect(result).toMatchObject({ status: 'completed' });
+    expect(rivalTakes).toHaveLength(4);
+    expect(rivalTakes.every((took) => !took)).toBe(true);
+    expect(keyCounts(w.sink).has(orderKey(7))).toBe(false);
+    expect(keyCounts(w.sink).size).toBe(N - 1);
+  });
+
   it('deletes exactly the keys the source no longer lists; keys only the source has are left alone', async () => {
     const { w, stream } = await posted();
     const gone = [3, 1_200, 2_499].map(orderKey);

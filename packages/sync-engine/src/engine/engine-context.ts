@@ -120,6 +120,8 @@ export interface RunScope {
   runId: string;
   /** Called after each committed batch (progress, lease renewal). */
   afterBatch(): Promise<void>;
+  /** Renews the lease when half its TTL has passed: for long stretches without batches (a key listing). */
+  keepLease(): Promise<void>;
   /** True once a graceful stop was requested: no new batch may start. */
   stopping(): boolean;
 }

@@ -108,6 +108,7 @@ export async function runStream(
             await renew();
             emitProgress(ctx, stream, runId, stats, startedAt);
           },
+          keepLease: renew,
           stopping: options.stopping,
         };
         try {
@@ -337,6 +338,8 @@ async function reconcileDeletes(scope: RunScope, batcher: ChangeBatcher): Promis
         ...(afterKey !== undefined ? { afterKey } : {}),
       });
       if (page.length === 0) break;
+      // Listing a large table's keys can outlast the lease TTL: keep it while the merge goes on.
+      await scope.keepLease();
       for (const entry of page) {
         while (!next.done && next.value < entry.key) next = await pull();
         if (next.done || next.value !== entry.key) gone.push(entry.key);
@@ -344,7 +347,10 @@ async function reconcileDeletes(scope: RunScope, batcher: ChangeBatcher): Promis
       afterKey = page.at(-1)?.key;
     }
     // The rest of the list holds no ledger key, but its order is what proves the judgements above.
-    while (!next.done) next = await pull();
+    for (let pulled = 0; !next.done; pulled++) {
+      if (pulled % 1000 === 999) await scope.keepLease();
+      next = await pull();
+    }
   } catch (error) {
     await sourceKeys.return?.();
     throw error;

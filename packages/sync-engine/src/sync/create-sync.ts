@@ -274,6 +274,7 @@ export function createSync(options: SyncOptions): Sync {
             stats: newRunStats(),
             runId: config.newId('replay'),
             afterBatch: renew,
+            keepLease: renew,
             stopping: () => stopping,
           };
           return replayDeadLetters(scope, letters, { force: replayOptions.force ?? false });
