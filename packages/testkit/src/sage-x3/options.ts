@@ -11,7 +11,16 @@ export type SageX3SimulatorSize = Partial<Record<SageX3EntityName, number>>;
 export type SageX3SizePreset = 'tiny' | 'small' | 'medium' | 'large';
 
 const PRESETS: Record<SageX3SizePreset, Record<SageX3EntityName, number>> = {
-  tiny: { account: 30, journalEntry: 100, supplier: 20, product: 30, purchaseOrder: 40, salesInvoice: 60 },
+  tiny: {
+    account: 30,
+    journalEntry: 100,
+    supplier: 20,
+    product: 30,
+    purchaseOrder: 40,
+    salesInvoice: 60,
+    // 999: sales invoices draw bill-to customers C00001–C00999; fewer customers would change their codes.
+    customer: 999,
+  },
   small: {
     account: ENTITY_DEFS.account.defaultCount,
     journalEntry: ENTITY_DEFS.journalEntry.defaultCount,
@@ -19,6 +28,7 @@ const PRESETS: Record<SageX3SizePreset, Record<SageX3EntityName, number>> = {
     product: ENTITY_DEFS.product.defaultCount,
     purchaseOrder: ENTITY_DEFS.purchaseOrder.defaultCount,
     salesInvoice: ENTITY_DEFS.salesInvoice.defaultCount,
+    customer: ENTITY_DEFS.customer.defaultCount,
   },
   medium: {
     account: 300,
@@ -27,6 +37,7 @@ const PRESETS: Record<SageX3SizePreset, Record<SageX3EntityName, number>> = {
     product: 3_000,
     purchaseOrder: 20_000,
     salesInvoice: 40_000,
+    customer: 3_000,
   },
   large: {
     account: 500,
@@ -35,6 +46,7 @@ const PRESETS: Record<SageX3SizePreset, Record<SageX3EntityName, number>> = {
     product: 10_000,
     purchaseOrder: 100_000,
     salesInvoice: 200_000,
+    customer: 8_000,
   },
 };
 
@@ -81,6 +93,11 @@ export interface SageX3SimulatorOptions {
   port?: number;
   /** Syracuse endpoint names served (each with the same data). @default ['SEED'] */
   endpoints?: string[];
+  /**
+   * The X3 folder behind each endpoint, shown by the Syracuse `endPoints` list (an endpoint name need not equal
+   * its folder, [documented] reference §1.1). @default each endpoint's own name
+   */
+  endpointFolders?: Record<string, string>;
   /** REST `count` and GraphQL `first` when omitted ([documented] 20, §1.2/§2.6). @default 20 */
   defaultPageSize?: number;
   /** Server cap on `count` / `first` ([inferred]: no documented maximum). @default 1000 */
@@ -121,6 +138,7 @@ export interface ResolvedSageX3SimulatorOptions {
   readonly host: string;
   readonly port: number;
   readonly endpoints: readonly string[];
+  readonly endpointFolders: Readonly<Record<string, string>>;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
   readonly classes: Readonly<Record<SageX3EntityName, { className: string; representation: string }>>;
@@ -183,6 +201,7 @@ export function resolveSageX3SimulatorOptions(
     };
   }
   const maxPageSize = positiveInt('maxPageSize', options.maxPageSize ?? 1000);
+  const endpoints = options.endpoints?.length ? [...options.endpoints] : ['SEED'];
   return {
     seed,
     counts,
@@ -191,7 +210,8 @@ export function resolveSageX3SimulatorOptions(
     clock: options.clock ?? systemClock,
     host: options.host ?? '127.0.0.1',
     port: positiveInt('port', options.port ?? 0),
-    endpoints: options.endpoints?.length ? [...options.endpoints] : ['SEED'],
+    endpoints,
+    endpointFolders: Object.fromEntries(endpoints.map((e) => [e, options.endpointFolders?.[e] ?? e])),
     defaultPageSize: Math.min(maxPageSize, positiveInt('defaultPageSize', options.defaultPageSize ?? 20)),
     maxPageSize,
     classes,

@@ -141,7 +141,7 @@ describe('Sage X3 simulator: GraphQL', () => {
     expect((await gql(sim, '{ __typename }', {}, { 'x-xtrem-endpoint': 'OTHER' })).status).toBe(404);
   });
 
-  it('supports introspection with the six nodes under their packages', async () => {
+  it('supports introspection with the seven nodes under their packages', async () => {
     const { body } = await gql(
       sim,
       '{ __schema { queryType { fields { name type { fields { name } } } } } }',
@@ -156,7 +156,7 @@ describe('Sage X3 simulator: GraphQL', () => {
     expect(Object.fromEntries(fields.map((f) => [f.name, f.type.fields.map((x) => x.name).sort()]))).toEqual({
       x3FinanceData: ['account'],
       x3Finance: ['journalEntry'],
-      x3MasterData: ['product', 'supplier'],
+      x3MasterData: ['customer', 'product', 'supplier'],
       x3Purchasing: ['purchaseOrder'],
       x3Sales: ['salesInvoice'],
     });

@@ -1,13 +1,17 @@
 import type { Rng } from './hash.js';
 
-/** The six built-in entity names (the same names as the client's built-in entities). */
+/**
+ * The built-in entity names: the client's six built-in entities plus `customer` (the class Sage's own docs and
+ * samples query first, reference §1.1, §4).
+ */
 export type SageX3EntityName =
   | 'account'
   | 'journalEntry'
   | 'supplier'
   | 'product'
   | 'purchaseOrder'
-  | 'salesInvoice';
+  | 'salesInvoice'
+  | 'customer';
 
 /** All built-in entity names, in a stable order. */
 export const SAGE_X3_ENTITY_NAMES: readonly SageX3EntityName[] = [
@@ -17,6 +21,7 @@ export const SAGE_X3_ENTITY_NAMES: readonly SageX3EntityName[] = [
   'product',
   'purchaseOrder',
   'salesInvoice',
+  'customer',
 ];
 
 /** A stored field value. Datetimes are epoch seconds, dates `YYYY-MM-DD`, decimals numbers with 2 decimals. */

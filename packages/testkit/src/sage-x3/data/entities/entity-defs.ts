@@ -1,5 +1,6 @@
 import type { EntityDef, SageX3EntityName } from '../entity-definition.js';
 import { accountDef } from './account.js';
+import { customerDef } from './customer.js';
 import { journalEntryDef } from './journal-entry.js';
 import { productDef } from './product.js';
 import { purchaseOrderDef } from './purchase-order.js';
@@ -14,4 +15,5 @@ export const ENTITY_DEFS: Readonly<Record<SageX3EntityName, EntityDef>> = {
   product: productDef,
   purchaseOrder: purchaseOrderDef,
   salesInvoice: salesInvoiceDef,
+  customer: customerDef,
 };

@@ -4,10 +4,24 @@ import { hashInts } from '../hash.js';
 import { COMPANIES, dateOf } from '../words.js';
 
 /**
+ * The bill-to customer code for a drawn number 1–999: an existing customer's key (`C` + five digits, the number
+ * itself whenever there are at least 999 customers, so the default sizes keep the codes they always had; taken
+ * modulo the customer count below that). Without customers, the bare `C` + five-digit code.
+ */
+function billToCustomer(
+  drawn: number,
+  customers: number,
+  keyOf: (entity: 'customer', keyNumber: number) => string,
+): string {
+  return customers > 0 ? keyOf('customer', (drawn - 1) % customers) : `C${String(drawn).padStart(5, '0')}`;
+}
+
+/**
  * Sales invoices with lines. REST `SINVOICEV` with `NUM`, `INVDAT`, `BPCINV`, `CUR`, `AMTNOT`, `AMTATI` and lines
  * `SIVSID` is [documented as observed] (reference §1.6); GraphQL `x3Sales.salesInvoice` with `id`, `company`,
  * `salesSite`, `billToCustomer`, `invoiceType`, `invoiceDate`, `currency`, `status` is [documented] (§2.5). Line
- * properties, totals' GraphQL names and `salesInvoiceLines` are [inferred].
+ * properties, totals' GraphQL names and `salesInvoiceLines` are [inferred]. `billToCustomer` resolves to the
+ * `customer` node ([documented] references are objects, §2.4).
  */
 export const salesInvoiceDef: EntityDef = {
   name: 'salesInvoice',
@@ -38,8 +52,8 @@ export const salesInvoiceDef: EntityDef = {
       type: 'string',
       rest: 'BPCINV',
       graphql: 'billToCustomer',
-      ref: { kind: 'bpRole', type: 'Customer' },
-      doc: 'Bill-to customer code.',
+      ref: { kind: 'node', entity: 'customer' },
+      doc: 'Bill-to customer (a `Customer` node: `billToCustomer { code { code } companyName }`).',
     },
     { name: 'invoiceDate', type: 'date', rest: 'INVDAT', graphql: 'invoiceDate', doc: 'Invoice date.' },
     {
@@ -117,7 +131,7 @@ export const salesInvoiceDef: EntityDef = {
         id: keyOf('salesInvoice', keyNumber),
         company: company.code,
         salesSite: rng.pick(company.sites),
-        billToCustomer: `C${String(rng.int(1, 999)).padStart(5, '0')}`,
+        billToCustomer: billToCustomer(rng.int(1, 999), counts.customer, keyOf),
         invoiceDate: dateOf(createdAt),
         currency: company.currency,
         invoiceType: credit ? 2 : 1,
