@@ -27,6 +27,12 @@ import {
 } from '../store/types.js';
 import { type SyncOptions, resolveSyncOptions } from './resolve-sync-options.js';
 
+/** Store lease under which one worker at a time creates or updates sink tables (see `ensureSink`). */
+const SINK_SETUP_LEASE = 'mlc:sink-setup';
+const SINK_SETUP_TTL_MS = 120_000;
+/** How long a worker waits for another one's sink set-up before giving up for this run. */
+const SINK_SETUP_WAIT_MS = 180_000;
+
 /** Options of {@link Sync.replay}. */
 export interface ReplayOptions {
   /** Only this stream. @default all streams */
@@ -107,7 +113,7 @@ export function createSync(options: SyncOptions): Sync {
   };
   const byName = new Map(config.streams.map((s) => [s.name, s]));
   const running = new Map<string, Promise<StreamRunResult>>();
-  const ensured = new Set<SyncSink>();
+  const ensured = new Map<SyncSink, Promise<void>>();
   let opened: Promise<void> | undefined;
   let stopping = false;
   let hard = new AbortController();
@@ -131,11 +137,45 @@ export function createSync(options: SyncOptions): Sync {
     return opened;
   };
 
-  const ensureSink = async (sink: SyncSink, signal?: AbortSignal) => {
-    if (ensured.has(sink)) return;
-    const tables = config.streams.filter((s) => s.sink === sink).map((s) => s.table);
-    await sink.ensureTables(tables, signal ? { signal } : {});
-    ensured.add(sink);
+  // Sink set-up runs once per sink (single-flight: two streams starting together share it) and, across workers
+  // sharing the store, one worker at a time under a store lease: Power BI allows duplicate dataset names, so two
+  // workers creating "the" dataset at the same moment would create two.
+  const ensureSink = (sink: SyncSink, signal?: AbortSignal): Promise<void> => {
+    let pending = ensured.get(sink);
+    if (!pending) {
+      const tables = config.streams.filter((s) => s.sink === sink).map((s) => s.table);
+      pending = underSetupLease(() => sink.ensureTables(tables, signal ? { signal } : {}), signal);
+      ensured.set(sink, pending);
+      pending.catch(() => ensured.delete(sink)); // a failed set-up is tried again by the next run
+    }
+    return pending;
+  };
+
+  const underSetupLease = async (work: () => Promise<void>, signal?: AbortSignal): Promise<void> => {
+    const deadline = clock.now() + SINK_SETUP_WAIT_MS;
+    for (;;) {
+      const lease = await store.acquireLease({
+        name: SINK_SETUP_LEASE,
+        owner: config.owner,
+        ttlMs: SINK_SETUP_TTL_MS,
+      });
+      if (lease) {
+        try {
+          return await work();
+        } finally {
+          await store.releaseLease(lease).catch((error: unknown) => {
+            logger.warn({ err: error }, 'could not release the sink set-up lease');
+          });
+        }
+      }
+      if (clock.now() >= deadline) {
+        throw new SyncError({
+          code: 'SYNC_STREAM_BUSY',
+          message: `another worker has been setting up the sink for over ${SINK_SETUP_WAIT_MS / 1000} s; try again later`,
+        });
+      }
+      await clock.sleep(1_000, signal);
+    }
   };
 
   const getStream = (name: string): ResolvedStream => {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStateStore, type SinkTable, type SyncSink } from '../src/index.js';
+import { drive, keyCounts, seedOrders, world } from './helpers.js';
+
+describe('sink set-up', () => {
+  it('runs once per sink in a process and one worker at a time across workers sharing the store', async () => {
+    const w = world();
+    seedOrders(w.source, 50);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let calls = 0;
+    // A sink whose set-up takes a while (think: listing, then creating, a Power BI dataset).
+    const slowSetup: SyncSink = {
+      ensureTables: async (tables: readonly SinkTable[]) => {
+        calls += 1;
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await w.clock.sleep(5_000);
+        await w.sink.ensureTables(tables);
+        inFlight -= 1;
+      },
+      post: (request) => w.sink.post(request),
+      countBatch: (request) => w.sink.countBatch(request),
+      clear: (request) => w.sink.clear(request),
+    };
+    const workerA = w.sync({
+      owner: 'A',
+      sink: slowSetup,
+      store: new MemoryStateStore({ storage: w.storage, clock: w.clock }),
+    });
+    const workerB = w.sync({
+      owner: 'B',
+      sink: slowSetup,
+      store: new MemoryStateStore({ storage: w.storage, clock: w.clock }),
+    });
+    await drive(w.clock, Promise.all([workerA.ready(), workerA.ready(), workerB.ready()]));
+    expect(maxInFlight).toBe(1); // never two set-ups at once, whoever asks
+    expect(calls).toBe(2); // once per worker: A's two callers shared one set-up
+    const [result] = await drive(w.clock, workerB.run());
+    expect(result).toMatchObject({ status: 'completed', rowsPosted: 50 });
+    expect(calls).toBe(2);
+    expect(keyCounts(w.sink).size).toBe(50);
+  });
+});
