@@ -12,6 +12,7 @@ import { buildGraphqlSchema, type GraphqlContext } from '../graphql/graphql-sche
 import { handleGraphql } from '../graphql/graphql-handler.js';
 import { RequestLog, type SageX3RequestLogEntry } from '../log/request-log.js';
 import { type SageX3SimulatorOptions, resolveSageX3SimulatorOptions } from '../options.js';
+import { handleEndpointsRequest } from '../rest/endpoints-handler.js';
 import { handleRestRequest } from '../rest/rest-handler.js';
 import { diagnoses, malformedJson } from '../rest/rest-view.js';
 import { mountControlRoutes } from './control-routes.js';
@@ -166,6 +167,30 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
     }
     const answer = handleRestRequest(opts, dataset, { endpoint, segment, url: u });
     record(c, 'rest', answer.status, auth.method, decision, endpoint);
+    const text =
+      answer.status === 200 && decision.malformedJson
+        ? malformedJson(answer.body)
+        : JSON.stringify(answer.body);
+    return c.body(text, answer.status as 200, { 'content-type': JSON_TYPE });
+  });
+
+  // [documented] Syracuse's admin list of endpoints (folders), same auth as the X3 classes (reference §1.1, §1.5).
+  app.get('/api1/syracuse/collaboration/syracuse/:segment', async (c) => {
+    const decision = faults.decide('rest');
+    const early = await preFaults(c, 'rest', decision);
+    if (early) return early;
+    const auth = await authenticate(
+      c.req.header('authorization'),
+      { basic: true, jwt: false, oauth: true },
+      authCtx(),
+    );
+    if (!auth.ok) {
+      record(c, 'rest', auth.status, auth.method, decision);
+      return c.body(auth.body, auth.status, { 'content-type': auth.contentType, ...auth.headers });
+    }
+    const u = new URL(c.req.url);
+    const answer = handleEndpointsRequest(opts, { segment: c.req.param('segment'), url: u });
+    record(c, 'rest', answer.status, auth.method, decision);
     const text =
       answer.status === 200 && decision.malformedJson
         ? malformedJson(answer.body)
