@@ -103,7 +103,7 @@ function maybeFail(ctx: GraphqlContext, what: string): void {
 }
 
 /**
- * Builds the graphql-js schema of the six nodes ([documented] reference §2.4/§2.5): packages at the root
+ * Builds the graphql-js schema of the entity nodes ([documented] reference §2.4/§2.5): packages at the root
  * (`x3FinanceData`, … or the older `xtremX3FinanceData`, …), each node with `query(filter, orderBy, first, after)`
  * relay connections and `read(_id)`, system properties `_id _createStamp _updateStamp _etag`, references as
  * objects (`code { code }` for business partners) and line collections as connections. Type names are
