@@ -21,7 +21,7 @@ export class HttpError extends MlcError<'HTTP_ERROR'> {
   readonly method: string;
   /** Redacted URL. */
   readonly url: string;
-  /** See {@link RequestFacts.mayHaveBeenApplied}. */
+  /** Whether the remote may have applied the request: `false` only when it certainly did not; a POST with `true` must be verified, not resent. */
   readonly mayHaveBeenApplied: boolean;
   /** The start of the response body, redacted and truncated. */
   readonly bodySnippet?: string;
@@ -60,7 +60,7 @@ export class NetworkError extends MlcError<'NETWORK_ERROR' | 'TIMEOUT'> {
   readonly method: string;
   /** Redacted URL. */
   readonly url: string;
-  /** See {@link RequestFacts.mayHaveBeenApplied}. */
+  /** Whether the remote may have applied the request: `false` only when it certainly did not; a POST with `true` must be verified, not resent. */
   readonly mayHaveBeenApplied: boolean;
 
   constructor(
