@@ -3,7 +3,7 @@ import { systemClock } from '../clock/clock.js';
 import { AbortedError, HttpError, NetworkError, describeFetchFailure } from '../errors/http-errors.js';
 import { MlcError, isMlcError } from '../errors/mlc-error.js';
 import { silentLogger } from '../log/logger.js';
-import { redactText, redactUrl } from '../redact/redact.js';
+import { redactText } from '../redact/redact.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import { resolveRetryPolicy } from '../retry/retry-policy.js';
 import { withRetry } from '../retry/with-retry.js';
@@ -39,6 +39,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const knownSecrets = options.knownSecrets ?? [];
   const secrets = (): readonly string[] =>
     typeof knownSecrets === 'function' ? knownSecrets() : knownSecrets;
+  /** The URL as it may appear in logs and errors: secret parameters, user-info and known secrets redacted. */
+  const safeUrlOf = (url: URL): string => redactText(String(url), secrets());
   const requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
   const defaultPolicy = options.retry === false ? false : resolveRetryPolicy(options.retry);
   const isAuthChallenge =
@@ -53,7 +55,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const resolveUrl = (request: HttpRequest): URL => {
     const url = new URL(request.path.replace(/^\//, ''), baseUrl);
     if (url.origin !== baseUrl.origin) {
-      throw new MlcError(`Refusing to send credentials to another origin: ${redactUrl(url)}`, {
+      throw new MlcError(`Refusing to send credentials to another origin: ${safeUrlOf(url)}`, {
         code: 'CONFIG_INVALID',
         kind: 'client',
       });
@@ -83,7 +85,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     method: HttpMethod,
     attemptNo: number,
   ): Promise<HttpResponse> {
-    const safeUrl = redactText(redactUrl(url), secrets());
+    const safeUrl = safeUrlOf(url);
     let forced = false;
     for (;;) {
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
@@ -247,22 +249,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           ...(request.signal ? { signal: request.signal } : {}),
           ...(options.random ? { random: options.random } : {}),
           onRetry: (event) => {
+            const safeUrl = safeUrlOf(url);
             logger.warn(
-              {
-                method,
-                url: redactText(redactUrl(url), secrets()),
-                attempt: event.attempt,
-                delayMs: event.delayMs,
-                reason: event.reason,
-              },
+              { method, url: safeUrl, attempt: event.attempt, delayMs: event.delayMs, reason: event.reason },
               'http retry',
             );
-            options.onRetry?.({ ...event, method, url: redactText(redactUrl(url), secrets()) });
+            options.onRetry?.({ ...event, method, url: safeUrl });
           },
         });
       } catch (error) {
         if (request.signal?.aborted && !isMlcError(error)) {
-          throw new AbortedError(`${method} ${redactUrl(url)} aborted`, request.signal.reason);
+          throw new AbortedError(`${method} ${safeUrlOf(url)} aborted`, request.signal.reason);
         }
         throw error;
       }
