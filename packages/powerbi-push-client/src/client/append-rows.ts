@@ -1,4 +1,4 @@
-import { AbortedError, MlcError, isMlcError, resolveRetryPolicy, withRetry } from '@mlc/core';
+import { AbortedError, MlcError, isMlcError, withRetry } from '@mlc/core';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
 import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
@@ -129,7 +129,6 @@ async function sendRequest(
 ): Promise<AppendRequestResult> {
   const pacer = context.pacer(datasetId);
   const { clock } = context.options;
-  const policy = resolveRetryPolicy(context.options.retry);
   const base = { startIndex: request.startIndex, rowCount: request.rowCount };
   // True while an attempt's bytes may be on their way to the service.
   let inFlight = false;
@@ -152,7 +151,7 @@ async function sendRequest(
         return response;
       },
       {
-        policy,
+        policy: context.options.retry,
         clock,
         idempotent: false,
         ...(signal ? { signal } : {}),

@@ -224,6 +224,8 @@ function encodeDateTime(value: unknown): string | { reason: string } {
   return JSON.stringify(new Date(time).toISOString());
 }
 
+const THIRTY_DAY_MONTHS = new Set([4, 6, 9, 11]);
+
 /** Month, day (leap years included), hour, minute and second of an ISO string are within their ranges. */
 function calendarFieldsValid(iso: string): boolean {
   const year = Number(iso.slice(0, 4));
@@ -231,7 +233,7 @@ function calendarFieldsValid(iso: string): boolean {
   const day = Number(iso.slice(8, 10));
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : THIRTY_DAY_MONTHS.has(month) ? 30 : 31;
   if (day > daysInMonth) return false;
   if (iso.length === 10) return true;
   const hour = Number(iso.slice(11, 13));
