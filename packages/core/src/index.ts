@@ -47,6 +47,7 @@ export type { RetryDecision, RetryState } from './retry/decide-retry.js';
 export { decideRetry } from './retry/decide-retry.js';
 export type { RetryEvent, WithRetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
+export type { PRetryOptions } from './retry/p-retry-options.js';
 export { pRetryOptions } from './retry/p-retry-options.js';
 
 export type {
