@@ -3,7 +3,14 @@
  * worker thread and are not counted) while syncing 10k vs 100k records. GL accounts in append mode: one row per
  * record, so the records-to-rows ratio does not blur the comparison.
  */
-import { type BenchReport, exposedGc, measureHeap, mb, selected } from '../../testkit/bench/harness.mjs';
+import {
+  type BenchReport,
+  exposedGc,
+  measureHeap,
+  mb,
+  retainedGrowthRatio,
+  selected,
+} from '../../testkit/bench/harness.mjs';
 import { runOnce, type StoreKind, startSyncLoop } from './sync-loop.mjs';
 
 const SMALL = 10_000;
@@ -34,7 +41,7 @@ export async function benchE2eMemory(report: BenchReport): Promise<void> {
     await peakWhileSyncing(1_000, storeKind);
     const small = await peakWhileSyncing(SMALL, storeKind);
     const large = await peakWhileSyncing(LARGE, storeKind);
-    const ratio = large.peakRetainedGrowth / Math.max(1, small.peakRetainedGrowth);
+    const ratio = retainedGrowthRatio(large, small);
     report.record(name, 'peak_retained_10k', mb(small.peakRetainedGrowth), 'MB');
     report.record(name, 'peak_retained_100k', mb(large.peakRetainedGrowth), 'MB');
     report.record(
