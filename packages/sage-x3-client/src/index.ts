@@ -110,6 +110,8 @@ export type { X3ConfigErrorCode } from './errors/x3-config-error.js';
 export { X3ConfigError, isX3ConfigError } from './errors/x3-config-error.js';
 export type { X3FilterErrorOptions } from './errors/x3-filter-error.js';
 export { X3FilterError, isX3FilterError } from './errors/x3-filter-error.js';
+export type { X3GatewayErrorBody, X3GatewayErrorOptions } from './errors/x3-gateway-error.js';
+export { X3GatewayError, isX3GatewayError } from './errors/x3-gateway-error.js';
 export type { X3GraphQLErrorEntry, X3GraphQLErrorOptions } from './errors/x3-graphql-error.js';
 export { X3GraphQLError, isX3GraphQLError } from './errors/x3-graphql-error.js';
 export type { X3RecordErrorOptions } from './errors/x3-record-error.js';

@@ -2,6 +2,7 @@ import { type HttpErrorContext, type MlcError, redactText } from '@mlc/core';
 import type { X3AuthRuntime } from '../auth/x3-auth-strategy.js';
 import { describeServerMessage } from '../auth/describe-server-message.js';
 import { X3FilterError } from '../errors/x3-filter-error.js';
+import { X3GatewayError, parseGatewayErrorBody } from '../errors/x3-gateway-error.js';
 import { X3GraphQLError, type X3GraphQLErrorEntry } from '../errors/x3-graphql-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
 
@@ -28,6 +29,8 @@ export function whereFieldsOf(url: string): { where?: string; fields: string[] }
  * - 500 on a `$query` with `where` whose body points at the filter → {@link X3FilterError} naming the field
  *   (X3 answers an unknown `where` property with 500, [documented] §1.4 / §3 gotcha 2). A 500 whose body says
  *   nothing about the filter stays a retryable server error;
+ * - a Sage cloud gateway body (`$severity`/`$dataCode`/`$message`/`$source`, [documented] §2.8) → {@link X3GatewayError}
+ *   carrying `dataCode` and `source`, classified by status (429 throttled with Retry-After, 5xx server, else client);
  * - 400 with GraphQL `errors[]` (the gateway's "Cannot query field", [documented] §2.8) → {@link X3GraphQLError};
  * - 429 and 5xx → core's `HttpError` (throttled / server, retried with Retry-After and backoff);
  * - other 4xx → {@link X3ResponseError} with the server's (redacted) message, not retryable.
@@ -52,6 +55,19 @@ export function createX3ErrorFactory(auth: X3AuthRuntime) {
           });
         }
       }
+    }
+    const gateway = parseGatewayErrorBody(context.text);
+    if (gateway) {
+      return new X3GatewayError({
+        ...gateway,
+        ...(gateway.message !== undefined ? { message: redactText(gateway.message, secrets) } : {}),
+        status: context.status,
+        method: context.method,
+        url: context.url,
+        mayHaveBeenApplied: context.mayHaveBeenApplied,
+        ...(context.retryAfterMs !== undefined ? { retryAfterMs: context.retryAfterMs } : {}),
+        ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
+      });
     }
     if (context.status === 400 && context.method === 'POST' && /"errors"\s*:/.test(context.text)) {
       try {

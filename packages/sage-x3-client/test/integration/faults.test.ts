@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   X3AuthError,
   X3FilterError,
+  X3GatewayError,
   X3GraphQLError,
   type X3Client,
   basicAuth,
@@ -111,6 +112,23 @@ describe('faults over real HTTP (simulator)', () => {
     expect(result.errors?.length).toBeGreaterThan(0);
     expect(result.data).not.toBeNull();
   }, 30_000);
+
+  it('a gateway-shaped 5xx from the simulator surfaces $dataCode and $source on X3GatewayError', async () => {
+    sim.control.setFaults({ serverErrorRate: 1 });
+    const once = createX3Client({
+      baseUrl: sim.url,
+      endpoint: sim.endpoint,
+      auth: basicAuth({ user: 'API', password: PASSWORD }),
+      transport: 'graphql',
+      clock,
+      introspection: false,
+      retry: false,
+    });
+    const error = await once.graphql.request('{ __typename }').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(X3GatewayError);
+    expect(error).toMatchObject({ dataCode: 'InternalServerError', source: 'Gateway', kind: 'server' });
+    expect([500, 502, 503]).toContain((error as X3GatewayError).status);
+  });
 
   it('a 500 on an unknown where field becomes an X3FilterError naming the field, not retried', async () => {
     sim.control.clearRequestLog();
