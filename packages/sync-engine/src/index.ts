@@ -3,7 +3,12 @@
 // Composition API
 export type { CredentialExpiring, ReplayOptions, Sync } from './sync/create-sync.js';
 export { createSync } from './sync/create-sync.js';
-export type { ResolvedSyncOptions, StreamDefaults, SyncOptions } from './sync/resolve-sync-options.js';
+export type {
+  AlertOptions,
+  ResolvedSyncOptions,
+  StreamDefaults,
+  SyncOptions,
+} from './sync/resolve-sync-options.js';
 export { resolveSyncOptions } from './sync/resolve-sync-options.js';
 export type { ReplayResult } from './engine/replay-dead-letters.js';
 export type { StreamRunResult } from './engine/stream-run-result.js';
@@ -79,6 +84,13 @@ export type { RecordErrorCode, RecordErrorInit, RecordErrorStage } from './error
 export { RecordError, isRecordError } from './errors/record-error.js';
 
 // Events and observability
+export type {
+  AlertSeverity,
+  FailurePhase,
+  SyncAlert,
+  SyncAlertInput,
+  SyncRecovered,
+} from './alerts/sync-alert.js';
 export type { SyncEventListener, SyncEventName, SyncEvents, SyncProgress } from './events/sync-events.js';
 
 // Secrets

@@ -18,6 +18,8 @@ const AMBIENT: Record<string, string> = {
   pairingToken: 'string',
   pino: "() => import('@mlc/core').Logger",
   pageSomeone: '(message: string) => void',
+  pager: '{ notify(message: string): void; resolve(message: string): void }',
+  sync: "import('@mlc/sync-engine').Sync",
   x3: "import('@mlc/sage-x3-client').X3Client<import('@mlc/sage-x3-client').X3EntityMap<{ customer: import('@mlc/sage-x3-client').X3EntityDefinition<{ key: string; updatedAt: string; name: string; creditLimit: number }> }>>",
   store: "import('@mlc/sync-engine').StateStore",
   sink: "import('@mlc/sync-engine').SyncSink",

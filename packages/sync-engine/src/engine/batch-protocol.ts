@@ -282,12 +282,7 @@ async function failRows(scope: RunScope, intent: BatchIntent, cause: unknown): P
     message: `batch not applied: ${message}`,
     data: { deadLetterId, rows: intent.rowCount },
   });
-  alert(ctx, {
-    code: 'SYNC_BATCH_FAILED',
-    message: `batch ${intent.batchId} failed: ${message}`,
-    stream: stream.name,
-    batchId: intent.batchId,
-  });
+  // No alert here: the run fails with this error, and the run's failure is alerted once (with its batch id).
   throw new SyncError({
     code: 'SYNC_BATCH_FAILED',
     stream: stream.name,

@@ -1,4 +1,6 @@
 import type { Clock, Logger } from '@mlc/core';
+import { alertAdvice } from '../alerts/alert-catalog.js';
+import type { SyncAlert, SyncAlertInput } from '../alerts/sync-alert.js';
 import { SyncError } from '../errors/sync-error.js';
 import type { SyncEventEmitter } from '../events/sync-event-emitter.js';
 import type { SyncTelemetry } from '../observability/sync-telemetry.js';
@@ -156,13 +158,24 @@ export async function audit(ctx: EngineContext, entry: Omit<AuditEntryInput, 'at
   }
 }
 
-/** Emits an alert event and logs it at warn level. */
-export function alert(
-  ctx: EngineContext,
-  event: { code: string; message: string; stream?: string; batchId?: string },
-): void {
-  ctx.logger.warn({ ...event }, event.message);
+/**
+ * Raises an alert: fills in severity and remedy from the code's catalogue entry (unless given), `since` (now)
+ * and `attempts` (1) for one-off alerts, logs it (`error` for critical, else `warn`) and emits `alert`.
+ */
+export function alert(ctx: EngineContext, input: SyncAlertInput): SyncAlert {
+  const advice = alertAdvice(input.code, input.phase);
+  const event: SyncAlert = {
+    ...input,
+    severity: input.severity ?? advice.severity,
+    remedy: input.remedy ?? advice.remedy,
+    since: input.since ?? ctx.clock.now(),
+    attempts: input.attempts ?? 1,
+    reminder: input.reminder ?? false,
+  };
+  if (event.severity === 'critical') ctx.logger.error({ alert: event }, event.message);
+  else ctx.logger.warn({ alert: event }, event.message);
   ctx.events.emit('alert', event);
+  return event;
 }
 
 /** Calls the protocol hook. */

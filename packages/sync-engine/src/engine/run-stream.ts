@@ -1,5 +1,6 @@
 import { formatInstant, parseStamp } from '../cursor/stamp.js';
 import { compareStamps } from '../cursor/stamp.js';
+import { markPhase } from '../alerts/classify-failure.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { SyncProgress } from '../events/sync-events.js';
 import { isStateStoreError } from '../store/state-store-error.js';
@@ -31,6 +32,10 @@ export interface RunStreamOptions {
   signal: AbortSignal;
   /** Graceful stop: no new batch is started once this returns true. */
   stopping(): boolean;
+  /** Run id. @default a new one */
+  runId?: string;
+  /** Counters, owned by the caller so that a failed run's counts can be reported. @default new ones */
+  stats?: RunStats;
 }
 
 /** Runs a function under the stream's lease; `undefined` when another holder has it. */
@@ -85,11 +90,11 @@ export async function runStream(
   stream: ResolvedStream,
   options: RunStreamOptions,
 ): Promise<StreamRunResult> {
-  const runId = ctx.newId('run');
+  const runId = options.runId ?? ctx.newId('run');
   const startedAt = ctx.clock.now();
   // Fixed once per run (peers.md §7 #6, #10): rows stamped later, or still committing, are read next time.
   const until = formatInstant(startedAt - stream.safetyLagMs);
-  const stats = newRunStats();
+  const stats = options.stats ?? newRunStats();
   const result = await withStreamLease(ctx, stream.name, options, async (currentLease, renew) => {
     return ctx.telemetry.span(
       'mlc.sync.run',
@@ -147,11 +152,13 @@ export async function runStream(
           // cursor has not passed it, so the next run reads it again.
           try {
             if (options.stopping()) throwIfStopping(scope);
-            const read = stream.source.read({
-              until,
-              signal: options.signal,
-              ...(since !== undefined ? { since } : {}),
-            });
+            const read = fromSource(() =>
+              stream.source.read({
+                until,
+                signal: options.signal,
+                ...(since !== undefined ? { since } : {}),
+              }),
+            );
             for await (const item of read) {
               stats.recordsRead += 1;
               if (!window && item.stamp !== undefined) window = windowOf(item.stamp, until);
@@ -193,18 +200,7 @@ export async function runStream(
           ctx.telemetry.runFinished(stream.name, runResult.elapsedMs, runResult.status);
           return runResult;
         } catch (error) {
-          ctx.logger.error({ err: error, stream: stream.name, runId }, 'stream run failed');
-          ctx.events.emit('run-failed', { stream: stream.name, runId, error });
-          await audit(ctx, {
-            type: 'run-failed',
-            stream: stream.name,
-            message: `run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`,
-            data: {
-              runId,
-              code: isSyncError(error) ? error.code : (error as { code?: unknown })?.code,
-              ...countersOf(stats),
-            },
-          });
+          // The caller (createSync) reports the failure: event, alert, audit and log, whatever the phase.
           ctx.telemetry.runFinished(stream.name, ctx.clock.now() - startedAt, 'failed');
           throw error;
         }
@@ -214,6 +210,35 @@ export async function runStream(
   if (result) return result;
   ctx.events.emit('run-skipped', { stream: stream.name, reason: 'lease-held' });
   return skippedResult(stream.name, runId, 'lease-held');
+}
+
+/** Iterates a source read, marking whatever it throws as a `source` failure (for alerts). */
+async function* fromSource<T>(open: () => AsyncIterable<T>): AsyncGenerator<T> {
+  let iterator: AsyncIterator<T>;
+  try {
+    iterator = open()[Symbol.asyncIterator]();
+  } catch (error) {
+    throw markPhase(error, 'source');
+  }
+  let done = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        done = true;
+        throw markPhase(error, 'source');
+      }
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
 }
 
 /** A result for a run that did not start. */
@@ -232,7 +257,8 @@ export function skippedResult(
   };
 }
 
-function countersOf(stats: RunStats) {
+/** The counters of a run, as results and audit entries report them. */
+export function countersOf(stats: RunStats) {
   return {
     recordsRead: stats.recordsRead,
     recordsUnchanged: stats.recordsUnchanged,
@@ -314,7 +340,9 @@ async function reconcileDeletes(scope: RunScope, batcher: ChangeBatcher): Promis
   const sourceKeys = keysOf.call(stream.source, { signal })[Symbol.asyncIterator]();
   let previous: string | undefined;
   const pull = async (): Promise<IteratorResult<string>> => {
-    const result = await sourceKeys.next();
+    const result = await sourceKeys.next().catch((error: unknown) => {
+      throw markPhase(error, 'source');
+    });
     if (!result.done) {
       if (previous !== undefined && !(previous < result.value)) {
         throw new SyncError({

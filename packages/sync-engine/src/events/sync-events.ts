@@ -1,3 +1,4 @@
+import type { FailurePhase, SyncAlert, SyncRecovered } from '../alerts/sync-alert.js';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
 import type { PostOutcome } from '../sink/sync-sink.js';
 import type { AuditEntryInput, BatchKind } from '../store/types.js';
@@ -35,8 +36,23 @@ export interface SyncEvents {
   'run-started': { stream: string; runId: string; since?: string; until: string; cursor?: StreamCursor };
   /** A stream run ended. */
   'run-finished': { stream: string; runId: string; result: StreamRunResult };
-  /** A stream run failed; state is as committed before. */
-  'run-failed': { stream: string; runId: string; error: unknown };
+  /**
+   * A stream run failed, in whatever phase (store, sink set-up, lease, source, sink, verification); state is as
+   * committed before. `attempts` counts the consecutive failed runs; `retryAt` is set while scheduled runs back
+   * off (configuration and credential failures).
+   */
+  'run-failed': {
+    stream: string;
+    runId: string;
+    error: unknown;
+    code: string;
+    phase: FailurePhase;
+    since: number;
+    attempts: number;
+    retryAt?: number;
+  };
+  /** A stream that was failing completed a run again. */
+  recovered: SyncRecovered;
   /** A run did not start. */
   'run-skipped': { stream: string; reason: 'already-running' | 'lease-held' | 'stopping' };
   /** A POST returned. */
@@ -82,8 +98,11 @@ export interface SyncEvents {
   'credential-expiring': { credential: string; expiresAt: number; remainingMs: number };
   /** Counts and ETA. */
   progress: SyncProgress;
-  /** Something needs a human (quarantined batch, unverifiable outcome, credential expiry). */
-  alert: { code: string; message: string; stream?: string; batchId?: string };
+  /**
+   * Something needs a human: a failing stream (first failure, reminders, a new failure), a quarantined batch,
+   * quarantined records above the threshold, an unverifiable outcome, an expiring credential.
+   */
+  alert: SyncAlert;
   /** An audit entry was written. */
   audit: AuditEntryInput;
 }

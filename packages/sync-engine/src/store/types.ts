@@ -256,7 +256,8 @@ export type AuditType =
   | 'replayed'
   | 'replay-refused'
   | 'credential-expiring'
-  | 'lease-lost';
+  | 'lease-lost'
+  | 'recovered';
 
 /** An audit entry to append. */
 export interface AuditEntryInput {

@@ -1,14 +1,17 @@
-import { SyncError } from '../errors/sync-error.js';
+import { type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
+import { FailureTracker } from '../alerts/failure-tracker.js';
+import { SyncError, isSyncError } from '../errors/sync-error.js';
 import {
   type EngineContext,
   newRunStats,
   type ResolvedStream,
   type RunScope,
+  type RunStats,
   audit,
   alert,
 } from '../engine/engine-context.js';
 import { type ReplayResult, replayDeadLetters } from '../engine/replay-dead-letters.js';
-import { runStream, skippedResult, withStreamLease } from '../engine/run-stream.js';
+import { countersOf, runStream, skippedResult, withStreamLease } from '../engine/run-stream.js';
 import type { StreamRunResult } from '../engine/stream-run-result.js';
 import { SyncEventEmitter } from '../events/sync-event-emitter.js';
 import type { SyncEventListener, SyncEventName } from '../events/sync-events.js';
@@ -119,6 +122,79 @@ export function createSync(options: SyncOptions): Sync {
   let hard = new AbortController();
   let scheduler: AbortController | undefined;
   const loops: Promise<void>[] = [];
+  const failures = new FailureTracker(config.alerts);
+  const schedules = new Map(config.streams.map((s) => [s.name, compileSchedule(s.schedule, s.name)]));
+
+  /** The stream's schedule interval around now (the first backoff step); undefined for manual streams. */
+  const intervalOf = (name: string): number | undefined => {
+    const next = schedules.get(name);
+    const first = next?.(clock.now());
+    const second = first === undefined ? undefined : next?.(first);
+    return first === undefined || second === undefined ? undefined : second - first;
+  };
+
+  // Every failed run reaches the operator, whatever the phase: `run-failed`, an audit entry, a log line, and an
+  // alert when the stream's state changed (or a reminder is due). A graceful stop is not a failure.
+  const reportFailure = async (
+    name: string,
+    runId: string,
+    error: unknown,
+    hint: PhaseHint,
+    stats: RunStats,
+  ): Promise<void> => {
+    if (isSyncError(error, 'SYNC_STOPPED')) return;
+    const failure = classifyFailure(error, hint);
+    const verdict = failures.failed(name, failure, clock.now(), intervalOf(name));
+    logger.error(
+      {
+        err: error,
+        stream: name,
+        runId,
+        code: failure.code,
+        phase: failure.phase,
+        attempts: verdict.attempts,
+      },
+      'stream run failed',
+    );
+    events.emit('run-failed', {
+      stream: name,
+      runId,
+      error,
+      code: failure.code,
+      phase: failure.phase,
+      since: verdict.since,
+      attempts: verdict.attempts,
+      ...(verdict.retryAt !== undefined ? { retryAt: verdict.retryAt } : {}),
+    });
+    if (verdict.alert) alert(ctx, verdict.alert);
+    await audit(ctx, {
+      type: 'run-failed',
+      stream: name,
+      message: `run ${runId} failed (${failure.phase}): ${failure.message}`,
+      data: {
+        runId,
+        code: failure.code,
+        phase: failure.phase,
+        attempts: verdict.attempts,
+        since: verdict.since,
+        ...countersOf(stats),
+      },
+    });
+  };
+
+  const reportSuccess = async (result: StreamRunResult): Promise<void> => {
+    if (result.status === 'skipped') return;
+    const recovered = failures.succeeded(result.stream, result.runId, clock.now());
+    if (!recovered) return;
+    events.emit('recovered', recovered);
+    logger.info({ ...recovered }, `stream ${result.stream} recovered`);
+    await audit(ctx, {
+      type: 'recovered',
+      stream: result.stream,
+      message: `stream ${result.stream} recovered after ${recovered.attempts} failed runs (${recovered.code})`,
+      data: { ...recovered },
+    });
+  };
 
   const openStore = () => {
     opened ??= (async () => {
@@ -198,26 +274,43 @@ export function createSync(options: SyncOptions): Sync {
       events.emit('run-skipped', { stream: name, reason: 'already-running' });
       return skippedResult(name, config.newId('run'), 'already-running');
     }
+    const runId = config.newId('run');
+    const stats = newRunStats();
     const promise = (async () => {
-      await openStore();
-      const merged = combinedSignal(signal);
-      await ensureSink(stream.sink, merged);
-      return runStream(ctx, stream, {
-        owner: config.owner,
-        leaseTtlMs: config.leaseTtlMs,
-        signal: merged,
-        stopping: () => stopping,
-      });
+      let hint: PhaseHint = 'store';
+      try {
+        await openStore();
+        hint = 'sink-setup';
+        const merged = combinedSignal(signal);
+        await ensureSink(stream.sink, merged);
+        hint = 'run';
+        const result = await runStream(ctx, stream, {
+          owner: config.owner,
+          leaseTtlMs: config.leaseTtlMs,
+          signal: merged,
+          stopping: () => stopping,
+          runId,
+          stats,
+        });
+        await reportSuccess(result);
+        return result;
+      } catch (error) {
+        await reportFailure(name, runId, error, hint, stats);
+        throw error;
+      }
     })().finally(() => running.delete(name));
     running.set(name, promise);
     return await promise;
   };
 
   const scheduleLoop = async (stream: ResolvedStream, signal: AbortSignal) => {
-    const next = compileSchedule(stream.schedule, stream.name);
+    const next = schedules.get(stream.name);
     if (!next) return;
     while (!signal.aborted) {
-      const at = next(clock.now());
+      // While a configuration or credential failure backs off, the next run is the first tick at or after the
+      // backoff's end (so runs stay on the schedule's grid).
+      const notBefore = failures.notBefore(stream.name);
+      const at = next(Math.max(clock.now(), notBefore === undefined ? 0 : notBefore - 1));
       if (at === undefined) return;
       try {
         await clock.sleep(Math.max(0, at - clock.now()), signal);
@@ -225,10 +318,8 @@ export function createSync(options: SyncOptions): Sync {
         return; // stopped
       }
       // Awaiting the run before computing the next time is what keeps runs of one stream from overlapping;
-      // ticks missed while a long run was going on are skipped, not queued.
-      await runOne(stream.name).catch((error: unknown) => {
-        logger.error({ err: error, stream: stream.name }, 'scheduled run failed');
-      });
+      // ticks missed while a long run was going on are skipped, not queued. Failures were reported by runOne.
+      await runOne(stream.name).catch(() => undefined);
     }
   };
 

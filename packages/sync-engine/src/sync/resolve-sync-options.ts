@@ -18,6 +18,22 @@ export interface StreamDefaults {
   verification?: VerificationOptions;
 }
 
+/** How failures and quarantines are alerted. */
+export interface AlertOptions {
+  /** While a stream keeps failing, its alert is repeated this often. @default 3_600_000 (1 h) */
+  reminderMs?: number;
+  /**
+   * Configuration and credential failures back off exponentially from the schedule interval up to this wait
+   * between two scheduled attempts (never below the interval). @default 3_600_000 (1 h)
+   */
+  backoffMaxMs?: number;
+  /**
+   * A run whose quarantined records exceed this share of the records it read raises an alert (a run that
+   * quarantines every record always does). @default 0.05
+   */
+  quarantineThreshold?: number;
+}
+
 /** Options of {@link createSync}. */
 export interface SyncOptions {
   /** Where cursors, ledger, intents, dead letters, leases, audit and secrets live. */
@@ -43,6 +59,8 @@ export interface SyncOptions {
   secretKey?: SecretKey;
   /** How long `stop()` waits for an in-flight batch before aborting it (its intent stays open). @default 60_000 */
   stopTimeoutMs?: number;
+  /** Alerting of failures and quarantines. */
+  alerts?: AlertOptions;
   /** Diagnostic hooks (fault injection). */
   hooks?: SyncHooks;
   /** Id generator for batches and runs. @default crypto.randomUUID-based */
@@ -67,6 +85,8 @@ export interface ResolvedSyncOptions {
   secretKey?: SecretKey;
   /** Stop timeout. */
   stopTimeoutMs: number;
+  /** Alerting. */
+  alerts: Required<AlertOptions>;
   /** Hooks. */
   hooks: SyncHooks;
   /** Id generator. */
@@ -142,6 +162,7 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
     owner: options.owner ?? `sync-${globalThis.crypto.randomUUID()}`,
     leaseTtlMs: options.leaseTtlMs ?? 300_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 60_000,
+    alerts: resolveAlerts(options.alerts),
     hooks: options.hooks ?? {},
     newId:
       options.newId ??
@@ -156,4 +177,20 @@ function invalid(stream: string | undefined, message: string): never {
     message: stream ? `stream ${stream}: ${message}` : message,
     ...(stream ? { stream } : {}),
   });
+}
+
+function resolveAlerts(options: AlertOptions = {}): Required<AlertOptions> {
+  const alerts = {
+    reminderMs: options.reminderMs ?? 3_600_000,
+    backoffMaxMs: options.backoffMaxMs ?? 3_600_000,
+    quarantineThreshold: options.quarantineThreshold ?? 0.05,
+  };
+  for (const [name, value] of Object.entries(alerts)) {
+    if (!Number.isFinite(value) || value < 0)
+      invalid(undefined, `alerts.${name} must be a number >= 0, got ${value}`);
+  }
+  if (alerts.quarantineThreshold > 1) {
+    invalid(undefined, `alerts.quarantineThreshold is a share in [0, 1], got ${alerts.quarantineThreshold}`);
+  }
+  return alerts;
 }

@@ -1,0 +1,82 @@
+import { type FailureKind, isMlcError, redactText } from '@mlc/core';
+import type { FailurePhase } from './sync-alert.js';
+
+/** A failed run, as the operator sees it. */
+export interface ClassifiedFailure {
+  /** Stable code of the failure (the error's own code, or `SYNC_RUN_FAILED` for an error without one). */
+  code: string;
+  /** Where it happened. */
+  phase: FailurePhase;
+  /** Redacted one-line message. */
+  message: string;
+  /** Batch the failure belongs to, when the error names one. */
+  batchId?: string;
+  /** Whether scheduled runs should back off (configuration and credential failures do not heal by themselves). */
+  backsOff: boolean;
+}
+
+/** Where the engine was when the error came out (refined from the error itself when it tells more). */
+export type PhaseHint = 'store' | 'sink-setup' | 'run';
+
+/** Phases the engine learnt while the error passed through it (an error from a source read is a source failure). */
+const marked = new WeakMap<object, FailurePhase>();
+
+/** Records that `error` came out of `phase` (first mark wins); returns it for `throw markPhase(...)`. */
+export function markPhase(error: unknown, phase: FailurePhase): unknown {
+  if (typeof error === 'object' && error !== null && !marked.has(error)) marked.set(error, phase);
+  return error;
+}
+
+const CONFIG_CODES = /(^|_)(CONFIG_INVALID|OPTIONS_INVALID|SECRET_INVALID|SCHEMA_NEWER)$/;
+
+/** Classifies the error of a failed run: its code, phase, redacted message and whether retries back off. */
+export function classifyFailure(error: unknown, hint: PhaseHint): ClassifiedFailure {
+  const code = codeOf(error) ?? 'SYNC_RUN_FAILED';
+  const message = redactText(error instanceof Error ? error.message : String(error));
+  const chain = causeChain(error);
+  const credentials = chain.some((e) => kindOf(e) === 'auth');
+  const configuration = chain.some((e) => CONFIG_CODES.test(codeOf(e) ?? ''));
+  let phase: FailurePhase;
+  if (configuration) phase = 'configuration';
+  else if (credentials) phase = 'credentials';
+  else
+    phase =
+      (typeof error === 'object' && error !== null ? marked.get(error) : undefined) ??
+      phaseOfCode(code, hint);
+  const batchId = (error as { batchId?: unknown } | null)?.batchId;
+  return {
+    code,
+    phase,
+    message,
+    backsOff: configuration || credentials,
+    ...(typeof batchId === 'string' ? { batchId } : {}),
+  };
+}
+
+function phaseOfCode(code: string, hint: PhaseHint): FailurePhase {
+  if (code === 'STORE_LEASE_LOST' || code === 'STORE_STALE_FENCE' || code === 'SYNC_LEASE_LOST')
+    return 'lease';
+  if (code.startsWith('STORE_')) return 'store';
+  if (code.startsWith('SYNC_VERIFICATION_')) return 'verification';
+  if (code.startsWith('X3_') || code === 'SYNC_SOURCE_KEYS_UNORDERED') return 'source';
+  if (hint === 'sink-setup') return 'sink-setup';
+  if (code.startsWith('PBI_') || code === 'SYNC_BATCH_FAILED' || code === 'SYNC_BATCH_QUARANTINED')
+    return 'sink';
+  return hint;
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = error; e !== undefined && chain.length < 8; e = (e as { cause?: unknown })?.cause)
+    chain.push(e);
+  return chain;
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : undefined;
+}
+
+function kindOf(error: unknown): FailureKind | undefined {
+  return isMlcError(error) ? error.kind : undefined;
+}
