@@ -34,6 +34,7 @@ async function startCli(args: string[], lines: number): Promise<Array<Record<str
   return out;
 }
 
+// Spawning tsx takes seconds on a loaded 2-core machine: generous timeouts (the brief's rule for process tests).
 describe('mlc-testkit CLI', () => {
   it('serves both simulators out of process and prints what a client needs', async () => {
     const [x3, pbi] = await startCli(['all', '--x3-size', 'tiny', '--pbi-time-scale', '60'], 2);
@@ -59,7 +60,7 @@ describe('mlc-testkit CLI', () => {
       }),
     });
     expect(token.status).toBe(200);
-  });
+  }, 60_000);
 
   it('rejects an unknown command with the usage text', async () => {
     const child = spawn(process.execPath, [tsx, '--conditions=@mlc/source', cli, 'nonsense'], {
@@ -73,5 +74,5 @@ describe('mlc-testkit CLI', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(text).toContain('Usage: mlc-testkit');
-  });
+  }, 60_000);
 });

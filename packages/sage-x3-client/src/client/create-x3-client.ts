@@ -178,7 +178,7 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
   const restHttp = httpFor(o.baseUrl);
   const gqlHttp =
     new URL(o.graphqlUrl).origin === new URL(o.baseUrl).origin ? restHttp : httpFor(o.graphqlUrl);
-  const rest = new RestTransport(restHttp, o.logger);
+  const rest = new RestTransport(restHttp, o.logger, { policy: o.retry, clock: o.clock });
   const gql = new GraphQLTransport({
     http: gqlHttp,
     url: o.graphqlUrl,

@@ -1,6 +1,15 @@
-import { type HttpClient, type Logger, redactUrl } from '@mlc/core';
+import {
+  type Clock,
+  type HttpClient,
+  type HttpResponse,
+  type Logger,
+  type RetryPolicyOptions,
+  redactUrl,
+  withRetry,
+} from '@mlc/core';
 import { X3ResponseError, isX3ResponseError } from '../errors/x3-response-error.js';
 import { parseX3Json } from '../json/parse-x3-json.js';
+import { diagnoseSilentFilterFailure, isSilentServerError } from './filter-diagnosis.js';
 
 /** One `$query` page ([documented] reference §1.3). */
 export interface X3RestPage {
@@ -16,24 +25,82 @@ export interface X3RestPage {
   repairs: number;
 }
 
+/** Retries of filtered queries, which the transport runs itself so it can diagnose a silent 500 once. */
+export interface RestTransportRetry {
+  /** The client's retry policy, or `false`. */
+  policy: RetryPolicyOptions | false;
+  /** Clock for the waits. */
+  clock: Clock;
+}
+
 /** GET + parse for api1 pages and records, on the core HTTP client (auth, retries, redaction live there). */
 export class RestTransport {
   readonly #http: HttpClient;
   readonly #logger: Logger;
+  readonly #retry: RestTransportRetry | undefined;
 
-  /** @param http the core HTTP client for the X3 server @param logger where repairs are reported */
-  constructor(http: HttpClient, logger: Logger) {
+  /**
+   * @param http the core HTTP client for the X3 server
+   * @param logger where repairs and filter probes are reported
+   * @param retry the retry policy, so filtered queries can be diagnosed; without it they use the HTTP client's
+   */
+  constructor(http: HttpClient, logger: Logger, retry?: RestTransportRetry) {
     this.#http = http;
     this.#logger = logger;
+    this.#retry = retry;
   }
 
-  async #getJson(url: string, signal: AbortSignal | undefined): Promise<{ value: unknown; repairs: number }> {
-    const response = await this.#http.request({
+  #get(url: string, signal: AbortSignal | undefined, once = false): Promise<HttpResponse> {
+    return this.#http.request({
       path: url,
       // [observed] §1.5: Sage's own node asks for `application/json;vnd.sage=syracuse`; plain JSON is accepted.
       headers: { accept: 'application/json' },
+      ...(once ? { retry: false as const } : {}),
       ...(signal ? { signal } : {}),
     });
+  }
+
+  /**
+   * A `where` query: X3 answers an unknown property with a 500 that may say nothing ([documented] §1.4). The
+   * first silent 500 is diagnosed once (probe without the filter, see `diagnoseSilentFilterFailure`) instead of
+   * being retried blindly; every other failure is retried by the client's policy as usual.
+   */
+  async #getFiltered(url: string, signal: AbortSignal | undefined): Promise<HttpResponse> {
+    const retry = this.#retry;
+    if (!retry) return this.#get(url, signal);
+    let diagnosed = false;
+    const attempt = async (): Promise<HttpResponse> => {
+      try {
+        return await this.#get(url, signal, true);
+      } catch (error) {
+        if (diagnosed || !isSilentServerError(error)) throw error;
+        diagnosed = true;
+        return diagnoseSilentFilterFailure(url, error, {
+          getOnce: (u) => this.#get(u, signal, true),
+          onProbe: (facts) =>
+            this.#logger.warn(
+              { url: facts.url, probeUrl: redactUrl(facts.probeUrl) },
+              'X3 answered a filtered query with a bare HTTP 500; probing the class without the filter',
+            ),
+        });
+      }
+    };
+    if (retry.policy === false) return attempt();
+    return withRetry(attempt, {
+      policy: retry.policy,
+      clock: retry.clock,
+      idempotent: true,
+      ...(signal ? { signal } : {}),
+      onRetry: (event) =>
+        this.#logger.warn(
+          { url: redactUrl(url), attempt: event.attempt, delayMs: event.delayMs, reason: event.reason },
+          'http retry',
+        ),
+    });
+  }
+
+  async #getJson(url: string, signal: AbortSignal | undefined): Promise<{ value: unknown; repairs: number }> {
+    const response = hasWhere(url) ? await this.#getFiltered(url, signal) : await this.#get(url, signal);
     const parsed = parseX3Json(response.text, redactUrl(url));
     if (parsed.repairs > 0) {
       this.#logger.warn(
@@ -94,5 +161,13 @@ export class RestTransport {
       if (isX3ResponseError(error) && error.status === 404) return undefined;
       throw error;
     }
+  }
+}
+
+function hasWhere(url: string): boolean {
+  try {
+    return new URL(url).searchParams.has('where');
+  } catch {
+    return false;
   }
 }

@@ -145,7 +145,14 @@ describe('faults over real HTTP (simulator)', () => {
     expect(error).toBeInstanceOf(X3FilterError);
     expect((error as X3FilterError).field).toBe('NOSUCHFIELD');
     expect((error as X3FilterError).status).toBe(500);
-    expect(sim.control.requestLog()).toHaveLength(1);
+    expect((error as X3FilterError).filter).toContain('NOSUCHFIELD');
+    expect((error as X3FilterError).message).toContain('NOSUCHFIELD');
+    // The simulator answers with a bare 500 (as real X3 does): one probe without the filter (count=1), one resend
+    // of the filtered query to rule out a passing fault, then the typed error — no blind retries.
+    const log = sim.control.requestLog();
+    expect(log.map((e) => e.status)).toEqual([500, 200, 500]);
+    expect(log[1]?.url).not.toContain('where=');
+    expect(log[1]?.url).toContain('count=1');
   });
 
   it('reads one record by key over both transports', async () => {

@@ -122,6 +122,13 @@ export interface SageX3SimulatorOptions {
   refreshTokenTtlSeconds?: number;
   /** Authorization-code lifetime ([inferred]). @default 600 */
   authorizationCodeTtlSeconds?: number;
+  /**
+   * Body of the HTTP 500 that answers a `where` naming an unknown property. The status is [documented] (reference
+   * §1.4, §3 gotcha 2); the body is not. `'empty'` models what real servers were seen to send — a bare 500 that
+   * says nothing ([inferred] from field reports, issue 11) — so clients must diagnose it themselves; `'diagnoses'`
+   * sends a Syracuse-style `$diagnoses` message naming the property. @default 'empty'
+   */
+  unknownWhereFieldBody?: 'empty' | 'diagnoses';
   /** Fault injection; change at run time with `control.setFaults`. @default no faults */
   faults?: SageX3FaultOptions;
   /** Request-log ring size. @default 10000 */
@@ -151,6 +158,7 @@ export interface ResolvedSageX3SimulatorOptions {
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
   readonly authorizationCodeTtlSeconds: number;
+  readonly unknownWhereFieldBody: 'empty' | 'diagnoses';
   readonly faults: ResolvedFaults;
   readonly requestLogLimit: number;
 }
@@ -240,6 +248,7 @@ export function resolveSageX3SimulatorOptions(
       'authorizationCodeTtlSeconds',
       options.authorizationCodeTtlSeconds ?? 600,
     ),
+    unknownWhereFieldBody: options.unknownWhereFieldBody ?? 'empty',
     faults: resolveFaults(options.faults),
     requestLogLimit: positiveInt('requestLogLimit', options.requestLogLimit ?? 10_000),
   };

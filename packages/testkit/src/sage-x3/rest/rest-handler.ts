@@ -16,7 +16,8 @@ import { SDataWhereError, parseSDataWhere } from './sdata-where-parser.js';
 /** A REST answer before faults and serialisation. */
 export interface RestAnswer {
   readonly status: number;
-  readonly body: Record<string, unknown>;
+  /** The JSON body; `null` for an empty body. */
+  readonly body: Record<string, unknown> | null;
 }
 
 /** The parts of a `GET /api1/x3/erp/{endpoint}/{segment}` request the handler needs. */
@@ -31,7 +32,7 @@ const fail = (status: number, message: string): RestAnswer => ({ status, body: d
 
 /**
  * Serves api1 `$query` and `$details` ([documented] reference §1.1–§1.4). Error statuses: unknown property in
- * `where` → 500 ([documented] §1.4); a `where` syntax error, an unknown `orderBy` property or a bad literal → 500
+ * `where` → 500 ([documented] §1.4) with an empty body by default ([inferred]: `unknownWhereFieldBody`); a `where` syntax error, an unknown `orderBy` property or a bad literal → 500
  * ([inferred]: X3 fails the same way in its query evaluator); unknown endpoint or class → 404, missing or
  * mismatched representation or unsupported facet → 400 ([inferred] statuses, §1.1 says only "an error").
  */
@@ -121,6 +122,13 @@ function query(
       else spec.before = { values, inclusive: op === 'le' };
     }
   } catch (e) {
+    if (
+      e instanceof SDataWhereError &&
+      e.reason === 'unknown-field' &&
+      opts.unknownWhereFieldBody === 'empty'
+    ) {
+      return { status: 500, body: null };
+    }
     if (e instanceof SDataWhereError || e instanceof LiteralTypeError) return fail(500, e.message);
     throw e;
   }

@@ -167,6 +167,8 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
     }
     const answer = handleRestRequest(opts, dataset, { endpoint, segment, url: u });
     record(c, 'rest', answer.status, auth.method, decision, endpoint);
+    // A bare 500 (unknown `where` property) has no body at all.
+    if (answer.body === null) return c.body(null, answer.status as 500);
     const text =
       answer.status === 200 && decision.malformedJson
         ? malformedJson(answer.body)
@@ -192,7 +194,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
     const answer = handleEndpointsRequest(opts, { segment: c.req.param('segment'), url: u });
     record(c, 'rest', answer.status, auth.method, decision);
     const text =
-      answer.status === 200 && decision.malformedJson
+      answer.status === 200 && decision.malformedJson && answer.body
         ? malformedJson(answer.body)
         : JSON.stringify(answer.body);
     return c.body(text, answer.status as 200, { 'content-type': JSON_TYPE });
