@@ -40,6 +40,13 @@ export const POWER_BI_LIMITS = Object.freeze({
   decimalScale: 4,
   /** [documented] executeQueries calls per minute per user (reference §2.7). */
   maxQueriesPerMinute: 120,
+  /**
+   * [documented] Creation of new push (and streaming) semantic models ends after 2027-10-31; existing datasets keep
+   * working (reference §0, §5.10, S8). Epoch ms of the first refused instant, the UTC end of that day ([inferred]).
+   */
+  pushDatasetCreationEndsAt: Date.UTC(2027, 10, 1),
+  /** How long before {@link POWER_BI_LIMITS.pushDatasetCreationEndsAt} `ensureDataset()` warns when it creates one. */
+  pushDatasetCreationWarningMs: 365 * 24 * 3_600_000,
 });
 
 /** The type of {@link POWER_BI_LIMITS}. */

@@ -43,7 +43,11 @@ export type {
   SimulatedTenant,
   WorkspaceRole,
 } from './powerbi/options.js';
-export { POWER_BI_DEFAULT_SCOPE, resolvePowerBISimulatorOptions } from './powerbi/options.js';
+export {
+  POWER_BI_DEFAULT_SCOPE,
+  POWER_BI_PUSH_CREATION_ENDS_AT,
+  resolvePowerBISimulatorOptions,
+} from './powerbi/options.js';
 export type { PowerBISimulatorLimits } from './powerbi/limits.js';
 export { POWER_BI_SIMULATOR_LIMITS } from './powerbi/limits.js';
 export type { PowerBIFaultRule, PowerBIRouteKind } from './powerbi/faults.js';

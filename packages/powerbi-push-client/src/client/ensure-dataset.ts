@@ -1,4 +1,6 @@
 import { PowerBIDatasetError } from '../errors/power-bi-dataset-error.js';
+import { PowerBIHttpError } from '../errors/power-bi-http-error.js';
+import { POWER_BI_LIMITS } from '../limits.js';
 import { type ApiTable, toApiCreateDataset, toApiTable } from '../schema/to-api-dataset.js';
 import type { AnyDatasetSchema, ResolvedTable } from '../schema/schema-types.js';
 import { type ClientContext, datasetPath, tablePath } from './client-context.js';
@@ -61,13 +63,25 @@ export async function createDataset(
   schema: AnyDatasetSchema,
   signal?: AbortSignal,
 ): Promise<string> {
-  const response = await context.http.request({
-    method: 'POST',
-    path: 'datasets',
-    query: { defaultRetentionPolicy: schema.retentionPolicy },
-    json: toApiCreateDataset(schema),
-    ...(signal ? { signal } : {}),
-  });
+  let response: Awaited<ReturnType<typeof context.http.request>>;
+  try {
+    response = await context.http.request({
+      method: 'POST',
+      path: 'datasets',
+      query: { defaultRetentionPolicy: schema.retentionPolicy },
+      json: toApiCreateDataset(schema),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof PowerBIHttpError && error.serviceCode === 'FeatureDeprecatedError') {
+      throw new PowerBIDatasetError(
+        'PBI_DATASET_CREATION_RETIRED',
+        `Power BI refused to create push dataset "${schema.name}" (FeatureDeprecatedError): Microsoft ended the creation of new push semantic models after 2027-10-31. Existing push datasets keep working, so keep the one you have (do not delete it; ensureDataset finds it by name), or move new tables to Real-Time Intelligence in Microsoft Fabric`,
+        { datasetName: schema.name, cause: error },
+      );
+    }
+    throw error;
+  }
   const body = response.json<{ id?: unknown }>();
   if (typeof body.id !== 'string') {
     throw new PowerBIDatasetError(
@@ -123,11 +137,16 @@ export async function ensureDataset(
   }
 
   if (!target) {
+    const retirement = creationRetirementWarning(context.options.clock.now());
+    if (retirement) {
+      context.options.logger.warn({ name: schema.name }, retirement);
+    }
     const datasetId = await createDataset(context, schema, signal);
     context.schemas.set(datasetId, schema);
     actions.push(
       `created dataset "${schema.name}" (${datasetId}) with tables ${schema.tables.map((table) => `"${table.name}"`).join(', ')}, retention ${schema.retentionPolicy}`,
     );
+    if (retirement) actions.push(`warning: ${retirement}`);
     context.options.logger.info({ datasetId, name: schema.name }, 'power bi dataset created');
     return { datasetId, actions, created: true, updatedTables: [] };
   }
@@ -146,9 +165,10 @@ export async function ensureDataset(
   );
   const missing = schema.tables.filter((table) => !existing.has(table.name));
   if (missing.length > 0) {
+    const retirement = creationRetirementWarning(context.options.clock.now());
     throw new PowerBIDatasetError(
       'PBI_TABLE_MISSING',
-      `Dataset "${schema.name}" (${datasetId}) lacks table(s) ${missing.map((table) => `"${table.name}"`).join(', ')}. Power BI cannot add a table to an existing dataset: delete the dataset (deleteDataset) and run ensureDataset again to recreate it`,
+      `Dataset "${schema.name}" (${datasetId}) lacks table(s) ${missing.map((table) => `"${table.name}"`).join(', ')}. Power BI cannot add a table to an existing dataset: delete the dataset (deleteDataset) and run ensureDataset again to recreate it${retirement ? ` — but ${retirement}: deleting it may leave you with no dataset at all` : ''}`,
       { datasetName: schema.name, datasetIds: [datasetId] },
     );
   }
@@ -211,4 +231,17 @@ function normalizeType(type: string | undefined): string {
   if (lower === 'bool') return 'boolean';
   if (lower === 'int' || lower === 'int64') return 'int64';
   return lower;
+}
+
+/**
+ * The warning `ensureDataset()` gives when it creates a push dataset within 12 months of the end of push-dataset
+ * creation (2027-10-31, [documented] reference §5.10), or after it; `undefined` earlier.
+ */
+export function creationRetirementWarning(now: number): string | undefined {
+  const ends = POWER_BI_LIMITS.pushDatasetCreationEndsAt;
+  if (now < ends - POWER_BI_LIMITS.pushDatasetCreationWarningMs) return undefined;
+  const days = Math.ceil((ends - now) / 86_400_000);
+  return now >= ends
+    ? 'Power BI no longer creates push datasets (ended after 2027-10-31); existing ones keep working'
+    : `Power BI stops creating push datasets after 2027-10-31 (in ${days} days); existing ones keep working, but a dataset deleted after that date cannot be recreated — plan a move to Real-Time Intelligence in Microsoft Fabric`;
 }

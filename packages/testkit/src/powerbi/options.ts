@@ -83,6 +83,12 @@ export interface PowerBISimulatorOptions {
   scope?: string;
   /** Overrides of the documented limits (for small tests). @default POWER_BI_SIMULATOR_LIMITS */
   limits?: Partial<PowerBISimulatorLimits>;
+  /**
+   * The instant (ISO text or epoch ms, on the simulator's clock) from which creating a push or streaming dataset is
+   * refused with `FeatureDeprecatedError`. [documented] reference §0/§5.10 (S8): creation of new push/streaming
+   * semantic models stops after 2027-10-31; existing ones keep working. @default '2027-11-01T00:00:00Z'
+   */
+  pushDatasetCreationEndsAt?: string | number;
   /** Fault rules active from the start. @default [] */
   faults?: PowerBIFaultRule[];
   /** Request-log entries kept (oldest dropped first), so long-running simulators stay bounded. @default 10_000 */
@@ -127,6 +133,7 @@ export interface ResolvedPowerBISimulatorOptions {
   executeQueriesBom: boolean;
   scope: string;
   limits: PowerBISimulatorLimits;
+  pushDatasetCreationEndsAt: number;
   faults: PowerBIFaultRule[];
   requestLogLimit: number;
 }
@@ -196,7 +203,21 @@ export function resolvePowerBISimulatorOptions(
     executeQueriesBom: options.executeQueriesBom ?? true,
     scope: options.scope ?? POWER_BI_DEFAULT_SCOPE,
     limits,
+    pushDatasetCreationEndsAt: instantOf(
+      'pushDatasetCreationEndsAt',
+      options.pushDatasetCreationEndsAt ?? POWER_BI_PUSH_CREATION_ENDS_AT,
+    ),
     faults: options.faults ?? [],
     requestLogLimit: Math.max(1, options.requestLogLimit ?? 10_000),
   };
+}
+
+/** [documented] S8: no new push/streaming semantic models after 2027-10-31 (UTC end of that day [inferred]). */
+export const POWER_BI_PUSH_CREATION_ENDS_AT = '2027-11-01T00:00:00Z';
+
+function instantOf(name: string, value: string | number): number {
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms))
+    throw new RangeError(`startPowerBISimulator: ${name} is not a date: ${String(value)}`);
+  return ms;
 }

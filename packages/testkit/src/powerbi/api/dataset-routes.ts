@@ -4,7 +4,7 @@ import { type RetentionPolicy, SimDataset, type SimTable } from '../model.js';
 import type { SimulatorState } from '../simulator-state.js';
 import { authenticate, type Principal, replyOf } from './authenticate.js';
 import { type SchemaProblem, validateDatasetRequest, validateTable } from './dataset-schema.js';
-import { badRequest, entityNotFound, simpleError } from './error-bodies.js';
+import { badRequest, entityNotFound, featureDeprecated, simpleError } from './error-bodies.js';
 import { coerceValue } from './row-values.js';
 import { ODATA_JSON, powerBISpec } from './spec.js';
 import { validateRows } from './validate-rows.js';
@@ -119,6 +119,11 @@ export function registerDatasetRoutes(app: Hono<SimEnv>, state: SimulatorState):
       if (!v.ok) return { ...replyOf(badRequest(v.problems)), clientId };
       const group = auth.principal.group;
       if (!group) return replyOf(entityNotFound('Workspace not found.'), clientId);
+      // [documented] S8: push/streaming creation ends after 2027-10-31 (see featureDeprecated for what is inferred).
+      const mode = v.dataset.defaultMode;
+      if (now >= state.opts.pushDatasetCreationEndsAt && /^(Push|Streaming|PushStreaming)$/.test(mode)) {
+        return { ...replyOf(featureDeprecated(mode === 'Streaming' ? 'streaming' : 'push')), clientId };
+      }
       // [C-3p] reference §2.1: names are not unique; a second create makes a second dataset.
       const ds = new SimDataset(
         state.opts.rng.guid(),

@@ -102,3 +102,17 @@ export function daxError(message: string): PowerBIErrorResponse {
     { code: 'AnalysisServicesErrorCode', value: '3238002695' },
   ]);
 }
+
+/**
+ * Creating a push or streaming dataset after the retirement date. The retirement is [documented] (reference §0,
+ * §5.10, S8: no new push/streaming semantic models after 2027-10-31); the code `FeatureDeprecatedError` in the rich
+ * `pbi.error` form is what the service answers for retired streaming datasets (issue 11); the status 400 and the
+ * wording are [inferred].
+ */
+export function featureDeprecated(mode: string): PowerBIErrorResponse {
+  return richError(
+    400,
+    'FeatureDeprecatedError',
+    `Creating ${mode} semantic models is no longer supported. Existing ${mode} semantic models keep working; use Real-Time Intelligence in Microsoft Fabric for new ones.`,
+  );
+}
