@@ -12,6 +12,7 @@ import {
   TestClock,
   TokenCycler,
   createHttpClient,
+  failedBeforeSend,
   isMlcError,
   tokenAuth,
 } from '../src/index.js';
@@ -144,6 +145,26 @@ describe('createHttpClient', () => {
       auth: tokenAuth(new TokenCycler(async () => ({ token: 'x', expiresAt: Date.now() + 3_600_000 }))),
     });
     await expect(plain.request({ path: 'x' })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('marks a credential failure as raised before the request was sent (the token 5xx says nothing of the POST)', async () => {
+    const srv = await server(({ res }) => res.writeHead(200).end('{}'));
+    const tokenSrv = await server(({ res }) => res.writeHead(503).end('upstream down'));
+    const tokenHttp = createHttpClient({ baseUrl: tokenSrv.url, retry: false });
+    const cycler = new TokenCycler(async () => {
+      await tokenHttp.request({ method: 'POST', path: 'token', idempotent: true });
+      return { token: 't', expiresAt: Date.now() + 3_600_000 };
+    });
+    const client = createHttpClient({ baseUrl: srv.url, auth: tokenAuth(cycler), retry: false });
+    const error = await client.request({ method: 'POST', path: 'rows', json: [1] }).catch((e: unknown) => e);
+    // The token request's own flag stays as it was; the mark tells the rows request never left.
+    expect(error).toMatchObject({ status: 503, mayHaveBeenApplied: true });
+    expect(failedBeforeSend(error)).toBe(true);
+    expect(srv.requests).toHaveLength(0);
+    const sent = await createHttpClient({ baseUrl: tokenSrv.url, retry: false })
+      .request({ method: 'POST', path: 'rows' })
+      .catch((e: unknown) => e);
+    expect(failedBeforeSend(sent)).toBe(false);
   });
 
   it('gives up with an auth error after the forced refresh also gets 401', async () => {

@@ -64,7 +64,11 @@ export type { PowerBIAuthCode, PowerBIAuthFacts } from './errors/power-bi-auth-e
 export { PowerBIAuthError } from './errors/power-bi-auth-error.js';
 export type { PbiErrorDetails, PowerBIHttpFacts } from './errors/power-bi-http-error.js';
 export { PowerBIHttpError, PowerBIThrottledError } from './errors/power-bi-http-error.js';
-export { PowerBIQueryError, PowerBIQueryUnavailableError } from './errors/power-bi-query-error.js';
+export {
+  PowerBIQueryAnswerError,
+  PowerBIQueryError,
+  PowerBIQueryUnavailableError,
+} from './errors/power-bi-query-error.js';
 export type { PowerBIDatasetCode } from './errors/power-bi-dataset-error.js';
 export { PowerBIDatasetError } from './errors/power-bi-dataset-error.js';
 export type {

@@ -83,6 +83,76 @@ describe('append faults over loopback HTTP', () => {
     expect(storedIds(s, dataset.datasetId)).toHaveLength(100);
   });
 
+  it('reports rows that never left as not-applied: a token endpoint 5xx before the POST', async () => {
+    const {
+      sim: s,
+      clock,
+      orders,
+    } = await setup(
+      { tokenLifetimeSeconds: 600 },
+      { retry: { maxAttempts: 2, baseDelayMs: 10 }, tokenRefreshMarginMs: 60_000 },
+    );
+    // The cached token is due for refresh, and the token endpoint fails with 500 from now on.
+    await clock.clock.advance(600_000);
+    s.control.addFault({ kind: 'status', status: 500, routes: ['token'] });
+    const result = await clock.run(orders.append(orderRows(10), { batchId: 'b-token-5xx' }));
+    expect(result.outcome).toBe('not-applied');
+    expect(result.requests[0]?.error).toMatchObject({ status: 500, mayHaveBeenApplied: true });
+    expect(s.control.requests({ route: 'token' }).length).toBeGreaterThanOrEqual(2);
+    expect(s.control.requests({ route: 'postRows' })).toHaveLength(0);
+  });
+
+  it('reports rows that never left as not-applied: connection refused and name not resolved on every attempt', async () => {
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND']) {
+      const {
+        sim: s,
+        clock,
+        orders,
+      } = await setup(
+        {},
+        {
+          retry: { maxAttempts: 2, baseDelayMs: 10 },
+          wrapFetch: (next) => async (input, init) => {
+            if (urlOf(input).endsWith('/rows')) {
+              throw Object.assign(new TypeError('fetch failed'), {
+                cause: Object.assign(new Error('connect'), { code }),
+              });
+            }
+            return next(input, init);
+          },
+        },
+      );
+      const result = await clock.run(orders.append(orderRows(10), { batchId: `b-${code}` }));
+      expect(result.outcome).toBe('not-applied');
+      expect(s.control.requests({ route: 'postRows' })).toHaveLength(0);
+      await s.close();
+      sim = undefined;
+    }
+  });
+
+  it('reports a token endpoint whose host name does not resolve as not-applied', async () => {
+    const { sim: s, clock, orders } = await setup();
+    const { createPowerBIClient, clientSecretCredential } = await import('../src/index.js');
+    const client = createPowerBIClient({
+      credential: clientSecretCredential({
+        tenantId: s.tenantId,
+        clientId: s.clientId,
+        clientSecret: s.clientSecret ?? '',
+        authorityHost: 'http://login.invalid',
+        retry: false,
+      }),
+      groupId: s.groupId,
+      apiBase: s.url,
+      clock: clock.clientClock,
+      fetch: clock.fetch,
+      retry: { maxAttempts: 1 },
+    });
+    const table = client.table(orders.datasetId, 'Orders', { schema: ordersSchema });
+    const result = await clock.run(table.append(orderRows(3), { batchId: 'b-dns' }));
+    expect(result.outcome).toBe('not-applied');
+    expect(s.control.requests({ route: 'postRows' })).toHaveLength(0);
+  });
+
   it('survives the token expiring mid-append (403 TokenExpired → fresh token → resend)', async () => {
     let posts = 0;
     let simulator: PowerBISimulator | undefined;

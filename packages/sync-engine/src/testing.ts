@@ -10,5 +10,10 @@ export {
 } from './testing/describe-state-store-conformance.js';
 export type { MemorySourceOptions } from './testing/memory-source.js';
 export { MemorySource } from './testing/memory-source.js';
-export type { MemorySinkFault, MemorySinkOptions, SinkRow } from './testing/memory-sink.js';
+export type {
+  MemorySinkCountFault,
+  MemorySinkFault,
+  MemorySinkOptions,
+  SinkRow,
+} from './testing/memory-sink.js';
 export { MemorySink } from './testing/memory-sink.js';

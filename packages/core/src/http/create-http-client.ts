@@ -2,6 +2,7 @@ import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import { systemClock } from '../clock/clock.js';
 import { AbortedError, HttpError, NetworkError, describeFetchFailure } from '../errors/http-errors.js';
 import { MlcError, isMlcError } from '../errors/mlc-error.js';
+import { markFailedBeforeSend } from '../errors/not-sent.js';
 import { silentLogger } from '../log/logger.js';
 import { redactText } from '../redact/redact.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
@@ -90,15 +91,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     for (;;) {
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
       if (options.auth && request.authenticate !== false) {
-        Object.assign(
-          headers,
-          await options.auth.getHeaders({
-            url,
-            method,
-            forceRefresh: forced,
-            ...(request.signal ? { signal: request.signal } : {}),
-          }),
-        );
+        try {
+          Object.assign(
+            headers,
+            await options.auth.getHeaders({
+              url,
+              method,
+              forceRefresh: forced,
+              ...(request.signal ? { signal: request.signal } : {}),
+            }),
+          );
+        } catch (error) {
+          // Nothing of this request left: a token endpoint's 5xx says "may have been applied" about the token
+          // request only. Callers read the mark through `failedBeforeSend`.
+          throw markFailedBeforeSend(error);
+        }
       }
       const started = clock.now();
       let response: Response;

@@ -1,4 +1,4 @@
-import { AbortedError, MlcError, isMlcError, withRetry } from '@mlc/core';
+import { AbortedError, MlcError, failedBeforeSend, isMlcError, withRetry } from '@mlc/core';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
 import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
@@ -185,11 +185,14 @@ async function sendRequest(
 }
 
 /**
- * Was a failed POST applied? Errors from the HTTP layer say so (`mayHaveBeenApplied`: false for 4xx, 429 and
- * connections refused; true for 5xx, timeouts and connections lost after sending). Token failures happen before
- * sending. An abort while the request was in flight is `unknown`.
+ * Was a failed POST applied? A failure raised before the body left (the token endpoint's 5xx or DNS failure,
+ * marked by core's `failedBeforeSend`; an abort while waiting for the pacer) is `not-applied`, whatever the
+ * error's own flag says about the token request. Otherwise errors from the HTTP layer say so
+ * (`mayHaveBeenApplied`: false for 4xx, 429, connections refused and names not resolved; true for 5xx, timeouts
+ * and connections lost after sending). An abort while the request was in flight is `unknown`.
  */
 function classifyFailure(error: unknown, inFlight: boolean): RequestOutcome {
+  if (!inFlight || failedBeforeSend(error)) return 'not-applied';
   const flag = (error as { mayHaveBeenApplied?: unknown } | null)?.mayHaveBeenApplied;
   if (typeof flag === 'boolean') return flag ? 'unknown' : 'not-applied';
   if (error instanceof AbortedError || !isMlcError(error)) return inFlight ? 'unknown' : 'not-applied';

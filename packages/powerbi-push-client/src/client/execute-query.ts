@@ -1,16 +1,15 @@
 import { isMlcError } from '@mlc/core';
-import { PowerBIQueryError, PowerBIQueryUnavailableError } from '../errors/power-bi-query-error.js';
+import {
+  PowerBIQueryAnswerError,
+  PowerBIQueryError,
+  PowerBIQueryUnavailableError,
+} from '../errors/power-bi-query-error.js';
 import { type ClientContext, datasetPath } from './client-context.js';
 
-/** The executeQueries response ([documented] reference §2.7, S14). */
-interface ExecuteQueriesResponse {
-  results?: Array<{
-    tables?: Array<{ rows?: Array<Record<string, unknown>>; error?: { code?: string; message?: string } }>;
-    error?: { code?: string; message?: string };
-  }>;
-  error?: { code?: string; message?: string };
-}
-
+/**
+ * The executeQueries response ([documented] reference §2.7, S14): `{ results: [{ tables: [{ rows: [...] }] }] }`,
+ * with an `error` object possible at each level. Read as `unknown` and checked step by step.
+ */
 /**
  * Service codes meaning "executeQueries is not allowed here" rather than "your DAX is wrong". Which codes the real
  * service sends when the tenant setting is off is not documented ([inferred]); 401/403 other than `TokenExpired`
@@ -26,6 +25,8 @@ const UNAVAILABLE_CODES =
  *
  * @throws {PowerBIQueryUnavailableError} `PBI_QUERY_UNAVAILABLE` when the tenant or dataset disallows executeQueries.
  * @throws {PowerBIQueryError} `PBI_QUERY_FAILED` for DAX errors.
+ * @throws {PowerBIQueryAnswerError} `PBI_QUERY_ANSWER_UNREADABLE` for a 200 that is not JSON or lacks the result,
+ * the table or its rows array (never read as "no rows").
  */
 export async function executeQuery(
   context: ClientContext,
@@ -49,27 +50,56 @@ export async function executeQuery(
   } catch (error) {
     throw mapQueryFailure(error, query);
   }
-  let body: ExecuteQueriesResponse;
-  try {
-    body = JSON.parse(text.replace(/^\uFEFF/, '')) as ExecuteQueriesResponse;
-  } catch (cause) {
-    throw new PowerBIQueryError('executeQueries returned a body that is not JSON', {
+  const unreadable = (why: string, cause?: unknown) =>
+    new PowerBIQueryAnswerError(`executeQueries answer unreadable: ${why}`, {
       query,
-      cause,
       ...(requestId ? { requestId } : {}),
+      ...(cause !== undefined ? { cause } : {}),
     });
+  let body: unknown;
+  try {
+    body = JSON.parse(text.replace(/^\uFEFF/, '').trim());
+  } catch (cause) {
+    // A cut-off or non-JSON body says nothing about what the service counted.
+    throw unreadable('the body is not JSON', cause);
   }
+  if (!isObject(body)) throw unreadable('the body is not an object');
   // [documented] S14: errors can sit at response, result or table level, even inside a 200.
-  const result = body.results?.[0];
-  const table = result?.tables?.[0];
-  const error = body.error ?? result?.error ?? table?.error;
+  const results = body.results;
+  const result = Array.isArray(results) ? results[0] : undefined;
+  const tables = isObject(result) ? result.tables : undefined;
+  const table = Array.isArray(tables) ? tables[0] : undefined;
+  const error =
+    errorOf(body) ??
+    (isObject(result) ? errorOf(result) : undefined) ??
+    (isObject(table) ? errorOf(table) : undefined);
   if (error) {
     throw new PowerBIQueryError(`DAX query failed: ${error.code ?? ''} ${error.message ?? ''}`.trim(), {
       query,
       ...(requestId ? { requestId } : {}),
     });
   }
-  return table?.rows ?? [];
+  // One query was sent, so one result with one table must come back; `rows` may be empty, but must be there.
+  if (!Array.isArray(results) || !isObject(result)) throw unreadable('no result');
+  if (!Array.isArray(tables) || !isObject(table)) throw unreadable('no table in the result');
+  if (!Array.isArray(table.rows) || !table.rows.every(isObject))
+    throw unreadable('no rows array in the table');
+  return table.rows as Array<Record<string, unknown>>;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorOf(value: Record<string, unknown>): { code?: string; message?: string } | undefined {
+  const error = value.error;
+  if (error === undefined || error === null) return undefined;
+  return isObject(error)
+    ? {
+        ...(typeof error.code === 'string' ? { code: error.code } : {}),
+        ...(typeof error.message === 'string' ? { message: error.message } : {}),
+      }
+    : { message: String(error) };
 }
 
 function mapQueryFailure(error: unknown, query: string): unknown {

@@ -31,8 +31,10 @@ export interface PushTable<Row extends object = Record<string, unknown>> {
   append(rows: readonly Row[], options?: AppendOptions): Promise<AppendResult>;
   /**
    * Counts rows whose `column` equals `value` via executeQueries (DAX). Appended rows can take a moment to become
-   * visible ([inferred]; ingestion is not synchronous).
+   * visible ([inferred]; ingestion is not synchronous). Resolves only with a count the service wrote: an answer
+   * without an explicit integer count cell rejects, it is never read as 0.
    * @throws {PowerBIQueryUnavailableError} `PBI_QUERY_UNAVAILABLE` when the tenant disallows executeQueries.
+   * @throws {PowerBIQueryAnswerError} `PBI_QUERY_ANSWER_UNREADABLE` when the answer holds no count (retryable).
    */
   countWhere(column: string, value: DaxComparable, options?: SignalOptions): Promise<number>;
   /** Counts rows per distinct value of `column` (blank values under the key `''`). */
@@ -66,35 +68,28 @@ export function createPushTable<Row extends object>(
     append: (rows, options) => appendRows(context, datasetId, table, rows, options),
     async countWhere(column, value, options = {}) {
       checkColumn(column);
-      const rows = await executeQuery(
-        context,
-        datasetId,
-        countWhereQuery(table.name, column, value),
-        options.signal,
-      );
-      return readCount(rows[0]);
+      const query = countWhereQuery(table.name, column, value);
+      const rows = await executeQuery(context, datasetId, query, options.signal);
+      return readCount(rows[0], query);
     },
     async countGroupedBy(column, options = {}) {
       checkColumn(column);
-      const rows = await executeQuery(
-        context,
-        datasetId,
-        countGroupedByQuery(table.name, column),
-        options.signal,
-      );
+      const query = countGroupedByQuery(table.name, column);
+      const rows = await executeQuery(context, datasetId, query, options.signal);
       const counts = new Map<string, number>();
       for (const row of rows) {
         // The group key is the one member that is not the "[n]" count ([documented] S14 result naming `Table[Column]`).
         const keyName = Object.keys(row).find((key) => key !== '[n]' && key !== 'n');
         const raw = keyName === undefined ? null : row[keyName];
         const key = raw === null || raw === undefined ? '' : String(raw);
-        counts.set(key, (counts.get(key) ?? 0) + readCount(row));
+        counts.set(key, (counts.get(key) ?? 0) + readCount(row, query));
       }
       return counts;
     },
     async countRows(options = {}) {
-      const rows = await executeQuery(context, datasetId, countRowsQuery(table.name), options.signal);
-      return readCount(rows[0]);
+      const query = countRowsQuery(table.name);
+      const rows = await executeQuery(context, datasetId, query, options.signal);
+      return readCount(rows[0], query);
     },
     async clear(options = {}) {
       await context.http.request({

@@ -1,3 +1,4 @@
+import { PowerBIQueryAnswerError } from '../errors/power-bi-query-error.js';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 
 /** A value `countWhere` can compare a column with. */
@@ -43,11 +44,22 @@ export function countGroupedByQuery(table: string, column: string): string {
   return `EVALUATE SUMMARIZECOLUMNS(${daxColumn(table, column)}, "n", COUNTROWS(${daxTable(table)}))`;
 }
 
-/** Reads the `n` column of a result row: Power BI names it `[n]` ([documented] S14 sample shapes). */
-export function readCount(row: Record<string, unknown> | undefined): number {
-  if (!row) return 0;
-  const raw = row['[n]'] ?? row.n;
-  if (raw === undefined || raw === null) return 0;
-  const count = Number(raw);
-  return Number.isFinite(count) ? count : 0;
+/**
+ * Reads the `n` count cell of a result row: Power BI names it `[n]` ([documented] S14 sample shapes). Only an
+ * explicit non-negative integer is a count: an absent row or cell, `null`, a string or a fraction means the
+ * answer was not what was asked, so what the service counted is unknown — never 0 (a 0 read where nothing was
+ * read would make a verifier resend rows that landed).
+ *
+ * @throws {PowerBIQueryAnswerError} `PBI_QUERY_ANSWER_UNREADABLE` when there is no such cell.
+ */
+export function readCount(row: Record<string, unknown> | undefined, query: string): number {
+  const raw = row === undefined ? undefined : '[n]' in row ? row['[n]'] : row.n;
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return raw;
+  const why =
+    row === undefined
+      ? 'no row in the table'
+      : raw === undefined
+        ? 'no [n] count cell in the row'
+        : `the count cell is ${raw === null ? 'null' : `not a non-negative integer (${typeof raw})`}`;
+  throw new PowerBIQueryAnswerError(`executeQueries answer unreadable: ${why}`, { query });
 }

@@ -12,6 +12,7 @@ export type PowerBIErrorCode =
   | 'PBI_THROTTLED'
   | 'PBI_QUERY_UNAVAILABLE'
   | 'PBI_QUERY_FAILED'
+  | 'PBI_QUERY_ANSWER_UNREADABLE'
   | 'PBI_APPEND_STOPPED';
 
 const CODES = new Set<string>([
@@ -29,6 +30,7 @@ const CODES = new Set<string>([
   'PBI_THROTTLED',
   'PBI_QUERY_UNAVAILABLE',
   'PBI_QUERY_FAILED',
+  'PBI_QUERY_ANSWER_UNREADABLE',
   'PBI_APPEND_STOPPED',
 ]);
 

@@ -47,3 +47,26 @@ export class PowerBIQueryError extends MlcError<'PBI_QUERY_FAILED'> {
     this.query = options.query;
   }
 }
+
+/**
+ * An executeQueries answer this client cannot read as what it asked for: a body that is not JSON (cut off), no
+ * `results`, no table, no row, or a count cell that is absent, `null` or not a non-negative integer. What the
+ * service counted is unknown — never zero. Asking again may help (the query changes nothing), so it is
+ * retryable; a caller that decides on a count (resend or not) must treat it as "no answer".
+ */
+export class PowerBIQueryAnswerError extends MlcError<'PBI_QUERY_ANSWER_UNREADABLE'> {
+  override name = 'PowerBIQueryAnswerError' as const;
+  /** The DAX text that was asked (schema names and the compared value only). */
+  readonly query: string;
+
+  constructor(message: string, options: { query: string; requestId?: string; cause?: unknown }) {
+    super(message, {
+      code: 'PBI_QUERY_ANSWER_UNREADABLE',
+      kind: 'server',
+      retryable: true,
+      ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
+      ...(options.cause !== undefined ? { cause: options.cause } : {}),
+    });
+    this.query = options.query;
+  }
+}

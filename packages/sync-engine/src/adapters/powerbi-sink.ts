@@ -1,4 +1,4 @@
-import { isMlcError } from '@mlc/core';
+import { failedBeforeSend, isMlcError } from '@mlc/core';
 import {
   type AnyDatasetSchema,
   BATCH_COLUMN,
@@ -51,7 +51,8 @@ export interface PowerBISinkOptions {
  * A {@link SyncSink} over the Power BI push client (contract 2): rows are appended with `_batch` = batch id,
  * outcomes map one to one (`unknown` is never resent by the client), verification counts `_batch` rows through
  * executeQueries, and a tenant that disallows executeQueries (`PBI_QUERY_UNAVAILABLE`) yields `'unsupported'`
- * so the stream's policy decides.
+ * so the stream's policy decides. An answer without a count (`PBI_QUERY_ANSWER_UNREADABLE`) rejects: the engine
+ * reads that as "unknown", never as 0.
  */
 export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions): SyncSink {
   let datasetId = options.datasetId;
@@ -104,8 +105,10 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
           ...(throttledMs > 0 ? { throttledMs } : {}),
         };
       } catch (error) {
-        // Local validation fails before any request is sent: certainly not applied. Anything else may have left.
-        if (isMlcError(error) && error.kind === 'validation') return { outcome: 'not-applied', error };
+        // Local validation, or a failure before the body left (credentials): certainly not applied. Anything else
+        // may have left.
+        if ((isMlcError(error) && error.kind === 'validation') || failedBeforeSend(error))
+          return { outcome: 'not-applied', error };
         return { outcome: 'unknown', error };
       }
     },

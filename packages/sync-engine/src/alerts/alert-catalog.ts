@@ -80,6 +80,11 @@ const BY_CODE: Record<string, Advice> = {
     severity: 'warning',
     remedy: 'Row counts have not settled yet; the next run verifies the batch again.',
   },
+  SYNC_COUNT_UNREADABLE: {
+    severity: 'error',
+    remedy:
+      'The sink answered the batch count without a count (malformed or failed executeQueries answer); nothing was resent. The next run verifies again; if it persists, check the dataset and executeQueries.',
+  },
   SYNC_SKIPPED_UNVERIFIED: {
     severity: 'error',
     remedy: 'Rows of the batch may be missing in the sink; compare counts and replay the batch if needed.',

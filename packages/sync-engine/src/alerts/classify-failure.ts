@@ -57,7 +57,7 @@ function phaseOfCode(code: string, hint: PhaseHint): FailurePhase {
   if (code === 'STORE_LEASE_LOST' || code === 'STORE_STALE_FENCE' || code === 'SYNC_LEASE_LOST')
     return 'lease';
   if (code.startsWith('STORE_')) return 'store';
-  if (code.startsWith('SYNC_VERIFICATION_')) return 'verification';
+  if (code.startsWith('SYNC_VERIFICATION_') || code === 'SYNC_COUNT_UNREADABLE') return 'verification';
   if (code.startsWith('X3_') || code === 'SYNC_SOURCE_KEYS_UNORDERED') return 'source';
   if (hint === 'sink-setup') return 'sink-setup';
   if (code.startsWith('PBI_') || code === 'SYNC_BATCH_FAILED' || code === 'SYNC_BATCH_QUARANTINED')

@@ -115,6 +115,27 @@ async function settle(
           batchId: intent.batchId,
           message: `batch ${intent.batchId}: row count not settled; intent left open for the next run`,
         });
+      case 'unreadable': {
+        // No count was read: the outcome is unknown, so the rows are never resent on it.
+        const reason = verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
+        await audit(ctx, {
+          type: 'verification-unreadable',
+          stream: stream.name,
+          batchId: intent.batchId,
+          message: `no count could be read after ${verdict.reads} reads (${reason}); intent left open, nothing resent`,
+          data: { reads: verdict.reads, expected: intent.rowCount },
+        });
+        // No alert here: the run fails with this error, and the run's failure is alerted once (with its batch id).
+        throw new SyncError({
+          code: 'SYNC_COUNT_UNREADABLE',
+          kind: 'transient',
+          retryable: true,
+          stream: stream.name,
+          batchId: intent.batchId,
+          message: `batch ${intent.batchId}: the sink's row count could not be read (${reason}); outcome unknown, nothing resent, intent left open for the next run`,
+          cause: verdict.error,
+        });
+      }
       case 'unsupported': {
         const policy = stream.verification.whenUnsupported;
         if (policy === 'halt') {

@@ -90,6 +90,18 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
           batchId: inflight.batchId,
           message: `rebuild chunk ${inflight.batchId}: row count not settled; rebuild resumes on the next run`,
         });
+      } else if (verdict.decision === 'unreadable') {
+        // No count read: unknown is not zero, and not "partial" either. Leave the rebuild open; the run's
+        // failure is alerted once.
+        throw new SyncError({
+          code: 'SYNC_COUNT_UNREADABLE',
+          kind: 'transient',
+          retryable: true,
+          stream: stream.name,
+          batchId: inflight.batchId,
+          message: `rebuild chunk ${inflight.batchId}: row count unreadable; rebuild resumes on the next run`,
+          cause: verdict.error,
+        });
       } else {
         // Partial or uncountable: the table is a rebuildable copy, so start over rather than guess.
         await restart(

@@ -10,6 +10,8 @@ export type SyncErrorCode =
   | 'SYNC_BATCH_QUARANTINED'
   | 'SYNC_VERIFICATION_UNAVAILABLE'
   | 'SYNC_VERIFICATION_PENDING'
+  /** Verification read no count (malformed answer, failed query): outcome unknown, intent left open. */
+  | 'SYNC_COUNT_UNREADABLE'
   | 'SYNC_STOPPED'
   | 'SYNC_SECRET_INVALID'
   | 'SYNC_REPLAY_REFUSED'

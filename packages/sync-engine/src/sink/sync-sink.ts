@@ -43,7 +43,11 @@ export interface SyncSink {
     batchId: string;
     signal?: AbortSignal;
   }): Promise<PostResult>;
-  /** Rows whose `_batch` is `batchId`, or `'unsupported'` when the sink cannot count (policy decides). */
+  /**
+   * Rows whose `_batch` is `batchId`, or `'unsupported'` when the sink cannot count (policy decides). Resolve
+   * only with a count the sink really read; reject when the answer holds none (the engine then treats the outcome
+   * as unknown and never resends on it). Anything but a non-negative integer is treated the same way.
+   */
   countBatch(request: {
     table: string;
     batchId: string;

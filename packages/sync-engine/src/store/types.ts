@@ -249,6 +249,7 @@ export type AuditType =
   | 'record-quarantined'
   | 'changed-after-post'
   | 'verification-unavailable'
+  | 'verification-unreadable'
   | 'duplicate-risk'
   | 'skipped-unverified'
   | 'rebuild-started'

@@ -20,6 +20,16 @@ export type MemorySinkFault =
   | { kind: 'not-applied' }
   | { kind: 'partial'; applied: number };
 
+/**
+ * A fault for the next `countBatch` call (`none` lets one real count through): `throw` rejects with `error` (a
+ * failed or malformed executeQueries answer), `answer` resolves with `value` as it is, whatever it is (a sink
+ * returning something that is not a count).
+ */
+export type MemorySinkCountFault =
+  | { kind: 'none' }
+  | { kind: 'throw'; error?: unknown }
+  | { kind: 'answer'; value: unknown };
+
 /** Options of {@link MemorySink}. */
 export interface MemorySinkOptions {
   /** Whether `countBatch` works (`false` models a tenant without executeQueries). @default true */
@@ -41,6 +51,8 @@ export class MemorySink implements SyncSink {
   readonly tables = new Map<string, { spec: SinkTable; rows: Array<SinkRow & { __landedAt: number }> }>();
   /** Faults applied to the next POSTs, in order. */
   readonly faults: MemorySinkFault[] = [];
+  /** Faults applied to the next `countBatch` calls, in order. */
+  readonly countFaults: MemorySinkCountFault[] = [];
   /** Number of POST calls. */
   posts = 0;
   /** Number of count calls. */
@@ -116,6 +128,9 @@ export class MemorySink implements SyncSink {
   async countBatch(request: { table: string; batchId: string }): Promise<number | 'unsupported'> {
     this.counts += 1;
     if (!this.canCount) return 'unsupported';
+    const fault = this.countFaults.shift();
+    if (fault?.kind === 'throw') throw fault.error ?? new Error('count answer unreadable');
+    if (fault?.kind === 'answer') return fault.value as number;
     const visibleBefore = this.#clock.now() - this.#delay;
     return (this.tables.get(request.table)?.rows ?? []).filter(
       (r) => r._batch === request.batchId && r.__landedAt <= visibleBefore,

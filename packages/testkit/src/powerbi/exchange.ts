@@ -98,6 +98,15 @@ export async function exchange(
   } else {
     reply = await handler({ decision, requestId: spec.requestId, now: at });
   }
+  if (decision.replaceBody) {
+    reply = {
+      ...reply,
+      status: decision.replaceBody.status,
+      text: decision.replaceBody.body,
+      contentType: 'application/json; charset=utf-8',
+      errorCode: 'fault',
+    };
+  }
   entry.applied = reply.applied ?? false;
   entry.clientId = reply.clientId;
   entry.rowCount = reply.rowCount;

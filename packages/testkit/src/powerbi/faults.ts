@@ -23,10 +23,13 @@ export type PowerBIRouteKind =
  * - `drop-before`: destroy the connection before the request is applied.
  * - `drop-after`: apply the request, then destroy the connection instead of answering (the ambiguous case).
  * - `ingestion-lag`: rows appended by a matching POST become visible to executeQueries only `lagMs` later.
+ * - `replace-body`: handle the request as usual, then answer `status` (default 200) with the raw `body` instead
+ *   ([inferred] fault probes saw executeQueries answer `200 {"results":[{"tables":[]}]}` after a dropped
+ *   connection; also for truncated or otherwise malformed answers).
  */
 export interface PowerBIFaultRule {
   /** What happens. */
-  kind: 'latency' | 'status' | 'throttle' | 'drop-before' | 'drop-after' | 'ingestion-lag';
+  kind: 'latency' | 'status' | 'throttle' | 'drop-before' | 'drop-after' | 'ingestion-lag' | 'replace-body';
   /**
    * Request kinds it applies to.
    * @default all kinds for latency/status/throttle; the mutating kinds plus executeQueries for drops; postRows for ingestion-lag
@@ -50,6 +53,8 @@ export interface PowerBIFaultRule {
   retryAfterSeconds?: number;
   /** For `ingestion-lag`, in simulator-clock milliseconds. @default 5000 */
   lagMs?: number;
+  /** For `replace-body`: the raw answer text. @default '' */
+  body?: string;
 }
 
 /** What the injector decided for one request. */
@@ -60,6 +65,8 @@ export interface FaultDecision {
   dropBefore: boolean;
   dropAfter: boolean;
   ingestionLagMs: number;
+  /** A `replace-body` rule's answer. */
+  replaceBody?: { status: number; body: string };
 }
 
 interface ActiveRule {
@@ -124,6 +131,9 @@ export class FaultInjector {
         case 'ingestion-lag':
           decision.ingestionLagMs = Math.max(decision.ingestionLagMs, rule.lagMs ?? 5000);
           break;
+        case 'replace-body':
+          decision.replaceBody ??= { status: rule.status ?? 200, body: rule.body ?? '' };
+          break;
       }
     }
     this.#rules = this.#rules.filter((r) => r.rule.times === undefined || r.fired < r.rule.times);
@@ -139,7 +149,10 @@ function matches(
 ): boolean {
   const routes =
     rule.routes ??
-    (rule.kind === 'latency' || rule.kind === 'status' || rule.kind === 'throttle'
+    (rule.kind === 'latency' ||
+    rule.kind === 'status' ||
+    rule.kind === 'throttle' ||
+    rule.kind === 'replace-body'
       ? undefined
       : ([
           'createDataset',

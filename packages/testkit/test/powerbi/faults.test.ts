@@ -54,6 +54,24 @@ describe('fault injection', () => {
     expect((await api.postRows(id, 'T', [{ _batch: 'b-2', n: 1 }])).status).toBe(200);
   });
 
+  it('replace-body: answers the given raw body (a malformed executeQueries answer) once, then the real one', async () => {
+    const { api, id, sim } = await setup();
+    await api.postRows(id, 'T', [{ _batch: 'b-1', n: 1 }]);
+    sim.control.addFault({
+      kind: 'replace-body',
+      routes: ['executeQueries'],
+      body: '{"results":[{"tables":[]}]}',
+      times: 1,
+    });
+    const malformed = await api.query(id, count('b-1'));
+    expect(malformed.status).toBe(200);
+    expect(await malformed.text()).toBe('{"results":[{"tables":[]}]}');
+    const real = await jsonOf<{ results: Array<{ tables: Array<{ rows: unknown[] }> }> }>(
+      await api.query(id, count('b-1')),
+    );
+    expect(real.results[0]?.tables[0]?.rows).toEqual([{ '[n]': 1 }]);
+  });
+
   it('drop-before-apply: the client sees a socket error and no rows are stored', async () => {
     const { api, id, sim } = await setup();
     sim.control.setFaults([{ kind: 'drop-before', routes: ['postRows'], times: 1 }]);
