@@ -12,7 +12,13 @@ import {
   startPowerBISimulator,
   startSageX3Simulator,
 } from '../src/index.js';
-import type { PostStats, SimulatorInfo, WorkerRequest, WorkerResponse } from './simulator-protocol.mjs';
+import type {
+  GlLinesCheck,
+  PostStats,
+  SimulatorInfo,
+  WorkerRequest,
+  WorkerResponse,
+} from './simulator-protocol.mjs';
 
 const port = parentPort;
 if (!port) throw new Error('simulator-worker.mts runs only as a worker thread');
@@ -67,11 +73,86 @@ function answer(request: WorkerRequest): unknown {
     case 'pbi.clearRequests':
       pbi?.control.clearRequests();
       return null;
+    case 'pbi.setFaults':
+      pbi?.control.setFaults(request.rules);
+      return null;
+    case 'pbi.clearFaults':
+      pbi?.control.clearFaults();
+      return null;
+    case 'x3.touch': {
+      if (!x3) return 0;
+      const keys: string[] = [];
+      let i = 0;
+      for (const record of x3.control.records(request.entity)) {
+        if (i >= request.offset && (i - request.offset) % request.every === 0) keys.push(record.key);
+        i++;
+      }
+      for (const key of keys)
+        x3.control.update(request.entity, key, { values: { description: `Revised ${key}` } });
+      return keys.length;
+    }
+    case 'check.glLines':
+      return checkGlLines(request.table);
     case 'x3.count':
       return x3 ? x3.control.count(request.entity) : 0;
     case 'x3.lineCount':
       return x3 ? x3.control.lineCount(request.entity) : 0;
   }
+}
+
+const lineKey = (entryNumber: unknown, lineNumber: unknown): string =>
+  `${String(entryNumber)}#${Number(lineNumber)}`;
+
+/**
+ * Account, sign and amounts as one comparable text (amounts as numbers: `12.5` and `"12.50"` are one value). The
+ * simulator's canonical account is a reference `CHART~ACCOUNT`; REST and GraphQL show the account code alone.
+ */
+const lineValue = (account: unknown, sign: unknown, amounts: unknown[]): string =>
+  [String(account).split('~').pop(), Number(sign), ...amounts.map((amount) => Number(amount))].join('|');
+
+function checkGlLines(table: string): GlLinesCheck {
+  const expected = new Map<string, string>();
+  for (const entry of x3?.control.records('journalEntry') ?? []) {
+    for (const line of entry.lines ?? []) {
+      expected.set(
+        lineKey(entry.key, line.lineNumber),
+        lineValue(line.account, line.sign, [line.transactionAmount, line.ledgerAmount]),
+      );
+    }
+  }
+  const seen = new Map<string, number>();
+  const wrong = new Set<string>();
+  let firstWrong: GlLinesCheck['firstWrong'];
+  let stored = 0;
+  for (const dataset of pbi?.control.datasets() ?? []) {
+    if (!dataset.tables.some((t) => t.name === table)) continue;
+    for (const row of pbi?.control.rows(dataset.id, table) ?? []) {
+      stored++;
+      const key = lineKey(row.entryNumber, row.lineNumber);
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      const want = expected.get(key);
+      const got = lineValue(row.account, row.sign, [row.transactionAmount, row.ledgerAmount]);
+      if (want !== undefined && want !== got) {
+        wrong.add(key);
+        firstWrong ??= { line: key, expected: want, stored: got };
+      }
+    }
+  }
+  let duplicated = 0;
+  let missing = 0;
+  for (const key of expected.keys()) {
+    const count = seen.get(key) ?? 0;
+    if (count === 0) missing++;
+    else duplicated += count - 1;
+  }
+  return {
+    expected: expected.size,
+    stored,
+    duplicated,
+    missing,
+    wronglyValued: wrong.size,
+    ...(firstWrong ? { firstWrong } : {}),
+  };
 }
 
 port.on('message', async (request: WorkerRequest) => {

@@ -3,8 +3,19 @@
  * clock, and gives the benchmark their addresses plus a few read-only probes.
  */
 import { Worker } from 'node:worker_threads';
-import type { PowerBISimulatorOptions, SageX3EntityName, SageX3SimulatorOptions } from '../src/index.js';
-import type { PostStats, SimulatorInfo, WorkerRequest, WorkerResponse } from './simulator-protocol.mjs';
+import type {
+  PowerBIFaultRule,
+  PowerBISimulatorOptions,
+  SageX3EntityName,
+  SageX3SimulatorOptions,
+} from '../src/index.js';
+import type {
+  GlLinesCheck,
+  PostStats,
+  SimulatorInfo,
+  WorkerRequest,
+  WorkerResponse,
+} from './simulator-protocol.mjs';
 
 /** Simulators running in a worker thread. */
 export interface WorkerSimulators extends SimulatorInfo {
@@ -14,6 +25,17 @@ export interface WorkerSimulators extends SimulatorInfo {
   rowCount(): Promise<number>;
   /** Empties the Power BI request log. */
   clearRequests(): Promise<void>;
+  /** Replaces the Power BI simulator's fault rules. */
+  setPowerBIFaults(rules: PowerBIFaultRule[]): Promise<void>;
+  /** Turns every Power BI fault off. */
+  clearPowerBIFaults(): Promise<void>;
+  /**
+   * Revises every `every`-th record of a Sage X3 entity (key order, from the `offset`-th): a new description and
+   * a new stamp, so an incremental reader sees it as changed. Returns how many were revised.
+   */
+  touchX3(entity: SageX3EntityName, every: number, offset?: number): Promise<number>;
+  /** Compares the Power BI tables named `table` with Sage X3's journal entry lines. */
+  checkGlLines(table: string): Promise<GlLinesCheck>;
   /** Records of a Sage X3 entity. */
   x3Count(entity: SageX3EntityName): Promise<number>;
   /** Lines of a Sage X3 entity (journal entries, orders, invoices). */
@@ -61,6 +83,10 @@ export async function startSimulatorsInWorker(options: {
     postStats: () => call<PostStats>({ op: 'pbi.postStats' }),
     rowCount: () => call<number>({ op: 'pbi.rowCount' }),
     clearRequests: () => call<void>({ op: 'pbi.clearRequests' }),
+    setPowerBIFaults: (rules) => call<void>({ op: 'pbi.setFaults', rules }),
+    clearPowerBIFaults: () => call<void>({ op: 'pbi.clearFaults' }),
+    touchX3: (entity, every, offset = 0) => call<number>({ op: 'x3.touch', entity, every, offset }),
+    checkGlLines: (table) => call<GlLinesCheck>({ op: 'check.glLines', table }),
     x3Count: (entity) => call<number>({ op: 'x3.count', entity }),
     x3LineCount: (entity) => call<number>({ op: 'x3.lineCount', entity }),
     close: async () => {

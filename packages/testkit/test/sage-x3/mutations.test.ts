@@ -53,6 +53,10 @@ describe('Sage X3 simulator: control-API mutations merge into every view', () =>
     expect(byKey.some((r) => deleted.has(String(r.BPSNUM)))).toBe(false);
     expect(byKey.filter((r) => String(r.BPSNAM).startsWith('Renamed')).length).toBe(30);
     expect(byKey.filter((r) => r.UPDDATTIM === '2024-02-01T00:00:00Z').length).toBe(30 + 15);
+    // control.records() walks the same live records, in the same key order, with the same values.
+    const walked = [...sim.control.records('supplier')];
+    expect(walked.map((r) => r.key)).toEqual(byKey.map((r) => String(r.BPSNUM)));
+    expect(walked.map((r) => r.updatedAt)).toEqual(byKey.map((r) => String(r.UPDDATTIM)));
 
     const expected = [...byKey].sort(byStampKey).map((r) => r.BPSNUM);
     const rest = await pageRest(sim, restUrl(sim, 'BPSUPPLIER', { count: '37', orderBy: 'UPDDATTIM asc' }));

@@ -37,6 +37,11 @@ export interface SageX3SimulatorControl {
   delete(entity: SageX3EntityName, key: string): void;
   /** Reads a record, or undefined. */
   get(entity: SageX3EntityName, key: string): SageX3SimRecord | undefined;
+  /**
+   * Every live record in key order, built lazily one at a time (memory stays one record, whatever the table
+   * size): for checks that compare a whole table with what a client stored elsewhere.
+   */
+  records(entity: SageX3EntityName): Generator<SageX3SimRecord, void, undefined>;
   /** Live record count (O(1) plus the overlay). */
   count(entity: SageX3EntityName): number;
   /** Live line count (hashing only; no records are built). */

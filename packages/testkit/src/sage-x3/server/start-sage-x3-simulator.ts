@@ -334,6 +334,9 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
       const r = dataset.tables[entity].get(key);
       return r ? view(entity, r) : undefined;
     },
+    records: function* (entity) {
+      for (const r of dataset.tables[entity].scanByKey()) yield view(entity, r);
+    },
     count: (entity) => dataset.tables[entity].size,
     lineCount: (entity) => dataset.tables[entity].lineTotal(),
     requestLog: () => log.entries(),

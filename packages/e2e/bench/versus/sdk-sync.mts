@@ -1,0 +1,69 @@
+/**
+ * The SDK side of the side-by-side benchmark (versus.bench.mts) and the CPU-per-million-rows benchmark: one
+ * process that syncs the GL entry lines stream once with the SQLite store, composed the way the root README shows,
+ * then exits. The parent may SIGKILL it and start it again on the same store file.
+ *
+ * Input: JSON {@link SdkSyncConfig} in `MLC_SDK_CONFIG`. Output: one JSON line on stdout at the end
+ * ({@link SdkSyncResult}); exit code 2 when the stream did not complete.
+ */
+import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
+import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
+import { createSqliteStateStore } from '@mlc/state-store-sqlite';
+import { createSync, createThrottleMeter, datasetForStreams, powerBISink, x3Streams } from '@mlc/sync-engine';
+import type { SdkSyncConfig, SdkSyncResult } from './versus-protocol.mjs';
+
+const config = JSON.parse(process.env.MLC_SDK_CONFIG ?? 'null') as SdkSyncConfig;
+// Modules are loaded: tell the benchmark, which leaves process start-up out of the wall time.
+process.stdout.write('{"ready":true}\n');
+
+const x3 = createX3Client({
+  baseUrl: config.x3.url,
+  endpoint: config.x3.endpoint,
+  transport: config.transport,
+  auth: basicAuth({ user: config.x3.user, password: config.x3.password }),
+});
+const meter = createThrottleMeter();
+const pbi = createPowerBIClient({
+  credential: clientSecretCredential({
+    tenantId: config.pbi.tenantId,
+    clientId: config.pbi.clientId,
+    clientSecret: config.pbi.clientSecret,
+  }),
+  groupId: config.pbi.groupId,
+  apiBase: config.pbi.url,
+  authorityHost: config.pbi.authorityHost,
+  onThrottle: meter.onThrottle,
+  pacing: { timeScale: config.timeScale },
+});
+const off = {
+  glAccounts: false,
+  suppliers: false,
+  purchaseOrders: false,
+  salesInvoices: false,
+  products: false,
+} as const;
+const streams = x3Streams(x3, { ...off, glEntryLines: { pageSize: 1000, batchSize: 10_000 } });
+const sync = createSync({
+  store: createSqliteStateStore({ path: config.dbPath }),
+  sink: powerBISink(pbi, { dataset: datasetForStreams(config.datasetName, streams), throttleMeter: meter }),
+  streams,
+  // A restarted service keeps its owner id, so it takes its own lease over at once instead of waiting it out.
+  owner: 'versus-bench',
+  defaults: config.lookbackMs === undefined ? {} : { lookbackMs: config.lookbackMs },
+});
+
+const cpuStart = process.cpuUsage();
+const [result] = await sync.run();
+const cpu = process.cpuUsage(cpuStart);
+await sync.close();
+const line: SdkSyncResult =
+  !result || 'error' in result
+    ? { status: 'failed', error: String(result && 'error' in result ? result.error : 'no stream ran') }
+    : {
+        status: result.status,
+        recordsRead: result.recordsRead,
+        recordsUnchanged: result.recordsUnchanged,
+        rowsPosted: result.rowsPosted,
+      };
+process.stdout.write(`${JSON.stringify({ ...line, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+process.exitCode = line.status === 'completed' ? 0 : 2;
