@@ -222,6 +222,16 @@ export async function benchVersus(report: BenchReport): Promise<void> {
       report.record(bench, 'cpu_time', f.cpuMs, 'ms', 'contender process(es), simulators excluded');
     }
   }
+  const naiveFirst = naive.phases['first-load'];
+  const sdkFirst = sdk.phases['first-load'];
+  if (naiveFirst && sdkFirst)
+    report.record(
+      'versus-sdk-first-load',
+      'wall_vs_naive',
+      sdkFirst.wallMs / naiveFirst.wallMs,
+      'ratio',
+      'goal ≤ 1; the naive script is fast because it never verifies what a lost answer did',
+    );
   for (const [name, f] of Object.entries(sdk.phases)) {
     check(f.duplicated === 0, `sdk ${name}: ${f.duplicated} rows duplicated`);
     check(f.missing === 0, `sdk ${name}: ${f.missing} lines missing`);
