@@ -95,6 +95,8 @@ export async function runStream(
   // Fixed once per run (peers.md §7 #6, #10): rows stamped later, or still committing, are read next time.
   const until = formatInstant(startedAt - stream.safetyLagMs);
   const stats = options.stats ?? newRunStats();
+  // Counters of the last `progress` event: one event per change, not one per call site that may report it.
+  const progressed: ProgressState = { last: progressKey(stats) };
   const result = await withStreamLease(ctx, stream.name, options, async (currentLease, renew) => {
     return ctx.telemetry.span(
       'mlc.sync.run',
@@ -111,7 +113,7 @@ export async function runStream(
           runId,
           afterBatch: async () => {
             await renew();
-            emitProgress(ctx, stream, runId, stats, startedAt);
+            emitProgress(ctx, stream, runId, stats, startedAt, progressed);
           },
           keepLease: renew,
           stopping: options.stopping,
@@ -139,6 +141,8 @@ export async function runStream(
           });
           // On a first run there is no lower bound: the first stamp read stands in for it (ETA only).
           let window = windowOf(since, until);
+          progressed.window = window;
+          progressed.stamp = () => batcher.decidedCursor?.stamp;
           let stopped = false;
           let chunk: PreparedItem[] = [];
           const flushChunk = async () => {
@@ -146,7 +150,7 @@ export async function runStream(
             chunk = [];
             await batcher.processChunk(items);
             if (batcher.full) await batcher.flush();
-            emitProgress(ctx, stream, runId, stats, startedAt, window, batcher.decidedCursor?.stamp);
+            emitProgress(ctx, stream, runId, stats, startedAt, progressed);
           };
           // A graceful stop ends the read after the batch in flight; the unflushed rest was never posted and the
           // cursor has not passed it, so the next run reads it again.
@@ -161,7 +165,10 @@ export async function runStream(
             );
             for await (const item of read) {
               stats.recordsRead += 1;
-              if (!window && item.stamp !== undefined) window = windowOf(item.stamp, until);
+              if (!window && item.stamp !== undefined) {
+                window = windowOf(item.stamp, until);
+                progressed.window = window;
+              }
               chunk.push(prepareItem(stream, item));
               if (chunk.length >= LOOKUP_CHUNK) {
                 await flushChunk();
@@ -189,7 +196,7 @@ export async function runStream(
             ...(cursorBefore ? { cursorBefore } : {}),
             ...(cursorAfter ? { cursorAfter } : {}),
           };
-          emitProgress(ctx, stream, runId, stats, startedAt);
+          emitProgress(ctx, stream, runId, stats, startedAt, progressed);
           ctx.events.emit('run-finished', { stream: stream.name, runId, result: runResult });
           await audit(ctx, {
             type: 'run-finished',
@@ -287,15 +294,41 @@ function windowOf(since: string | undefined, until: string): { from: number; to:
   return from !== undefined && to !== undefined && to > from ? { from, to } : undefined;
 }
 
+function progressKey(stats: RunStats): string {
+  return [
+    stats.recordsRead,
+    stats.recordsUnchanged,
+    stats.recordsQuarantined,
+    stats.rowsPosted,
+    stats.batches,
+    stats.throttledMs,
+  ].join(',');
+}
+
+/** What a run's progress events are computed from besides its counters. */
+interface ProgressState {
+  /** Counters of the last event. */
+  last: string;
+  /** The `[since, until)` window being read, once known. */
+  window?: { from: number; to: number } | undefined;
+  /** The stamp read up to (decided cursor). */
+  stamp?: () => string | undefined;
+}
+
+/** Emits `progress` when the counters changed since the last event of the run (`progressed.last`). */
 function emitProgress(
   ctx: EngineContext,
   stream: ResolvedStream,
   runId: string,
   stats: RunStats,
   startedAt: number,
-  window?: { from: number; to: number },
-  stamp?: string,
+  progressed: ProgressState,
 ): void {
+  const key = progressKey(stats);
+  if (key === progressed.last) return;
+  progressed.last = key;
+  const window = progressed.window;
+  const stamp = progressed.stamp?.();
   const elapsedMs = ctx.clock.now() - startedAt;
   const progress: SyncProgress = {
     stream: stream.name,
