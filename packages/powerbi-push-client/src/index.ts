@@ -2,6 +2,8 @@
 
 export type { PowerBILimits } from './limits.js';
 export { POWER_BI_LIMITS } from './limits.js';
+export type { FollowTrustedRedirectsOptions } from './client/follow-trusted-redirects.js';
+export { POWER_BI_REDIRECT_HOSTS, followTrustedRedirects } from './client/follow-trusted-redirects.js';
 
 export type {
   AnyDatasetSchema,

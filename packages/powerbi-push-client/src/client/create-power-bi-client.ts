@@ -1,4 +1,5 @@
 import { TokenCycler, createHttpClient, isMlcError, tokenAuth } from '@mlc/core';
+import { followTrustedRedirects } from './follow-trusted-redirects.js';
 import { EntraCredential } from '../auth/entra-credential.js';
 import type { TokenCredential } from '../auth/token-credential.js';
 import { PowerBIAuthError } from '../errors/power-bi-auth-error.js';
@@ -114,7 +115,10 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
   );
   const http = createHttpClient({
     baseUrl: `${resolved.apiBase}/groups/${encodeURIComponent(resolved.groupId)}/`,
-    ...(resolved.fetch ? { fetch: resolved.fetch } : {}),
+    // fetch would follow Power BI's 307 to a cluster URL without the token (cross-origin): the SDK follows it.
+    fetch: followTrustedRedirects((input, init) => (resolved.fetch ?? globalThis.fetch)(input, init), {
+      trustedHosts: resolved.redirectHosts,
+    }),
     clock: resolved.clock,
     logger: resolved.logger,
     timeoutMs: resolved.timeoutMs,

@@ -1,3 +1,4 @@
+import { POWER_BI_REDIRECT_HOSTS } from './follow-trusted-redirects.js';
 import { type Clock, type Logger, type RetryPolicyOptions, silentLogger, systemClock } from '@mlc/core';
 import { DEFAULT_AUTHORITY_HOST } from '../auth/entra-credential.js';
 import type { TokenCredential } from '../auth/token-credential.js';
@@ -88,6 +89,12 @@ export interface PowerBIClientOptions {
   tokenRefreshMarginMs?: number;
   /** Told when Power BI throttles a request. */
   onThrottle?: (event: ThrottleEvent) => void;
+  /**
+   * Extra hosts (exact, or `.suffix`) whose redirects are followed with the token, besides Power BI's own
+   * (`POWER_BI_REDIRECT_HOSTS`) and the host of `apiBase`. Redirects elsewhere are refused (not followed, not
+   * retried). @default []
+   */
+  redirectHosts?: readonly string[];
 }
 
 /** {@link PowerBIClientOptions} with every default filled in (each field as documented there). */
@@ -108,6 +115,8 @@ export interface ResolvedPowerBIClientOptions {
   onDuplicateDataset: DuplicateDatasetPolicy;
   tokenRefreshMarginMs: number;
   onThrottle: ((event: ThrottleEvent) => void) | undefined;
+  /** Every trusted redirect host: Power BI's, `apiBase`'s, then the caller's. */
+  redirectHosts: readonly string[];
 }
 
 /** Fills the defaults of {@link PowerBIClientOptions} once and rejects invalid values. */
@@ -162,5 +171,6 @@ export function resolvePowerBIClientOptions(options: PowerBIClientOptions): Reso
     onDuplicateDataset: options.onDuplicateDataset ?? 'error',
     tokenRefreshMarginMs: options.tokenRefreshMarginMs ?? 300_000,
     onThrottle: options.onThrottle,
+    redirectHosts: [...POWER_BI_REDIRECT_HOSTS, new URL(apiBase).hostname, ...(options.redirectHosts ?? [])],
   };
 }

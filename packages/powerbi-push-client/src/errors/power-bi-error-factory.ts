@@ -64,7 +64,10 @@ export function createPowerBIErrorFactory(hooks: PowerBIErrorFactoryHooks) {
     const errorDetails = Array.isArray(error?.details)
       ? (error.details as Array<{ message?: string; target?: string }>)
       : undefined;
-    const hint = hintFor(context.status, serviceCode, serviceMessage, hooks.groupId);
+    const hint =
+      context.status >= 300 && context.status < 400
+        ? redirectHint(context.headers.get('location'))
+        : hintFor(context.status, serviceCode, serviceMessage, hooks.groupId);
     return new PowerBIHttpError({
       status: context.status,
       method: context.method,
@@ -129,4 +132,15 @@ function str(value: unknown): string | undefined {
 /** [documented-3p] §2.4: messages wrap user values in `<pi>…</pi>` privacy markers. */
 export function stripPrivacyMarkers(text: string | undefined): string | undefined {
   return text?.replace(/<\/?pi>/g, '');
+}
+
+/** A redirect the client refused to follow (not to a Power BI host): say where it pointed, never its query. */
+function redirectHint(location: string | null): string {
+  let host = 'an unknown place';
+  try {
+    if (location) host = new URL(location, 'https://invalid.invalid').host;
+  } catch {
+    // keep the generic text
+  }
+  return `Power BI answered with a redirect to ${host}, which is not a Power BI host, so the access token was not sent there. If that host is yours (a proxy), add it to the client's redirectHosts option.`;
 }

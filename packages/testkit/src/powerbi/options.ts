@@ -89,6 +89,13 @@ export interface PowerBISimulatorOptions {
    * semantic models stops after 2027-10-31; existing ones keep working. @default '2027-11-01T00:00:00Z'
    */
   pushDatasetCreationEndsAt?: string | number;
+  /**
+   * Serve a second "cluster" origin (another loopback port) and answer API requests carrying
+   * `preferClientRouting=true` with **307** and a `Location` on it ([documented] reference §2.8, S12: the service
+   * answers 307 to the cluster URL). `'always'` redirects every API request on the main origin, like a tenant homed
+   * on another cluster ([inferred]). @default true
+   */
+  clusterRedirects?: boolean | 'always';
   /** Fault rules active from the start. @default [] */
   faults?: PowerBIFaultRule[];
   /** Request-log entries kept (oldest dropped first), so long-running simulators stay bounded. @default 10_000 */
@@ -134,6 +141,7 @@ export interface ResolvedPowerBISimulatorOptions {
   scope: string;
   limits: PowerBISimulatorLimits;
   pushDatasetCreationEndsAt: number;
+  clusterRedirects: boolean | 'always';
   faults: PowerBIFaultRule[];
   requestLogLimit: number;
 }
@@ -207,6 +215,7 @@ export function resolvePowerBISimulatorOptions(
       'pushDatasetCreationEndsAt',
       options.pushDatasetCreationEndsAt ?? POWER_BI_PUSH_CREATION_ENDS_AT,
     ),
+    clusterRedirects: options.clusterRedirects ?? true,
     faults: options.faults ?? [],
     requestLogLimit: Math.max(1, options.requestLogLimit ?? 10_000),
   };

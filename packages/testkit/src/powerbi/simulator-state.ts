@@ -19,6 +19,8 @@ export class SimulatorState {
   #seq = 0;
   /** Set once the server listens: `http://host:port`. */
   origin = '';
+  /** The cluster origin redirects point at (empty when `clusterRedirects` is off). */
+  clusterOrigin = '';
 
   constructor(readonly opts: ResolvedPowerBISimulatorOptions) {
     this.tokens = new TokenRegistry(opts.rng);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { registerClusterRedirect } from './api/cluster-redirect.js';
 import { registerDatasetRoutes } from './api/dataset-routes.js';
 import { registerExecuteQueriesRoute } from './api/execute-queries-route.js';
 import { registerFallbackRoutes } from './api/my-workspace-routes.js';
@@ -30,6 +31,11 @@ export interface PowerBISimulatorCertificate {
 export interface PowerBISimulator {
   /** The Power BI REST API base, e.g. `http://127.0.0.1:PORT/v1.0/myorg`. */
   url: string;
+  /**
+   * The same API on the second "cluster" origin that 307 redirects point at (`clusterRedirects`), e.g.
+   * `http://127.0.0.1:OTHER/v1.0/myorg`; undefined when `clusterRedirects` is false.
+   */
+  clusterUrl?: string;
   /** The Entra authority host; the token URL is `${authorityHost}/${tenantId}/oauth2/v2.0/token`. */
   authorityHost: string;
   /** The full token URL of the first tenant. */
@@ -67,6 +73,7 @@ export async function startPowerBISimulator(
   const opts = resolvePowerBISimulatorOptions(options);
   const state = new SimulatorState(opts);
   const app = new Hono<SimEnv>();
+  registerClusterRedirect(app, state);
   registerTokenRoute(app, state);
   registerOpenIdConfigurationRoute(app, state);
   registerDatasetRoutes(app, state);
@@ -77,20 +84,28 @@ export async function startPowerBISimulator(
     c.json({ error: { code: 'InternalServerError', message: `Simulator error: ${err.message}` } }, 500),
   );
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const origin = `http://${hostForUrl}:${address.port}`;
+  const listen = (port: number) =>
+    new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port, hostname: opts.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  const originOf = (s: ReturnType<typeof serve>): string => {
+    const address = s.address() as AddressInfo;
+    const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${hostForUrl}:${address.port}`;
+  };
+  const server = await listen(opts.port);
+  const origin = originOf(server);
   state.origin = origin;
+  const cluster = opts.clusterRedirects === false ? undefined : await listen(0);
+  if (cluster) state.clusterOrigin = originOf(cluster);
 
   const tenant = opts.tenants[0];
   const appReg = tenant?.apps[0];
   const group = opts.groups[0];
   if (!tenant || !appReg || !group) {
     server.close();
+    cluster?.close();
     throw new TypeError('startPowerBISimulator: at least one tenant with one app and one group are required');
   }
   const certificate = appReg.certificates.includes(TEST_CERTIFICATE_PEM)
@@ -104,6 +119,7 @@ export async function startPowerBISimulator(
   let closed: Promise<void> | undefined;
   return {
     url: `${origin}/v1.0/myorg`,
+    ...(cluster ? { clusterUrl: `${state.clusterOrigin}/v1.0/myorg` } : {}),
     authorityHost: origin,
     tokenUrl: `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
     scope: opts.scope,
@@ -114,10 +130,12 @@ export async function startPowerBISimulator(
     certificate,
     control: createControl(state),
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
+      const stop = (s: ReturnType<typeof serve>) =>
+        new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          if ('closeAllConnections' in s) s.closeAllConnections();
+        });
+      closed ??= Promise.all([stop(server), ...(cluster ? [stop(cluster)] : [])]).then(() => undefined);
       return closed;
     },
   };
