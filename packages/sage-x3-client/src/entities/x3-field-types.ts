@@ -69,11 +69,12 @@ export const x3Date = z.preprocess(
  */
 export const x3Boolean = z.preprocess(
   (v) => {
-    if (v === 1 || v === '1' || v === 'false') return false;
-    if (v === 2 || v === '2' || v === 'true') return true;
+    // GraphQL shows X3's No/Yes local menu as the names `no`/`yes` ([documented] `{isClosed: {_ne: 'yes'}}`, §2.6).
+    if (v === 1 || v === '1' || v === 'false' || v === 'no') return false;
+    if (v === 2 || v === '2' || v === 'true' || v === 'yes') return true;
     return v;
   },
-  z.boolean({ error: 'must be a boolean (true/false or X3 1/2)' }),
+  z.boolean({ error: 'must be a boolean (true/false, X3 1/2 or no/yes)' }),
 );
 
 /** An ISO UTC instant as produced by the client from the record's stamp. */

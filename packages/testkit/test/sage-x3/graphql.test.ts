@@ -80,12 +80,12 @@ describe('Sage X3 simulator: GraphQL', () => {
       (await query(`filter: "{orderFromSupplier: {code: {code: '${sup}'}}}"`)).nodes.map((n) => n._id),
     ).toEqual(orders.filter((r) => r.BPSNUM === sup).map((r) => r.POHNUM));
     expect(
-      (await query(`filter: "{purchaseSite: {_in: ['FR011', 'US012']}, isClosed: false}"`)).nodes.map(
+      (await query(`filter: "{purchaseSite: {_in: ['FR011', 'US012']}, isClosed: 'no'}"`)).nodes.map(
         (n) => n._id,
       ),
     ).toEqual(keys((r) => ['FR011', 'US012'].includes(String(r.POHFCY)) && r.CLEFLG === false));
     expect(
-      (await query(`filter: "{_or: [{currency: 'USD'}, {receiptStatus: {_lt: 2}}]}"`)).nodes.map(
+      (await query(`filter: "{_or: [{currency: 'USD'}, {receiptStatus: 'notReceived'}]}"`)).nodes.map(
         (n) => n._id,
       ),
     ).toEqual(keys((r) => r.CUR === 'USD' || Number(r.RCPFLG) < 2));

@@ -1,4 +1,5 @@
 import type { Rng } from './hash.js';
+import type { LocalMenu } from './local-menu.js';
 
 /**
  * The built-in entity names: the client's six built-in entities plus `customer` (the class Sage's own docs and
@@ -53,6 +54,8 @@ export interface FieldDef {
   /** GraphQL property name, or `null` when GraphQL does not expose it. */
   readonly graphql: string | null;
   readonly ref?: FieldRef;
+  /** GraphQL shows the field as this local menu (an enum) instead of its stored scalar. */
+  readonly menu?: LocalMenu;
   /** Whether the value always equals the record key (so ordering by it is key order). */
   readonly sameAsKey?: boolean;
   /** Converts the stored value for REST output (e.g. the account code part of an account key). */

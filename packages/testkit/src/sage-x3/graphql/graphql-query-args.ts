@@ -1,4 +1,5 @@
 import { type CompareOp, type Condition, LiteralTypeError, coerceLiteral } from '../data/condition.js';
+import { storedOfMenu } from '../data/local-menu.js';
 import type { FieldDef, FieldValue, SimRecord } from '../data/entity-definition.js';
 import { type SortSpec, fieldValue, formatStamp } from '../data/field-value.js';
 import { hashString } from '../data/hash.js';
@@ -45,6 +46,16 @@ export function parseGraphqlFilter(src: string, paths: ReadonlyMap<string, Field
   const lit = (f: FieldDef, v: JsonIsh): FieldValue => {
     if (isObject(v) || Array.isArray(v))
       throw new GraphqlArgumentError(`Invalid filter value for ${f.graphql}`);
+    if (f.menu) {
+      // A local menu is compared by its value names ([documented] `{isClosed: {_ne: 'yes'}}`, reference §2.6).
+      const stored = typeof v === 'string' ? storedOfMenu(f.menu, f.type, v) : undefined;
+      if (stored === undefined) {
+        throw new GraphqlArgumentError(
+          `Invalid filter: ${JSON.stringify(v)} is not a value of ${f.menu.type} (${f.menu.values.join(', ')}) for ${f.graphql}`,
+        );
+      }
+      return stored;
+    }
     try {
       return coerceLiteral(v, f.type, f.graphql ?? f.name);
     } catch (e) {

@@ -2,6 +2,7 @@ import {
   type GraphQLFieldConfig,
   type GraphQLFieldConfigMap,
   GraphQLBoolean,
+  GraphQLEnumType,
   GraphQLError,
   GraphQLID,
   GraphQLInt,
@@ -26,6 +27,7 @@ import {
   type SimRecord,
 } from '../data/entity-definition.js';
 import { formatStamp } from '../data/field-value.js';
+import { type LocalMenu, storedOfMenu } from '../data/local-menu.js';
 import { countMatching, runQuery } from '../data/query-engine.js';
 import { hashInts, hashString } from '../data/hash.js';
 import { graphqlPathMap } from './graphql-paths.js';
@@ -142,8 +144,20 @@ export function buildGraphqlSchema(cfg: GraphqlSchemaConfig): GraphQLSchema {
   };
 
   const nodeTypes = new Map<SageX3EntityName, GraphQLObjectType>();
+  const menuTypes = new Map<string, GraphQLEnumType>();
+  const menuType = (menu: LocalMenu, fieldType: string): GraphQLEnumType => {
+    let t = menuTypes.get(menu.type);
+    if (!t) {
+      const values: Record<string, { value: FieldValue }> = {};
+      for (const name of menu.values) values[name] = { value: storedOfMenu(menu, fieldType, name) ?? null };
+      t = new GraphQLEnumType({ name: menu.type, values });
+      menuTypes.set(menu.type, t);
+    }
+    return t;
+  };
 
   const scalarType = (f: FieldDef): GraphQLOutputType => {
+    if (f.menu) return menuType(f.menu, f.type);
     switch (f.type) {
       case 'int':
         return GraphQLInt;

@@ -5,7 +5,7 @@ import { COMPANIES, dateOf } from '../words.js';
 
 /**
  * Purchase orders with lines. GraphQL `x3Purchasing.purchaseOrder` with `id`, `company`, `purchaseSite`,
- * `orderDate`, `orderFromSupplier { code { code } }`, `isClosed`, `receiptStatus` and `purchaseOrderLines`
+ * `orderDate`, `orderFromSupplier { code { code } }`, `isClosed`, `receiptStatus`, `signatureStatus` and `purchaseOrderLines`
  * (`lineNumber`, `product`, `quantityInOrderUnitOrdered`, `orderUnit`) is [documented] (reference §2.4, §2.5).
  * REST class `PORDER` and every REST name, `currency`, totals and line prices are [inferred].
  */
@@ -50,13 +50,29 @@ export const purchaseOrderDef: EntityDef = {
       ref: { kind: 'code', type: 'Currency' },
       doc: 'Currency.',
     },
-    { name: 'isClosed', type: 'boolean', rest: 'CLEFLG', graphql: 'isClosed', doc: 'Closed flag.' },
+    {
+      name: 'isClosed',
+      type: 'boolean',
+      rest: 'CLEFLG',
+      graphql: 'isClosed',
+      menu: { type: 'NoYes', values: ['no', 'yes'] },
+      doc: "Closed flag; GraphQL local menu `no`/`yes` ([documented] filter `{isClosed: {_ne: 'yes'}}`, §2.6).",
+    },
     {
       name: 'receiptStatus',
       type: 'int',
       rest: 'RCPFLG',
       graphql: 'receiptStatus',
-      doc: '1 none, 2 partial, 3 full.',
+      menu: { type: 'ReceiptStatus', values: ['notReceived', 'partiallyReceived', 'received'] },
+      doc: 'Receipt status: 1 none, 2 partial, 3 full (GraphQL local-menu value names [inferred]).',
+    },
+    {
+      name: 'signatureStatus',
+      type: 'int',
+      rest: 'APPFLG',
+      graphql: 'signatureStatus',
+      menu: { type: 'SignatureStatus', values: ['notManaged', 'notSigned', 'partiallySigned', 'signed'] },
+      doc: 'Signature (approval) status: property [documented] §2.5; REST name and menu values [inferred].',
     },
     {
       name: 'totalAmountExcludingTax',
@@ -129,6 +145,7 @@ export const purchaseOrderDef: EntityDef = {
         currency: company.currency,
         isClosed: rng.chance(0.3),
         receiptStatus: rng.int(1, 3),
+        signatureStatus: rng.int(1, 4),
         totalAmountExcludingTax: money(total),
       },
       lines,
