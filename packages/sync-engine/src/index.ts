@@ -14,6 +14,20 @@ export type { ReplayResult } from './engine/replay-dead-letters.js';
 export type { StreamRunResult } from './engine/stream-run-result.js';
 export type { ProtocolStep, SyncHooks } from './engine/engine-context.js';
 
+// Operator read API
+export type {
+  CredentialStatus,
+  LastRunStatus,
+  RunCounts,
+  StreamStatus,
+  SyncStatus,
+} from './status/sync-status.js';
+export type { ReadSyncStatusOptions, StatusStream } from './status/read-sync-status.js';
+export { readSyncStatus } from './status/read-sync-status.js';
+export { latestAudit } from './status/latest-audit.js';
+export type { StreamTotalsRead } from './status/stream-totals.js';
+export { streamTotalsOf } from './status/stream-totals.js';
+
 // Streams
 export type {
   MapContext,
@@ -70,6 +84,7 @@ export type {
   Row,
   RowValue,
   StreamMode,
+  StreamTotals,
 } from './store/types.js';
 export { STATE_STORE_SCHEMA_VERSION } from './store/types.js';
 export type { StateStoreErrorCode, StateStoreErrorInit } from './store/state-store-error.js';

@@ -136,6 +136,22 @@ export function postgresSql(schema: string) {
       `SELECT ${auditColumns} FROM ${s}.audit
        WHERE stream = $4 AND seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY seq LIMIT $3`,
     ),
+    latestAudit: named(
+      `SELECT ${auditColumns} FROM ${s}.audit
+       WHERE seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY seq DESC LIMIT $3`,
+    ),
+    latestAuditOf: named(
+      `SELECT ${auditColumns} FROM ${s}.audit
+       WHERE stream = $4 AND seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY seq DESC LIMIT $3`,
+    ),
+    countDeadLetters: named(
+      `SELECT status, count(*)::float8 AS n FROM ${s}.dead_letters WHERE stream = $1 GROUP BY status`,
+    ),
+    committedTotals: named(
+      `SELECT count(*)::float8 AS batches,
+         COALESCE(sum(CASE WHEN info::json->>'kind' = 'rows' THEN (info::json->>'rowCount')::bigint ELSE 0 END), 0)::float8 AS rows
+       FROM ${s}.batches WHERE stream = $1 AND status = 'committed'`,
+    ),
 
     getSecret: named(`SELECT value FROM ${s}.secrets WHERE name = $1`),
     putSecret: named(

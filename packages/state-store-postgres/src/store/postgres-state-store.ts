@@ -18,6 +18,7 @@ import {
   type StateStore,
   StateStoreError,
   type StreamCursor,
+  type StreamTotals,
 } from '@mlc/sync-engine';
 import pg, { type Pool, type PoolClient } from 'pg';
 import {
@@ -399,6 +400,30 @@ export class PostgresStateStore implements StateStore {
         ? await this.#run<AuditRow>(this.#sql.queryAudit, values)
         : await this.#run<AuditRow>(this.#sql.queryAuditOf, [...values, query.stream]);
     return rows.map(auditFromRow);
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.latestAudit} */
+  async latestAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const values = [query.afterSeq ?? 0, query.types ?? null, query.limit ?? 1000];
+    const { rows } =
+      query.stream === undefined
+        ? await this.#run<AuditRow>(this.#sql.latestAudit, values)
+        : await this.#run<AuditRow>(this.#sql.latestAuditOf, [...values, query.stream]);
+    return rows.map(auditFromRow);
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.streamTotals} */
+  async streamTotals(stream: string): Promise<StreamTotals> {
+    const [letters, committed] = await Promise.all([
+      this.#run<{ status: string; n: number }>(this.#sql.countDeadLetters, [stream]),
+      this.#run<{ batches: number; rows: number }>(this.#sql.committedTotals, [stream]),
+    ]);
+    const deadLetters: StreamTotals['deadLetters'] = { open: 0, replayed: 0, discarded: 0 };
+    for (const row of letters.rows) {
+      if (row.status in deadLetters) deadLetters[row.status as DeadLetterStatus] = row.n;
+    }
+    const totals = committed.rows[0];
+    return { deadLetters, rowsPosted: totals?.rows ?? 0, committedBatches: totals?.batches ?? 0 };
   }
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.getSecret} */

@@ -18,6 +18,7 @@ import {
   type StateStore,
   StateStoreError,
   type StreamCursor,
+  type StreamTotals,
 } from '@mlc/sync-engine';
 import Database from 'better-sqlite3';
 import {
@@ -354,6 +355,32 @@ export class SqliteStateStore implements StateStore {
         ? st.queryAudit.all(params)
         : st.queryAuditOf.all({ ...params, stream: query.stream });
     return rows.map(auditFromRow);
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.latestAudit} */
+  async latestAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const { st } = this.#use();
+    const params = {
+      after: query.afterSeq ?? 0,
+      types: query.types ? JSON.stringify(query.types) : null,
+      limit: query.limit ?? 1000,
+    };
+    const rows =
+      query.stream === undefined
+        ? st.latestAudit.all(params)
+        : st.latestAuditOf.all({ ...params, stream: query.stream });
+    return rows.map(auditFromRow);
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.streamTotals} */
+  async streamTotals(stream: string): Promise<StreamTotals> {
+    const { st } = this.#use();
+    const deadLetters: StreamTotals['deadLetters'] = { open: 0, replayed: 0, discarded: 0 };
+    for (const row of st.countDeadLetters.all(stream)) {
+      if (row.status in deadLetters) deadLetters[row.status as DeadLetterStatus] = row.n;
+    }
+    const committed = st.committedTotals.get(stream);
+    return { deadLetters, rowsPosted: committed?.rows ?? 0, committedBatches: committed?.batches ?? 0 };
   }
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.getSecret} */

@@ -130,6 +130,27 @@ export function prepareStatements(db: Database.Database) {
        WHERE stream = @stream AND seq > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
        ORDER BY seq LIMIT @limit`,
     ),
+    latestAudit: prepare<[{ after: number; types: string | null; limit: number }], AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit
+       WHERE seq > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+       ORDER BY seq DESC LIMIT @limit`,
+    ),
+    latestAuditOf: prepare<
+      [{ after: number; stream: string; types: string | null; limit: number }],
+      AuditRow
+    >(
+      `SELECT ${AUDIT_COLUMNS} FROM audit
+       WHERE stream = @stream AND seq > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+       ORDER BY seq DESC LIMIT @limit`,
+    ),
+    countDeadLetters: prepare<[string], { status: string; n: number }>(
+      'SELECT status, count(*) AS n FROM dead_letters WHERE stream = ? GROUP BY status',
+    ),
+    committedTotals: prepare<[string], { batches: number; rows: number | null }>(
+      `SELECT count(*) AS batches,
+         sum(CASE WHEN json_extract(info, '$.kind') = 'rows' THEN json_extract(info, '$.rowCount') ELSE 0 END) AS rows
+       FROM batches WHERE stream = ? AND status = 'committed'`,
+    ),
 
     getSecret: prepare<[string], { value: string }>('SELECT value FROM secrets WHERE name = ?'),
     putSecret: prepare<[string, string]>(

@@ -107,6 +107,11 @@ const BY_CODE: Record<string, Advice> = {
     remedy:
       'Every record of the run was quarantined: the mapping or the table schema is wrong. Fix it; with a new stream version the parked records are replayed by themselves.',
   },
+  SYNC_DEAD_LETTERS_OPEN: {
+    severity: 'warning',
+    remedy:
+      'Records or batches are parked; read them (mlc dead-letters list / sync.deadLetters()), fix the cause, then replay or discard them.',
+  },
   SYNC_QUARANTINE_THRESHOLD: {
     severity: 'error',
     remedy:

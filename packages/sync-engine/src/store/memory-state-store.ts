@@ -18,6 +18,7 @@ import {
   type LedgerEntry,
   type LedgerWrite,
   STATE_STORE_SCHEMA_VERSION,
+  type StreamTotals,
 } from './types.js';
 
 interface LeaseRecord {
@@ -387,6 +388,40 @@ export class MemoryStateStore implements StateStore {
       out.push(clone(entry));
     }
     return out;
+  }
+
+  /** {@inheritDoc StateStore.latestAudit} */
+  async latestAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    this.assertOpen();
+    const limit = query.limit ?? 1000;
+    const out: AuditEntry[] = [];
+    for (let i = this.storage.audit.length - 1; i >= 0 && out.length < limit; i--) {
+      const entry = this.storage.audit[i] as AuditEntry;
+      if (query.afterSeq !== undefined && entry.seq <= query.afterSeq) break;
+      if (query.stream !== undefined && entry.stream !== query.stream) continue;
+      if (query.types && !query.types.includes(entry.type)) continue;
+      out.push(clone(entry));
+    }
+    return out;
+  }
+
+  /** {@inheritDoc StateStore.streamTotals} */
+  async streamTotals(stream: string): Promise<StreamTotals> {
+    this.assertOpen();
+    const totals: StreamTotals = {
+      deadLetters: { open: 0, replayed: 0, discarded: 0 },
+      rowsPosted: 0,
+      committedBatches: 0,
+    };
+    for (const letter of this.storage.deadLetters.values()) {
+      if (letter.stream === stream) totals.deadLetters[letter.status] += 1;
+    }
+    for (const batch of this.storage.batches.values()) {
+      if (batch.stream !== stream || batch.status !== 'committed') continue;
+      totals.committedBatches += 1;
+      if (batch.kind === 'rows') totals.rowsPosted += batch.rowCount;
+    }
+    return totals;
   }
 
   /** {@inheritDoc StateStore.getSecret} */

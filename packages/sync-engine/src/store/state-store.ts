@@ -11,6 +11,7 @@ import type {
   DeadLetterQuery,
   DeadLetterStatus,
   Fence,
+  StreamTotals,
   Lease,
   LeaseRequest,
   LedgerEntry,
@@ -92,6 +93,18 @@ export interface StateStore {
   appendAudit(entries: readonly AuditEntryInput[]): Promise<void>;
   /** Audit entries, oldest first. */
   queryAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Optional (operator read API): the newest audit entries matching `query` (its `afterSeq` is a lower bound
+   * as in `queryAudit`), newest first, at most `limit` (default 1000). One indexed read. Stores without it are
+   * read by paging `queryAudit` from the start (correct, but proportional to the log's length).
+   */
+  latestAudit?(query?: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Optional (operator read API): dead letters by status and rows committed by `rows` batches of one stream,
+   * in one or two reads. Stores without it are read through `listDeadLetters` (up to 100,000 letters) and
+   * report `rowsPosted` as unknown.
+   */
+  streamTotals?(stream: string): Promise<StreamTotals>;
 
   /** Reads a secret slot (ciphertext written by the engine; the store never sees plaintext). */
   getSecret(name: string): Promise<string | undefined>;

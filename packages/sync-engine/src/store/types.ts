@@ -235,6 +235,19 @@ export interface DeadLetterQuery {
   limit?: number;
 }
 
+/** Counts of one stream kept by a store (see {@link StateStore.streamTotals}). */
+export interface StreamTotals {
+  /** Dead letters of the stream by status. */
+  deadLetters: Record<DeadLetterStatus, number>;
+  /**
+   * Rows in the stream's committed `rows` batches (append, versioned and replayed rows, i.e. every row this
+   * store knows was posted and verified or acknowledged); `replace`-mode rebuilds are not included.
+   */
+  rowsPosted: number;
+  /** Committed batches of any kind. */
+  committedBatches: number;
+}
+
 /** Types of audit entries the engine writes. */
 export type AuditType =
   | 'run-started'

@@ -16,6 +16,8 @@ import type { StreamRunResult } from '../engine/stream-run-result.js';
 import { SyncEventEmitter } from '../events/sync-event-emitter.js';
 import type { SyncEventListener, SyncEventName } from '../events/sync-events.js';
 import { SyncTelemetry } from '../observability/sync-telemetry.js';
+import { readSyncStatus } from '../status/read-sync-status.js';
+import type { SyncStatus } from '../status/sync-status.js';
 import { compileSchedule } from '../scheduler/next-run-at.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { type SecretTokenStore, createSecretTokenStore } from '../secrets/secret-token-store.js';
@@ -82,6 +84,12 @@ export interface Sync {
   replay(options?: ReplayOptions): Promise<ReplayResult>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends SyncEventName>(event: K, listener: SyncEventListener<K>): () => void;
+  /**
+   * The operator's view (cursor and lag, last run, next run, open intents, dead letters, ledger size, rows
+   * posted, credential expiry, active alerts) from the store alone: no source or sink call. Adds what only this
+   * instance knows: whether a stream is running here and the backoff of its next scheduled run.
+   */
+  status(options?: { credentialWarningDays?: number }): Promise<SyncStatus>;
   /** Lists dead letters. */
   deadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]>;
   /** Reads the audit log. */
@@ -424,6 +432,28 @@ export function createSync(options: SyncOptions): Sync {
       return total;
     },
     on: (event, listener) => events.on(event, listener),
+    status: async (statusOptions = {}) => {
+      await openStore();
+      return readSyncStatus({
+        store,
+        streams: config.streams.map((s) => ({
+          name: s.name,
+          table: s.businessTable,
+          mode: s.mode,
+          schedule: s.schedule,
+        })),
+        now: clock.now(),
+        ...(statusOptions.credentialWarningDays !== undefined
+          ? { credentialWarningDays: statusOptions.credentialWarningDays }
+          : {}),
+        running: (name) => running.has(name),
+        nextRunAt: (name, scheduled) => {
+          const notBefore = failures.notBefore(name);
+          if (notBefore === undefined || scheduled === undefined) return scheduled;
+          return schedules.get(name)?.(Math.max(clock.now(), notBefore - 1)) ?? scheduled;
+        },
+      });
+    },
     deadLetters: async (query) => {
       await openStore();
       return store.listDeadLetters(query);

@@ -658,6 +658,95 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
     },
   },
   {
+    id: 'latest-audit',
+    title: 'latestAudit (optional): newest first, with the filters, limit and afterSeq of queryAudit',
+    async run(h) {
+      if (!h.store.latestAudit) return; // optional: readers fall back to paging queryAudit
+      assert.deepEqual(await h.store.latestAudit(), [], 'an empty log has no entries');
+      await h.store.appendAudit([
+        { at: 1, type: 'run-started', stream: S, message: 'a', data: { runId: 'r1' } },
+        { at: 2, type: 'run-finished', stream: S, message: 'b', data: { runId: 'r1', rowsPosted: 3 } },
+        { at: 3, type: 'run-started', stream: 'other', message: 'c' },
+        { at: 4, type: 'run-failed', stream: S, message: 'd', data: { runId: 'r2', code: 'X' } },
+      ]);
+      const messages = async (query: Parameters<NonNullable<StateStore['latestAudit']>>[0]) =>
+        ((await h.store.latestAudit?.(query)) ?? []).map((e) => e.message);
+      assert.deepEqual(await messages({}), ['d', 'c', 'b', 'a'], 'newest first');
+      assert.deepEqual(await messages({ stream: S, limit: 2 }), ['d', 'b'], 'stream filter and limit');
+      assert.deepEqual(await messages({ types: ['run-started'] }), ['c', 'a'], 'type filter');
+      const all = await h.store.queryAudit();
+      assert.deepEqual(
+        await messages({ afterSeq: all[1]?.seq ?? 0 }),
+        ['d', 'c'],
+        'afterSeq is a lower bound',
+      );
+      const [newest] = (await h.store.latestAudit({ stream: S, limit: 1 })) ?? [];
+      assert.deepEqual(newest?.data, { runId: 'r2', code: 'X' }, 'entries come back whole');
+      assert.equal(newest?.seq, all[3]?.seq, 'with their seq');
+    },
+  },
+  {
+    id: 'stream-totals',
+    title: 'streamTotals (optional): dead letters by status and rows of committed rows batches, per stream',
+    async run(h) {
+      if (!h.store.streamTotals) return; // optional: readers fall back to listDeadLetters
+      assert.deepEqual(await h.store.streamTotals(S), {
+        deadLetters: { open: 0, replayed: 0, discarded: 0 },
+        rowsPosted: 0,
+        committedBatches: 0,
+      });
+      const l = await lease(h.store);
+      const rows = [{ a: 1 }, { a: 2 }, { a: 3 }];
+      await h.store.beginBatch(intent('t1', { rows, rowCount: 3 }), l);
+      await h.store.commitBatch('t1', l, { at: 2 });
+      await h.store.beginBatch(
+        intent('t2', {
+          kind: 'state',
+          rows: [],
+          rowCount: 0,
+          cursor: { stamp: '2024-01-02T00:00:00Z', key: 'k' },
+        }),
+        l,
+      );
+      await h.store.commitBatch('t2', l, { at: 3 });
+      await h.store.beginBatch(intent('t3', { cursor: { stamp: '2024-01-03T00:00:00Z', key: 'k' } }), l);
+      await h.store.failBatch(
+        't3',
+        {
+          status: 'failed',
+          deadLetterId: 'dl-t3',
+          at: 4,
+          failure: { code: 'SYNC_BATCH_FAILED', message: 'no' },
+        },
+        l,
+      );
+      await h.store.beginBatch(intent('t4', { cursor: { stamp: '2024-01-04T00:00:00Z', key: 'k' } }), l);
+      const record = (id: string): DeadLetter => ({
+        id,
+        stream: S,
+        kind: 'record',
+        status: 'open',
+        createdAt: 1,
+        reason: 'bad',
+      });
+      await h.store.addDeadLetters([record('r1'), record('r2')], l);
+      await h.store.setDeadLetterStatus(['r2'], 'discarded', l, 5);
+      const other = await lease(h.store, 'A', 'other-stream');
+      await h.store.addDeadLetters([{ ...record('o1'), stream: 'other-stream' }], other);
+      assert.deepEqual(
+        await h.store.streamTotals(S),
+        {
+          deadLetters: { open: 2, replayed: 0, discarded: 1 },
+          rowsPosted: 3,
+          committedBatches: 2,
+        },
+        'open intents and failed batches post no rows; other streams do not count',
+      );
+      const again = await h.reopen();
+      assert.equal((await again.streamTotals?.(S))?.rowsPosted, 3, 'totals survive a reopen');
+    },
+  },
+  {
     id: 'secrets',
     title: 'secret slots store what they are given and survive a reopen',
     async run(h) {
