@@ -20,7 +20,7 @@ function storedIds(s: PowerBISimulator, datasetId: string): number[] {
 }
 
 // Volume runs: hundreds of thousands of rows over real loopback HTTP on a simulated clock (seconds of real time).
-vi.setConfig({ testTimeout: 30_000 });
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('append volume over loopback HTTP (slow: 200k rows)', () => {
   // Every POST is held 200 ms by the simulator, so requests overlap and the 5-pending limit binds.

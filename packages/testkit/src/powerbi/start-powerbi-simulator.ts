@@ -88,6 +88,11 @@ export async function startPowerBISimulator(
     new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: opts.host }, () => resolve(s));
       s.once('error', reject);
+      // Idle keep-alive connections stay open for minutes, as Azure's front ends keep them ([inferred]: the Azure
+      // Load Balancer's default idle timeout is 4 minutes; Node's default is 5 s). With 5 s, a test whose event
+      // loop was blocked longer (validating 200,000 rows on a busy machine) had the server close a pooled socket
+      // the client had just written a POST to: an ambiguous reset real Power BI would not produce there.
+      Object.assign(s, { keepAliveTimeout: 240_000, headersTimeout: 245_000 });
     });
   const originOf = (s: ReturnType<typeof serve>): string => {
     const address = s.address() as AddressInfo;
