@@ -330,12 +330,21 @@ describe('secrets, credentials, events', () => {
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     // One event per change of progress: no two consecutive events carry the same counters.
     const keys = progress.map((p) =>
-      [p.recordsRead, p.recordsUnchanged, p.recordsQuarantined, p.rowsPosted, p.batches, p.throttledMs].join(),
+      [
+        p.recordsRead,
+        p.recordsUnchanged,
+        p.recordsQuarantined,
+        p.rowsPosted,
+        p.batches,
+        p.throttledMs,
+      ].join(),
     );
     expect(keys.filter((k, i) => k === keys[i - 1])).toEqual([]);
     // A run that only re-reads the cursor's record reports that once, not once per call site.
     progress.length = 0;
     await drive(w.clock, sync.run());
-    expect(progress).toEqual([expect.objectContaining({ recordsRead: 1, recordsUnchanged: 1, rowsPosted: 0 })]);
+    expect(progress).toEqual([
+      expect.objectContaining({ recordsRead: 1, recordsUnchanged: 1, rowsPosted: 0 }),
+    ]);
   });
 });
