@@ -28,6 +28,14 @@ export { failedBeforeSend, markFailedBeforeSend } from './errors/not-sent.js';
 
 export type { LogFn, Logger } from './log/logger.js';
 export { childLogger, silentLogger } from './log/logger.js';
+export type { LogLevel, StderrLoggerOptions } from './log/stderr-logger.js';
+export {
+  LOG_LEVEL_ENV,
+  createStderrLogger,
+  defaultLogger,
+  isLogLevel,
+  resolveLogLevel,
+} from './log/stderr-logger.js';
 
 export {
   REDACTED,

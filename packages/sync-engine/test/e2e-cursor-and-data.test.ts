@@ -172,7 +172,7 @@ describe('e2e data cases', () => {
     await l.clock.advance(120_000);
     const sync = l.sync();
     const [r] = await l.clock.run(sync.run());
-    expect(r).toMatchObject({ status: 'completed', recordsQuarantined: 2 });
+    expect(r).toMatchObject({ status: 'completed-with-quarantine', recordsQuarantined: 2 });
     const letters = await sync.deadLetters();
     expect(letters.map((d) => [d.key, d.stage, d.field, d.reason])).toEqual(
       expect.arrayContaining([

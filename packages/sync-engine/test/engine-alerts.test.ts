@@ -1,5 +1,5 @@
 import { MlcError, NetworkError, type TestClock } from '@mlc/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStateStore, type Sync, type SyncEvents } from '../src/index.js';
 import { drive, MemorySink, seedOrders, world } from './helpers.js';
 
@@ -188,5 +188,123 @@ describe('alerts on failed scheduled runs', () => {
     ]);
     expect(rec.alerts()).toHaveLength(2);
     await drive(w.clock, sync.close());
+  });
+});
+
+describe('default logging', () => {
+  const saved = process.env.MLC_LOG_LEVEL;
+  afterEach(() => {
+    vi.restoreAllMocks();
+    if (saved === undefined) delete process.env.MLC_LOG_LEVEL;
+    else process.env.MLC_LOG_LEVEL = saved;
+  });
+
+  const failingRun = async (over: Parameters<ReturnType<typeof world>['sync']>[0]) => {
+    const w = world();
+    w.source.read = () => {
+      throw new MlcError('Sage X3 refused user admin: password=planted-pw', {
+        code: 'X3_AUTH_REJECTED',
+        kind: 'auth',
+      });
+    };
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const sync = w.sync({ logger: undefined, ...over });
+    await drive(w.clock, sync.run());
+    vi.restoreAllMocks();
+    return lines;
+  };
+
+  it('without a logger, failures reach stderr (warnings and errors), redacted', async () => {
+    delete process.env.MLC_LOG_LEVEL;
+    const lines = await failingRun({});
+    expect(lines.some((l) => / WARN stream run failed /.test(l))).toBe(true);
+    expect(lines.some((l) => / ERROR stream orders: Sage X3 refused user admin/.test(l))).toBe(true);
+    expect(lines.join('')).not.toContain('planted-pw');
+    expect(lines.some((l) => / (INFO|DEBUG) /.test(l))).toBe(false);
+  });
+
+  it('silence is explicit: logLevel silent or MLC_LOG_LEVEL=silent', async () => {
+    expect(await failingRun({ logLevel: 'silent' })).toEqual([]);
+    process.env.MLC_LOG_LEVEL = 'silent';
+    expect(await failingRun({})).toEqual([]);
+    process.env.MLC_LOG_LEVEL = 'error';
+    const lines = await failingRun({});
+    expect(lines.some((l) => / WARN /.test(l))).toBe(false);
+    expect(lines.some((l) => / ERROR stream orders: Sage X3 refused/.test(l))).toBe(true);
+  });
+});
+
+describe('quarantine alerts', () => {
+  it('a run that quarantines every record alerts with the counts and the first reason', async () => {
+    const w = world();
+    seedOrders(w.source, 12);
+    // A mapping that puts text in a Decimal column: every record fails.
+    const sync = w.sync(
+      {},
+      { map: (o) => ({ key: o.key, customer: o.customer, amount: 'L1', updatedAt: o.updatedAt }) },
+    );
+    const alerts: SyncEvents['alert'][] = [];
+    sync.on('alert', (a) => alerts.push(a));
+    const [r] = await drive(w.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed-with-quarantine', recordsRead: 12, recordsQuarantined: 12 });
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        code: 'SYNC_STREAM_QUARANTINED',
+        severity: 'critical',
+        phase: 'quarantine',
+        stream: 'orders',
+        attempts: 1,
+        message: expect.stringMatching(
+          /all 12 records read were quarantined\. First: record o000000 field amount: /,
+        ),
+        data: expect.objectContaining({
+          recordsRead: 12,
+          recordsQuarantined: 12,
+          first: expect.objectContaining({ key: 'o000000', field: 'amount', stage: 'map' }),
+        }),
+      }),
+    ]);
+  });
+
+  it('a quarantined share above the threshold alerts; at or below it the status alone says so', async () => {
+    const w = world();
+    seedOrders(w.source, 40);
+    const bad = new Set(['o000003', 'o000007']);
+    const map = (o: { key: string; customer: string; amount: number | string; updatedAt: string }) => ({
+      key: o.key,
+      customer: o.customer,
+      amount: bad.has(o.key) ? 'x' : (o.amount as number),
+      updatedAt: o.updatedAt,
+    });
+    const alerts: SyncEvents['alert'][] = [];
+    // 2 of 40 = 5 %: not above the default threshold.
+    const quiet = w.sync({}, { map });
+    quiet.on('alert', (a) => alerts.push(a));
+    expect((await drive(w.clock, quiet.run()))[0]).toMatchObject({
+      status: 'completed-with-quarantine',
+      recordsQuarantined: 2,
+    });
+    expect(alerts).toEqual([]);
+    // 2 of the 4 records of the next run (it re-reads the cursor's record): above a 10 % threshold.
+    seedOrders(w.source, 3, 1, 40);
+    bad.add('o000041');
+    bad.add('o000042');
+    const loud = w.sync({ alerts: { quarantineThreshold: 0.1 } }, { map });
+    loud.on('alert', (a) => alerts.push(a));
+    const [r] = await drive(w.clock, loud.run());
+    expect(r).toMatchObject({ status: 'completed-with-quarantine', recordsQuarantined: 2 });
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        code: 'SYNC_QUARANTINE_THRESHOLD',
+        severity: 'error',
+        message: expect.stringContaining(
+          '2 of 4 records read (50.0 %) were quarantined, above 10.0 %. First: record o000041',
+        ),
+      }),
+    ]);
   });
 });

@@ -31,7 +31,7 @@ describe('bad input: quarantine and replay', () => {
     const quarantined: string[] = [];
     sync.on('record-quarantined', (e) => quarantined.push(`${e.key}:${e.stage}:${e.field}`));
     const [r] = await drive(w.clock, sync.run());
-    expect(r).toMatchObject({ status: 'completed', recordsQuarantined: 2, rowsPosted: 18 });
+    expect(r).toMatchObject({ status: 'completed-with-quarantine', recordsQuarantined: 2, rowsPosted: 18 });
     expect(quarantined).toEqual(['o000005:map:amount', 'o000006:source:amount']);
     const letters = await sync.deadLetters({ stream: 'orders' });
     expect(letters).toEqual([

@@ -1,5 +1,12 @@
+import {
+  type Clock,
+  type LogLevel,
+  type Logger,
+  type RetryPolicyOptions,
+  defaultLogger,
+  systemClock,
+} from '@mlc/core';
 import { POWER_BI_REDIRECT_HOSTS } from './follow-trusted-redirects.js';
-import { type Clock, type Logger, type RetryPolicyOptions, silentLogger, systemClock } from '@mlc/core';
 import { DEFAULT_AUTHORITY_HOST } from '../auth/entra-credential.js';
 import type { TokenCredential } from '../auth/token-credential.js';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
@@ -68,8 +75,10 @@ export interface PowerBIClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Time source for pacing, retries and token expiry. @default systemClock */
   clock?: Clock;
-  /** Logger (pino-compatible). @default silentLogger */
+  /** Logger (pino-compatible). @default warnings and errors to stderr (see `logLevel`); pass `silentLogger` for silence */
   logger?: Logger;
+  /** Level of the default stderr logger (ignored when `logger` is given). @default `MLC_LOG_LEVEL`, else 'warn' */
+  logLevel?: LogLevel;
   /** Pacing per dataset, or `false` to send as fast as Power BI lets us (429s then do the pacing). @default documented limits */
   pacing?: PacingOptions | false;
   /** Retry policy (core's `RetryPolicy`): attempts, backoff, the Retry-After cap, throttled-retry bound. @default core's defaults */
@@ -162,7 +171,7 @@ export function resolvePowerBIClientOptions(options: PowerBIClientOptions): Reso
     scope: options.scope ?? DEFAULT_POWER_BI_SCOPE,
     fetch: options.fetch,
     clock: options.clock ?? systemClock,
-    logger: options.logger ?? silentLogger,
+    logger: defaultLogger(options.logger, options.logLevel),
     pacing: resolvePacingOptions(options.pacing),
     retry: options.retry ?? {},
     timeoutMs: options.timeoutMs ?? 120_000,

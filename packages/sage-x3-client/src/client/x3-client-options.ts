@@ -1,9 +1,10 @@
 import {
   type Clock,
+  type LogLevel,
   type Logger,
   type RetryPolicyOptions,
   type TlsOptions,
-  silentLogger,
+  defaultLogger,
   systemClock,
 } from '@mlc/core';
 import type { X3AuthStrategy } from '../auth/x3-auth-strategy.js';
@@ -56,8 +57,10 @@ export interface X3ClientOptions<C extends X3EntitiesOption = X3EntitiesOption> 
   fetch?: typeof globalThis.fetch;
   /** Time source (token expiry, retry waits). @default systemClock */
   clock?: Clock;
-  /** Logger (pino-compatible). Secrets are never logged. @default silentLogger */
+  /** Logger (pino-compatible). Secrets are never logged. @default warnings and errors to stderr (see `logLevel`); pass `silentLogger` for silence */
   logger?: Logger;
+  /** Level of the default stderr logger (ignored when `logger` is given). @default `MLC_LOG_LEVEL`, else 'warn' */
+  logLevel?: LogLevel;
   /** Entity overrides (class/representation/node names, field mappings) and custom entities. */
   entities?: C;
   /** Throw the first invalid record's `X3RecordError` instead of yielding `{ ok: false }`. @default false */
@@ -168,7 +171,7 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
     ...(options.tls ? { tls: options.tls } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     clock: options.clock ?? systemClock,
-    logger: options.logger ?? silentLogger,
+    logger: defaultLogger(options.logger, options.logLevel),
     entities,
     strict: options.strict ?? false,
     pageSize: positiveInt('pageSize', options.pageSize, 200),

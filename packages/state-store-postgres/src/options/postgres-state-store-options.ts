@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@mlc/core';
+import { type Logger, defaultLogger } from '@mlc/core';
 import { StateStoreError } from '@mlc/sync-engine';
 import type { Pool } from 'pg';
 
@@ -22,7 +22,10 @@ export interface PostgresStateStoreOptions {
    * @default the server's `clock_timestamp()`
    */
   clock?: { now(): number };
-  /** Where errors of idle pooled connections are reported (the store's own pool only). @default silentLogger */
+  /**
+   * Where errors of idle pooled connections are reported (the store's own pool only).
+   * @default warnings and errors to stderr (`MLC_LOG_LEVEL` sets the level); pass `silentLogger` for silence
+   */
   logger?: Logger;
 }
 
@@ -72,6 +75,6 @@ export function resolvePostgresStateStoreOptions(
     poolSize,
     schema,
     clock: options.clock,
-    logger: options.logger ?? silentLogger,
+    logger: defaultLogger(options.logger),
   };
 }

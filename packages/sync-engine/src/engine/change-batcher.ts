@@ -107,6 +107,12 @@ export class ChangeBatcher {
       await ctx.store.addDeadLetters([letter], lease);
     }
     stats.recordsQuarantined += 1;
+    stats.firstQuarantine ??= {
+      reason: item.reason,
+      stage: item.stage,
+      ...(item.key !== undefined ? { key: item.key } : {}),
+      ...(item.field !== undefined ? { field: item.field } : {}),
+    };
     ctx.telemetry.quarantined(stream.name, 'record');
     ctx.events.emit('record-quarantined', {
       stream: stream.name,

@@ -60,6 +60,8 @@ export interface ResolvedStream {
   verification: Required<VerificationOptions>;
   /** Sink. */
   sink: SyncSink;
+  /** Declared or derived version of the definition (a change replays open record dead letters). */
+  version: string;
 }
 
 /** Everything engine functions share. */
@@ -85,6 +87,8 @@ export interface RunStats {
   recordsRead: number;
   recordsUnchanged: number;
   recordsQuarantined: number;
+  /** The first record quarantined in the run (for the quarantine alert). */
+  firstQuarantine?: { key?: string; field?: string; reason: string; stage: 'source' | 'map' };
   rowsPosted: number;
   batches: number;
   throttledMs: number;

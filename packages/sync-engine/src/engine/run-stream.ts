@@ -7,6 +7,7 @@ import { isStateStoreError } from '../store/state-store-error.js';
 import type { Lease } from '../store/types.js';
 import { ChangeBatcher } from './change-batcher.js';
 import {
+  alert,
   audit,
   throwIfStopping,
   type EngineContext,
@@ -16,6 +17,7 @@ import {
   type RunStats,
 } from './engine-context.js';
 import { type PreparedItem, prepareItem } from './prepare-item.js';
+import { replayOnVersionChange } from './replay-on-version-change.js';
 import { resolveOpenBatches } from './resolve-open-batches.js';
 import type { StreamRunResult } from './stream-run-result.js';
 
@@ -34,6 +36,8 @@ export interface RunStreamOptions {
   stopping(): boolean;
   /** Run id. @default a new one */
   runId?: string;
+  /** Quarantined share of the records read above which the run raises an alert. @default 0.05 */
+  quarantineThreshold?: number;
   /** Counters, owned by the caller so that a failed run's counts can be reported. @default new ones */
   stats?: RunStats;
 }
@@ -120,6 +124,7 @@ export async function runStream(
         };
         try {
           await resolveOpenBatches(scope);
+          await replayOnVersionChange(scope);
           const cursorBefore = await ctx.store.getCursor(stream.name);
           const since = computeSince(stream, cursorBefore?.stamp);
           ctx.events.emit('run-started', {
@@ -189,7 +194,11 @@ export async function runStream(
           const runResult: StreamRunResult = {
             stream: stream.name,
             runId,
-            status: stopped ? 'stopped' : 'completed',
+            status: stopped
+              ? 'stopped'
+              : stats.recordsQuarantined > 0
+                ? 'completed-with-quarantine'
+                : 'completed',
             ...countersOf(stats),
             until,
             elapsedMs: ctx.clock.now() - startedAt,
@@ -197,6 +206,7 @@ export async function runStream(
             ...(cursorAfter ? { cursorAfter } : {}),
           };
           emitProgress(ctx, stream, runId, stats, startedAt, progressed);
+          alertQuarantine(ctx, stream.name, runId, stats, options.quarantineThreshold ?? 0.05);
           ctx.events.emit('run-finished', { stream: stream.name, runId, result: runResult });
           await audit(ctx, {
             type: 'run-finished',
@@ -217,6 +227,45 @@ export async function runStream(
   if (result) return result;
   ctx.events.emit('run-skipped', { stream: stream.name, reason: 'lease-held' });
   return skippedResult(stream.name, runId, 'lease-held');
+}
+
+/**
+ * Quarantine reaches the operator: a run that quarantined every record it read (a wrong mapping or table schema)
+ * or more than `threshold` of them raises an alert with the counts and the first reason.
+ */
+function alertQuarantine(
+  ctx: EngineContext,
+  stream: string,
+  runId: string,
+  stats: RunStats,
+  threshold: number,
+): void {
+  const quarantined = stats.recordsQuarantined;
+  const read = stats.recordsRead;
+  if (quarantined === 0 || read === 0) return;
+  const share = quarantined / read;
+  const whole = quarantined >= read;
+  if (!whole && share <= threshold) return;
+  const first = stats.firstQuarantine;
+  const firstText = first
+    ? ` First: ${first.key !== undefined ? `record ${first.key}` : 'a record'}${first.field ? ` field ${first.field}` : ''}: ${first.reason}`
+    : '';
+  alert(ctx, {
+    code: whole ? 'SYNC_STREAM_QUARANTINED' : 'SYNC_QUARANTINE_THRESHOLD',
+    phase: 'quarantine',
+    stream,
+    message: whole
+      ? `stream ${stream}: all ${read} records read were quarantined.${firstText}`
+      : `stream ${stream}: ${quarantined} of ${read} records read (${(share * 100).toFixed(1)} %) were quarantined, above ${(threshold * 100).toFixed(1)} %.${firstText}`,
+    data: {
+      runId,
+      recordsRead: read,
+      recordsQuarantined: quarantined,
+      share,
+      threshold,
+      ...(first ? { first } : {}),
+    },
+  });
 }
 
 /** Iterates a source read, marking whatever it throws as a `source` failure (for alerts). */

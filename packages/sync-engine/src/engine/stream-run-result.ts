@@ -6,8 +6,11 @@ export interface StreamRunResult {
   stream: string;
   /** Run id (also in audit entries). */
   runId: string;
-  /** `completed`, `skipped` (busy / stopping), or `stopped` (a graceful stop ended the read early). */
-  status: 'completed' | 'skipped' | 'stopped';
+  /**
+   * `completed`, `completed-with-quarantine` (completed, but records of this run were quarantined: see
+   * `sync.deadLetters()`), `skipped` (busy / stopping), or `stopped` (a graceful stop ended the read early).
+   */
+  status: 'completed' | 'completed-with-quarantine' | 'skipped' | 'stopped';
   /** Why it was skipped. */
   skippedReason?: 'already-running' | 'lease-held' | 'stopping';
   /** Records read from the source. */

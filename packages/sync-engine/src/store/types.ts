@@ -271,7 +271,8 @@ export type AuditType =
   | 'replay-refused'
   | 'credential-expiring'
   | 'lease-lost'
-  | 'recovered';
+  | 'recovered'
+  | 'stream-version-changed';
 
 /** An audit entry to append. */
 export interface AuditEntryInput {

@@ -74,6 +74,14 @@ export interface StreamDefinition<T = unknown> {
   verification?: VerificationOptions;
   /** A sink for this stream only. @default the sync's sink */
   sink?: SyncSink;
+  /**
+   * Version of the stream's definition. When it differs from the version of the stream's last run, the run first
+   * replays the stream's open record dead letters with the current mapping (audited, exactly once), so fixing a
+   * mapping brings its parked records back by itself. Declare it (e.g. `'2'`) to control when that happens.
+   * @default derived from the definition: a hash of the mapping's source text, the table and the mode (a change
+   * of captured variables or of imported helpers is not seen: declare a version then)
+   */
+  version?: string | number;
 }
 
 /** Identity helper that infers the record type of a stream from its source. */

@@ -153,7 +153,8 @@ export function createSync(options: SyncOptions): Sync {
     if (isSyncError(error, 'SYNC_STOPPED')) return;
     const failure = classifyFailure(error, hint);
     const verdict = failures.failed(name, failure, clock.now(), intervalOf(name));
-    logger.error(
+    // One line per failed run (with the redacted cause chain); the alert adds one on changes of state.
+    logger.warn(
       {
         err: error,
         stream: name,
@@ -299,6 +300,7 @@ export function createSync(options: SyncOptions): Sync {
           stopping: () => stopping,
           runId,
           stats,
+          quarantineThreshold: config.alerts.quarantineThreshold,
         });
         await reportSuccess(result);
         return result;

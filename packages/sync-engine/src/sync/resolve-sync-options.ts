@@ -1,6 +1,7 @@
-import { type Clock, type Logger, silentLogger, systemClock } from '@mlc/core';
+import { type Clock, type LogLevel, type Logger, defaultLogger, systemClock } from '@mlc/core';
 import type { ResolvedStream, SyncHooks } from '../engine/engine-context.js';
 import { SyncError } from '../errors/sync-error.js';
+import { contentHash } from '../ledger/content-hash.js';
 import type { SecretKey } from '../secrets/secret-box.js';
 import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { StateStore } from '../store/state-store.js';
@@ -47,8 +48,13 @@ export interface SyncOptions {
   streams: ReadonlyArray<StreamDefinition<unknown>>;
   /** Time source (inject `TestClock` in tests). @default systemClock */
   clock?: Clock;
-  /** Pino-compatible logger. @default silentLogger */
+  /**
+   * Pino-compatible logger. @default warnings and errors to stderr, like the Octokit and Azure SDK loggers (see
+   * `logLevel`); pass `silentLogger` (or `logLevel: 'silent'`) for silence
+   */
   logger?: Logger;
+  /** Level of the default stderr logger (ignored when `logger` is given). @default `MLC_LOG_LEVEL`, else 'warn' */
+  logLevel?: LogLevel;
   /** Lease owner id of this instance. @default a random id */
   owner?: string;
   /** Lease time to live; renewed at half-life during a run. @default 300_000 */
@@ -142,6 +148,10 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
         maxReads: verification.maxReads ?? 12,
       },
       sink,
+      version:
+        def.version !== undefined
+          ? String(def.version)
+          : `derived:${contentHash({ map: String(def.map), table: def.table, mode }).slice(0, 16)}`,
       ...(def.initialSince !== undefined ? { initialSince: def.initialSince } : {}),
     };
     if (resolved.reconcileDeletes && (mode !== 'replace' || !def.source.keys)) {
@@ -158,7 +168,7 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
     store: options.store,
     streams,
     clock: options.clock ?? systemClock,
-    logger: options.logger ?? silentLogger,
+    logger: defaultLogger(options.logger, options.logLevel),
     owner: options.owner ?? `sync-${globalThis.crypto.randomUUID()}`,
     leaseTtlMs: options.leaseTtlMs ?? 300_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 60_000,
