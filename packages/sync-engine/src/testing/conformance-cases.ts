@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import type { TestClock } from '@mlc/core';
 import type { StateStore } from '../store/state-store.js';
-import { isStateStoreError, type StateStoreErrorCode } from '../store/state-store-error.js';
-import {
-  type BatchIntent,
-  type DeadLetter,
-  type Fence,
-  type LedgerWrite,
-  STATE_STORE_SCHEMA_VERSION,
-} from '../store/types.js';
+import { isStateStoreError } from '../store/state-store-error.js';
+import { type DeadLetter, type Fence, STATE_STORE_SCHEMA_VERSION } from '../store/types.js';
+import { contractConformanceCases } from './conformance-contract-cases.js';
+import { entries, intent, lease, rejects, S, snapshotOf } from './conformance-helpers.js';
 
 /** What a conformance case gets: an opened, empty store and the hooks around it. */
 export interface ConformanceHarness {
@@ -34,64 +30,19 @@ export interface ConformanceCase {
   id: string;
   /** What it proves. */
   title: string;
+  /**
+   * The paragraphs of `docs/state-store-contract.md` it checks (their `§` ids, e.g. `fence` for **§fence**).
+   */
+  contract: readonly string[];
   /** Runs the check; throws an `AssertionError` naming what is wrong. */
   run(harness: ConformanceHarness): Promise<void>;
 }
 
-const S = 'conformance-stream';
-
-async function rejects(promise: Promise<unknown>, code: StateStoreErrorCode, what: string): Promise<void> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error !== undefined, `${what}: expected a StateStoreError ${code}, but it succeeded`);
-  assert.ok(
-    isStateStoreError(error, code),
-    `${what}: expected a StateStoreError with code ${code}, got ${String((error as { name?: unknown })?.name)} ${String((error as { code?: unknown })?.code)}: ${String((error as Error)?.message)}`,
-  );
-}
-
-function entries(keys: string[], hashPrefix = 'h', version = 1): LedgerWrite[] {
-  return keys.map((key) => ({ key, hash: `${hashPrefix}-${key}`, version, stamp: '2024-01-01T00:00:00Z' }));
-}
-
-function intent(id: string, over: Partial<BatchIntent> = {}): BatchIntent {
-  const rows = over.rows ?? [{ a: 1, b: 'x', c: null, d: true, e: 1.5 }];
-  return {
-    batchId: id,
-    stream: S,
-    table: 'T',
-    kind: 'rows',
-    mode: 'append',
-    rows,
-    entries: entries(['k1', 'k2']),
-    cursor: { stamp: '2024-01-01T00:00:00.001Z', key: 'k2' },
-    rowCount: rows.length,
-    createdAt: 1,
-    attempts: 0,
-    status: 'open',
-    ...over,
-  };
-}
-
-async function lease(
-  store: StateStore,
-  owner = 'A',
-  name = S,
-  ttlMs = 60_000,
-): Promise<Fence & { owner: string; expiresAt: number }> {
-  const l = await store.acquireLease({ name, owner, ttlMs });
-  assert.ok(l, `acquireLease(${name}) by ${owner} on a free lease must succeed`);
-  return l;
-}
-
-/** The checks every {@link StateStore} must pass. */
+/** The checks every {@link StateStore} must pass (see `docs/state-store-contract.md`). */
 export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   {
     id: 'open',
+    contract: ['lifecycle.open', 'lifecycle.not-open'],
     title: 'a new store opens empty at the current schema version; nothing works before open()',
     async run(h) {
       assert.equal(await h.store.schemaVersion(), STATE_STORE_SCHEMA_VERSION);
@@ -106,6 +57,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'schema-newer',
+    contract: ['lifecycle.schema-newer'],
     title: 'a store written by a newer schema version is a loud STORE_SCHEMA_NEWER error, never empty',
     async run(h) {
       const l = await lease(h.store);
@@ -119,6 +71,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'unreadable',
+    contract: ['lifecycle.unreadable'],
     title: 'unreadable data is a loud STORE_UNREADABLE error, never empty',
     async run(h) {
       const l = await lease(h.store);
@@ -131,6 +84,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'commit-applies',
+    contract: ['batch.begin', 'batch.commit', 'ledger.write'],
     title:
       'commit applies ledger writes, cursor and status together; a second commit is STORE_BATCH_NOT_OPEN',
     async run(h) {
@@ -175,6 +129,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'commit-atomic-readers',
+    contract: ['atomicity'],
     title: 'concurrent readers never observe a half-applied commit',
     async run(h) {
       const l = await lease(h.store);
@@ -218,6 +173,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'commit-atomic-on-reject',
+    contract: ['atomicity', 'batch.commit'],
     title: 'a rejected commit (cursor backwards, stale fence) changes nothing',
     async run(h) {
       const l = await lease(h.store);
@@ -247,6 +203,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'cursor-forward',
+    contract: ['cursor.order', 'batch.commit'],
     title: 'the cursor never moves backwards (instant first, then raw string, then key)',
     async run(h) {
       const l = await lease(h.store);
@@ -286,6 +243,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'ledger-bulk',
+    contract: ['ledger.lookup', 'ledger.scan'],
     title: 'bulk ledger look-ups of 10,000 keys; ordered scans; counts',
     async run(h) {
       const l = await lease(h.store);
@@ -321,6 +279,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'intents-survive-reopen',
+    contract: ['durability', 'batch.update', 'order.oldest-first'],
     title: 'open intents (rows byte for byte, progress) survive a reopen and commit afterwards',
     async run(h) {
       const l = await lease(h.store);
@@ -368,6 +327,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'lease-exclusive',
+    contract: ['lease.acquire', 'lease.renew', 'lease.release'],
     title: 'a lease is exclusive until it expires or is released; tokens only grow',
     async run(h) {
       const a = await lease(h.store, 'A', S, 1000);
@@ -407,25 +367,40 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'stale-fence',
+    contract: ['fence', 'atomicity'],
     title: 'every fenced write with a stale or foreign token is rejected and changes nothing',
     async run(h) {
       const a = await lease(h.store, 'A', S, 1000);
-      await h.store.beginBatch(intent('b1'), a);
+      // The intent carries ledger writes AND a cursor, so a store that applies either before checking the
+      // fence is caught; everything a stream holds is compared after each rejected write.
+      await h.store.beginBatch(intent('b1', { cursor: { stamp: '2024-03-01T00:00:00Z', key: 'k2' } }), a);
       await h.clock.advance(2000);
       const b = await lease(h.store, 'B', S, 1000);
+      const keys = ['k1', 'k2'];
+      const before = await snapshotOf(h.store, S, keys);
+      const batchBefore = await h.store.getBatch('b1');
+      const unchanged = async (what: string) => {
+        assert.deepEqual(
+          await snapshotOf(h.store, S, keys),
+          before,
+          `${what} changed the cursor, ledger, open intents or dead letters`,
+        );
+        assert.deepEqual(await h.store.getBatch('b1'), batchBefore, `${what} changed the intent`);
+      };
       await rejects(
         h.store.commitBatch('b1', a, { at: 2 }),
         'STORE_STALE_FENCE',
         'commit with a stale token',
       );
-      assert.equal((await h.store.lookupLedger(S, ['k1'])).size, 0, 'stale commit applied nothing');
-      assert.equal((await h.store.getBatch('b1'))?.status, 'open');
+      await unchanged('a commit with a stale token');
       await rejects(h.store.beginBatch(intent('b2'), a), 'STORE_STALE_FENCE', 'begin with a stale token');
+      assert.equal(await h.store.getBatch('b2'), undefined, 'a stale begin wrote no intent');
       await rejects(
-        h.store.updateBatch('b1', { attempts: 9 }, a),
+        h.store.updateBatch('b1', { attempts: 9, postedAt: 99 }, a),
         'STORE_STALE_FENCE',
         'update with a stale token',
       );
+      await unchanged('an update with a stale token');
       await rejects(
         h.store.failBatch(
           'b1',
@@ -435,6 +410,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
         'STORE_STALE_FENCE',
         'fail with a stale token',
       );
+      await unchanged('a quarantine with a stale token');
       const letter: DeadLetter = {
         id: 'dl-r',
         stream: S,
@@ -448,6 +424,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
         'STORE_STALE_FENCE',
         'dead letter with a stale token',
       );
+      await unchanged('a dead letter with a stale token');
       const other = await lease(h.store, 'B', 'other-stream', 1000);
       await rejects(
         h.store.commitBatch('b1', other, { at: 2 }),
@@ -459,20 +436,31 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
         'STORE_STALE_FENCE',
         'a token never issued',
       );
-      assert.equal((await h.store.getBatch('b1'))?.attempts, 0, 'stale update applied nothing');
-      assert.deepEqual(await h.store.listDeadLetters({ stream: S }), [], 'stale writes left no dead letter');
+      await unchanged('a commit under a foreign or never-issued token');
       await h.store.commitBatch('b1', b, { at: 3 });
       assert.equal((await h.store.lookupLedger(S, ['k1'])).size, 1, 'the current holder commits');
+      assert.deepEqual(await h.store.getCursor(S), { stamp: '2024-03-01T00:00:00Z', key: 'k2' });
       await h.store.releaseLease(b);
-      await h.store.beginBatch(
-        intent('b3', { cursor: { stamp: '2025-01-01T00:00:00Z', key: 'a' } }),
-        await lease(h.store, 'C', S),
-      );
+      const c = await lease(h.store, 'C', S);
+      await h.store.beginBatch(intent('b3', { cursor: { stamp: '2025-01-01T00:00:00Z', key: 'a' } }), c);
       await rejects(h.store.commitBatch('b3', b, { at: 4 }), 'STORE_STALE_FENCE', 'commit after release');
+      assert.deepEqual(
+        await h.store.getCursor(S),
+        { stamp: '2024-03-01T00:00:00Z', key: 'k2' },
+        'a commit after release moved the cursor',
+      );
+      await h.store.addDeadLetters([{ ...letter, id: 'dl-x' }], c);
+      await rejects(
+        h.store.setDeadLetterStatus(['dl-x'], 'discarded', b, 5),
+        'STORE_STALE_FENCE',
+        'setDeadLetterStatus after release',
+      );
+      assert.equal((await h.store.listDeadLetters({ ids: ['dl-x'] }))[0]?.status, 'open');
     },
   },
   {
     id: 'concurrent-writers',
+    contract: ['concurrency', 'lease.acquire'],
     title: 'two concurrent writers: one lease winner, one commit per batch, no lost updates across streams',
     async run(h) {
       const second = await h.connect();
@@ -527,6 +515,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'fail-batch',
+    contract: ['batch.fail'],
     title:
       'failBatch: failed keeps ledger and cursor, quarantined applies them; both leave a dead letter with the rows',
     async run(h) {
@@ -582,6 +571,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'dead-letters',
+    contract: ['dead-letters.add', 'dead-letters.list', 'dead-letters.status', 'batch.commit'],
     title: 'dead letters: idempotent ids, filters, status changes, replayed on commit of the replaying batch',
     async run(h) {
       const l = await lease(h.store);
@@ -626,6 +616,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'audit',
+    contract: ['audit'],
     title: 'audit entries get increasing seq and can be filtered',
     async run(h) {
       await h.store.appendAudit([
@@ -659,6 +650,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'latest-audit',
+    contract: ['optional.latest-audit'],
     title: 'latestAudit (optional): newest first, with the filters, limit and afterSeq of queryAudit',
     async run(h) {
       if (!h.store.latestAudit) return; // optional: readers fall back to paging queryAudit
@@ -687,6 +679,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'stream-totals',
+    contract: ['optional.stream-totals'],
     title: 'streamTotals (optional): dead letters by status and rows of committed rows batches, per stream',
     async run(h) {
       if (!h.store.streamTotals) return; // optional: readers fall back to listDeadLetters
@@ -748,6 +741,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: 'secrets',
+    contract: ['secrets'],
     title: 'secret slots store what they are given and survive a reopen',
     async run(h) {
       assert.equal(await h.store.getSecret('x3.refreshToken'), undefined);
@@ -757,4 +751,5 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       assert.equal(await store.getSecret('x3.refreshToken'), 'v1.ciphertext-2');
     },
   },
+  ...contractConformanceCases,
 ];

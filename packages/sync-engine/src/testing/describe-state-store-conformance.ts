@@ -87,7 +87,7 @@ export function describeStateStoreConformance<S extends StateStore>(
     for (const testCase of stateStoreConformanceCases) {
       const run = skip.has(testCase.id) ? it.skip : it;
       run(
-        `${testCase.id}: ${testCase.title}`,
+        `${testCase.id}: ${testCase.title} [${testCase.contract.map((id) => `§${id}`).join(', ')}]`,
         async () => {
           const { harness, cleanup } = await createConformanceHarness(options);
           try {
