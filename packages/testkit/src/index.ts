@@ -66,3 +66,7 @@ export {
   certificateThumbprints,
 } from './powerbi/test-certificate.js';
 export { DAX_FORMS } from './powerbi/api/dax-forms.js';
+
+// --- TLS for the simulators ---
+export type { GenerateTestTlsOptions, TestTls } from './tls/generate-test-tls.js';
+export { generateTestTls } from './tls/generate-test-tls.js';

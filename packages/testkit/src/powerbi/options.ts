@@ -1,3 +1,4 @@
+import { type TestTls, generateTestTls } from '../tls/generate-test-tls.js';
 import { type Clock, systemClock } from '@mlc/core';
 import type { PowerBIFaultRule } from './faults.js';
 import { POWER_BI_SIMULATOR_LIMITS, type PowerBISimulatorLimits } from './limits.js';
@@ -67,6 +68,18 @@ export interface PowerBISimulatorOptions {
   port?: number;
   /** Interface to bind. @default '127.0.0.1' */
   host?: string;
+  /**
+   * Serve HTTPS: `true` generates a throwaway CA and a server certificate for `localhost`, `127.0.0.1`, `::1`
+   * and `host` (exposed as `sim.tls.caCertificatePem`, for a client's `ca` or `NODE_EXTRA_CA_CERTS`); or pass
+   * your own PEM material. Standard Entra clients (`@azure/identity`) refuse an `http:` authority. @default false
+   */
+  tls?: boolean | TestTls;
+  /**
+   * The origin clients use, when it differs from the bound address (a TLS front, a container port mapping).
+   * Every URL the simulator writes — discovery `issuer` and `token_endpoint`, accepted assertion audiences,
+   * `@odata.context`, cluster redirects — is derived from it. @default the bound `http(s)://host:port`
+   */
+  publicOrigin?: string;
   /** Seed of every generated id, secret and probabilistic fault. @default 1 */
   seed?: number;
   /** Tenants with their apps. @default one tenant with one app holding a secret and the test certificate */
@@ -133,6 +146,8 @@ export interface ResolvedPowerBISimulatorOptions {
   timeScale: number;
   port: number;
   host: string;
+  tls: TestTls | undefined;
+  publicOrigin: string | undefined;
   rng: SeededRandom;
   tenants: ResolvedTenant[];
   groups: ResolvedGroup[];
@@ -204,6 +219,13 @@ export function resolvePowerBISimulatorOptions(
     timeScale,
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
+    tls:
+      options.tls === true
+        ? generateTestTls({
+            hosts: [...new Set(['localhost', '127.0.0.1', '::1', options.host ?? '127.0.0.1'])],
+          })
+        : options.tls || undefined,
+    publicOrigin: options.publicOrigin?.replace(/\/+$/, ''),
     rng,
     tenants,
     groups,

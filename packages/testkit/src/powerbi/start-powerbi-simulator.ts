@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -18,6 +19,7 @@ import {
   TEST_PRIVATE_KEY_PEM,
   certificateThumbprints,
 } from './test-certificate.js';
+import type { TestTls } from '../tls/generate-test-tls.js';
 
 /** The test certificate of the default app, for certificate (client assertion) authentication. */
 export interface PowerBISimulatorCertificate {
@@ -36,6 +38,8 @@ export interface PowerBISimulator {
    * `http://127.0.0.1:OTHER/v1.0/myorg`; undefined when `clusterRedirects` is false.
    */
   clusterUrl?: string;
+  /** Where the server listens (`http(s)://host:port`); equals the origin of `url` unless `publicOrigin` is set. */
+  localOrigin: string;
   /** The Entra authority host; the token URL is `${authorityHost}/${tenantId}/oauth2/v2.0/token`. */
   authorityHost: string;
   /** The full token URL of the first tenant. */
@@ -52,6 +56,8 @@ export interface PowerBISimulator {
   groupId: string;
   /** Present when the first app has the bundled test certificate registered. */
   certificate?: PowerBISimulatorCertificate;
+  /** With `tls`: the generated (or given) CA and server certificate; trust `caCertificatePem` in clients. */
+  tls?: TestTls;
   /** Inspection and steering. */
   control: PowerBISimulatorControl;
   /** Stops the server and drops open connections. */
@@ -84,9 +90,23 @@ export async function startPowerBISimulator(
     c.json({ error: { code: 'InternalServerError', message: `Simulator error: ${err.message}` } }, 500),
   );
 
+  const tls = opts.tls;
   const listen = (port: number) =>
     new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port, hostname: opts.host }, () => resolve(s));
+      const s = serve(
+        {
+          fetch: app.fetch,
+          port,
+          hostname: opts.host,
+          ...(tls
+            ? {
+                createServer: createHttpsServer,
+                serverOptions: { key: tls.privateKeyPem, cert: tls.certificatePem },
+              }
+            : {}),
+        },
+        () => resolve(s),
+      );
       s.once('error', reject);
       // Idle keep-alive connections stay open for minutes, as Azure's front ends keep them ([inferred]: the Azure
       // Load Balancer's default idle timeout is 4 minutes; Node's default is 5 s). With 5 s, a test whose event
@@ -97,10 +117,11 @@ export async function startPowerBISimulator(
   const originOf = (s: ReturnType<typeof serve>): string => {
     const address = s.address() as AddressInfo;
     const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${hostForUrl}:${address.port}`;
+    return `${tls ? 'https' : 'http'}://${hostForUrl}:${address.port}`;
   };
   const server = await listen(opts.port);
-  const origin = originOf(server);
+  // Every URL the simulator writes derives from the origin clients use, not from the bound address.
+  const origin = opts.publicOrigin ?? originOf(server);
   state.origin = origin;
   const cluster = opts.clusterRedirects === false ? undefined : await listen(0);
   if (cluster) state.clusterOrigin = originOf(cluster);
@@ -124,6 +145,7 @@ export async function startPowerBISimulator(
   let closed: Promise<void> | undefined;
   return {
     url: `${origin}/v1.0/myorg`,
+    localOrigin: originOf(server),
     ...(cluster ? { clusterUrl: `${state.clusterOrigin}/v1.0/myorg` } : {}),
     authorityHost: origin,
     tokenUrl: `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
@@ -133,6 +155,7 @@ export async function startPowerBISimulator(
     clientSecret: appReg.clientSecret,
     groupId: group.id,
     certificate,
+    ...(tls ? { tls } : {}),
     control: createControl(state),
     close() {
       const stop = (s: ReturnType<typeof serve>) =>
