@@ -8,7 +8,7 @@ export type {
 } from './auth/token-cycler.js';
 export { TokenCycler } from './auth/token-cycler.js';
 
-export type { Clock } from './clock/clock.js';
+export type { Clock, SleepOptions } from './clock/clock.js';
 export { systemClock } from './clock/clock.js';
 export { TestClock } from './clock/test-clock.js';
 

@@ -167,6 +167,34 @@ describe('createHttpClient', () => {
     expect(failedBeforeSend(sent)).toBe(false);
   });
 
+  it('asks beforeSend right before each attempt leaves, with its timeout, and sends nothing when it refuses', async () => {
+    const srv = await server(({ index, res }) => res.writeHead(index === 0 ? 429 : 200).end('{}'));
+    const seen: Array<{ timeoutMs: number; sentBefore: number }> = [];
+    const clock = new TestClock(0);
+    const client = createHttpClient({ baseUrl: srv.url, timeoutMs: 7_000, clock });
+    await clock.run(
+      client.request({
+        method: 'POST',
+        path: 'rows',
+        json: [1],
+        beforeSend: ({ timeoutMs }) => {
+          seen.push({ timeoutMs, sentBefore: srv.requests.length });
+        },
+      }),
+    );
+    expect(seen).toEqual([
+      { timeoutMs: 7_000, sentBefore: 0 },
+      { timeoutMs: 7_000, sentBefore: 1 },
+    ]);
+    const refusal = new Error('lease lost');
+    const error = await client
+      .request({ method: 'POST', path: 'rows', json: [1], beforeSend: () => Promise.reject(refusal) })
+      .catch((e: unknown) => e);
+    expect(error).toBe(refusal);
+    expect(failedBeforeSend(error)).toBe(true);
+    expect(srv.requests).toHaveLength(2);
+  });
+
   it('gives up with an auth error after the forced refresh also gets 401', async () => {
     const srv = await server(({ res }) => res.writeHead(401).end('{"error":"nope"}'));
     let n = 0;

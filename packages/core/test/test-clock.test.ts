@@ -41,6 +41,27 @@ describe('TestClock', () => {
     expect(result).toBe(120_000);
   });
 
+  it('run() never moves time for a background sleeper alone, but wakes it on the way to another one', async () => {
+    const clock = new TestClock(0);
+    const beats: number[] = [];
+    const stop = new AbortController();
+    const heartbeat = (async () => {
+      for (;;) {
+        await clock.sleep(10_000, stop.signal, { background: true });
+        beats.push(clock.now());
+      }
+    })().catch(() => {});
+    // Real I/O while only the heartbeat sleeps: time must not move.
+    const io = await clock.run(new Promise<number>((resolve) => setTimeout(() => resolve(clock.now()), 30)));
+    expect(io).toBe(0);
+    expect(beats).toEqual([]);
+    // A foreground sleep of 25 s passes two beats, in order.
+    await clock.run(clock.sleep(25_000));
+    expect(beats).toEqual([10_000, 20_000]);
+    stop.abort();
+    await heartbeat;
+  });
+
   it('rejects sleeps on abort', async () => {
     const clock = new TestClock(0);
     const controller = new AbortController();

@@ -153,6 +153,36 @@ describe('append faults over loopback HTTP', () => {
     expect(s.control.requests({ route: 'postRows' })).toHaveLength(0);
   });
 
+  it('asks beforeSend before every split request and every retry, and sends nothing once it refuses', async () => {
+    const { sim: s, clock, orders } = await setup({}, { maxRowsPerRequest: 100 });
+    s.control.addFault({ kind: 'throttle', routes: ['postRows'], retryAfterSeconds: 5, times: 1 });
+    const asked: number[] = [];
+    const result = await clock.run(
+      orders.append(orderRows(300), {
+        batchId: 'b-fenced',
+        beforeSend: ({ timeoutMs }) => {
+          asked.push(timeoutMs);
+        },
+      }),
+    );
+    expect(result.outcome).toBe('applied');
+    // Three split requests, one of which was throttled once and retried: four sends, four checks.
+    expect(s.control.requests({ route: 'postRows' })).toHaveLength(4);
+    expect(asked).toEqual([120_000, 120_000, 120_000, 120_000]);
+    let allowed = 1;
+    const refused = await clock.run(
+      orders.append(orderRows(300, 1_000), {
+        batchId: 'b-refused',
+        beforeSend: () => {
+          if (allowed-- <= 0) throw new Error('lease lost');
+        },
+      }),
+    );
+    expect(refused.outcome).toBe('partial');
+    expect(refused.requests.map((r) => r.outcome)).toEqual(['applied', 'not-applied', 'not-applied']);
+    expect(s.control.requests({ route: 'postRows' })).toHaveLength(5);
+  });
+
   it('survives the token expiring mid-append (403 TokenExpired → fresh token → resend)', async () => {
     let posts = 0;
     let simulator: PowerBISimulator | undefined;

@@ -133,4 +133,23 @@ export async function auditTypes(store: MemoryStateStore): Promise<AuditType[]> 
   return (await store.queryAudit({ limit: 100_000 })).map((e) => e.type);
 }
 
+/** A store whose lease renewals fail while frozen (a paused process cannot renew either). */
+export function freezableStore(w: { storage: MemoryStateStorage; clock: TestClock }) {
+  let frozen = false;
+  const inner = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+  const store = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'renewLease') {
+        return async (...args: Parameters<MemoryStateStore['renewLease']>) => {
+          if (frozen) throw new Error('worker paused: no renewal');
+          return target.renewLease(...args);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store, freeze: (on: boolean) => (frozen = on) };
+}
+
 export { MemorySink, MemorySource };

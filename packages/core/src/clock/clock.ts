@@ -1,5 +1,14 @@
 import { abortReason } from './abort-reason.js';
 
+/** Options of {@link Clock.sleep}. */
+export interface SleepOptions {
+  /**
+   * A background wait (a heartbeat): it does not keep the process alive, and a test clock never moves time just to
+   * wake it — it wakes when other waits move time past it. @default false
+   */
+  background?: boolean;
+}
+
 /**
  * The source of time and waiting for everything in the SDK. Inject one so tests never wait in real time.
  * `now()` is milliseconds since the Unix epoch (UTC); `sleep()` rejects with the signal's reason when aborted.
@@ -8,13 +17,13 @@ export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
   /** Resolves after `ms` milliseconds; rejects with `signal.reason` if the signal aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
 }
 
 /** The real clock: `Date.now()` and `setTimeout`. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep(ms, signal) {
+  sleep(ms, signal, options) {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortReason(signal));
@@ -31,6 +40,7 @@ export const systemClock: Clock = {
         },
         Math.max(0, ms),
       );
+      if (options?.background) timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },

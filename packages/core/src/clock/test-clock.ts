@@ -1,9 +1,10 @@
 import { abortReason } from './abort-reason.js';
-import type { Clock } from './clock.js';
+import type { Clock, SleepOptions } from './clock.js';
 
 interface Sleeper {
   readonly wakeAt: number;
   readonly seq: number;
+  readonly background: boolean;
   readonly resolve: () => void;
 }
 
@@ -33,7 +34,7 @@ export class TestClock implements Clock {
   }
 
   /** {@inheritDoc Clock.sleep} */
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortReason(signal));
@@ -42,6 +43,7 @@ export class TestClock implements Clock {
       const sleeper: Sleeper = {
         wakeAt: this.#now + Math.max(0, ms),
         seq: this.#seq++,
+        background: options?.background === true,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -56,7 +58,7 @@ export class TestClock implements Clock {
     });
   }
 
-  /** How many sleeps are waiting for time to pass. */
+  /** How many sleeps are waiting for time to pass (background ones included). */
   get pendingSleeps(): number {
     return this.#sleepers.length;
   }
@@ -86,7 +88,9 @@ export class TestClock implements Clock {
 
   /**
    * Repeatedly advances to the next sleeper's deadline until `promise` settles (or `maxSteps` is reached), then
-   * returns its result. Useful to drive code that sleeps an unknown number of times.
+   * returns its result. Useful to drive code that sleeps an unknown number of times. Background sleepers (a
+   * heartbeat) are never the reason to move time: while only they sleep, the promise waits on real I/O, so this
+   * yields to the event loop; they wake when other sleepers move time past them.
    */
   async run<T>(promise: Promise<T>, maxSteps = 100_000): Promise<T> {
     let settled = false;
@@ -97,7 +101,7 @@ export class TestClock implements Clock {
     for (let step = 0; step < maxSteps; step++) {
       await flushMicrotasks();
       if (settled) break;
-      const next = this.#nextDue(Number.POSITIVE_INFINITY);
+      const next = this.#nextDue(Number.POSITIVE_INFINITY, false);
       if (!next) {
         // Nothing sleeps: the promise waits on real I/O. Yield to the event loop.
         await new Promise((resolve) => setImmediate(resolve));
@@ -108,10 +112,10 @@ export class TestClock implements Clock {
     return tracked;
   }
 
-  #nextDue(limit: number): Sleeper | undefined {
+  #nextDue(limit: number, background = true): Sleeper | undefined {
     let best: Sleeper | undefined;
     for (const s of this.#sleepers) {
-      if (s.wakeAt > limit) continue;
+      if (s.wakeAt > limit || (s.background && !background)) continue;
       if (!best || s.wakeAt < best.wakeAt || (s.wakeAt === best.wakeAt && s.seq < best.seq)) best = s;
     }
     return best;

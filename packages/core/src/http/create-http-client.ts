@@ -107,6 +107,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           throw markFailedBeforeSend(error);
         }
       }
+      if (request.beforeSend) {
+        try {
+          await request.beforeSend({ timeoutMs: request.timeoutMs ?? timeoutMs });
+        } catch (error) {
+          throw markFailedBeforeSend(error);
+        }
+      }
       const started = clock.now();
       let response: Response;
       try {

@@ -110,6 +110,13 @@ export interface HttpRequest {
   retry?: RetryPolicyOptions | false;
   /** Send the auth provider's headers. @default true */
   authenticate?: boolean;
+  /**
+   * Called right before each attempt is handed to `fetch` (after credentials were obtained), with the attempt's
+   * timeout: the last moment to refuse sending, e.g. a fencing check ("do I still hold the lease for as long as
+   * this request can take?"). A rejection ends the attempt without sending; the error is marked
+   * `failedBeforeSend` (and retried only when it is a retryable SDK error).
+   */
+  beforeSend?: (attempt: { timeoutMs: number }) => void | Promise<void>;
 }
 
 /** A successful (2xx) response, fully read. */

@@ -41,6 +41,12 @@ export interface AppendOptions {
   batchId?: string;
   /** Aborts waiting and sending; requests in flight become `unknown`. */
   signal?: AbortSignal;
+  /**
+   * Called right before each POST rows request leaves — every split request and every retry, after pacing and
+   * credentials — with that request's timeout. Throwing refuses the send: the request is `not-applied` and the
+   * requests after it are not sent. The sync engine checks its lease here (fencing).
+   */
+  beforeSend?: (request: { timeoutMs: number }) => void | Promise<void>;
 }
 
 /**
@@ -59,7 +65,7 @@ export async function appendRows(
   rows: readonly unknown[],
   options: AppendOptions = {},
 ): Promise<AppendResult> {
-  const { batchId, signal } = options;
+  const { batchId, signal, beforeSend } = options;
   if (batchId !== undefined) {
     if (!table.hasBatchColumn) {
       throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
@@ -90,7 +96,7 @@ export async function appendRows(
       try {
         return await pacer.run(async () => {
           if (firstFailure) return notSent(request, firstFailure);
-          const result = await sendRequest(context, datasetId, table, request, signal);
+          const result = await sendRequest(context, datasetId, table, request, signal, beforeSend);
           if (result.outcome !== 'applied' && !firstFailure) firstFailure = { index, error: result.error };
           return result;
         }, signal);
@@ -126,6 +132,7 @@ async function sendRequest(
   table: ResolvedTable,
   request: PlannedRequest,
   signal: AbortSignal | undefined,
+  beforeSend: AppendOptions['beforeSend'],
 ): Promise<AppendRequestResult> {
   const pacer = context.pacer(datasetId);
   const { clock } = context.options;
@@ -146,6 +153,7 @@ async function sendRequest(
           retry: false,
           idempotent: false,
           ...(signal ? { signal } : {}),
+          ...(beforeSend ? { beforeSend } : {}),
         });
         inFlight = false;
         return response;

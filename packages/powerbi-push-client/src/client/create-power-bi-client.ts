@@ -42,6 +42,11 @@ export interface TableOptions<S extends AnyDatasetSchema> {
 export interface PowerBIClient {
   /** The workspace id. */
   readonly groupId: string;
+  /**
+   * The longest one HTTP request may be in flight (the `timeoutMs` option): a caller that fences its writes (the
+   * sync engine's lease) needs to know how long a POST can outlive the moment it was sent.
+   */
+  readonly requestTimeoutMs: number;
   /** Finds (by name), creates or updates the schema's dataset; reports what it did. */
   ensureDataset<S extends AnyDatasetSchema>(
     schema: S,
@@ -187,6 +192,7 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
 
   return {
     groupId: resolved.groupId,
+    requestTimeoutMs: resolved.timeoutMs,
     async ensureDataset(schema, ensureOptions = {}) {
       return withTables(schema, await ensureDataset(context, schema, ensureOptions));
     },

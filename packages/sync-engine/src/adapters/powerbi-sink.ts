@@ -75,6 +75,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
   };
   return {
     maxRowsPerPost: POWER_BI_LIMITS.maxRowsPerRequest,
+    requestTimeoutMs: client.requestTimeoutMs,
     async ensureTables(specs: readonly SinkTable[], { signal }: { signal?: AbortSignal }) {
       if (!schema) schema = datasetForTables(options.dataset as string, specs);
       const known = new Set(schema.tables.map((t) => t.name));
@@ -90,12 +91,13 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         datasetId = ensured.datasetId;
       }
     },
-    async post({ table: name, rows, batchId, signal }): Promise<PostResult> {
+    async post({ table: name, rows, batchId, signal, beforeSend }): Promise<PostResult> {
       const before = datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0;
       try {
         const result = await table(name).append(rows as readonly Row[], {
           batchId,
           ...(signal ? { signal } : {}),
+          ...(beforeSend ? { beforeSend } : {}),
         });
         const throttledMs = (datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0) - before;
         const error = result.requests.find((r) => r.outcome !== 'applied')?.error;

@@ -53,6 +53,7 @@ async function settle(
   let attempts = intent.attempts;
   let attemptsThisRun = 0;
   let postedAt = intent.postedAt ?? intent.createdAt;
+  if (options.posted) postedAt = takeoverPostedAt(scope, postedAt);
   let mustVerify = options.posted;
   let duplicateRisk = false;
   for (;;) {
@@ -193,6 +194,17 @@ async function settle(
   }
 }
 
+/**
+ * When a POST found open at the start of a run (by another worker, or before a crash) counts as sent, for the
+ * settle time: the previous holder may have sent it up to the moment its lease ran out — at the latest when this
+ * run's lease was granted — and it may stay in flight for the sink's request timeout after that. So a zero count
+ * is trusted only `settleMs` after `leaseAcquiredAt + requestTimeoutMs`, never from the intent's own stamp alone
+ * (which another worker's clock wrote).
+ */
+export function takeoverPostedAt(scope: RunScope, postedAt: number): number {
+  return Math.max(postedAt, scope.leaseAcquiredAt + (scope.stream.sink.requestTimeoutMs ?? 0));
+}
+
 async function post(scope: RunScope, intent: BatchIntent): Promise<PostResult> {
   const { ctx, stream, signal } = scope;
   await step(scope, 'before-post', intent.batchId);
@@ -203,14 +215,17 @@ async function post(scope: RunScope, intent: BatchIntent): Promise<PostResult> {
       rows: intent.rows,
       batchId: intent.batchId,
       signal,
+      // Fencing: every HTTP request carrying rows first checks that this worker still holds the lease.
+      beforeSend: scope.fence,
     });
   } catch (error) {
     // A throw after the request may have left is as good as a timeout: outcome unknown.
     if (signal.aborted) throw error;
     result = { outcome: 'unknown', error };
   }
-  // Aborted (stop timeout): whatever the sink says, the intent stays open and the next run verifies it. A client
-  // may report an aborted request as not applied, but failing the batch for a stop would be wrong.
+  // Aborted (stop timeout, or the lease lost — a refused fence check aborts too): whatever the sink says, the
+  // intent stays open and the next holder verifies it. A client may report an aborted request as not applied, but
+  // failing the batch for a stop would be wrong.
   if (signal.aborted && result.outcome !== 'applied') throw abortError(signal);
   if (result.throttledMs) {
     scope.stats.throttledMs += result.throttledMs;

@@ -128,6 +128,16 @@ export interface RunScope {
   afterBatch(): Promise<void>;
   /** Renews the lease when half its TTL has passed: for long stretches without batches (a key listing). */
   keepLease(): Promise<void>;
+  /**
+   * The fencing check before every request that posts rows (passed to the sink as `beforeSend`): throws
+   * `SYNC_LEASE_LOST` and aborts `signal` unless the lease is held for longer than such a request can take.
+   */
+  fence(request: { timeoutMs: number }): Promise<void>;
+  /**
+   * Local time just before this run's lease was granted. An intent found open may have a POST of the previous
+   * holder still in flight: its settle time counts from here plus the sink's request timeout.
+   */
+  leaseAcquiredAt: number;
   /** True once a graceful stop was requested: no new batch may start. */
   stopping(): boolean;
 }

@@ -1,7 +1,7 @@
 import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent, RebuildProgress, Row } from '../store/types.js';
-import { commitIntent } from './batch-protocol.js';
+import { commitIntent, takeoverPostedAt } from './batch-protocol.js';
 import { abortError, alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import { verifyBatch } from './verify-batch.js';
 
@@ -42,6 +42,7 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
     await ctx.store.updateBatch(intent.batchId, { rebuild: next }, lease);
   };
   let restarts = 0;
+  let fromEarlierRun = resumed;
   const restart = async (reason: string) => {
     restarts += 1;
     if (restarts > MAX_RESTARTS) {
@@ -69,8 +70,10 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
         table: stream.table.name,
         batchId: inflight.batchId,
         expected: inflight.rowCount,
-        postedAt: inflight.postedAt,
+        // A chunk from an earlier run may still be in flight from the previous lease holder.
+        postedAt: fromEarlierRun ? takeoverPostedAt(scope, inflight.postedAt) : inflight.postedAt,
       });
+      fromEarlierRun = false;
       if (verdict.decision === 'commit') {
         await save({
           phase: 'post',
@@ -114,6 +117,9 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
     }
     // 2. Clear.
     if (progress.phase === 'clear') {
+      fromEarlierRun = false;
+      // A stale worker must not empty a table the new lease holder is rebuilding.
+      await scope.fence({ timeoutMs: stream.sink.requestTimeoutMs ?? 0 });
       await stream.sink.clear({ table: stream.table.name, signal });
       await save({ phase: 'post', chunksPosted: 0, rowsPosted: 0 });
       await step(scope, 'rebuild-cleared', intent.batchId);
@@ -143,6 +149,7 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
         rows: chunk.rows,
         batchId: chunkId,
         signal,
+        beforeSend: scope.fence,
       });
     } catch (error) {
       if (signal.aborted) throw error;

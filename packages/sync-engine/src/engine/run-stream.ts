@@ -3,8 +3,6 @@ import { compareStamps } from '../cursor/stamp.js';
 import { markPhase } from '../alerts/classify-failure.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { SyncProgress } from '../events/sync-events.js';
-import { isStateStoreError } from '../store/state-store-error.js';
-import type { Lease } from '../store/types.js';
 import { ChangeBatcher } from './change-batcher.js';
 import {
   alert,
@@ -17,6 +15,7 @@ import {
   type RunStats,
 } from './engine-context.js';
 import { type PreparedItem, prepareItem } from './prepare-item.js';
+import { withHeldLease } from './held-lease.js';
 import { replayOnVersionChange } from './replay-on-version-change.js';
 import { resolveOpenBatches } from './resolve-open-batches.js';
 import type { StreamRunResult } from './stream-run-result.js';
@@ -30,6 +29,8 @@ export interface RunStreamOptions {
   owner: string;
   /** Lease time to live. */
   leaseTtlMs: number;
+  /** Lease heartbeat interval. */
+  leaseRenewIntervalMs: number;
   /** Hard abort: in-flight requests are cancelled; open intents stay for the next run. */
   signal: AbortSignal;
   /** Graceful stop: no new batch is started once this returns true. */
@@ -40,49 +41,6 @@ export interface RunStreamOptions {
   quarantineThreshold?: number;
   /** Counters, owned by the caller so that a failed run's counts can be reported. @default new ones */
   stats?: RunStats;
-}
-
-/** Runs a function under the stream's lease; `undefined` when another holder has it. */
-export async function withStreamLease<T>(
-  ctx: EngineContext,
-  stream: string,
-  options: { owner: string; leaseTtlMs: number },
-  fn: (lease: () => Lease, renew: () => Promise<void>) => Promise<T>,
-): Promise<T | undefined> {
-  // Renewal is timed on the local clock from just before each grant, not from `lease.expiresAt`: a store may
-  // stamp expiry with its own clock (PostgreSQL's), and a worker whose clock is skewed from it must still renew
-  // well before the lease really expires.
-  let grantedAt = ctx.clock.now();
-  let lease = await ctx.store.acquireLease({ name: stream, owner: options.owner, ttlMs: options.leaseTtlMs });
-  if (!lease) return undefined;
-  const renew = async () => {
-    if (!lease) return;
-    // Renew when half the TTL is gone, so a long run keeps the lease and a dead one loses it.
-    if (ctx.clock.now() - grantedAt < options.leaseTtlMs / 2) return;
-    try {
-      const requestedAt = ctx.clock.now();
-      lease = await ctx.store.renewLease(lease, options.leaseTtlMs);
-      grantedAt = requestedAt;
-    } catch (error) {
-      if (isStateStoreError(error, 'STORE_LEASE_LOST')) {
-        await audit(ctx, { type: 'lease-lost', stream, message: `lease on ${stream} lost; stopping` });
-        throw new SyncError({
-          code: 'SYNC_LEASE_LOST',
-          stream,
-          message: `lease on stream ${stream} was lost`,
-          cause: error,
-        });
-      }
-      throw error;
-    }
-  };
-  try {
-    return await fn(() => lease as Lease, renew);
-  } finally {
-    await ctx.store.releaseLease(lease).catch((error: unknown) => {
-      ctx.logger.warn({ err: error, stream }, 'could not release lease');
-    });
-  }
 }
 
 /**
@@ -101,7 +59,7 @@ export async function runStream(
   const stats = options.stats ?? newRunStats();
   // Counters of the last `progress` event: one event per change, not one per call site that may report it.
   const progressed: ProgressState = { last: progressKey(stats) };
-  const result = await withStreamLease(ctx, stream.name, options, async (currentLease, renew) => {
+  const result = await withHeldLease(ctx, stream.name, options, async (held) => {
     return ctx.telemetry.span(
       'mlc.sync.run',
       { 'mlc.sync.stream': stream.name, 'mlc.sync.run_id': runId },
@@ -110,16 +68,19 @@ export async function runStream(
           ctx,
           stream,
           get lease() {
-            return currentLease();
+            return held.current();
           },
-          signal: options.signal,
+          // A lost lease aborts the run's requests in flight, as a hard stop does.
+          signal: AbortSignal.any([options.signal, held.signal]),
           stats,
           runId,
           afterBatch: async () => {
-            await renew();
+            await held.renewIfDue();
             emitProgress(ctx, stream, runId, stats, startedAt, progressed);
           },
-          keepLease: renew,
+          keepLease: () => held.renewIfDue(),
+          fence: (request) => held.fence(request),
+          leaseAcquiredAt: held.acquiredAt,
           stopping: options.stopping,
         };
         try {
@@ -177,7 +138,7 @@ export async function runStream(
               chunk.push(prepareItem(stream, item));
               if (chunk.length >= LOOKUP_CHUNK) {
                 await flushChunk();
-                await renew();
+                await held.renewIfDue();
                 throwIfStopping(scope);
               }
             }

@@ -34,14 +34,25 @@ export interface PostResult {
 export interface SyncSink {
   /** Rows one `post` may carry. @default 10_000 */
   readonly maxRowsPerPost?: number;
+  /**
+   * The longest one HTTP request of `post` can be in flight (its timeout), for the fencing argument: the engine
+   * sends a request only while its lease outlasts it, and a worker taking a stream over waits this long past the
+   * takeover before it trusts a zero count. @default 0 (requests that never outlive the `post` call)
+   */
+  readonly requestTimeoutMs?: number;
   /** Creates or checks the tables (each also gets a String `_batch` column). */
   ensureTables(tables: readonly SinkTable[], options: { signal?: AbortSignal }): Promise<void>;
-  /** Appends `rows`, each with `_batch = batchId`. Must not resend on its own a request that may have landed. */
+  /**
+   * Appends `rows`, each with `_batch = batchId`. Must not resend on its own a request that may have landed. Must
+   * call `beforeSend` right before every HTTP request that carries rows (each split request, each retry) and not
+   * send that request — nor any later one — when it throws: the engine's fencing check.
+   */
   post(request: {
     table: string;
     rows: readonly Row[];
     batchId: string;
     signal?: AbortSignal;
+    beforeSend?: (request: { timeoutMs: number }) => void | Promise<void>;
   }): Promise<PostResult>;
   /**
    * Rows whose `_batch` is `batchId`, or `'unsupported'` when the sink cannot count (policy decides). Resolve

@@ -11,7 +11,8 @@ import {
   alert,
 } from '../engine/engine-context.js';
 import { type ReplayResult, replayDeadLetters } from '../engine/replay-dead-letters.js';
-import { countersOf, runStream, skippedResult, withStreamLease } from '../engine/run-stream.js';
+import { withHeldLease } from '../engine/held-lease.js';
+import { countersOf, runStream, skippedResult } from '../engine/run-stream.js';
 import type { StreamRunResult } from '../engine/stream-run-result.js';
 import { SyncEventEmitter } from '../events/sync-event-emitter.js';
 import type { SyncEventListener, SyncEventName } from '../events/sync-events.js';
@@ -296,6 +297,7 @@ export function createSync(options: SyncOptions): Sync {
         const result = await runStream(ctx, stream, {
           owner: config.owner,
           leaseTtlMs: config.leaseTtlMs,
+          leaseRenewIntervalMs: config.leaseRenewIntervalMs,
           signal: merged,
           stopping: () => stopping,
           runId,
@@ -404,18 +406,20 @@ export function createSync(options: SyncOptions): Sync {
         });
         if (letters.length === 0) continue;
         await ensureSink(stream.sink, hard.signal);
-        const result = await withStreamLease(ctx, stream.name, config, async (lease, renew) => {
+        const result = await withHeldLease(ctx, stream.name, config, async (held) => {
           const scope: RunScope = {
             ctx,
             stream,
             get lease() {
-              return lease();
+              return held.current();
             },
-            signal: hard.signal,
+            signal: AbortSignal.any([hard.signal, held.signal]),
             stats: newRunStats(),
             runId: config.newId('replay'),
-            afterBatch: renew,
-            keepLease: renew,
+            afterBatch: () => held.renewIfDue(),
+            keepLease: () => held.renewIfDue(),
+            fence: (request) => held.fence(request),
+            leaseAcquiredAt: held.acquiredAt,
             stopping: () => stopping,
           };
           return replayDeadLetters(scope, letters, { force: replayOptions.force ?? false });

@@ -57,8 +57,18 @@ export interface SyncOptions {
   logLevel?: LogLevel;
   /** Lease owner id of this instance. @default a random id */
   owner?: string;
-  /** Lease time to live; renewed at half-life during a run. @default 300_000 */
+  /**
+   * Lease time to live. While a run holds it, a heartbeat renews it every `leaseRenewIntervalMs`, and every POST
+   * of rows first checks that at least the sink's request timeout plus one renew interval is left (fencing). Must
+   * be at least 2 × `leaseRenewIntervalMs` + the longest sink request timeout (`SyncSink.requestTimeoutMs`):
+   * other values are refused with `SYNC_CONFIG_INVALID`. @default 300_000
+   */
   leaseTtlMs?: number;
+  /**
+   * Heartbeat interval of the stream lease while a run holds it.
+   * @default min(leaseTtlMs / 4, (leaseTtlMs − the longest sink request timeout) / 3)
+   */
+  leaseRenewIntervalMs?: number;
   /** Defaults for every stream. */
   defaults?: StreamDefaults;
   /** Key (32 bytes) for the encrypted secret slots; needed by `tokenStore()`. */
@@ -87,6 +97,8 @@ export interface ResolvedSyncOptions {
   owner: string;
   /** Lease TTL. */
   leaseTtlMs: number;
+  /** Lease heartbeat interval. */
+  leaseRenewIntervalMs: number;
   /** Secret key. */
   secretKey?: SecretKey;
   /** Stop timeout. */
@@ -163,6 +175,25 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
     const other = streams.find((x) => x !== s && x.sink === s.sink && x.table.name === s.table.name);
     if (other) invalid(s.name, `table ${s.table.name} is also written by stream ${other.name}`);
   }
+  const leaseTtlMs = options.leaseTtlMs ?? 300_000;
+  // The fencing argument (docs/architecture.md): a POST starts only with timeout + one renew interval of lease
+  // left, so it ends before the lease can run out even if the next heartbeat fails; that needs TTL ≥ 2R + T.
+  const requestTimeoutMs = Math.max(0, ...streams.map((s) => s.sink.requestTimeoutMs ?? 0));
+  const leaseRenewIntervalMs =
+    options.leaseRenewIntervalMs ?? Math.floor(Math.min(leaseTtlMs / 4, (leaseTtlMs - requestTimeoutMs) / 3));
+  if (!Number.isFinite(leaseTtlMs) || leaseTtlMs <= 0) invalid(undefined, 'leaseTtlMs must be > 0');
+  if (!Number.isFinite(leaseRenewIntervalMs) || leaseRenewIntervalMs <= 0) {
+    invalid(
+      undefined,
+      `leaseRenewIntervalMs must be > 0 (leaseTtlMs ${leaseTtlMs} ms leaves no room next to the sink's request timeout of ${requestTimeoutMs} ms)`,
+    );
+  }
+  if (leaseTtlMs < 2 * leaseRenewIntervalMs + requestTimeoutMs) {
+    invalid(
+      undefined,
+      `leaseTtlMs (${leaseTtlMs} ms) must be at least 2 × leaseRenewIntervalMs (${leaseRenewIntervalMs} ms) + the sink's request timeout (${requestTimeoutMs} ms) = ${2 * leaseRenewIntervalMs + requestTimeoutMs} ms: otherwise a POST could outlive the lease and another worker could resend the same rows`,
+    );
+  }
   let counter = 0;
   return {
     store: options.store,
@@ -170,7 +201,8 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
     clock: options.clock ?? systemClock,
     logger: defaultLogger(options.logger, options.logLevel),
     owner: options.owner ?? `sync-${globalThis.crypto.randomUUID()}`,
-    leaseTtlMs: options.leaseTtlMs ?? 300_000,
+    leaseTtlMs,
+    leaseRenewIntervalMs,
     stopTimeoutMs: options.stopTimeoutMs ?? 60_000,
     alerts: resolveAlerts(options.alerts),
     hooks: options.hooks ?? {},

@@ -40,6 +40,8 @@ export interface MemorySinkOptions {
   clock?: { now(): number };
   /** Rows per POST. @default 10_000 */
   maxRowsPerPost?: number;
+  /** The request timeout the sink declares (`SyncSink.requestTimeoutMs`) and passes to `beforeSend`. @default 0 */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -61,6 +63,10 @@ export class MemorySink implements SyncSink {
   clears = 0;
   /** Rows per POST. */
   readonly maxRowsPerPost: number;
+  /** {@inheritDoc SyncSink.requestTimeoutMs} */
+  readonly requestTimeoutMs: number;
+  /** POSTs refused by the `beforeSend` check (nothing sent). */
+  refused = 0;
   /** Whether counting works. */
   canCount: boolean;
   readonly #delay: number;
@@ -72,6 +78,7 @@ export class MemorySink implements SyncSink {
     this.#delay = options.visibilityDelayMs ?? 0;
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.maxRowsPerPost = options.maxRowsPerPost ?? 10_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 0;
   }
 
   /** Rows of a table without the internal landing time. */
@@ -91,8 +98,17 @@ export class MemorySink implements SyncSink {
     rows: readonly Row[];
     batchId: string;
     signal?: AbortSignal;
+    beforeSend?: (request: { timeoutMs: number }) => void | Promise<void>;
   }): Promise<PostResult> {
     request.signal?.throwIfAborted();
+    if (request.beforeSend) {
+      try {
+        await request.beforeSend({ timeoutMs: this.requestTimeoutMs });
+      } catch (error) {
+        this.refused += 1;
+        return { outcome: 'not-applied', error };
+      }
+    }
     this.posts += 1;
     const table = this.tables.get(request.table);
     if (!table) return { outcome: 'not-applied', error: new Error(`no table ${request.table}`) };
