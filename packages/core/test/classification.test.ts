@@ -96,6 +96,29 @@ describe('decideRetry', () => {
     });
   });
 
+  it('gives up at once on a Retry-After beyond the cap when asked to (the caller parks the work)', () => {
+    const capped = resolveRetryPolicy({ maxRetryAfterMs: 120_000 });
+    const long = http(429, { retryAfterMs: 3_392_000 });
+    expect(decideRetry(long, { attempt: 1, throttled: 0, idempotent: false }, capped)).toMatchObject({
+      action: 'retry',
+      delayMs: 120_000,
+    });
+    expect(
+      decideRetry(
+        long,
+        { attempt: 1, throttled: 0, idempotent: false, beyondMaxRetryAfter: 'throw' },
+        capped,
+      ),
+    ).toEqual({ action: 'throw', reason: 'retry-after-beyond-cap' });
+    expect(
+      decideRetry(
+        http(429, { retryAfterMs: 60_000 }),
+        { attempt: 1, throttled: 0, idempotent: false, beyondMaxRetryAfter: 'throw' },
+        capped,
+      ),
+    ).toMatchObject({ action: 'retry', delayMs: 60_000 });
+  });
+
   it('backs off exponentially on 5xx and stops after maxAttempts', () => {
     expect(
       decideRetry(http(503), { attempt: 1, throttled: 0, idempotent: true }, policy, fixed),

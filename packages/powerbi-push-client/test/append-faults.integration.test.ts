@@ -183,6 +183,21 @@ describe('append faults over loopback HTTP', () => {
     expect(s.control.requests({ route: 'postRows' })).toHaveLength(5);
   });
 
+  it('ends a request throttled beyond the Retry-After cap at once: not-applied with the full delay, no waiting', async () => {
+    const { sim: s, clock, orders } = await setup({}, { maxRowsPerRequest: 100 });
+    s.control.addFault({ kind: 'throttle', routes: ['postRows'], retryAfterSeconds: 3392, times: 1 });
+    const start = clock.now();
+    const result = await clock.run(orders.append(orderRows(300), { batchId: 'b-long-429' }));
+    expect(clock.now() - start).toBeLessThan(120_000);
+    expect(result.retryAfterMs).toBe(3_392_000);
+    expect(result.requests.some((r) => r.outcome === 'not-applied' && r.retryAfterMs === 3_392_000)).toBe(
+      true,
+    );
+    expect(result.requests.filter((r) => r.outcome === 'unknown')).toEqual([]);
+    // One throttled answer, never retried inside the append.
+    expect(s.control.requests({ route: 'postRows' }).filter((r) => r.status === 429)).toHaveLength(1);
+  });
+
   it('survives the token expiring mid-append (403 TokenExpired → fresh token → resend)', async () => {
     let posts = 0;
     let simulator: PowerBISimulator | undefined;

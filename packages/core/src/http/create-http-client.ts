@@ -211,9 +211,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           },
         };
       }
+      // Uncapped here: the error tells the remote's full delay; the retry decision caps how long it waits.
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), {
         now: clock.now(),
-        maxMs: defaultPolicy ? defaultPolicy.maxRetryAfterMs : undefined,
+        maxMs: Number.POSITIVE_INFINITY,
       });
       // 4xx means the remote refused the request; 429 and 503-with-Retry-After mean it was turned away unprocessed.
       const mayHaveBeenApplied =

@@ -36,7 +36,7 @@ export interface HttpErrorContext {
   url: string;
   /** Request id captured from the response headers. */
   requestId?: string;
-  /** Parsed Retry-After, capped. */
+  /** Parsed Retry-After in ms, as the remote asked (not capped: retry decisions cap their waits). */
   retryAfterMs?: number;
   /** Whether the remote may have applied the request. */
   mayHaveBeenApplied: boolean;

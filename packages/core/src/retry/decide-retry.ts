@@ -10,6 +10,12 @@ export interface RetryState {
   throttled: number;
   /** Whether repeating the request is safe even if the remote may have applied it. */
   idempotent: boolean;
+  /**
+   * What a throttle asking for longer than `maxRetryAfterMs` does: `wait-capped` waits the cap and tries again;
+   * `throw` ends the operation at once with the throttled error (its `retryAfterMs` is the remote's full delay),
+   * for callers that park the work until then instead of blocking inside one call. @default 'wait-capped'
+   */
+  beyondMaxRetryAfter?: 'wait-capped' | 'throw';
 }
 
 /** The answer to "should I retry, and when": the loop that acts on it is {@link withRetry}. */
@@ -22,7 +28,12 @@ export type RetryDecision =
     }
   | {
       action: 'throw';
-      reason: 'not-retryable' | 'attempts-exhausted' | 'may-have-been-applied' | 'throttled-too-long';
+      reason:
+        | 'not-retryable'
+        | 'attempts-exhausted'
+        | 'may-have-been-applied'
+        | 'throttled-too-long'
+        | 'retry-after-beyond-cap';
     };
 
 /**
@@ -43,6 +54,12 @@ export function decideRetry(
   const hinted =
     error.retryAfterMs === undefined ? undefined : Math.min(error.retryAfterMs, policy.maxRetryAfterMs);
   if (error.kind === 'throttled') {
+    if (
+      state.beyondMaxRetryAfter === 'throw' &&
+      error.retryAfterMs !== undefined &&
+      error.retryAfterMs > policy.maxRetryAfterMs
+    )
+      return { action: 'throw', reason: 'retry-after-beyond-cap' };
     if (state.throttled >= policy.maxThrottledRetries)
       return { action: 'throw', reason: 'throttled-too-long' };
     const delayMs = hinted ?? computeBackoff(state.throttled + 1, policy, random);

@@ -24,6 +24,8 @@ export interface WithRetryOptions {
   signal?: AbortSignal;
   /** Whether the operation may be repeated after it may have been applied. @default true */
   idempotent?: boolean;
+  /** See {@link RetryState.beyondMaxRetryAfter}. @default 'wait-capped' */
+  beyondMaxRetryAfter?: 'wait-capped' | 'throw';
   /** Called before each wait. */
   onRetry?: (event: RetryEvent) => void;
   /** Random source for jitter. @default Math.random */
@@ -50,7 +52,12 @@ export async function withRetry<T>(
       if (options.signal?.aborted) throw error;
       const decision = decideRetry(
         error,
-        { attempt, throttled, idempotent: options.idempotent ?? true },
+        {
+          attempt,
+          throttled,
+          idempotent: options.idempotent ?? true,
+          ...(options.beyondMaxRetryAfter ? { beyondMaxRetryAfter: options.beyondMaxRetryAfter } : {}),
+        },
         policy,
         options.random,
       );

@@ -1,4 +1,11 @@
-import { AbortedError, MlcError, failedBeforeSend, isMlcError, withRetry } from '@mlc/core';
+import {
+  AbortedError,
+  MlcError,
+  failedBeforeSend,
+  isMlcError,
+  resolveRetryPolicy,
+  withRetry,
+} from '@mlc/core';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
 import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
@@ -25,6 +32,11 @@ export interface AppendRequestResult {
   rowCount: number;
   /** Why it was not applied or is unknown. */
   error?: unknown;
+  /**
+   * Set when Power BI throttled this request with a `Retry-After` beyond `retry.maxRetryAfterMs`: the request is
+   * `not-applied` and ended at once instead of waiting; post again no sooner than this many ms later.
+   */
+  retryAfterMs?: number;
 }
 
 /** The outcome of an append. */
@@ -33,6 +45,8 @@ export interface AppendResult {
   outcome: RequestOutcome | 'partial';
   /** One entry per request, in input order. */
   requests: AppendRequestResult[];
+  /** The longest `retryAfterMs` of the requests throttled beyond the cap, when any was. */
+  retryAfterMs?: number;
 }
 
 /** Options of `append()`. */
@@ -121,9 +135,11 @@ export async function appendRows(
     ...counts,
     ...(batchId ? { batchId } : {}),
   };
+  const waits = results.flatMap((r) => (r.retryAfterMs === undefined ? [] : [r.retryAfterMs]));
+  const retryAfterMs = waits.length > 0 ? Math.max(...waits) : undefined;
   if (outcome === 'applied') logger.info(facts, 'power bi rows appended');
-  else logger.warn({ ...facts, outcome }, 'power bi append incomplete');
-  return { outcome, requests: results };
+  else logger.warn({ ...facts, outcome, retryAfterMs }, 'power bi append incomplete');
+  return { outcome, requests: results, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 
 async function sendRequest(
@@ -162,6 +178,9 @@ async function sendRequest(
         policy: context.options.retry,
         clock,
         idempotent: false,
+        // A Retry-After beyond the cap ends the request (not-applied, with its delay) rather than blocking inside
+        // one append for up to an hour: the caller parks the work and says so.
+        beyondMaxRetryAfter: 'throw',
         ...(signal ? { signal } : {}),
         onRetry: (event) => {
           inFlight = false;
@@ -188,7 +207,15 @@ async function sendRequest(
     pacer.addTableRows(table.name, request.rowCount, fifo ? FIFO_TRIM_ABOVE : undefined);
     return { outcome: 'applied', ...base };
   } catch (error) {
-    return { outcome: classifyFailure(error, inFlight), ...base, error };
+    const outcome = classifyFailure(error, inFlight);
+    const retryAfterMs = longThrottle(error, context);
+    if (retryAfterMs !== undefined) {
+      context.options.logger.warn(
+        { datasetId, table: table.name, startIndex: request.startIndex, retryAfterMs },
+        'power bi throttled beyond the retry cap: request not sent again, retry after the delay',
+      );
+    }
+    return { outcome, ...base, error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 }
 
@@ -206,6 +233,13 @@ function classifyFailure(error: unknown, inFlight: boolean): RequestOutcome {
   if (error instanceof AbortedError || !isMlcError(error)) return inFlight ? 'unknown' : 'not-applied';
   if (error.kind === 'auth' || error.kind === 'validation') return 'not-applied';
   return inFlight ? 'unknown' : 'not-applied';
+}
+
+/** The remote's delay when `error` is a throttle whose Retry-After exceeds the policy's cap. */
+function longThrottle(error: unknown, context: ClientContext): number | undefined {
+  if (!isMlcError(error) || error.kind !== 'throttled' || error.retryAfterMs === undefined) return undefined;
+  const cap = resolveRetryPolicy(context.options.retry).maxRetryAfterMs;
+  return error.retryAfterMs > cap ? error.retryAfterMs : undefined;
 }
 
 function notSent(request: PlannedRequest, failure: { index: number; error: unknown }): AppendRequestResult {

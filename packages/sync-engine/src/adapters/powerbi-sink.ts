@@ -105,6 +105,9 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
           outcome: result.outcome,
           ...(error !== undefined ? { error } : {}),
           ...(throttledMs > 0 ? { throttledMs } : {}),
+          ...(result.outcome === 'not-applied' && result.retryAfterMs !== undefined
+            ? { retryAfterMs: result.retryAfterMs }
+            : {}),
         };
       } catch (error) {
         // Local validation, or a failure before the body left (credentials): certainly not applied. Anything else

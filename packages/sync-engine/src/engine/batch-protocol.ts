@@ -75,6 +75,13 @@ async function settle(
       await ctx.store.updateBatch(intent.batchId, { postedAt, attempts }, lease);
       const result = await post(scope, intent);
       if (result.outcome === 'applied') return commitRows(scope, intent, { verified: false, duplicateRisk });
+      if (result.outcome === 'not-applied' && result.retryAfterMs !== undefined) {
+        // A long throttle: nothing landed, so the intent stays valid; wait, then post the same rows again. Never a
+        // dead letter, never a failed attempt.
+        await parkForThrottle(scope, intent.batchId, result.retryAfterMs);
+        attemptsThisRun -= 1;
+        continue;
+      }
       if (result.outcome === 'not-applied') return failRows(scope, intent, result.error);
       mustVerify = true;
       continue;
@@ -192,6 +199,32 @@ async function settle(
       }
     }
   }
+}
+
+/**
+ * Parks the stream for a sink throttle beyond the client's in-request cap: says so at once (`throttled` with the
+ * resume time, audit, log), then waits until then — the lease heartbeat keeps the stream meanwhile; a stop aborts
+ * the wait and leaves the intent open (the next run verifies it: nothing was posted).
+ */
+export async function parkForThrottle(scope: RunScope, batchId: string, retryAfterMs: number): Promise<void> {
+  const { ctx, stream, signal } = scope;
+  const resumeAt = ctx.clock.now() + retryAfterMs;
+  const resumeIso = new Date(resumeAt).toISOString();
+  ctx.events.emit('throttled', { stream: stream.name, ms: retryAfterMs, resumeAt });
+  ctx.logger.warn(
+    { stream: stream.name, batchId, retryAfterMs, resumeAt: resumeIso },
+    `stream ${stream.name} throttled by the sink: parked until ${resumeIso}`,
+  );
+  await audit(ctx, {
+    type: 'throttled',
+    stream: stream.name,
+    batchId,
+    message: `sink throttled for ${Math.round(retryAfterMs / 1000)} s: stream parked until ${resumeIso}, the batch is posted again then`,
+    data: { retryAfterMs, resumeAt },
+  });
+  scope.stats.throttledMs += retryAfterMs;
+  ctx.telemetry.throttled(stream.name, retryAfterMs);
+  await ctx.clock.sleep(retryAfterMs, signal);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent, RebuildProgress, Row } from '../store/types.js';
-import { commitIntent, takeoverPostedAt } from './batch-protocol.js';
+import { commitIntent, parkForThrottle, takeoverPostedAt } from './batch-protocol.js';
 import { abortError, alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import { verifyBatch } from './verify-batch.js';
 
@@ -176,6 +176,13 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
         rowsPosted: progress.rowsPosted + chunk.rows.length,
       });
       await step(scope, 'rebuild-chunk-posted', chunkId);
+      continue;
+    }
+    if (result.outcome === 'not-applied' && result.retryAfterMs !== undefined) {
+      // Throttled beyond the client's cap: the chunk never landed. Forget it as in flight, wait, post it again.
+      const { inflight: _parked, ...rest } = progress;
+      await save(rest);
+      await parkForThrottle(scope, chunkId, result.retryAfterMs);
       continue;
     }
     if (result.outcome === 'not-applied') {

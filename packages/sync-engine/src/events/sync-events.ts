@@ -93,7 +93,16 @@ export interface SyncEvents {
   /** A replace-mode rebuild finished. */
   'rebuild-finished': { stream: string; batchId: string; rows: number };
   /** The sink made us wait for quota. */
-  throttled: { stream: string; ms: number };
+  throttled: {
+    stream: string;
+    /** Time waited, or (with `resumeAt`) the time the stream is parked for. */
+    ms: number;
+    /**
+     * Set when the sink asked for a wait beyond its in-request cap: emitted at once, before the wait; the stream is
+     * parked until this epoch ms (its batch intent stays valid) and resumes by itself.
+     */
+    resumeAt?: number;
+  };
   /** A credential will expire soon. */
   'credential-expiring': { credential: string; expiresAt: number; remainingMs: number };
   /** Counts and ETA. */

@@ -25,6 +25,12 @@ export interface PostResult {
   error?: unknown;
   /** Time spent waiting for the sink's quota (pacing or 429), for progress. */
   throttledMs?: number;
+  /**
+   * With `not-applied`: the sink was throttled for longer than it waits inside one call. Nothing of the batch was
+   * applied; post it again no sooner than this many ms from now. The engine parks the stream meanwhile — never a
+   * failed batch.
+   */
+  retryAfterMs?: number;
 }
 
 /**

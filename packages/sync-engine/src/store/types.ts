@@ -263,6 +263,7 @@ export type AuditType =
   | 'changed-after-post'
   | 'verification-unavailable'
   | 'verification-unreadable'
+  | 'throttled'
   | 'duplicate-risk'
   | 'skipped-unverified'
   | 'rebuild-started'

@@ -10,7 +10,8 @@ export type SinkRow = Row & { _batch: string };
  * - `unknown-after-apply`: rows land, outcome `unknown`;
  * - `fail-before-apply`: nothing lands, the caller sees a lost connection (throws);
  * - `not-applied`: nothing lands, outcome `not-applied`;
- * - `partial`: the first `applied` rows land, outcome `partial`.
+ * - `partial`: the first `applied` rows land, outcome `partial`;
+ * - `throttled`: nothing lands, outcome `not-applied` with `retryAfterMs` (a 429 beyond the client's cap).
  */
 export type MemorySinkFault =
   | { kind: 'none' }
@@ -18,7 +19,8 @@ export type MemorySinkFault =
   | { kind: 'unknown-after-apply' }
   | { kind: 'fail-before-apply' }
   | { kind: 'not-applied' }
-  | { kind: 'partial'; applied: number };
+  | { kind: 'partial'; applied: number }
+  | { kind: 'throttled'; retryAfterMs: number };
 
 /**
  * A fault for the next `countBatch` call (`none` lets one real count through): `throw` rejects with `error` (a
@@ -134,6 +136,12 @@ export class MemorySink implements SyncSink {
       case 'partial':
         land(fault.applied);
         return { outcome: 'partial' };
+      case 'throttled':
+        return {
+          outcome: 'not-applied',
+          error: new Error(`throttled: retry after ${fault.retryAfterMs} ms`),
+          retryAfterMs: fault.retryAfterMs,
+        };
       default:
         land(request.rows.length);
         return { outcome: 'applied' };
