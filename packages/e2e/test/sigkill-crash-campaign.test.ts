@@ -28,7 +28,7 @@ describe('e2e SIGKILL crash campaign (six streams, SQLite store, real processes)
       'Products',
     ])
       expect(report.tableRows[table]).toBeGreaterThan(0);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('the campaign checks catch what they look for', () => {
