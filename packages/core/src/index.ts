@@ -72,3 +72,9 @@ export { createHttpClient } from './http/create-http-client.js';
 export type { TlsOptions } from './http/tls-fetch.js';
 export { createTlsFetch } from './http/tls-fetch.js';
 export { bearerAuth, tokenAuth } from './http/token-auth.js';
+
+export type { DecimalRounding } from './values/decimal.js';
+export { Decimal, isDecimal } from './values/decimal.js';
+export type { ParsedStamp } from './values/parse-stamp.js';
+export { parseStamp } from './values/parse-stamp.js';
+export { epochDayOf, isCalendarDate } from './values/calendar-date.js';

@@ -32,6 +32,14 @@ export { toApiCreateDataset, toApiTable } from './schema/to-api-dataset.js';
 
 export type { EncodeRowOptions } from './rows/encode-row.js';
 export { encodeRow } from './rows/encode-row.js';
+export type {
+  CheckValueOptions,
+  CheckedColumn,
+  CheckedValue,
+  RowCheck,
+  ValueCheck,
+} from './rows/check-value.js';
+export { checkRow, checkValue, literalOf } from './rows/check-value.js';
 export type { PlanLimits, PlannedRequest } from './rows/plan-requests.js';
 export { planRequests } from './rows/plan-requests.js';
 

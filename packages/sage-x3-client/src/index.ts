@@ -41,11 +41,12 @@ export type {
 export { applyEntityOverride, defineX3Entity } from './entities/x3-entity-definition.js';
 export type { X3Change } from './entities/x3-change.js';
 export type { X3Transport } from './entities/normalize-record.js';
-export { normalizeRecord, parseStamp } from './entities/normalize-record.js';
+export { normalizeRecord } from './entities/normalize-record.js';
 export {
   x3Boolean,
   x3Code,
   x3Date,
+  X3_EMPTY_DATES,
   x3Decimal,
   x3Instant,
   x3Integer,

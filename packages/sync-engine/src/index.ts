@@ -38,7 +38,7 @@ export type {
   VerificationOptions,
 } from './stream/define-stream.js';
 export { defineStream } from './stream/define-stream.js';
-export type { MappedRow, MappedValue } from './stream/row-validation.js';
+export type { MappedRow, MappedValue, NormalizeRowOptions } from './stream/row-validation.js';
 export { MAX_STRING_LENGTH, normalizeRow } from './stream/row-validation.js';
 
 // Source and sink contracts
@@ -49,7 +49,16 @@ export type {
   SourceRecord,
   SyncSource,
 } from './source/sync-source.js';
-export type { PostOutcome, PostResult, SinkColumnType, SinkTable, SyncSink } from './sink/sync-sink.js';
+export type {
+  PostOutcome,
+  PostResult,
+  RowCheckRequest,
+  RowCheckResult,
+  SinkColumnType,
+  SinkTable,
+  SyncSink,
+} from './sink/sync-sink.js';
+export { checkRowByTypes } from './sink/check-row-by-types.js';
 
 // Cursor and ledger helpers
 export type { ParsedStamp } from './cursor/stamp.js';

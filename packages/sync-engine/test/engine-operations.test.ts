@@ -41,7 +41,7 @@ describe('bad input: quarantine and replay', () => {
         stamp: stamp(5),
         stage: 'map',
         field: 'amount',
-        reason: 'expected a finite number, got "12,5"',
+        reason: 'expected a decimal string like "-12.3456", got "12,5"',
         record: expect.objectContaining({ amount: '12,5' }),
       }),
       expect.objectContaining({

@@ -1,4 +1,4 @@
-import { parseStamp } from '../entities/normalize-record.js';
+import { parseStamp } from '@mlc/core';
 import { X3ResponseError } from '../errors/x3-response-error.js';
 
 /**
@@ -13,8 +13,8 @@ export class StampOrderGuard {
   /** Throws when `stamp` sorts before the previous one. Unparseable stamps are left to record validation. */
   check(stamp: string | undefined, where: string): void {
     if (stamp === undefined) return;
-    const ms = parseStamp(stamp);
-    if (!Number.isFinite(ms)) return;
+    const ms = parseStamp(stamp)?.epochMs;
+    if (ms === undefined) return;
     if (ms < this.#lastMs) {
       throw new X3ResponseError(
         `X3 returned records out of update-stamp order (${stamp} after ${this.#lastStamp}) at ${where}: the server ignored orderBy, incremental reading cannot be trusted`,

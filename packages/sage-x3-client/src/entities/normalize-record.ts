@@ -1,3 +1,4 @@
+import { parseStamp } from '@mlc/core';
 import type { z } from 'zod';
 import { X3RecordError } from '../errors/x3-record-error.js';
 import type { X3Change } from './x3-change.js';
@@ -14,16 +15,6 @@ export function readPath(value: unknown, path: X3FieldPath): unknown {
     current = (current as Record<string, unknown>)[step];
   }
   return current;
-}
-
-const ZONELESS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-
-/**
- * Parses an update stamp to epoch ms. X3 stamps are UTC ([documented] §1.7 for `UPDDATTIM`, [inferred] for
- * `_updateStamp`), so a stamp rendered without a zone is read as UTC, never as local time.
- */
-export function parseStamp(stamp: string): number {
-  return Date.parse(ZONELESS_RE.test(stamp) ? `${stamp}Z` : stamp);
 }
 
 /** The record key and raw stamp, as far as they can be read. */
@@ -154,13 +145,14 @@ export function normalizeRecord<T>(
   if (identity.key === undefined)
     return fail('key', `is missing (key properties: ${keyDescription(definition, transport)})`);
   if (identity.stamp === undefined) return fail('updatedAt', 'is missing: the record has no update stamp');
-  const stampMs = parseStamp(identity.stamp);
-  if (!Number.isFinite(stampMs)) return fail('updatedAt', `is not a datetime (got '${identity.stamp}')`);
+  // Strict (core `parseStamp`): an impossible stamp is refused, never rolled over to another instant.
+  const stampAt = parseStamp(identity.stamp);
+  if (!stampAt) return fail('updatedAt', `is not a valid datetime (got '${identity.stamp}')`);
 
   const candidate: Record<string, unknown> = {
     ...mapFields(raw, mapping.fields),
     key: identity.key,
-    updatedAt: new Date(stampMs).toISOString(),
+    updatedAt: new Date(stampAt.epochMs).toISOString(),
   };
   for (const [name, collection] of Object.entries(mapping.collections ?? {})) {
     const items = collectionItems(readPath(raw, collection.source));

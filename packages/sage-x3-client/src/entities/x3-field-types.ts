@@ -1,3 +1,4 @@
+import { Decimal, isCalendarDate, isDecimal } from '@mlc/core';
 import { z } from 'zod';
 
 /**
@@ -5,8 +6,6 @@ import { z } from 'zod';
  * or a string, a boolean as `true` or as an X3 local-menu value 1/2), so each block accepts the forms either
  * transport is known or likely to send and produces one normalized type.
  */
-
-const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 
 /** A required non-empty string (codes, keys). */
 export const x3Code = z.string().min(1, 'must be a non-empty code');
@@ -17,24 +16,28 @@ export const x3Text = z
   .nullish()
   .transform((v) => v ?? null);
 
+/** A JSON number or decimal text as an exact {@link Decimal}; anything else is left for the schema to refuse. */
+function toDecimal(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? Decimal.fromNumber(v) : v;
+  if (typeof v === 'string') return Decimal.parse(v) ?? v;
+  return v;
+}
+
 /**
- * A decimal number: a JSON number, or a numeric string (GraphQL `Decimal` scalars are commonly strings,
- * [inferred]). Anything else fails with a reason that names the problem.
+ * An exact decimal number, as a {@link Decimal} (from `@mlc/core`): a JSON number, or a numeric string (GraphQL
+ * `Decimal` scalars are commonly strings, [inferred]). Nothing goes through a `number`, so
+ * `12345678901234567890.12` keeps every digit (JSON numbers longer than a double holds reach it as their raw
+ * text, see `parseX3Json`). Anything else fails with a reason that names the problem.
  */
 export const x3Decimal = z.preprocess(
-  (v) => (typeof v === 'string' && DECIMAL_RE.test(v.trim()) ? Number(v.trim()) : v),
-  z.number({ error: 'must be a decimal number' }).refine(Number.isFinite, 'must be a finite number'),
+  toDecimal,
+  z.custom<Decimal>(isDecimal, { error: 'must be a decimal number' }),
 );
 
-/** Optional decimal: missing → `null`. */
+/** Optional exact decimal: missing or `''` → `null`. */
 export const x3OptionalDecimal = z.preprocess(
-  (v) =>
-    v === undefined || v === ''
-      ? null
-      : typeof v === 'string' && DECIMAL_RE.test(v.trim())
-        ? Number(v.trim())
-        : v,
-  z.number({ error: 'must be a decimal number or empty' }).nullable(),
+  (v) => (v === undefined || v === '' || v === null ? null : toDecimal(v)),
+  z.custom<Decimal>(isDecimal, { error: 'must be a decimal number or empty' }).nullable(),
 );
 
 /** An integer (line numbers). */
@@ -55,12 +58,34 @@ export const x3OptionalInteger = z.preprocess(
 );
 
 /**
- * A plain calendar date `YYYY-MM-DD` (business dates have no zone, [documented] reference §3 gotcha 5). A datetime
- * at exactly midnight UTC is accepted and cut to its date ([inferred]: some renderings add a time part).
+ * The texts Sage X3 writes for an empty date ([inferred]: X3 shows a blank date as `0/0/0` and stores it as
+ * 1753-01-01 on SQL Server and 1599-12-31 on Oracle; some renderings print `0000-00-00`). {@link x3Date} reads
+ * them as `null` — the one policy for empty dates: an empty date is no date, never a day in 1599.
+ */
+export const X3_EMPTY_DATES: readonly string[] = ['0000-00-00', '1599-12-31', '1753-01-01'];
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MIDNIGHT_RE = /^\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?Z?$/;
+
+/**
+ * A plain calendar date `YYYY-MM-DD` (business dates have no zone, [documented] reference §3 gotcha 5), or `null`
+ * for an empty date (missing, `''`, or one of {@link X3_EMPTY_DATES}). A datetime at exactly midnight UTC is
+ * accepted and cut to its date ([inferred]: some renderings add a time part). Parsing is strict: the date must
+ * exist (`2024-02-30` is refused, never moved to March) and its four-digit year is kept as written (0001–9999).
  */
 export const x3Date = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?Z?$/.test(v) ? v.slice(0, 10) : v),
-  z.string({ error: 'must be a YYYY-MM-DD date' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a YYYY-MM-DD date'),
+  (v) => {
+    if (v === undefined || v === null || v === '') return null;
+    const date = typeof v === 'string' && MIDNIGHT_RE.test(v) ? v.slice(0, 10) : v;
+    return typeof date === 'string' && X3_EMPTY_DATES.includes(date) ? null : date;
+  },
+  z
+    .string({ error: 'must be a YYYY-MM-DD date' })
+    .refine((v) => {
+      const m = DATE_RE.exec(v);
+      return m !== null && Number(m[1]) >= 1 && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+    }, 'must be a real YYYY-MM-DD date (years 0001-9999)')
+    .nullable(),
 );
 
 /**

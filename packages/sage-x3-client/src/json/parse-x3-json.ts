@@ -1,5 +1,6 @@
 import { redactText } from '@mlc/core';
 import { X3ResponseError } from '../errors/x3-response-error.js';
+import { keepExactNumbers } from './keep-exact-numbers.js';
 import { repairJsonEscapes } from './repair-json.js';
 
 /** Result of {@link parseX3Json}. */
@@ -13,15 +14,23 @@ export interface ParsedX3Json {
 /**
  * Parses an X3 body: `JSON.parse` first; on a syntax error, {@link repairJsonEscapes} and parse again; if that
  * fails too, throw an `X3_MALFORMED_JSON` error naming the page URL, the offset and a short (redacted) excerpt.
+ * Numbers a double cannot hold exactly are kept as their exact text (a string, see {@link keepExactNumbers}).
  */
 export function parseX3Json(text: string, url: string): ParsedX3Json {
   try {
-    return { value: JSON.parse(text), repairs: 0 };
-  } catch (first) {
+    return { value: JSON.parse(keepExactNumbers(text).text), repairs: 0 };
+  } catch (caught) {
+    // The error (and its offset) against the bytes X3 sent, not against the rewritten text.
+    let first = caught;
+    try {
+      JSON.parse(text);
+    } catch (original) {
+      first = original;
+    }
     const repaired = repairJsonEscapes(text);
     if (repaired.fixes > 0) {
       try {
-        return { value: JSON.parse(repaired.text), repairs: repaired.fixes };
+        return { value: JSON.parse(keepExactNumbers(repaired.text).text), repairs: repaired.fixes };
       } catch {
         // fall through: report the original error against the original bytes
       }

@@ -136,7 +136,7 @@ describe('entities over both transports (simulator)', () => {
       },
       graphql: { packageName: 'x3MasterData', nodeName: 'product', fields: { price: 'basePrice' } },
     });
-    const rows: Record<string, Array<[string, number]>> = {};
+    const rows: Record<string, Array<[string, string]>> = {};
     for (const transport of ['rest', 'graphql'] as const) {
       rows[transport] = [];
       const c = createX3Client({
@@ -147,7 +147,7 @@ describe('entities over both transports (simulator)', () => {
         entities: { pricedProduct: priced },
       });
       for await (const change of c.changes('pricedProduct')) {
-        if (change.ok) rows[transport]!.push([change.key, change.record.price]);
+        if (change.ok) rows[transport]!.push([change.key, change.record.price.toString()]);
       }
     }
     expect(rows.rest!.length).toBe(sim.control.count('product'));

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { startSageX3Simulator, type SageX3Simulator } from '@mlc/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, createX3Client, parseStamp, type X3Client } from '../../src/index.js';
+import { parseStamp as parseCoreStamp } from '@mlc/core';
+import { basicAuth, createX3Client, type X3Client } from '../../src/index.js';
+
+const parseStamp = (stamp: string): number => parseCoreStamp(stamp)?.epochMs ?? Number.NaN;
 
 // 50k+ products with bulk postings (runs of 50–400 equal stamps), read incrementally over both transports with a
 // page size that does not divide the groups, so equal-stamp groups straddle page boundaries many times.

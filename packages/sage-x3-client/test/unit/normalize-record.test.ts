@@ -1,3 +1,4 @@
+import { Decimal } from '@mlc/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -41,10 +42,10 @@ describe('normalizeRecord', () => {
       updatedAt: '2024-03-01T10:00:00.000Z',
       id: 'SI0001',
       invoiceDate: '2024-03-01',
-      amountIncludingTax: 144.6,
+      amountIncludingTax: Decimal.parse('144.6'),
       lines: [
-        { lineNumber: 1000, product: 'P1', quantity: 2 },
-        { lineNumber: 2000, product: 'P2', quantity: 1 },
+        { lineNumber: 1000, product: 'P1', quantity: Decimal.parse('2') },
+        { lineNumber: 2000, product: 'P2', quantity: Decimal.parse('1') },
       ],
     });
   });
@@ -120,7 +121,7 @@ describe('normalizeRecord', () => {
       normalizeRecord(custom, 'rest', { ID: 'A', QTY: '3.5', UPDDATTIM: '2024-01-01T00:00:00Z' }),
     ).toMatchObject({
       ok: true,
-      record: { key: 'A', quantity: 3.5 },
+      record: { key: 'A', quantity: Decimal.parse('3.5') },
     });
     const supplier = applyEntityOverride(X3_BUILT_IN_ENTITIES.supplier, {
       graphql: { fields: { name: 'companyName1' } },

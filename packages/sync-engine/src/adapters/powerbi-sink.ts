@@ -5,11 +5,13 @@ import {
   type PowerBIClient,
   POWER_BI_LIMITS,
   type PushTable,
+  type ResolvedColumn,
   type ThrottleEvent,
   defineDataset,
 } from '@mlc/powerbi-push-client';
 import { SyncError } from '../errors/sync-error.js';
-import type { PostResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
+import { checkRowAgainst, checkRowByTypes } from '../sink/check-row-by-types.js';
+import type { PostResult, RowCheckRequest, RowCheckResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { Row } from '../store/types.js';
 
 /** Adds up the time the Power BI client waited for quota. Pass `onThrottle` to `createPowerBIClient`. */
@@ -59,6 +61,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
   let schema: AnyDatasetSchema | undefined =
     typeof options.dataset === 'string' ? undefined : options.dataset;
   const tables = new Map<string, PushTable>();
+  const checkedColumns = new Map<object, ResolvedColumn[]>();
   const table = (name: string): PushTable => {
     if (!datasetId || !schema) {
       throw new SyncError({
@@ -76,6 +79,18 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
   return {
     maxRowsPerPost: POWER_BI_LIMITS.maxRowsPerRequest,
     requestTimeoutMs: client.requestTimeoutMs,
+    // The same rules the push client's encoder applies when `post` sends the row (`checkRow` of
+    // @mlc/powerbi-push-client), with the dataset schema's own nullability when a schema was given.
+    checkRow(request: RowCheckRequest): RowCheckResult {
+      const resolved = schema?.tablesByName.get(request.table.name);
+      if (!resolved) return checkRowByTypes(request);
+      let columns = checkedColumns.get(resolved);
+      if (!columns) {
+        columns = resolved.columns.filter((c) => c.name in request.table.columns);
+        checkedColumns.set(resolved, columns);
+      }
+      return checkRowAgainst(columns, request);
+    },
     async ensureTables(specs: readonly SinkTable[], { signal }: { signal?: AbortSignal }) {
       if (!schema) schema = datasetForTables(options.dataset as string, specs);
       const known = new Set(schema.tables.map((t) => t.name));

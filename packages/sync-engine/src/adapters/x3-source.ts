@@ -25,7 +25,8 @@ export function fromX3Change<T>(change: X3Change<T>): SourceItem<T> {
 /**
  * A {@link SyncSource} over one entity of a Sage X3 client: `changes(entity, { since, until })` ordered by
  * (stamp, key) with bounded memory (contract 1 of the cross-package contracts). Raw records that failed their
- * schema can be re-validated on replay with the client's entity definition. `keys()` delegates to the client's
+ * schema can be re-validated on replay with the client's entity definition, and `readKey` re-reads a record by key
+ * (`client.read`) so a replay maps the record as X3 holds it today. `keys()` delegates to the client's
  * `keys(entity)`, which lists every live key strictly ascending in UTF-16 order and throws
  * (`X3_KEY_ORDER_UNEXPECTED`) rather than yield out of order — so `reconcileDeletes` works on `replace` streams.
  */
@@ -49,6 +50,10 @@ export function x3Source<E, K extends keyof E & string>(
         ...(keyOptions.signal ? { signal: keyOptions.signal } : {}),
         ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       });
+    },
+    async readKey(key: string, readOptions: { signal?: AbortSignal }): Promise<SourceItem<E[K]> | undefined> {
+      const change = await client.read(entity, key, readOptions.signal ? { signal: readOptions.signal } : {});
+      return change === undefined ? undefined : fromX3Change(change);
     },
     revalidate(raw: unknown): SourceItem<E[K]> {
       return fromX3Change(normalizeRecord(client.entity(entity), client.transport, raw));

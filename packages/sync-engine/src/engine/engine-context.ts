@@ -1,3 +1,4 @@
+import type { DecimalRounding } from '@mlc/core';
 import type { Clock, Logger } from '@mlc/core';
 import { alertAdvice } from '../alerts/alert-catalog.js';
 import type { SyncAlert, SyncAlertInput } from '../alerts/sync-alert.js';
@@ -62,6 +63,8 @@ export interface ResolvedStream {
   sink: SyncSink;
   /** Declared or derived version of the definition (a change replays open record dead letters). */
   version: string;
+  /** Rounding of Decimal values beyond 4 fraction digits (absent: such values are refused). */
+  decimalRounding?: DecimalRounding;
 }
 
 /** Everything engine functions share. */

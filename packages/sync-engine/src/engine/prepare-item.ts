@@ -3,7 +3,7 @@ import { RecordError, isRecordError } from '../errors/record-error.js';
 import { contentHash } from '../ledger/content-hash.js';
 import type { SourceItem } from '../source/sync-source.js';
 import type { Row } from '../store/types.js';
-import { normalizeRow } from '../stream/row-validation.js';
+import { checkRows } from './check-rows.js';
 import type { ResolvedStream } from './engine-context.js';
 
 /** A record ready for the ledger decision. */
@@ -77,9 +77,7 @@ export function prepareItem(stream: ResolvedStream, item: SourceItem<unknown>): 
         reason: `maps to ${list.length} rows, more than the batch size ${stream.batchSize}`,
       });
     }
-    const rows = list.map((row, i) =>
-      normalizeRow(row, stream.businessTable, Array.isArray(mapped) ? `[${i}].` : ''),
-    );
+    const rows = checkRows(stream, list, Array.isArray(mapped));
     return { ok: true, key: item.key, stamp: item.stamp, rows, hash: contentHash(rows) };
   } catch (error) {
     const recordError = isRecordError(error) ? error : undefined;

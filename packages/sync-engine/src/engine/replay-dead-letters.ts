@@ -1,5 +1,8 @@
+import { isRecordError } from '../errors/record-error.js';
+import { contentHash } from '../ledger/content-hash.js';
 import type { DeadLetter, Row } from '../store/types.js';
 import { sendRowsBatch } from './batch-protocol.js';
+import { checkRows } from './check-rows.js';
 import { ChangeBatcher } from './change-batcher.js';
 import { audit, type RunScope } from './engine-context.js';
 import { type PreparedItem, type ValidItem, prepareItem } from './prepare-item.js';
@@ -44,27 +47,9 @@ export async function replayDeadLetters(
   for (const letter of letters) {
     if (letter.status !== 'open' || letter.stream !== stream.name) continue;
     if (letter.kind === 'record') {
-      let item: PreparedItem;
-      if (
-        letter.stage === 'map' &&
-        letter.record !== undefined &&
-        letter.key !== undefined &&
-        letter.stamp !== undefined
-      ) {
-        item = prepareItem(stream, {
-          ok: true,
-          key: letter.key,
-          stamp: letter.stamp,
-          record: letter.record,
-          raw: letter.raw,
-        });
-      } else if (stream.source.revalidate) {
-        item = prepareItem(stream, stream.source.revalidate(letter.raw));
-      } else {
-        await refuse(
-          letter,
-          'the source cannot re-validate raw records; fix the data and re-read it instead',
-        );
+      const item = await reprepareRecord(scope, letter);
+      if (typeof item === 'string') {
+        await refuse(letter, item);
         continue;
       }
       if (!item.ok) {
@@ -109,7 +94,14 @@ export async function replayDeadLetters(
       accepted.push(letter.id);
       continue;
     }
-    await batcher.processChunk(itemsOfBatchLetter(scope, letter));
+    // The stored rows are not trusted as they are: each record is re-read (or its rows re-checked) with today's
+    // rules, so a batch that failed on a value is never re-posted frozen.
+    const items = await recheckItems(scope, itemsOfBatchLetter(scope, letter));
+    if (typeof items === 'string') {
+      await refuse(letter, items);
+      continue;
+    }
+    await batcher.processChunk(items);
     batcher.completeLetter(letter.id);
     accepted.push(letter.id);
   }
@@ -125,6 +117,67 @@ export async function replayDeadLetters(
     });
   }
   return result;
+}
+
+/**
+ * The record of a record dead letter, prepared again with today's source schema and mapping: re-read by key
+ * when the source can (`readKey`), else its stored raw record re-validated (`revalidate`), else (a source that
+ * can do neither) its stored validated record re-mapped. Returns why not when none applies.
+ */
+async function reprepareRecord(scope: RunScope, letter: DeadLetter): Promise<PreparedItem | string> {
+  const { stream, signal } = scope;
+  const source = stream.source;
+  if (source.readKey && letter.key !== undefined) {
+    const fresh = await source.readKey(letter.key, { signal });
+    if (fresh === undefined) return `record ${letter.key} is no longer in the source`;
+    return prepareItem(stream, fresh);
+  }
+  if (source.revalidate && letter.raw !== undefined)
+    return prepareItem(stream, source.revalidate(letter.raw));
+  if (
+    letter.stage === 'map' &&
+    letter.record !== undefined &&
+    letter.key !== undefined &&
+    letter.stamp !== undefined
+  ) {
+    return prepareItem(stream, {
+      ok: true,
+      key: letter.key,
+      stamp: letter.stamp,
+      record: letter.record,
+      raw: letter.raw,
+    });
+  }
+  return 'the source cannot re-read or re-validate records; fix the data and re-read it instead';
+}
+
+/**
+ * Items of a batch dead letter prepared again: re-read by key and re-mapped when the source can (`readKey`; a
+ * key the source no longer has is left out), else their stored rows re-checked with the sink's rules of today.
+ * Returns why not when a record is still refused (nothing of the letter is posted then).
+ */
+async function recheckItems(scope: RunScope, items: ValidItem[]): Promise<ValidItem[] | string> {
+  const { stream, signal } = scope;
+  const out: ValidItem[] = [];
+  for (const item of items) {
+    if (stream.source.readKey) {
+      const fresh = await stream.source.readKey(item.key, { signal });
+      if (fresh === undefined) continue;
+      const prepared = prepareItem(stream, fresh);
+      if (!prepared.ok)
+        return `record ${item.key} is still invalid${prepared.field ? ` at ${prepared.field}` : ''}: ${prepared.reason}`;
+      out.push({ ...prepared, letterId: item.letterId as string });
+      continue;
+    }
+    try {
+      const rows = checkRows(stream, item.rows);
+      out.push({ ...item, rows, hash: contentHash(rows) });
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      return `record ${item.key} is still refused${error.field ? ` at ${error.field}` : ''}: ${error.reason}`;
+    }
+  }
+  return out;
 }
 
 /** Splits a failed batch back into per-key items (rows laid out in entry order, see `LedgerWrite.rowCount`). */

@@ -1,3 +1,4 @@
+import type { DecimalRounding } from '@mlc/core';
 import type { Row } from '../store/types.js';
 
 /** Column types every sink understands (the Power BI push data types). */
@@ -33,6 +34,19 @@ export interface PostResult {
   retryAfterMs?: number;
 }
 
+/** What {@link SyncSink.checkRow} is asked. */
+export interface RowCheckRequest {
+  /** The table as the stream declared it (business columns). */
+  table: SinkTable;
+  /** The mapped row: only table columns, absent values as `null`. */
+  row: Readonly<Record<string, unknown>>;
+  /** The stream's rounding rule for Decimal values with more than 4 fraction digits (absent: refuse them). */
+  decimalRounding?: DecimalRounding;
+}
+
+/** Result of {@link SyncSink.checkRow}: the row in the exact form it will be posted and hashed, or why not. */
+export type RowCheckResult = { ok: true; row: Row } | { ok: false; field?: string; reason: string };
+
 /**
  * Where rows go. Swappable: the Power BI push client is the first implementation ({@link powerBISink}); Microsoft
  * ends the creation of new push datasets after 2027-10-31, so other sinks must fit here.
@@ -46,6 +60,13 @@ export interface SyncSink {
    * takeover before it trusts a zero count. @default 0 (requests that never outlive the `post` call)
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Checks a mapped row against the exact rules `post` will apply and returns it normalised (the form that is
+   * hashed, stored and posted). The engine calls it for every row before batching; a refusal quarantines that
+   * record (a record dead letter), never a batch, so `post` must not refuse a row this let through. Without it
+   * the engine applies {@link checkRowByTypes} (the Power BI push rules of the column types).
+   */
+  checkRow?(request: RowCheckRequest): RowCheckResult;
   /** Creates or checks the tables (each also gets a String `_batch` column). */
   ensureTables(tables: readonly SinkTable[], options: { signal?: AbortSignal }): Promise<void>;
   /**

@@ -55,6 +55,12 @@ export interface SyncSource<T = unknown> {
    * dead letters can only be replayed by re-reading the source (reset or lookback).
    */
   revalidate?(raw: unknown): SourceItem<T>;
+  /**
+   * Optional: reads one record by key as it is now (`undefined` when the source no longer has it). Replaying a
+   * record dead letter then re-reads the record and maps it with today's mapping, so a fix in the data, the
+   * source schema or the mapping all count; without it the stored raw record is re-validated ({@link revalidate}).
+   */
+  readKey?(key: string, options: { signal?: AbortSignal }): Promise<SourceItem<T> | undefined>;
   /** Optional: every live key in ascending UTF-16 order, for delete reconciliation of `replace` streams. */
   keys?(options: { signal?: AbortSignal }): AsyncIterable<string>;
 }

@@ -1,3 +1,4 @@
+import type { DecimalRounding } from '@mlc/core';
 import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { SyncSource } from '../source/sync-source.js';
 import type { StreamMode } from '../store/types.js';
@@ -82,6 +83,12 @@ export interface StreamDefinition<T = unknown> {
    * of captured variables or of imported helpers is not seen: declare a version then)
    */
   version?: string | number;
+  /**
+   * Round Decimal values with more than the 4 fraction digits Power BI keeps (`123.456789`) with this rule
+   * (`'half-even'` or `'half-up'`) instead of quarantining the record. Values needing more than 28 digits are
+   * quarantined either way. @default refuse (quarantine with the reason)
+   */
+  decimalRounding?: DecimalRounding;
 }
 
 /** Identity helper that infers the record type of a stream from its source. */

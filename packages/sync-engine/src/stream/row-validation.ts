@@ -1,10 +1,14 @@
-import { parseStamp, formatInstant } from '../cursor/stamp.js';
+import type { Decimal, DecimalRounding } from '@mlc/core';
 import { RecordError } from '../errors/record-error.js';
-import type { SinkTable } from '../sink/sync-sink.js';
+import { checkRowByTypes } from '../sink/check-row-by-types.js';
+import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { Row, RowValue } from '../store/types.js';
 
-/** A value a mapping may return; `Date`s become ISO UTC strings, `undefined` becomes `null`. */
-export type MappedValue = RowValue | Date | undefined;
+/**
+ * A value a mapping may return: `Date`s and date-time strings become ISO UTC strings, `Decimal`s (from
+ * `@mlc/core`, what `x3Decimal` yields) and bigints keep every digit, `undefined` becomes `null`.
+ */
+export type MappedValue = RowValue | Date | Decimal | bigint | undefined;
 
 /** A row as a mapping returns it. */
 export type MappedRow = Record<string, MappedValue>;
@@ -12,11 +16,31 @@ export type MappedRow = Record<string, MappedValue>;
 /** Longest string Power BI push datasets accept [documented] powerbi.md limits table (4,000 characters). */
 export const MAX_STRING_LENGTH = 4000;
 
+/** Options of {@link normalizeRow}. */
+export interface NormalizeRowOptions {
+  /** Field path prefix of this row (`[2].` for the third row of a record). */
+  rowPath?: string;
+  /** The sink whose {@link SyncSink.checkRow} rules apply. @default the Power BI push rules of the column types */
+  sink?: Pick<SyncSink, 'checkRow'>;
+  /** Round Decimal values with more than 4 fraction digits with this rule instead of refusing them. */
+  decimalRounding?: DecimalRounding;
+}
+
 /**
- * Checks a mapped row against the table's columns and normalises it (only table columns, in table order).
- * Throws a {@link RecordError} naming the field and the reason, so the record is quarantined precisely.
+ * Checks a mapped row against the table's columns with the sink's own rules and normalises it (only table
+ * columns, in table order, in the exact form that is hashed and posted). Throws a {@link RecordError} naming the
+ * field and the reason, so the record is quarantined precisely — before batching, so no batch ever fails on it.
  */
-export function normalizeRow(row: MappedRow, table: SinkTable, rowPath = ''): Row {
+export function normalizeRow(
+  row: MappedRow,
+  table: SinkTable,
+  options: NormalizeRowOptions | string = {},
+): Row {
+  const {
+    rowPath = '',
+    sink,
+    decimalRounding,
+  } = typeof options === 'string' ? { rowPath: options } : options;
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
     throw new RecordError({
       field: rowPath || undefined,
@@ -31,58 +55,17 @@ export function normalizeRow(row: MappedRow, table: SinkTable, rowPath = ''): Ro
       });
     }
   }
-  const out: Row = {};
-  for (const [name, type] of Object.entries(table.columns)) {
-    const value = row[name];
-    const field = rowPath + name;
-    if (value === undefined || value === null) {
-      out[name] = null;
-      continue;
-    }
-    switch (type) {
-      case 'String':
-        if (typeof value !== 'string') throw bad(field, 'a string', value);
-        if (value.length > MAX_STRING_LENGTH) {
-          throw new RecordError({
-            field,
-            reason: `string of ${value.length} characters exceeds ${MAX_STRING_LENGTH}`,
-          });
-        }
-        out[name] = value;
-        break;
-      case 'Int64':
-        if (typeof value !== 'number' || !Number.isSafeInteger(value))
-          throw bad(field, 'a safe integer', value);
-        out[name] = value;
-        break;
-      case 'Double':
-      case 'Decimal':
-        if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(field, 'a finite number', value);
-        out[name] = value;
-        break;
-      case 'Boolean':
-        if (typeof value !== 'boolean') throw bad(field, 'a boolean', value);
-        out[name] = value;
-        break;
-      case 'DateTime': {
-        if (value instanceof Date) {
-          if (!Number.isFinite(value.getTime())) throw bad(field, 'a valid date', value);
-          out[name] = value.toISOString();
-          break;
-        }
-        const parsed = typeof value === 'string' ? parseStamp(value) : undefined;
-        if (!parsed) throw bad(field, 'an ISO-8601 date-time', value);
-        // Normalised to UTC so the same instant hashes the same however the source spelled it.
-        out[name] = formatInstant(parsed.epochMs);
-        break;
-      }
-    }
+  const candidate: Record<string, unknown> = {};
+  for (const name of Object.keys(table.columns)) candidate[name] = row[name] ?? null;
+  const request = { table, row: candidate, ...(decimalRounding ? { decimalRounding } : {}) };
+  const checked = sink?.checkRow ? sink.checkRow(request) : checkRowByTypes(request);
+  if (!checked.ok) {
+    throw new RecordError({
+      ...(checked.field !== undefined || rowPath ? { field: rowPath + (checked.field ?? '') } : {}),
+      reason: checked.reason,
+    });
   }
-  return out;
-}
-
-function bad(field: string, expected: string, value: unknown): RecordError {
-  return new RecordError({ field, reason: `expected ${expected}, got ${describe(value)}` });
+  return checked.row;
 }
 
 function describe(value: unknown): string {

@@ -165,6 +165,7 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
           ? String(def.version)
           : `derived:${contentHash({ map: String(def.map), table: def.table, mode }).slice(0, 16)}`,
       ...(def.initialSince !== undefined ? { initialSince: def.initialSince } : {}),
+      ...(def.decimalRounding !== undefined ? { decimalRounding: def.decimalRounding } : {}),
     };
     if (resolved.reconcileDeletes && (mode !== 'replace' || !def.source.keys)) {
       invalid(def.name, 'reconcileDeletes needs mode replace and a source with keys()');

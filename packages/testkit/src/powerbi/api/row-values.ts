@@ -144,8 +144,12 @@ function formatDate(
   ms: number,
   raw: string,
 ): CoerceResult {
-  const probe = new Date(Date.UTC(y, mo - 1, d));
+  // setUTCFullYear, not Date.UTC: Date.UTC maps the years 0–99 to 1900–1999, and .NET DateTime holds years
+  // 0001–9999 ([inferred] the Tabular engine stores .NET dates).
+  const probe = new Date(0);
+  probe.setUTCFullYear(y, mo - 1, d);
   if (
+    y < 1 ||
     mo < 1 ||
     mo > 12 ||
     probe.getUTCFullYear() !== y ||

@@ -1,0 +1,63 @@
+import { epochDayOf, isCalendarDate } from './calendar-date.js';
+
+/** A date-time parsed to an instant. */
+export interface ParsedStamp {
+  /** Milliseconds since the epoch (UTC). */
+  epochMs: number;
+  /** Fraction digits beyond the millisecond, scaled to nanoseconds within the millisecond (0–999999). */
+  subMsNanos: number;
+}
+
+const STAMP_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,12}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * Recently parsed stamps. Records of one page share few distinct stamps and every comparison parses both sides,
+ * so a small memo turns the hot path into a map look-up. Pure data, bounded, safe to share.
+ */
+const memo = new Map<string, ParsedStamp | null>();
+const MEMO_LIMIT = 4096;
+const DAY_MS = 86_400_000;
+
+/**
+ * Parses an ISO-8601 date or date-time (`2024-05-01`, `2024-05-01T10:00:00.123456Z`, `…+02:00`, a space for the
+ * `T`) strictly and without consulting the host time zone: a stamp without an offset is read as UTC (what Sage
+ * X3 stores). Nothing rolls over — `2024-02-30`, `25:00`, `:61` are refused, not moved to the next day — and the
+ * year is read as written with four digits, 0001–9999 (`0099` is the year 99, never 1999). `undefined` when the
+ * text is not such a date-time.
+ */
+export function parseStamp(raw: string): ParsedStamp | undefined {
+  const hit = memo.get(raw);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseUncached(raw);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(raw, parsed ?? null);
+  return parsed;
+}
+
+function parseUncached(raw: string): ParsedStamp | undefined {
+  const m = STAMP_RE.exec(raw.trim());
+  if (!m) return undefined;
+  const [, y = '', mo = '', d = '', h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (year < 1 || !isCalendarDate(year, month, day)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const fracPadded = frac.padEnd(9, '0').slice(0, 9);
+  const ms = Number(fracPadded.slice(0, 3));
+  const subMsNanos = Number(fracPadded.slice(3, 9));
+  let epochMs = epochDayOf(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offsetHours = Number(digits.slice(0, 2));
+    const offsetMinutes = Number(digits.slice(2, 4) || '0');
+    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    epochMs -= sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  }
+  return { epochMs, subMsNanos };
+}

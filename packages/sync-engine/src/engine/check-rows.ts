@@ -1,0 +1,18 @@
+import type { Row } from '../store/types.js';
+import { type MappedRow, normalizeRow } from '../stream/row-validation.js';
+import type { ResolvedStream } from './engine-context.js';
+
+/**
+ * The rows of one record checked with the stream's sink rules and rounding (`normalizeRow`), in the exact form
+ * that is hashed, stored and posted. The one check the run, a replay and a rebuild all apply. Throws the
+ * `RecordError` of the first row at fault, its field prefixed with the row index when the record has several.
+ */
+export function checkRows(stream: ResolvedStream, rows: readonly MappedRow[], many = rows.length > 1): Row[] {
+  return rows.map((row, i) =>
+    normalizeRow(row, stream.businessTable, {
+      rowPath: many ? `[${i}].` : '',
+      sink: stream.sink,
+      ...(stream.decimalRounding ? { decimalRounding: stream.decimalRounding } : {}),
+    }),
+  );
+}
