@@ -1,3 +1,4 @@
+import { parseStamp } from '@mlc/core';
 import type { GraphQLSchema } from 'graphql';
 import type { X3Change } from '../entities/x3-change.js';
 import type { X3EntityDefinition, X3GraphQLMapping } from '../entities/x3-entity-definition.js';
@@ -138,18 +139,21 @@ export async function* graphqlChanges<T>(
   });
   for await (const page of pages) {
     for (const edge of page.edges) {
-      const raw = await completeCollections(
-        context,
-        mapping,
-        root,
-        schema,
-        edge.node,
-        options.signal,
-        lineDocs,
-      );
+      // Paging follows the server's opaque cursors, never a record's content; a null node or one without a
+      // key is yielded as invalid (its lines cannot be completed without a key, and need not be).
+      const node = (edge as { node?: unknown } | null)?.node ?? null;
+      const raw =
+        node !== null && typeof node === 'object' && keyPresent(readPath(node, keyField))
+          ? await completeCollections(context, mapping, root, schema, node as Node, options.signal, lineDocs)
+          : node;
       const stamp = readPath(raw, stampField);
-      guard.check(typeof stamp === 'string' ? stamp : undefined, `${root.rootField}.${root.nodeName}`);
+      if (typeof stamp === 'string' && parseStamp(stamp))
+        guard.check(stamp, `${root.rootField}.${root.nodeName}`);
       yield normalizeRecord(definition, 'graphql', raw);
     }
   }
+}
+
+function keyPresent(value: unknown): boolean {
+  return (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
 }

@@ -1,3 +1,4 @@
+import { parseStamp } from '@mlc/core';
 import type { X3Change } from '../entities/x3-change.js';
 import type { X3EntityDefinition } from '../entities/x3-entity-definition.js';
 import { normalizeRecord, readPath } from '../entities/normalize-record.js';
@@ -85,6 +86,7 @@ export async function* restChanges<T>(
   const upper = options.until ? sdata.lt(stampField, sdataDateTime(options.until)) : undefined;
   const guard = new StampOrderGuard();
   let cursor: RestCursor | undefined;
+  let nextUrl: string | undefined;
   let lower: SDataWhere[] = options.since
     ? [sdata.ge(stampField, sdataDateTime(withZone(options.since)))]
     : [];
@@ -93,24 +95,36 @@ export async function* restChanges<T>(
     const conjuncts = upper ? [...lower, upper] : lower;
     const where = conjuncts.length > 0 ? sdata.and(...conjuncts) : undefined;
     const url = buildRestQueryUrl(location, { count: pageSize, orderBy, ...(where ? { where } : {}) });
-    const page = await context.transport.getPage(url, options.signal);
+    const page = await context.transport.getPage(nextUrl ?? url, options.signal);
+    nextUrl = undefined;
+    // The next position is the last record of the page that has a valid stamp and key: a record with a null or
+    // malformed key or stamp anywhere in the page (the last one too) is yielded as invalid (dead-lettered by the
+    // caller) and never becomes the cursor, so one record's content cannot stop the paging.
+    let lastValid: RestCursor | undefined;
     for (const raw of page.resources) {
-      guard.check(stringAt(raw, stampField), page.url);
+      const stamp = stringAt(raw, stampField);
+      const valid = stamp !== undefined && parseStamp(stamp) !== undefined;
+      if (valid) guard.check(stamp, page.url);
+      const key = rest.keyFields.map((f) => keyValue(readPath(raw, f)));
+      if (valid && key.every((k) => k !== undefined)) lastValid = { stamp, key: key as SDataValue[] };
       yield normalizeRecord(definition, 'rest', raw);
     }
     if (page.resources.length === 0) return;
     const more = page.nextUrl !== undefined || page.resources.length >= (page.itemsPerPage ?? pageSize);
     if (!more) return;
-    const last = page.resources.at(-1);
-    const stamp = stringAt(last, stampField);
-    const key = rest.keyFields.map((f) => keyValue(readPath(last, f)));
-    if (stamp === undefined || key.some((k) => k === undefined)) {
-      throw new X3ResponseError(
-        `Cannot continue paging ${definition.name}: the last record of ${page.url} has no ${stampField} or key (${rest.keyFields.join(', ')})`,
-        { code: 'X3_UNEXPECTED_RESPONSE', url: page.url },
-      );
+    if (!lastValid) {
+      // A whole page without one valid position: only the server's own link can move past it ([documented]
+      // §1.2–1.3 `$links.$next`; it pages by class key, so it is the fallback, not the rule).
+      if (page.nextUrl === undefined) {
+        throw new X3ResponseError(
+          `Cannot continue paging ${definition.name}: no record of ${page.url} has a valid ${stampField} and key (${rest.keyFields.join(', ')}), and X3 gave no $links.$next`,
+          { code: 'X3_UNEXPECTED_RESPONSE', url: page.url },
+        );
+      }
+      nextUrl = page.nextUrl;
+      continue;
     }
-    const next: RestCursor = { stamp, key: key as SDataValue[] };
+    const next = lastValid;
     if (cursor && cursor.stamp === next.stamp && cursor.key.every((k, i) => k === next.key[i])) {
       throw new X3ResponseError(
         `X3 returned the same page twice while paging ${definition.name} at ${page.url}`,

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineX3Entity, x3Code, x3Instant } from '../../src/index.js';
+import { graphqlChanges } from '../../src/changes/graphql-changes.js';
+import { restChanges } from '../../src/changes/rest-changes.js';
+import type { X3RestPage } from '../../src/rest/rest-transport.js';
+
+// Issue 9 finding 4: a null key on the last record of a page stopped the stream for good (the next page's cursor
+// was built from the page's last record). Paging must never depend on one record's content.
+const entity = defineX3Entity({
+  name: 'thing',
+  schema: z.object({ key: x3Code, updatedAt: x3Instant }),
+  rest: { className: 'THING', representation: 'THING', keyFields: ['ID'], fields: {} },
+  graphql: { packageName: 'x3Things', nodeName: 'thing', fields: {} },
+});
+
+const rec = (id: unknown, stamp: unknown) => ({ ID: id, UPDDATTIM: stamp });
+
+function restContext(pages: Array<Partial<X3RestPage> & { resources: unknown[] }>) {
+  const urls: string[] = [];
+  let i = 0;
+  return {
+    urls,
+    context: {
+      pageSize: 3,
+      location: { baseUrl: 'http://x3/', endpoint: 'SEED' },
+      transport: {
+        async getPage(url: string): Promise<X3RestPage> {
+          urls.push(decodeURIComponent(url));
+          const page = pages[i++] ?? { resources: [] };
+          return { url, repairs: 0, itemsPerPage: 3, ...page };
+        },
+      },
+    } as unknown as Parameters<typeof restChanges>[0],
+  };
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe('REST paging is robust to bad keys and stamps at any position', () => {
+  it('a null key on the last record of a page: dead-lettered, paging goes on from the last valid record', async () => {
+    const { context, urls } = restContext([
+      {
+        resources: [
+          rec('A', '2024-01-01T00:00:01Z'),
+          rec('B', '2024-01-01T00:00:02Z'),
+          rec(null, '2024-01-01T00:00:03Z'),
+        ],
+      },
+      { resources: [rec('D', '2024-01-01T00:00:04Z')] },
+    ]);
+    const changes = await collect(restChanges(context, entity, {}));
+    expect(changes.map((c) => [c.ok, c.key])).toEqual([
+      [true, 'A'],
+      [true, 'B'],
+      [false, undefined],
+      [true, 'D'],
+    ]);
+    expect(changes[2]?.ok === false && changes[2].error.field).toBe('key');
+    expect(urls[1]).toContain("ID gt 'B'");
+    expect(urls[1]).toContain('2024-01-01T00:00:02Z');
+  });
+
+  it('malformed and impossible stamps anywhere in a page never become the cursor', async () => {
+    const { context, urls } = restContext([
+      {
+        resources: [
+          rec('A', 'yesterday'),
+          rec('B', '2024-01-01T00:00:02Z'),
+          rec('C', '2024-02-30T00:00:00Z'),
+        ],
+      },
+      { resources: [rec('D', null), rec('E', '2024-01-01T00:00:05Z')] },
+    ]);
+    const changes = await collect(restChanges(context, entity, {}));
+    expect(changes.map((c) => [c.ok, c.key])).toEqual([
+      [false, 'A'],
+      [true, 'B'],
+      [false, 'C'],
+      [false, 'D'],
+      [true, 'E'],
+    ]);
+    expect(urls[1]).toContain("ID gt 'B'");
+  });
+
+  it('a page with no valid position follows the server $links.$next; without one it fails with a clear error', async () => {
+    const { context, urls } = restContext([
+      {
+        resources: [rec(null, null), rec('', 'x'), rec(null, '2024-01-01T00:00:03Z')],
+        nextUrl: 'http://x3/next-page',
+      },
+      { resources: [rec('D', '2024-01-01T00:00:04Z')] },
+    ]);
+    const changes = await collect(restChanges(context, entity, {}));
+    expect(changes.map((c) => c.ok)).toEqual([false, false, false, true]);
+    expect(urls[1]).toBe('http://x3/next-page');
+    const stuck = restContext([{ resources: [rec(null, null), rec(null, null), rec(null, null)] }]);
+    await expect(collect(restChanges(stuck.context, entity, {}))).rejects.toMatchObject({
+      code: 'X3_UNEXPECTED_RESPONSE',
+    });
+  });
+});
+
+describe('GraphQL paging is robust to bad nodes', () => {
+  it('a null node, or a node without _id whose lines say hasNextPage, is yielded invalid; paging goes on', async () => {
+    const pages = [
+      {
+        edges: [
+          { node: { _id: 'A', _updateStamp: '2024-01-01T00:00:01Z' } },
+          { node: null },
+          { node: { _id: null, _updateStamp: '2024-01-01T00:00:02Z' } },
+        ],
+        pageInfo: { hasNextPage: true, endCursor: 'c1' },
+      },
+      {
+        edges: [{ node: { _id: 'D', _updateStamp: '2024-01-01T00:00:04Z' } }],
+        pageInfo: { hasNextPage: false },
+      },
+    ];
+    const afters: unknown[] = [];
+    const context = {
+      pageSize: 3,
+      linesPageSize: 10,
+      resolve: async () => ({ root: { rootField: 'x3Things', nodeName: 'thing' } }),
+      transport: {
+        async execute(_text: string, variables: { after?: string }) {
+          afters.push(variables.after);
+          return { data: { x3Things: { thing: { query: pages[afters.length - 1] } } } };
+        },
+      },
+    } as unknown as Parameters<typeof graphqlChanges>[0];
+    const changes = await collect(graphqlChanges(context, entity, {}));
+    expect(changes.map((c) => [c.ok, c.key])).toEqual([
+      [true, 'A'],
+      [false, undefined],
+      [false, undefined],
+      [true, 'D'],
+    ]);
+    expect(afters).toEqual([undefined, 'c1']);
+  });
+});
