@@ -1,10 +1,10 @@
 import { formatInstant, parseStamp } from '../cursor/stamp.js';
 import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
-import { contentHash } from '../ledger/content-hash.js';
-import type { BatchIntent, DeadLetter, LedgerEntry, LedgerWrite, Row } from '../store/types.js';
+import type { BatchIntent, LedgerEntry, LedgerWrite, Row } from '../store/types.js';
 import { commitIntent, sendRowsBatch } from './batch-protocol.js';
 import { audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import type { InvalidItem, PreparedItem, ValidItem } from './prepare-item.js';
+import { quarantineItem } from './quarantine-item.js';
 import { rebuildTable } from './rebuild-table.js';
 
 /** Options of {@link ChangeBatcher}. */
@@ -85,50 +85,7 @@ export class ChangeBatcher {
 
   /** Writes a quarantined record (durable before the cursor can pass it). */
   async quarantine(item: InvalidItem): Promise<void> {
-    const { ctx, stream, lease, stats } = this.#scope;
-    const id =
-      item.letterId ??
-      `dl_${contentHash({ s: stream.name, k: item.key, t: item.stamp, g: item.stage, f: item.field, r: item.reason, raw: item.key === undefined ? item.raw : undefined })}`;
-    if (!item.letterId) {
-      const letter: DeadLetter = {
-        id,
-        stream: stream.name,
-        kind: 'record',
-        status: 'open',
-        createdAt: ctx.clock.now(),
-        stage: item.stage,
-        reason: item.reason,
-        ...(item.key !== undefined ? { key: item.key } : {}),
-        ...(item.stamp !== undefined ? { stamp: item.stamp } : {}),
-        ...(item.field !== undefined ? { field: item.field } : {}),
-        ...(item.raw !== undefined ? { raw: item.raw } : {}),
-        ...(item.record !== undefined ? { record: item.record } : {}),
-      };
-      await ctx.store.addDeadLetters([letter], lease);
-    }
-    stats.recordsQuarantined += 1;
-    stats.firstQuarantine ??= {
-      reason: item.reason,
-      stage: item.stage,
-      ...(item.key !== undefined ? { key: item.key } : {}),
-      ...(item.field !== undefined ? { field: item.field } : {}),
-    };
-    ctx.telemetry.quarantined(stream.name, 'record');
-    ctx.events.emit('record-quarantined', {
-      stream: stream.name,
-      stage: item.stage,
-      reason: item.reason,
-      deadLetterId: id,
-      ...(item.key !== undefined ? { key: item.key } : {}),
-      ...(item.field !== undefined ? { field: item.field } : {}),
-    });
-    await audit(ctx, {
-      type: 'record-quarantined',
-      stream: stream.name,
-      ...(item.key !== undefined ? { key: item.key } : {}),
-      message: `${item.stage === 'source' ? 'invalid record' : 'mapping failed'}${item.field ? ` at ${item.field}` : ''}: ${item.reason}`,
-      data: { deadLetterId: id, stage: item.stage, field: item.field, replay: item.letterId !== undefined },
-    });
+    await quarantineItem(this.#scope, item);
   }
 
   async #decide(item: ValidItem): Promise<void> {

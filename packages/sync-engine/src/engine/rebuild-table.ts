@@ -1,8 +1,12 @@
-import { SyncError } from '../errors/sync-error.js';
+import { isRecordError } from '../errors/record-error.js';
+import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent, RebuildProgress, Row } from '../store/types.js';
 import { commitIntent, parkForThrottle, takeoverPostedAt } from './batch-protocol.js';
+import { checkRows } from './check-rows.js';
 import { abortError, alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
+import type { InvalidItem } from './prepare-item.js';
+import { quarantineItem } from './quarantine-item.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** Restarts from an empty table allowed per rebuild before giving up (each one follows a partial count). */
@@ -22,7 +26,20 @@ export function rebuildTable(scope: RunScope, intent: BatchIntent, resumed: bool
       'mlc.sync.batch_id': intent.batchId,
       'mlc.sync.resumed': resumed,
     },
-    () => rebuild(scope, intent, resumed),
+    () =>
+      rebuild(scope, intent, resumed).catch((error: unknown) => {
+        // A rebuild that stops part-way leaves the table cleared or partly filled until the next run resumes it:
+        // that is never silent. A graceful stop or an abort is the operator's own doing and not alerted.
+        if (!isSyncError(error, 'SYNC_STOPPED') && !scope.signal.aborted) {
+          alert(scope.ctx, {
+            code: 'SYNC_REBUILD_INCOMPLETE',
+            message: `rebuild of ${scope.stream.table.name} could not finish (${error instanceof Error ? error.message : String(error)}); the table may be incomplete until a later run resumes it`,
+            stream: scope.stream.name,
+            batchId: intent.batchId,
+          });
+        }
+        throw error;
+      }),
   );
 }
 
@@ -115,9 +132,11 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
       }
       continue;
     }
-    // 2. Clear.
+    // 2. Clear — only once every snapshot row is known to pass the sink's checks: a record the sink would refuse
+    // is quarantined first, so a rebuild never clears a table it cannot fill again.
     if (progress.phase === 'clear') {
       fromEarlierRun = false;
+      await quarantinePoisonRows(scope, intent);
       // A stale worker must not empty a table the new lease holder is rebuilding.
       await scope.fence({ timeoutMs: stream.sink.requestTimeoutMs ?? 0 });
       await stream.sink.clear({ table: stream.table.name, signal });
@@ -229,4 +248,64 @@ async function nextChunk(
     toKey = entry.key;
   }
   return toKey === undefined ? undefined : { rows, toKey };
+}
+
+/**
+ * Re-checks every snapshot row with the sink's rules of today before the table is cleared. A record whose rows
+ * are refused (a snapshot written under older rules, a sink grown stricter) is quarantined as a record dead letter
+ * and taken out of the snapshot (its ledger entry deleted, so the record lands again once fixed and re-read or
+ * replayed), and the operator is alerted. Memory holds one ledger page and the refused records.
+ */
+async function quarantinePoisonRows(scope: RunScope, rebuildIntent: BatchIntent): Promise<void> {
+  const { ctx, stream, lease } = scope;
+  const poison: Array<InvalidItem & { key: string }> = [];
+  let afterKey: string | undefined;
+  for (;;) {
+    const entries = await ctx.store.scanLedger(stream.name, {
+      limit: 1000,
+      ...(afterKey !== undefined ? { afterKey } : {}),
+    });
+    if (entries.length === 0) break;
+    await scope.keepLease();
+    for (const entry of entries) {
+      const rows = entry.rows ?? [];
+      try {
+        checkRows(stream, rows);
+      } catch (error) {
+        if (!isRecordError(error)) throw error;
+        poison.push({
+          ok: false,
+          stage: 'map',
+          key: entry.key,
+          ...(entry.stamp !== undefined ? { stamp: entry.stamp } : {}),
+          ...(error.field !== undefined ? { field: error.field } : {}),
+          reason: `refused by the sink before the rebuild: ${error.reason}`,
+        });
+      }
+    }
+    afterKey = entries.at(-1)?.key;
+  }
+  if (poison.length === 0) return;
+  for (const item of poison) await quarantineItem(scope, item);
+  const intent: BatchIntent = {
+    batchId: ctx.newId('b'),
+    stream: stream.name,
+    table: stream.table.name,
+    kind: 'state',
+    mode: stream.mode,
+    rows: [],
+    entries: poison.map((item) => ({ key: item.key, hash: '', version: 0, delete: true })),
+    rowCount: 0,
+    createdAt: ctx.clock.now(),
+    attempts: 0,
+    status: 'open',
+  };
+  await ctx.store.beginBatch(intent, lease);
+  await commitIntent(scope, intent, { verified: false });
+  alert(ctx, {
+    code: 'SYNC_REBUILD_ROWS_QUARANTINED',
+    message: `${poison.length} record(s) of ${stream.table.name} would be refused by the sink; quarantined before the rebuild, which goes on without them`,
+    stream: stream.name,
+    batchId: rebuildIntent.batchId,
+  });
 }
