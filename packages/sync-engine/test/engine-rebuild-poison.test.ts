@@ -56,7 +56,7 @@ describe('replace-mode rebuild with a row the sink refuses', () => {
     const second = w.sync({ sink }, { mode: 'replace' });
     second.on('alert', (e) => alerts.push(e.code));
     const [r2] = await drive(w.clock, second.run());
-    expect(r2).toMatchObject({ status: 'completed', rebuilt: true, recordsQuarantined: 1 });
+    expect(r2).toMatchObject({ status: 'completed-with-quarantine', rebuilt: true, recordsQuarantined: 1 });
     expect(alerts).toContain('SYNC_REBUILD_ROWS_QUARANTINED');
     const rows = w.sink.rows('Orders');
     expect(rows).toHaveLength(19);
