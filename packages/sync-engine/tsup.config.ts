@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts', 'src/sql-store.ts'],
+  entry: ['src/index.ts', 'src/testing.ts', 'src/sql-store.ts', 'src/store-kit.ts'],
   format: ['esm', 'cjs'],
   // One shared chunk for both entries, so `/testing` and the main entry share error classes in both formats.
   splitting: true,

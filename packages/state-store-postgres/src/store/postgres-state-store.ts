@@ -6,7 +6,6 @@ import {
   type BatchFailOptions,
   type BatchIntent,
   type BatchIntentPatch,
-  compareCursors,
   type DeadLetter,
   type DeadLetterQuery,
   type DeadLetterStatus,
@@ -27,6 +26,16 @@ import {
   resolvePostgresStateStoreOptions,
 } from '../options/postgres-state-store-options.js';
 import { encodeLedgerKey } from '@mlc/sync-engine/sql-store';
+import {
+  assertBatchAbsent,
+  assertBatchFound,
+  assertBatchOpen,
+  assertCursorForward,
+  assertDeadLetterAbsent,
+  assertFence,
+  assertIntentOpen,
+  leaseLost,
+} from '@mlc/sync-engine/store-kit';
 import { migratePostgresSchema } from './postgres-schema.js';
 import { type NamedQuery, type PostgresSql, postgresSql } from './postgres-sql.js';
 import {
@@ -183,24 +192,14 @@ export class PostgresStateStore implements StateStore {
   async beginBatch(intent: BatchIntent, fence: Fence): Promise<void> {
     await this.#tx(async (run) => {
       await this.#checkFence(run, fence, intent.stream);
-      if (intent.status !== 'open') {
-        throw new StateStoreError({
-          code: 'STORE_INVALID_ARGUMENT',
-          message: `batch ${intent.batchId}: intent must be open`,
-        });
-      }
+      assertIntentOpen(intent);
       const inserted = await run(this.#sql.insertBatch, [
         intent.batchId,
         intent.stream,
         intent.createdAt,
         JSON.stringify(batchInfoOf(intent)),
       ]);
-      if (inserted.rowCount === 0) {
-        throw new StateStoreError({
-          code: 'STORE_BATCH_EXISTS',
-          message: `batch ${intent.batchId} already exists`,
-        });
-      }
+      assertBatchAbsent(intent.batchId, inserted.rowCount === 0);
       await run(this.#sql.insertPayload, [
         intent.batchId,
         JSON.stringify(intent.rows),
@@ -255,12 +254,7 @@ export class PostgresStateStore implements StateStore {
         JSON.stringify(body),
         batchId,
       ]);
-      if (inserted.rowCount === 0) {
-        throw new StateStoreError({
-          code: 'STORE_INVALID_ARGUMENT',
-          message: `dead letter ${options.deadLetterId} exists`,
-        });
-      }
+      assertDeadLetterAbsent(options.deadLetterId, inserted.rowCount === 0);
       if (quarantined) await this.#applyLedgerAndCursor(run, batch);
       batch.info.failure = options.failure;
       await this.#settle(run, batch, options.status, options.at);
@@ -358,12 +352,7 @@ export class PostgresStateStore implements StateStore {
       Math.round(ttlMs),
     ]);
     const row = rows[0];
-    if (!row) {
-      throw new StateStoreError({
-        code: 'STORE_LEASE_LOST',
-        message: `lease ${lease.name} is no longer held`,
-      });
-    }
+    if (!row) throw leaseLost(lease.name);
     return { ...lease, expiresAt: row.expires_at };
   }
 
@@ -489,35 +478,23 @@ export class PostgresStateStore implements StateStore {
    * `acquireLease` can issue a newer token between this check and the commit.
    */
   async #checkFence(run: Run, fence: Fence, stream: string): Promise<void> {
-    const stale = () =>
-      new StateStoreError({
-        code: 'STORE_STALE_FENCE',
-        message: `stale fencing token ${fence.token} for ${fence.name} (stream ${stream})`,
-      });
-    if (fence.name !== stream) throw stale();
-    const { rows } = await run<{ owner: string | null; token: number }>(this.#sql.lockLease, [fence.name]);
-    const row = rows[0];
-    if (!row || row.owner === null || row.token !== fence.token) throw stale();
+    let current: { token: number } | undefined;
+    if (fence.name === stream) {
+      const { rows } = await run<{ owner: string | null; token: number }>(this.#sql.lockLease, [fence.name]);
+      // One row per name holds the newest token; a released lease keeps it with no owner.
+      if (rows[0] && rows[0].owner !== null) current = rows[0];
+    }
+    assertFence(fence, stream, current);
   }
 
   async #openBatch(run: Run, batchId: string, fence: Fence): Promise<OpenBatch> {
     // The stream of a batch never changes: read it unlocked, lock the lease (fence) first, the batch second.
     const head = await run<{ stream: string }>(this.#sql.batchStream, [batchId]);
-    const stream = head.rows[0]?.stream;
-    if (stream === undefined) {
-      throw new StateStoreError({ code: 'STORE_BATCH_NOT_FOUND', message: `batch ${batchId} not found` });
-    }
+    const { stream } = assertBatchFound(batchId, head.rows[0]);
     await this.#checkFence(run, fence, stream);
     const { rows } = await run<{ status: string; info: string }>(this.#sql.lockBatch, [batchId]);
-    const row = rows[0];
-    if (!row)
-      throw new StateStoreError({ code: 'STORE_BATCH_NOT_FOUND', message: `batch ${batchId} not found` });
-    if (row.status !== 'open') {
-      throw new StateStoreError({
-        code: 'STORE_BATCH_NOT_OPEN',
-        message: `batch ${batchId} is ${row.status}`,
-      });
-    }
+    const row = assertBatchFound(batchId, rows[0]);
+    assertBatchOpen(batchId, row.status as BatchIntent['status']);
     return { batchId, stream, info: parseStored<BatchInfo>(row.info, `batch ${batchId}`) };
   }
 
@@ -525,13 +502,7 @@ export class PostgresStateStore implements StateStore {
     const next = batch.info.cursor;
     if (!next) return;
     const { rows } = await run<{ stamp: string; key: string }>(this.#sql.lockCursor, [batch.stream]);
-    const current = rows[0];
-    if (current && compareCursors(next, current) < 0) {
-      throw new StateStoreError({
-        code: 'STORE_CURSOR_BACKWARDS',
-        message: `batch ${batch.batchId}: cursor would move backwards for stream ${batch.stream}`,
-      });
-    }
+    assertCursorForward(batch.batchId, batch.stream, next, rows[0]);
   }
 
   async #applyLedgerAndCursor(run: Run, batch: OpenBatch): Promise<void> {

@@ -6,7 +6,6 @@ import {
   type BatchFailOptions,
   type BatchIntent,
   type BatchIntentPatch,
-  compareCursors,
   type DeadLetter,
   type DeadLetterQuery,
   type DeadLetterStatus,
@@ -27,6 +26,16 @@ import {
   type SqliteStateStoreOptions,
 } from '../options/sqlite-state-store-options.js';
 import { encodeLedgerKey } from '@mlc/sync-engine/sql-store';
+import {
+  assertBatchAbsent,
+  assertBatchFound,
+  assertBatchOpen,
+  assertCursorForward,
+  assertDeadLetterAbsent,
+  assertFence,
+  assertIntentOpen,
+  leaseLost,
+} from '@mlc/sync-engine/store-kit';
 import { isCorruptionError, migrateSqliteSchema, unreadableStoreError } from './sqlite-schema.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import {
@@ -149,18 +158,8 @@ export class SqliteStateStore implements StateStore {
     const { st } = this.#use();
     this.#write(() => {
       this.#checkFence(fence, intent.stream);
-      if (intent.status !== 'open') {
-        throw new StateStoreError({
-          code: 'STORE_INVALID_ARGUMENT',
-          message: `batch ${intent.batchId}: intent must be open`,
-        });
-      }
-      if (st.batchExists.get(intent.batchId)) {
-        throw new StateStoreError({
-          code: 'STORE_BATCH_EXISTS',
-          message: `batch ${intent.batchId} already exists`,
-        });
-      }
+      assertIntentOpen(intent);
+      assertBatchAbsent(intent.batchId, st.batchExists.get(intent.batchId) !== undefined);
       st.insertBatch.run(
         intent.batchId,
         intent.stream,
@@ -202,12 +201,10 @@ export class SqliteStateStore implements StateStore {
       const batch = this.#openBatch(batchId, fence);
       const quarantined = options.status === 'quarantined';
       if (quarantined) this.#checkCursorForward(batch);
-      if (st.deadLetterExists.get(options.deadLetterId)) {
-        throw new StateStoreError({
-          code: 'STORE_INVALID_ARGUMENT',
-          message: `dead letter ${options.deadLetterId} exists`,
-        });
-      }
+      assertDeadLetterAbsent(
+        options.deadLetterId,
+        st.deadLetterExists.get(options.deadLetterId) !== undefined,
+      );
       const body: Omit<DeadLetter, 'status' | 'rows' | 'entries'> = {
         id: options.deadLetterId,
         stream: batch.stream,
@@ -309,12 +306,7 @@ export class SqliteStateStore implements StateStore {
     const { st } = this.#use();
     const expiresAt = this.options.clock.now() + ttlMs;
     const changed = st.renewLease.run(expiresAt, lease.name, lease.token, lease.owner).changes;
-    if (changed === 0) {
-      throw new StateStoreError({
-        code: 'STORE_LEASE_LOST',
-        message: `lease ${lease.name} is no longer held`,
-      });
-    }
+    if (changed === 0) throw leaseLost(lease.name);
     return { ...lease, expiresAt };
   }
 
@@ -410,38 +402,21 @@ export class SqliteStateStore implements StateStore {
   /** Throws `STORE_STALE_FENCE` unless `fence` is the current (unreleased, newest) lease of `stream`. */
   #checkFence(fence: Fence, stream: string): void {
     const row = this.#use().st.getLease.get(fence.name);
-    if (fence.name !== stream || !row || row.owner === null || row.token !== fence.token) {
-      throw new StateStoreError({
-        code: 'STORE_STALE_FENCE',
-        message: `stale fencing token ${fence.token} for ${fence.name} (stream ${stream})`,
-      });
-    }
+    // One row per name holds the newest token; a released lease keeps it with no owner.
+    assertFence(fence, stream, row && row.owner !== null ? row : undefined);
   }
 
   #openBatch(batchId: string, fence: Fence): OpenBatch {
-    const row = this.#use().st.getBatchHead.get(batchId);
-    if (!row)
-      throw new StateStoreError({ code: 'STORE_BATCH_NOT_FOUND', message: `batch ${batchId} not found` });
+    const row = assertBatchFound(batchId, this.#use().st.getBatchHead.get(batchId));
     this.#checkFence(fence, row.stream);
-    if (row.status !== 'open') {
-      throw new StateStoreError({
-        code: 'STORE_BATCH_NOT_OPEN',
-        message: `batch ${batchId} is ${row.status}`,
-      });
-    }
+    assertBatchOpen(batchId, row.status as BatchIntent['status']);
     return { batchId, stream: row.stream, info: parseStored<BatchInfo>(row.info, `batch ${batchId}`) };
   }
 
   #checkCursorForward(batch: OpenBatch): void {
     const next = batch.info.cursor;
     if (!next) return;
-    const current = this.#use().st.getCursor.get(batch.stream);
-    if (current && compareCursors(next, current) < 0) {
-      throw new StateStoreError({
-        code: 'STORE_CURSOR_BACKWARDS',
-        message: `batch ${batch.batchId}: cursor would move backwards for stream ${batch.stream}`,
-      });
-    }
+    assertCursorForward(batch.batchId, batch.stream, next, this.#use().st.getCursor.get(batch.stream));
   }
 
   #applyLedgerAndCursor(batch: OpenBatch): void {

@@ -1,4 +1,16 @@
-import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
+import type { StreamCursor } from '../cursor/stream-cursor.js';
+import { batchDeadLetter } from '../store-kit/batch-dead-letter.js';
+import {
+  assertBatchAbsent,
+  assertBatchFound,
+  assertBatchOpen,
+  assertCursorForward,
+  assertDeadLetterAbsent,
+  assertFence,
+  assertIntentOpen,
+  leaseLost,
+} from '../store-kit/invariants.js';
+import { compareKeys } from '../store-kit/ordering.js';
 import type { StateStore } from './state-store.js';
 import { StateStoreError } from './state-store-error.js';
 import {
@@ -167,7 +179,7 @@ export class MemoryStateStore implements StateStore {
     const ledger = this.storage.ledger.get(stream);
     if (!ledger) return [];
     // Sorted per call: simple and always consistent with writes from other instances over the same storage.
-    const keys = [...ledger.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = [...ledger.keys()].sort(compareKeys);
     let start = 0;
     if (options.afterKey !== undefined) {
       const after = options.afterKey;
@@ -198,18 +210,8 @@ export class MemoryStateStore implements StateStore {
   async beginBatch(intent: BatchIntent, fence: Fence): Promise<void> {
     this.assertOpen();
     this.checkFence(fence, intent.stream);
-    if (intent.status !== 'open') {
-      throw new StateStoreError({
-        code: 'STORE_INVALID_ARGUMENT',
-        message: `batch ${intent.batchId}: intent must be open`,
-      });
-    }
-    if (this.storage.batches.has(intent.batchId)) {
-      throw new StateStoreError({
-        code: 'STORE_BATCH_EXISTS',
-        message: `batch ${intent.batchId} already exists`,
-      });
-    }
+    assertIntentOpen(intent);
+    assertBatchAbsent(intent.batchId, this.storage.batches.has(intent.batchId));
     this.storage.batches.set(intent.batchId, clone(intent));
   }
 
@@ -246,25 +248,8 @@ export class MemoryStateStore implements StateStore {
     this.assertOpen();
     const batch = this.openBatch(batchId, fence);
     if (options.status === 'quarantined') this.checkCursorForward(batch);
-    if (this.storage.deadLetters.has(options.deadLetterId)) {
-      throw new StateStoreError({
-        code: 'STORE_INVALID_ARGUMENT',
-        message: `dead letter ${options.deadLetterId} exists`,
-      });
-    }
-    const letter: DeadLetter = {
-      id: options.deadLetterId,
-      stream: batch.stream,
-      kind: 'batch',
-      status: 'open',
-      createdAt: options.at,
-      reason: options.failure.message,
-      batchId,
-      table: batch.table,
-      rows: clone(batch.rows),
-      entries: clone(batch.entries),
-      partial: options.status === 'quarantined',
-    };
+    assertDeadLetterAbsent(options.deadLetterId, this.storage.deadLetters.has(options.deadLetterId));
+    const letter = batchDeadLetter(batch, options);
     if (options.status === 'quarantined') {
       this.writeLedger(batch.stream, batch.entries);
       if (batch.cursor) this.writeCursor(batch.stream, batch.cursor);
@@ -351,12 +336,8 @@ export class MemoryStateStore implements StateStore {
   async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
     this.assertOpen();
     const current = this.storage.leases.get(lease.name);
-    if (!current || current.token !== lease.token || current.owner !== lease.owner) {
-      throw new StateStoreError({
-        code: 'STORE_LEASE_LOST',
-        message: `lease ${lease.name} is no longer held`,
-      });
-    }
+    if (!current || current.token !== lease.token || current.owner !== lease.owner)
+      throw leaseLost(lease.name);
     current.expiresAt = this.#clock.now() + ttlMs;
     return { ...lease, expiresAt: current.expiresAt };
   }
@@ -448,38 +429,20 @@ export class MemoryStateStore implements StateStore {
   protected checkFence(fence: Fence, stream: string): void {
     const current = this.storage.leases.get(fence.name);
     const newest = this.storage.tokens.get(fence.name) ?? 0;
-    if (fence.name !== stream || !current || current.token !== fence.token || newest !== fence.token) {
-      throw new StateStoreError({
-        code: 'STORE_STALE_FENCE',
-        message: `stale fencing token ${fence.token} for ${fence.name} (stream ${stream})`,
-      });
-    }
+    assertFence(fence, stream, current?.token === newest ? current : undefined);
   }
 
   /** The open batch `batchId` after checking the fence against its stream. */
   protected openBatch(batchId: string, fence: Fence): BatchIntent {
-    const batch = this.storage.batches.get(batchId);
-    if (!batch)
-      throw new StateStoreError({ code: 'STORE_BATCH_NOT_FOUND', message: `batch ${batchId} not found` });
+    const batch = assertBatchFound(batchId, this.storage.batches.get(batchId));
     this.checkFence(fence, batch.stream);
-    if (batch.status !== 'open') {
-      throw new StateStoreError({
-        code: 'STORE_BATCH_NOT_OPEN',
-        message: `batch ${batchId} is ${batch.status}`,
-      });
-    }
+    assertBatchOpen(batchId, batch.status);
     return batch;
   }
 
   /** Throws `STORE_CURSOR_BACKWARDS` when the batch's cursor is behind the stored one. */
   protected checkCursorForward(batch: BatchIntent): void {
-    const current = this.storage.cursors.get(batch.stream);
-    if (batch.cursor && current && compareCursors(batch.cursor, current) < 0) {
-      throw new StateStoreError({
-        code: 'STORE_CURSOR_BACKWARDS',
-        message: `batch ${batch.batchId}: cursor would move backwards for stream ${batch.stream}`,
-      });
-    }
+    assertCursorForward(batch.batchId, batch.stream, batch.cursor, this.storage.cursors.get(batch.stream));
   }
 
   /** Applies ledger writes. */

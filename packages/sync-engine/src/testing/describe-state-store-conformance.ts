@@ -9,7 +9,8 @@ export interface StateStoreConformanceOptions<S extends StateStore = StateStore>
   name: string;
   /**
    * Creates a store over new, empty data, not yet opened. Lease expiry must follow `clock` (stores that use
-   * server time instead add `'lease-exclusive'` and `'stale-fence'` to `skip` and test expiry themselves).
+   * server time instead add `'lease-exclusive'`, `'lease-renew'` and `'stale-fence'` to `skip` and test expiry
+   * themselves; see docs/state-store-contract.md §9).
    */
   create(context: { clock: TestClock }): S | Promise<S>;
   /** A new instance over the same data as `store` (not opened), as after a restart or from a second process. */
