@@ -1,3 +1,4 @@
+import { type TestTls, generateTestTls } from '../tls/generate-test-tls.js';
 import { type Clock, systemClock } from '@mlc/core';
 import { ENTITY_DEFS } from './data/entities/entity-defs.js';
 import { SAGE_X3_ENTITY_NAMES, type SageX3EntityName } from './data/entity-definition.js';
@@ -89,6 +90,17 @@ export interface SageX3SimulatorOptions {
   clock?: Clock;
   /** @default '127.0.0.1' */
   host?: string;
+  /**
+   * Serve HTTPS (Syracuse in production is HTTPS, reference §1.1): `true` generates a throwaway CA and a server
+   * certificate for `localhost`, `127.0.0.1`, `::1` and `host` (`sim.tls.caCertificatePem`, for the X3 client's
+   * `tls: { ca }` or `NODE_EXTRA_CA_CERTS`); or pass your own PEM material. @default false
+   */
+  tls?: boolean | TestTls;
+  /**
+   * The origin clients use when it differs from the bound address (a TLS front): `sim.url`, the connected-app
+   * audience, the cloud token issuer and the gateway catalogue derive from it. @default the bound origin
+   */
+  publicOrigin?: string;
   /** @default 0 (any free port) */
   port?: number;
   /** Syracuse endpoint names served (each with the same data). @default ['SEED'] */
@@ -143,6 +155,8 @@ export interface ResolvedSageX3SimulatorOptions {
   readonly historyToSec: number;
   readonly clock: Clock;
   readonly host: string;
+  readonly tls: TestTls | undefined;
+  readonly publicOrigin: string | undefined;
   readonly port: number;
   readonly endpoints: readonly string[];
   readonly endpointFolders: Readonly<Record<string, string>>;
@@ -217,6 +231,13 @@ export function resolveSageX3SimulatorOptions(
     historyToSec: isoSec('history.to', options.history?.to ?? '2023-12-31T00:00:00Z'),
     clock: options.clock ?? systemClock,
     host: options.host ?? '127.0.0.1',
+    tls:
+      options.tls === true
+        ? generateTestTls({
+            hosts: [...new Set(['localhost', '127.0.0.1', '::1', options.host ?? '127.0.0.1'])],
+          })
+        : options.tls || undefined,
+    publicOrigin: options.publicOrigin?.replace(/\/+$/, ''),
     port: positiveInt('port', options.port ?? 0),
     endpoints,
     endpointFolders: Object.fromEntries(endpoints.map((e) => [e, options.endpointFolders?.[e] ?? e])),

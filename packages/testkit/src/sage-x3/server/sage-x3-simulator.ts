@@ -1,3 +1,4 @@
+import type { TestTls } from '../../tls/generate-test-tls.js';
 import type { SageX3MintedRefreshToken } from '../auth/oauth-server.js';
 import type { FieldValue, SageX3EntityName } from '../data/entity-definition.js';
 import type { SageX3FaultOptions } from '../faults/fault-options.js';
@@ -104,6 +105,8 @@ export interface SageX3Simulator {
   /** REST class and representation per entity. */
   readonly classes: Readonly<Record<SageX3EntityName, { className: string; representation: string }>>;
   readonly credentials: SageX3SimCredentials;
+  /** With `tls`: the CA and server certificate; trust `caCertificatePem` in clients. */
+  readonly tls?: TestTls;
   readonly control: SageX3SimulatorControl;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;

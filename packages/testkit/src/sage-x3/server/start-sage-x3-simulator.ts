@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type HttpBindings, createAdaptorServer } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
@@ -359,7 +360,16 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
     return c.json(diagnoses(err instanceof Error ? err.message : 'Internal error'), 500);
   });
 
-  const server = createAdaptorServer({ fetch: app.fetch });
+  const tls = opts.tls;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    ...(tls
+      ? {
+          createServer: createHttpsServer,
+          serverOptions: { key: tls.privateKeyPem, cert: tls.certificatePem },
+        }
+      : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -369,7 +379,8 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
   });
   const address = server.address() as AddressInfo;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  url = `http://${host}:${address.port}`;
+  // Every URL the simulator writes derives from the origin clients use.
+  url = opts.publicOrigin ?? `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   oauth.setIssuer(url);
   apps = opts.connectedApps.map((a) => ({ ...a, audience: a.audience ?? `${url}/xtrem/api` }));
   const app0 = apps[0];
@@ -404,6 +415,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
         refreshTokenExpiresAt: minted.expiresAt,
       },
     },
+    ...(tls ? { tls } : {}),
     control,
     close: () =>
       new Promise<void>((resolve, reject) => {
