@@ -1,0 +1,56 @@
+import { clientSecretCredential, createPowerBIClient, type PushTable } from '@mlc/powerbi-push-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { datasetForStreams, powerBISink } from '../src/index.js';
+import { type Loop, startLoop } from './e2e-helpers.js';
+
+let loop: Loop | undefined;
+afterEach(async () => {
+  await loop?.close();
+  loop = undefined;
+});
+
+describe('e2e: a new process seeds the pacer with the row counts of the tables', () => {
+  it('reads COUNTROWS of every table at set-up and hands it to the pacer', async () => {
+    loop = await startLoop({
+      streams: {
+        glAccounts: false,
+        suppliers: false,
+        purchaseOrders: false,
+        salesInvoices: false,
+        products: false,
+      },
+    });
+    const l = loop;
+    await l.clock.run(l.sync().run());
+    const stored = l.rows('GLEntryLines').length;
+    expect(stored).toBeGreaterThan(0);
+    // A restart: a fresh client (its pacer knows nothing) and a fresh sink.
+    const client = createPowerBIClient({
+      credential: clientSecretCredential({
+        tenantId: l.pbisim.tenantId,
+        clientId: l.pbisim.clientId,
+        clientSecret: l.pbisim.clientSecret ?? '',
+      }),
+      groupId: l.pbisim.groupId,
+      apiBase: l.pbisim.url,
+      authorityHost: l.pbisim.authorityHost,
+      clock: l.clock,
+    });
+    const seeded = new Map<string, number>();
+    const table = client.table.bind(client);
+    client.table = ((...args: Parameters<typeof client.table>) => {
+      const t = table(...args) as PushTable;
+      return { ...t, setKnownRowCount: (n: number) => seeded.set(t.name, n) } as unknown as ReturnType<
+        typeof table
+      >;
+    }) as typeof client.table;
+    const sink = powerBISink(client, { dataset: datasetForStreams('Sage X3 e2e', l.streams) });
+    await l.clock.run(
+      sink.ensureTables(
+        l.streams.map((s) => s.table),
+        {},
+      ),
+    );
+    expect(seeded.get('GLEntryLines')).toBe(stored);
+  }, 60_000);
+});
