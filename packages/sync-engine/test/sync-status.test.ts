@@ -125,4 +125,30 @@ describe('operator status', () => {
     expect(direct.alerts.map((a) => a.code)).toEqual(['SYNC_CREDENTIAL_EXPIRING']);
     await sync.close();
   });
+
+  it('discard() parks a dead letter for good under the stream lease, audited once; a second discard is a no-op', async () => {
+    const w = world();
+    seedOrders(w.source, 3);
+    w.source.put('bad', stamp(1, 1), { key: 'bad', updatedAt: stamp(1, 1), customer: 'x', amount: '12,5' });
+    const sync = w.sync();
+    await drive(w.clock, sync.run());
+    const [letter] = await sync.deadLetters({ status: ['open'] });
+    expect(letter?.key).toBe('bad');
+    expect(await sync.discard([letter?.id ?? '', 'unknown-id'], { reason: 'test data' })).toEqual([
+      letter?.id,
+    ]);
+    expect(await sync.discard([letter?.id ?? ''])).toEqual([]);
+    expect((await sync.status()).streams[0]?.deadLetters).toEqual({ open: 0, replayed: 0, discarded: 1 });
+    const entries = await sync.auditLog({ types: ['discarded'] });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ stream: 'orders', key: 'bad', data: { reason: 'test data' } });
+    w.source.put('bad2', stamp(2, 1), { key: 'bad2', updatedAt: stamp(2, 1), customer: 'x', amount: 'x' });
+    await drive(w.clock, sync.run());
+    const open = await sync.deadLetters({ status: ['open'] });
+    expect(open.map((l) => l.key)).toEqual(['bad2']);
+    await w.store.open();
+    expect(await w.store.acquireLease({ name: 'orders', owner: 'elsewhere', ttlMs: 60_000 })).toBeDefined();
+    await expect(sync.discard(open.map((l) => l.id))).rejects.toMatchObject({ code: 'SYNC_STREAM_BUSY' });
+    await sync.close();
+  });
 });

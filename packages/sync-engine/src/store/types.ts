@@ -270,6 +270,7 @@ export type AuditType =
   | 'rebuild-finished'
   | 'replayed'
   | 'replay-refused'
+  | 'discarded'
   | 'credential-expiring'
   | 'lease-lost'
   | 'recovered'

@@ -83,6 +83,12 @@ export interface Sync {
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** Replays dead letters (after a fix); audited. */
   replay(options?: ReplayOptions): Promise<ReplayResult>;
+  /**
+   * Discards open dead letters (a human decided they need no replay): marked `discarded` under their stream's
+   * lease, one `discarded` audit entry per letter with `reason`. Returns the ids discarded; ids that are unknown or
+   * not open are left alone. `SYNC_STREAM_BUSY` when a stream is running elsewhere.
+   */
+  discard(ids: readonly string[], options?: { reason?: string }): Promise<string[]>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends SyncEventName>(event: K, listener: SyncEventListener<K>): () => void;
   /**
@@ -436,6 +442,44 @@ export function createSync(options: SyncOptions): Sync {
         total.rowsPosted += result.rowsPosted;
       }
       return total;
+    },
+    discard: async (ids, discardOptions = {}) => {
+      await openStore();
+      const letters = await store.listDeadLetters({ ids: [...ids], status: ['open'], limit: ids.length });
+      const byStream = new Map<string, DeadLetter[]>();
+      for (const letter of letters)
+        byStream.set(letter.stream, [...(byStream.get(letter.stream) ?? []), letter]);
+      const discarded: string[] = [];
+      for (const [name, group] of byStream) {
+        const done = await withHeldLease(ctx, name, config, async (held) => {
+          await store.setDeadLetterStatus(
+            group.map((l) => l.id),
+            'discarded',
+            held.current(),
+            clock.now(),
+          );
+          for (const letter of group) {
+            await audit(ctx, {
+              type: 'discarded',
+              stream: name,
+              ...(letter.key !== undefined ? { key: letter.key } : {}),
+              ...(letter.batchId !== undefined ? { batchId: letter.batchId } : {}),
+              message: `dead letter ${letter.id} discarded${discardOptions.reason ? `: ${discardOptions.reason}` : ''}`,
+              data: { deadLetterId: letter.id, kind: letter.kind, reason: discardOptions.reason ?? null },
+            });
+          }
+          return true;
+        });
+        if (!done) {
+          throw new SyncError({
+            code: 'SYNC_STREAM_BUSY',
+            stream: name,
+            message: `stream ${name} is running elsewhere; discard later`,
+          });
+        }
+        discarded.push(...group.map((l) => l.id));
+      }
+      return discarded;
     },
     on: (event, listener) => events.on(event, listener),
     status: async (statusOptions = {}) => {
