@@ -41,6 +41,7 @@ const consumerSource = (style) => {
     '@mlc/state-store-sqlite': ['createSqliteStateStore'],
     '@mlc/state-store-postgres': ['createPostgresStateStore'],
     '@mlc/testkit': ['startSageX3Simulator', 'startPowerBISimulator'],
+    '@mlc/cli': ['defineConfig', 'runDoctor'],
   };
   let n = 0;
   for (const [specifier, names] of Object.entries(entries)) {

@@ -107,6 +107,21 @@ const checks = {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+  '@mlc/cli': async (m, load) => {
+    // The doctor through the built package: a config with only a store checks the configuration and the store.
+    const { MemoryStateStore } = await load('@mlc/sync-engine');
+    const report = await m.runDoctor({ store: new MemoryStateStore(), streams: [] }, { env: {} });
+    const ids = report.checks.map((c) => `${c.id}:${c.status}`).join(' ');
+    if (
+      !report.ok ||
+      !ids.includes('config:ok') ||
+      !ids.includes('store:ok') ||
+      !ids.includes('targets:warn')
+    )
+      throw new Error(`runDoctor: ${ids}`);
+    const filter = new m.SecretFilter(['planted-secret-1']);
+    if (filter.clean('a planted-secret-1 b') !== 'a *** b') throw new Error('SecretFilter');
+  },
   '@mlc/state-store-postgres': async (m) => {
     // Fixed schema `mlc_smoke`, re-used by every run. Without a server only CI fails; elsewhere say so loudly.
     const url = process.env.MLC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -149,7 +149,10 @@ export function postgresSql(schema: string) {
     ),
     committedTotals: named(
       `SELECT count(*)::float8 AS batches,
-         COALESCE(sum(CASE WHEN info::json->>'kind' = 'rows' THEN (info::json->>'rowCount')::bigint ELSE 0 END), 0)::float8 AS rows
+         COALESCE(sum(CASE WHEN info::json->>'kind' = 'rows' THEN (info::json->>'rowCount')::bigint ELSE 0 END), 0)::float8 AS rows,
+         COALESCE((SELECT (info::json->'rebuild'->>'rowsPosted')::bigint FROM ${s}.batches
+           WHERE stream = $1 AND status = 'committed' AND info::json->>'kind' = 'rebuild'
+           ORDER BY seq DESC LIMIT 1), 0)::float8 AS rebuilt
        FROM ${s}.batches WHERE stream = $1 AND status = 'committed'`,
     ),
 

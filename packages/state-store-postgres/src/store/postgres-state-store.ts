@@ -405,14 +405,18 @@ export class PostgresStateStore implements StateStore {
   async streamTotals(stream: string): Promise<StreamTotals> {
     const [letters, committed] = await Promise.all([
       this.#run<{ status: string; n: number }>(this.#sql.countDeadLetters, [stream]),
-      this.#run<{ batches: number; rows: number }>(this.#sql.committedTotals, [stream]),
+      this.#run<{ batches: number; rows: number; rebuilt: number }>(this.#sql.committedTotals, [stream]),
     ]);
     const deadLetters: StreamTotals['deadLetters'] = { open: 0, replayed: 0, discarded: 0 };
     for (const row of letters.rows) {
       if (row.status in deadLetters) deadLetters[row.status as DeadLetterStatus] = row.n;
     }
     const totals = committed.rows[0];
-    return { deadLetters, rowsPosted: totals?.rows ?? 0, committedBatches: totals?.batches ?? 0 };
+    return {
+      deadLetters,
+      rowsPosted: (totals?.rows ?? 0) + (totals?.rebuilt ?? 0),
+      committedBatches: totals?.batches ?? 0,
+    };
   }
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.getSecret} */

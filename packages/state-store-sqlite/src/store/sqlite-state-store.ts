@@ -371,8 +371,12 @@ export class SqliteStateStore implements StateStore {
     for (const row of st.countDeadLetters.all(stream)) {
       if (row.status in deadLetters) deadLetters[row.status as DeadLetterStatus] = row.n;
     }
-    const committed = st.committedTotals.get(stream);
-    return { deadLetters, rowsPosted: committed?.rows ?? 0, committedBatches: committed?.batches ?? 0 };
+    const committed = st.committedTotals.get({ stream });
+    return {
+      deadLetters,
+      rowsPosted: (committed?.rows ?? 0) + (committed?.rebuilt ?? 0),
+      committedBatches: committed?.batches ?? 0,
+    };
   }
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.getSecret} */

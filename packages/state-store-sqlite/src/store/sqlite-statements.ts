@@ -146,10 +146,16 @@ export function prepareStatements(db: Database.Database) {
     countDeadLetters: prepare<[string], { status: string; n: number }>(
       'SELECT status, count(*) AS n FROM dead_letters WHERE stream = ? GROUP BY status',
     ),
-    committedTotals: prepare<[string], { batches: number; rows: number | null }>(
+    committedTotals: prepare<
+      [{ stream: string }],
+      { batches: number; rows: number | null; rebuilt: number | null }
+    >(
       `SELECT count(*) AS batches,
-         sum(CASE WHEN json_extract(info, '$.kind') = 'rows' THEN json_extract(info, '$.rowCount') ELSE 0 END) AS rows
-       FROM batches WHERE stream = ? AND status = 'committed'`,
+         sum(CASE WHEN json_extract(info, '$.kind') = 'rows' THEN json_extract(info, '$.rowCount') ELSE 0 END) AS rows,
+         (SELECT json_extract(info, '$.rebuild.rowsPosted') FROM batches
+           WHERE stream = @stream AND status = 'committed' AND json_extract(info, '$.kind') = 'rebuild'
+           ORDER BY seq DESC LIMIT 1) AS rebuilt
+       FROM batches WHERE stream = @stream AND status = 'committed'`,
     ),
 
     getSecret: prepare<[string], { value: string }>('SELECT value FROM secrets WHERE name = ?'),

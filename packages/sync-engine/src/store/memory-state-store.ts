@@ -397,11 +397,14 @@ export class MemoryStateStore implements StateStore {
     for (const letter of this.storage.deadLetters.values()) {
       if (letter.stream === stream) totals.deadLetters[letter.status] += 1;
     }
+    let rebuilt = 0;
     for (const batch of this.storage.batches.values()) {
       if (batch.stream !== stream || batch.status !== 'committed') continue;
       totals.committedBatches += 1;
       if (batch.kind === 'rows') totals.rowsPosted += batch.rowCount;
+      if (batch.kind === 'rebuild') rebuilt = batch.rebuild?.rowsPosted ?? 0; // insertion order: the latest wins
     }
+    totals.rowsPosted += rebuilt;
     return totals;
   }
 

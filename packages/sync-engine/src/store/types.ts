@@ -240,8 +240,9 @@ export interface StreamTotals {
   /** Dead letters of the stream by status. */
   deadLetters: Record<DeadLetterStatus, number>;
   /**
-   * Rows in the stream's committed `rows` batches (append, versioned and replayed rows, i.e. every row this
-   * store knows was posted and verified or acknowledged); `replace`-mode rebuilds are not included.
+   * Rows this sync put in the stream's table, as far as the store knows: the rows of its committed `rows` batches
+   * (append, versioned and replayed rows), plus the rows of its latest committed `rebuild` (a `replace`-mode
+   * rebuild replaces the table, so earlier rebuilds no longer count).
    */
   rowsPosted: number;
   /** Committed batches of any kind. */

@@ -735,8 +735,29 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
         },
         'open intents and failed batches post no rows; other streams do not count',
       );
+      // A replace-mode rebuild replaces the table: only the latest committed one counts.
+      for (const [id, rows, day] of [
+        ['rb1', 5, '05'],
+        ['rb2', 7, '06'],
+      ] as const) {
+        await h.store.beginBatch(
+          intent(id, {
+            kind: 'rebuild',
+            mode: 'replace',
+            rows: [],
+            entries: [],
+            rowCount: 0,
+            cursor: { stamp: `2024-01-${day}T00:00:00Z`, key: 'k' },
+          }),
+          l,
+        );
+        await h.store.updateBatch(id, { rebuild: { phase: 'post', chunksPosted: 1, rowsPosted: rows } }, l);
+        await h.store.commitBatch(id, l, { at: 6 });
+      }
+      assert.equal((await h.store.streamTotals(S)).rowsPosted, 3 + 7, 'rows batches plus the latest rebuild');
+      assert.equal((await h.store.streamTotals(S)).committedBatches, 4);
       const again = await h.reopen();
-      assert.equal((await again.streamTotals?.(S))?.rowsPosted, 3, 'totals survive a reopen');
+      assert.equal((await again.streamTotals?.(S))?.rowsPosted, 10, 'totals survive a reopen');
     },
   },
   {

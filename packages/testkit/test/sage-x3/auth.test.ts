@@ -228,4 +228,13 @@ describe('Sage X3 simulator: authentication', () => {
     expect(sim.control.requestLog().some((e) => e.auth === 'jwt' && e.status === 200)).toBe(true);
     expect((await getJson(sim, `${sim.url}/__sim/requests`)).status).toBe(200);
   });
+
+  it("sends the simulator clock's time as the Date header, on success and on refusal", async () => {
+    const ok = await restWith(`Basic ${btoa('WSUSER:planted-basic-pw-Q7')}`);
+    expect(ok.status).toBe(200);
+    expect(Date.parse(ok.headers.get('date') ?? '')).toBe(clock.now() - (clock.now() % 1000));
+    const refused = await restWith('Basic bm9ib2R5Om5vcGU=');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('date')).toBe(new Date(clock.now()).toUTCString());
+  });
 });

@@ -144,6 +144,17 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
 
   const app = new Hono<Env>();
 
+  // Every HTTP/1.1 origin server sends `Date` (RFC 9110 §6.6.1, [documented]); here it is the simulator's clock,
+  // so a test can model a server whose clock is off (clients measure skew from it, e.g. `mlc doctor`).
+  app.use('*', async (c, next) => {
+    await next();
+    try {
+      c.res.headers.set('date', new Date(clock.now()).toUTCString());
+    } catch {
+      // An immutable response (none today) keeps the server's own Date.
+    }
+  });
+
   app.get('/api1/x3/erp/:endpoint/:segment', async (c) => {
     const decision = faults.decide('rest');
     const early = await preFaults(c, 'rest', decision);
