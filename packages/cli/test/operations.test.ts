@@ -28,8 +28,11 @@ describe('mlc run, status, runs, audit and dead letters against the simulators',
     expect(r.stdout).toMatch(/suppliers run \S+ started: reads \[-∞, /);
     expect(r.stdout).toContain(`suppliers record ${badKey} parked (map name: must not contain "#")`);
     expect(r.stdout).toMatch(/suppliers batch \S+ committed \(\d+ rows/);
-    expect(r.stdout).toMatch(/suppliers run \S+ completed: \d+ read, \d+ rows posted, 2 parked/);
-    expect(r.stdout).toMatch(/^suppliers\s+completed\s+\d+\s+\d+\s+2\s+/m);
+    expect(r.stdout).toMatch(
+      /suppliers run \S+ completed-with-quarantine: \d+ read, \d+ rows posted, 2 parked/,
+    );
+    expect(r.stdout).toMatch(/ALERT \[error\] SYNC_QUARANTINE_THRESHOLD: stream suppliers: 2 of \d+ records/);
+    expect(r.stdout).toMatch(/^suppliers\s+completed-with-quarantine\s+\d+\s+\d+\s+2\s+/m);
     expect(supplierRows(badKey)).toHaveLength(0);
     expect(supplierRows().length).toBe(w.x3sim.control.count('supplier') - 2);
     expect(leaks(r)).toEqual([]);
@@ -40,7 +43,7 @@ describe('mlc run, status, runs, audit and dead letters against the simulators',
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^STREAM\s+TABLE\s+LAST RUN/m);
     expect(table.stdout).toMatch(
-      /^suppliers\s+Suppliers\s+completed\s+\S+\s+\d+\/\d+\s+\S+\s+\S+\s+0\s+2\/0\/0/m,
+      /^suppliers\s+Suppliers\s+completed-with-quarantine\s+\S+\s+\d+\/\d+\s+\S+\s+\S+\s+0\s+2\/0\/0/m,
     );
     expect(table.stdout).toMatch(
       /! \[warning\] SYNC_DEAD_LETTERS_OPEN: stream suppliers: 2 open dead letter\(s\)/,
@@ -54,7 +57,7 @@ describe('mlc run, status, runs, audit and dead letters against the simulators',
       rowsPosted: supplierRows().length,
       ledgerSize: supplierRows().length,
       openIntents: { count: 0 },
-      lastRun: { outcome: 'completed', counts: { recordsQuarantined: 2 } },
+      lastRun: { outcome: 'completed-with-quarantine', counts: { recordsQuarantined: 2 } },
     });
     expect(status.streams[0].nextRunAt).toBeGreaterThan(Date.now() - 5_000);
   });
@@ -62,7 +65,7 @@ describe('mlc run, status, runs, audit and dead letters against the simulators',
   it('runs and audit (filters by type, key, batch and since)', async () => {
     const runs = await w.mlc(['runs']);
     expect(runs.code).toBe(0);
-    expect(runs.stdout).toMatch(/^\S+Z\s+suppliers\s+completed\s+\S+\s+\d+\s+\d+\s+2\s+run/m);
+    expect(runs.stdout).toMatch(/^\S+Z\s+suppliers\s+completed-with-quarantine\s+\S+\s+\d+\s+\d+\s+2\s+run/m);
     const parked = await w.mlc(['audit', '--type', 'record-quarantined']);
     expect(parked.stdout.trim().split('\n')).toHaveLength(2);
     expect(parked.stdout).toContain(`record-quarantined     suppliers key ${badKey}:`);

@@ -19,9 +19,11 @@ export type {
   CredentialStatus,
   LastRunStatus,
   RunCounts,
+  RunOutcome,
   StreamStatus,
   SyncStatus,
 } from './status/sync-status.js';
+export { finishedOutcomeOf } from './status/sync-status.js';
 export type { ReadSyncStatusOptions, StatusStream } from './status/read-sync-status.js';
 export { readSyncStatus } from './status/read-sync-status.js';
 export { latestAudit } from './status/latest-audit.js';

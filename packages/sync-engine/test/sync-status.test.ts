@@ -35,7 +35,7 @@ describe('operator status', () => {
     expect(orders?.cursor?.stamp).toBe(stamp(19));
     expect(orders?.lagMs).toBe(w.clock.now() - Date.parse(stamp(19)));
     expect(orders?.lastRun).toMatchObject({
-      outcome: 'completed',
+      outcome: 'completed-with-quarantine',
       counts: { recordsRead: 20, recordsQuarantined: 1, rowsPosted: 19 },
     });
     expect(orders?.lastRun?.startedAt).toBeLessThanOrEqual(orders?.lastRun?.finishedAt ?? 0);

@@ -1,4 +1,4 @@
-import { type AuditEntry, latestAudit } from '@mlc/sync-engine';
+import { type AuditEntry, type RunOutcome, finishedOutcomeOf, latestAudit } from '@mlc/sync-engine';
 import { formatCount, formatDuration, formatTable, formatTime } from '../output/format.js';
 import { type CommandContext, type ExitCode, limitOf } from './command-context.js';
 
@@ -6,7 +6,7 @@ import { type CommandContext, type ExitCode, limitOf } from './command-context.j
 export interface RunSummary {
   runId: string;
   stream: string;
-  outcome: 'started' | 'completed' | 'stopped' | 'failed';
+  outcome: RunOutcome;
   startedAt?: number;
   finishedAt?: number;
   recordsRead?: number;
@@ -30,8 +30,7 @@ export function runsOf(entries: readonly AuditEntry[]): RunSummary[] {
     if (e.type === 'run-started') run.startedAt = e.at;
     else {
       run.finishedAt = e.at;
-      run.outcome =
-        e.type === 'run-failed' ? 'failed' : / stopped:/.test(e.message) ? 'stopped' : 'completed';
+      run.outcome = e.type === 'run-failed' ? 'failed' : finishedOutcomeOf(e.message);
       const read = num(e.data, 'recordsRead');
       const posted = num(e.data, 'rowsPosted');
       const parked = num(e.data, 'recordsQuarantined');

@@ -6,7 +6,7 @@ import { formatCount, formatDuration, formatTime } from '../output/format.js';
 export type ReportMode = 'live' | 'lines' | 'json';
 
 interface StreamLine {
-  state: 'waiting' | 'running' | 'completed' | 'stopped' | 'skipped' | 'failed';
+  state: 'waiting' | 'running' | 'completed' | 'quarantined' | 'stopped' | 'skipped' | 'failed';
   progress?: SyncProgress;
   throttledMs: number;
   note?: string;
@@ -81,11 +81,13 @@ export function reportRun(sync: Sync, io: CliIO, mode: ReportMode): () => void {
           ? SPINNER[tick % SPINNER.length]
           : l.state === 'completed'
             ? '✔'
-            : l.state === 'failed'
-              ? '✘'
-              : l.state === 'waiting'
-                ? '·'
-                : '-';
+            : l.state === 'quarantined'
+              ? '!'
+              : l.state === 'failed'
+                ? '✘'
+                : l.state === 'waiting'
+                  ? '·'
+                  : '-';
       const text = `${mark} ${name.padEnd(nameWidth)}  ${l.state === 'waiting' ? 'waiting' : describe(l.progress, l.throttledMs)}${l.note ? `  ${l.note}` : ''}`;
       out.push(text.length > width ? `${text.slice(0, width - 1)}…` : text);
     }

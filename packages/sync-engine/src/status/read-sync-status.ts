@@ -7,7 +7,14 @@ import type { Schedule } from '../stream/define-stream.js';
 import type { AuditEntry, StreamMode } from '../store/types.js';
 import { latestAudit } from './latest-audit.js';
 import { streamTotalsOf } from './stream-totals.js';
-import type { CredentialStatus, LastRunStatus, RunCounts, StreamStatus, SyncStatus } from './sync-status.js';
+import {
+  type CredentialStatus,
+  type LastRunStatus,
+  type RunCounts,
+  type StreamStatus,
+  type SyncStatus,
+  finishedOutcomeOf,
+} from './sync-status.js';
 
 const DAY_MS = 86_400_000;
 const SEVERITY_ORDER = { critical: 0, error: 1, warning: 2, info: 3 } as const;
@@ -164,9 +171,8 @@ function lastRunOf(entries: readonly AuditEntry[]): LastRunStatus | undefined {
   if (newest.type === 'run-started') return { ...base, outcome: 'started' };
   const counts = countsOf(newest.data);
   if (newest.type === 'run-finished') {
-    // A graceful stop that ended the read early is "stopped"; the entry's message names the status.
-    const stopped = / stopped:/.test(newest.message);
-    return { ...base, outcome: stopped ? 'stopped' : 'completed', finishedAt: newest.at, counts };
+    // The entry's message names the run's status (completed, completed-with-quarantine, stopped).
+    return { ...base, outcome: finishedOutcomeOf(newest.message), finishedAt: newest.at, counts };
   }
   const data = newest.data;
   return {

@@ -19,6 +19,15 @@ export interface RunCounts {
   throttledMs: number;
 }
 
+/** How a run ended, as {@link LastRunStatus} reports it. */
+export type RunOutcome = 'started' | 'completed' | 'completed-with-quarantine' | 'stopped' | 'failed';
+
+/** The outcome named by a `run-finished` audit message (`run <id> <status>: ...`). */
+export function finishedOutcomeOf(message: string): RunOutcome {
+  const status = /^run \S+ ([a-z-]+):/.exec(message)?.[1];
+  return status === 'stopped' || status === 'completed-with-quarantine' ? status : 'completed';
+}
+
 /**
  * The last run of a stream, as the audit log tells it (so it is the same whichever worker ran it). `started`
  * means a `run-started` entry without its end: the run is going on, or its process died (the next run resolves
@@ -27,8 +36,8 @@ export interface RunCounts {
 export interface LastRunStatus {
   /** Run id (in every audit entry of the run). */
   runId: string;
-  /** How it ended. */
-  outcome: 'started' | 'completed' | 'stopped' | 'failed';
+  /** How it ended (`completed-with-quarantine`: completed, but records of the run were quarantined). */
+  outcome: RunOutcome;
   /** Epoch ms of `run-started` (absent when the run failed before reading, e.g. in sink set-up). */
   startedAt?: number;
   /** Epoch ms of `run-finished` / `run-failed`. */
