@@ -16,6 +16,7 @@ export type { FailureKind } from './errors/failure-kind.js';
 export { classifyStatus, isRetryableKind } from './errors/failure-kind.js';
 export type { CoreErrorCode, MlcErrorOptions } from './errors/mlc-error.js';
 export { MlcError, isMlcError } from './errors/mlc-error.js';
+export { RedactedError, redactedCause } from './errors/redacted-error.js';
 export {
   AbortedError,
   AuthError,
@@ -36,6 +37,7 @@ export {
   isLogLevel,
   resolveLogLevel,
 } from './log/stderr-logger.js';
+export { redactingLogger } from './log/redacting-logger.js';
 
 export {
   REDACTED,

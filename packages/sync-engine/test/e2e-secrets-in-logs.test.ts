@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { x3Streams } from '../src/index.js';
 import { type Loop, startLoop } from './e2e-helpers.js';
 
 let loop: Loop | undefined;
@@ -56,5 +59,72 @@ describe('e2e: secrets never reach logs, events or the audit trail', () => {
       expect(secret.length).toBeGreaterThan(3);
       expect(everything).not.toContain(secret);
     }
+  }, 60_000);
+});
+
+describe('e2e: a password in the X3 base URL never leaks (issue 9 finding 5)', () => {
+  it('is stripped at client creation with a warning; errors with their whole cause chain, logs and events stay clean', async () => {
+    loop = await startLoop({
+      streams: {
+        glAccounts: false,
+        suppliers: false,
+        purchaseOrders: false,
+        salesInvoices: false,
+        products: false,
+      },
+    });
+    const l = loop;
+    const password = 'Pl4nted-Url-P4ssw0rd';
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    // A server that is down, reached through a URL that carries a password: every request fails and the failure
+    // (NetworkError → fetch TypeError → socket error) travels through the engine's log and events.
+    const x3 = createX3Client({
+      baseUrl: `http://admin:${password}@127.0.0.1:1`,
+      endpoint: l.x3sim.endpoint,
+      transport: 'rest',
+      auth: basicAuth(l.x3sim.credentials.basic),
+      retry: { maxAttempts: 1 },
+      clock: l.clock,
+      logger,
+    });
+    l.streams.splice(
+      0,
+      l.streams.length,
+      ...x3Streams(x3, {
+        glAccounts: false,
+        suppliers: false,
+        purchaseOrders: false,
+        salesInvoices: false,
+        products: false,
+      }),
+    );
+    const sync = l.sync({ logger });
+    const events: unknown[] = [];
+    sync.on('run-failed', (e) => events.push(e));
+    const [failed] = await l.clock.run(sync.run());
+    const error = failed && 'error' in failed ? failed.error : undefined;
+    expect(error).toBeDefined();
+    const chain: string[] = [];
+    for (let e: unknown = error, depth = 0; e && depth < 10; depth++) {
+      chain.push(inspect(e, { depth: 10 }), String((e as Error).message), String((e as Error).stack));
+      e = (e as { cause?: unknown }).cause;
+    }
+    const everything = [
+      lines.join(''),
+      chain.join('\n'),
+      inspect(events, { depth: 10 }),
+      JSON.stringify(await sync.auditLog({ limit: 10_000 })),
+    ].join('\n');
+    expect(lines.join('')).toMatch(/removed the user name and password/);
+    expect(everything).not.toContain(password);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { redactText, redactValue } from '../redact/redact.js';
 import { type FailureKind, isRetryableKind } from './failure-kind.js';
+import { redactedCause } from './redacted-error.js';
 
 /** Brand shared by every copy of `@mlc/core`, so `isMlcError` works across duplicated installs. */
 const MLC_ERROR_BRAND = Symbol.for('@mlc/core/MlcError');
@@ -23,7 +24,10 @@ export interface MlcErrorOptions<Code extends string = string> {
   code: Code;
   /** Failure classification read by retry code and users. */
   kind: FailureKind;
-  /** The underlying error. It is kept as-is; its text is redacted wherever this error is rendered. */
+  /**
+   * The underlying error. SDK errors are kept as they are; any other error is kept as a `RedactedError` (same
+   * name, `code` and facts, redacted message, stack and cause chain), so `err.cause.message` never holds a secret.
+   */
   cause?: unknown;
   /** HTTP status, when the failure came from a response. */
   status?: number;
@@ -60,7 +64,11 @@ export class MlcError<Code extends string = string> extends Error {
   readonly details?: Record<string, unknown>;
 
   constructor(message: string, options: MlcErrorOptions<Code>) {
-    super(redactText(message), options.cause === undefined ? undefined : { cause: options.cause });
+    // A foreign cause is kept only as a redacted shell (its message, stack, facts and own causes redacted).
+    super(
+      redactText(message),
+      options.cause === undefined ? undefined : { cause: redactedCause(options.cause) },
+    );
     Object.defineProperty(this, MLC_ERROR_BRAND, { value: true });
     this.code = options.code;
     this.kind = options.kind;

@@ -4,6 +4,7 @@ import { AbortedError, HttpError, NetworkError, describeFetchFailure } from '../
 import { MlcError, isMlcError } from '../errors/mlc-error.js';
 import { markFailedBeforeSend } from '../errors/not-sent.js';
 import { silentLogger } from '../log/logger.js';
+import { redactingLogger } from '../log/redacting-logger.js';
 import { redactText } from '../redact/redact.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import { resolveRetryPolicy } from '../retry/retry-policy.js';
@@ -24,6 +25,11 @@ const BODY_SNIPPET_CHARS = 1_000;
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = new URL(String(options.baseUrl));
   if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname += '/';
+  const strippedCredentials = baseUrl.username !== '' || baseUrl.password !== '';
+  // Credentials in a URL would travel in every error and log line (fetch refuses such URLs anyway): they are
+  // dropped here, once, with a warning below. Authenticate with an `auth` provider instead.
+  baseUrl.username = '';
+  baseUrl.password = '';
   if (options.fetch && options.tls) {
     throw new MlcError(
       'createHttpClient: pass either `fetch` or `tls`, not both (configure TLS in your fetch)',
@@ -35,7 +41,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
   const fetchImpl = options.fetch ?? (options.tls ? createTlsFetch(options.tls) : globalThis.fetch);
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const knownSecretsOption = options.knownSecrets ?? [];
+  const logger = redactingLogger(options.logger ?? silentLogger, () =>
+    typeof knownSecretsOption === 'function' ? knownSecretsOption() : knownSecretsOption,
+  );
+  if (strippedCredentials) {
+    logger.warn(
+      { baseUrl: String(baseUrl) },
+      'createHttpClient: removed the user name and password from baseUrl; pass credentials through auth instead',
+    );
+  }
   const timeoutMs = options.timeoutMs ?? 30_000;
   const knownSecrets = options.knownSecrets ?? [];
   const secrets = (): readonly string[] =>

@@ -1,5 +1,6 @@
 import { isMlcError } from '../errors/mlc-error.js';
 import { redactText, redactValue } from '../redact/redact.js';
+import { redactingLogger } from './redacting-logger.js';
 import type { LogFn, Logger } from './logger.js';
 
 /** How much the SDK's default logger writes: `warn` writes warnings and errors; `silent` nothing. */
@@ -85,8 +86,9 @@ function serializeFields(fields: Record<string, unknown>): Record<string, unknow
 
 /**
  * The logger an SDK component uses: the one the host passed, else a {@link createStderrLogger} at `level`
- * (`MLC_LOG_LEVEL`, else `warn`).
+ * (`MLC_LOG_LEVEL`, else `warn`) — always behind {@link redactingLogger}, so every log call of the SDK (fields,
+ * messages, foreign errors and their causes) is redacted whatever the caller passed.
  */
 export function defaultLogger(logger?: Logger, level?: LogLevel): Logger {
-  return logger ?? createStderrLogger(level !== undefined ? { level } : {});
+  return redactingLogger(logger ?? createStderrLogger(level !== undefined ? { level } : {}));
 }

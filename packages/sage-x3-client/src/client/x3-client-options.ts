@@ -141,6 +141,16 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
   const transport = options.transport ?? 'graphql';
   if (transport !== 'rest' && transport !== 'graphql')
     throw new X3ConfigError(`unknown transport '${String(transport)}'`);
+  const logger = defaultLogger(options.logger, options.logLevel);
+  if (base.username !== '' || base.password !== '') {
+    // Credentials in the URL would travel in every request URL, error and log line: dropped, with a warning.
+    base.username = '';
+    base.password = '';
+    logger.warn(
+      { baseUrl: base.origin },
+      'createX3Client: removed the user name and password from baseUrl; pass them through auth (basicAuth) instead',
+    );
+  }
   const baseUrl = base.href.replace(/\/+$/, '');
   const entities = new Map<string, X3EntityDefinition<unknown>>();
   for (const [name, def] of Object.entries(X3_BUILT_IN_ENTITIES))
@@ -171,7 +181,7 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
     ...(options.tls ? { tls: options.tls } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     clock: options.clock ?? systemClock,
-    logger: defaultLogger(options.logger, options.logLevel),
+    logger,
     entities,
     strict: options.strict ?? false,
     pageSize: positiveInt('pageSize', options.pageSize, 200),
