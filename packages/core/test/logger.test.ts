@@ -91,8 +91,11 @@ describe('createStderrLogger (the default logger)', () => {
     });
   });
 
-  it('defaultLogger keeps a logger the host passed', () => {
-    expect(defaultLogger(silentLogger)).toBe(silentLogger);
+  it('defaultLogger writes to the logger the host passed, through redaction', () => {
+    const seen: unknown[] = [];
+    const host = { ...silentLogger, warn: (...args: unknown[]) => void seen.push(args) };
+    defaultLogger(host).warn({ url: 'https://u:Pl4nted-pw@h/' }, 'careful');
+    expect(seen).toEqual([[{ url: 'https://[REDACTED]@h/' }, 'careful']]);
     expect(defaultLogger(undefined, 'silent')).not.toBe(silentLogger);
   });
 });
