@@ -105,8 +105,13 @@ export interface Sync {
   tokenStore(slot?: string): SecretTokenStore;
   /** Reports an expiring credential: event, alert and audit entry. */
   credentialExpiring(notice: CredentialExpiring): Promise<void>;
-  /** Stops and closes the store. */
+  /**
+   * Stops (see {@link Sync.stop}) and closes the store, releasing its connections: after `stop()` then
+   * `close()` the sync holds no timer, socket or pool, so a service's process ends by itself.
+   */
   close(): Promise<void>;
+  /** `await using sync = createSync(...)` closes it at the end of the scope (same as {@link Sync.close}). */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -545,6 +550,7 @@ export function createSync(options: SyncOptions): Sync {
       await store.close();
       opened = undefined;
     },
+    [Symbol.asyncDispose]: () => sync.close(),
   };
   return sync;
 }
