@@ -122,6 +122,22 @@ function isDefinition(
   );
 }
 
+/**
+ * `url` without a user name or password: credentials in a URL would travel in every request URL, error and log
+ * line, so they are dropped with a warning that names the option and the origin only (never the secret).
+ */
+function withoutCredentials(url: URL, option: 'baseUrl' | 'graphqlUrl', logger: Logger): URL {
+  if (url.username === '' && url.password === '') return url;
+  const clean = new URL(url.href);
+  clean.username = '';
+  clean.password = '';
+  logger.warn(
+    { [option]: clean.origin },
+    `createX3Client: removed the user name and password from ${option}; pass them through auth (basicAuth) instead`,
+  );
+  return clean;
+}
+
 /** Validates options and fills defaults once. */
 export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3ClientOptions {
   let base: URL;
@@ -142,16 +158,20 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
   if (transport !== 'rest' && transport !== 'graphql')
     throw new X3ConfigError(`unknown transport '${String(transport)}'`);
   const logger = defaultLogger(options.logger, options.logLevel);
-  if (base.username !== '' || base.password !== '') {
-    // Credentials in the URL would travel in every request URL, error and log line: dropped, with a warning.
-    base.username = '';
-    base.password = '';
-    logger.warn(
-      { baseUrl: base.origin },
-      'createX3Client: removed the user name and password from baseUrl; pass them through auth (basicAuth) instead',
-    );
+  const baseUrl = withoutCredentials(base, 'baseUrl', logger).href.replace(/\/+$/, '');
+  let graphqlUrl = `${baseUrl}/xtrem/api`;
+  if (options.graphqlUrl !== undefined) {
+    let gql: URL;
+    try {
+      gql = new URL(options.graphqlUrl);
+    } catch (error) {
+      // The URL is not echoed: it may carry a password.
+      throw new X3ConfigError('graphqlUrl is not a URL', 'X3_CONFIG_INVALID', error);
+    }
+    if (gql.protocol !== 'https:' && gql.protocol !== 'http:')
+      throw new X3ConfigError('graphqlUrl must be http(s)');
+    graphqlUrl = withoutCredentials(gql, 'graphqlUrl', logger).href;
   }
-  const baseUrl = base.href.replace(/\/+$/, '');
   const entities = new Map<string, X3EntityDefinition<unknown>>();
   for (const [name, def] of Object.entries(X3_BUILT_IN_ENTITIES))
     entities.set(name, def as X3EntityDefinition<unknown>);
@@ -174,7 +194,7 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
     endpoint: options.endpoint,
     auth: options.auth,
     transport,
-    graphqlUrl: options.graphqlUrl ?? `${baseUrl}/xtrem/api`,
+    graphqlUrl,
     sendEndpointHeader: options.sendEndpointHeader ?? true,
     restApplication: options.restApplication ?? 'x3',
     restContract: options.restContract ?? 'erp',
