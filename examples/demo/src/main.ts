@@ -10,23 +10,23 @@
  *    counts them through executeQueries and commits instead of resending.
  * 5. A run with nothing new posts nothing.
  * 6. Checks the Power BI tables against Sage X3: every record exactly once.
+ *
+ * The sync itself is built from `mlc.config.ts`, exactly as the `mlc` command line builds it. With `--keep` the
+ * simulators stay up after step 6 and their settings go to `.demo.env`, so every `mlc` command can be tried
+ * against them from another terminal (`npm run mlc -- status`); Ctrl-C stops them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@mlc/cli';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
-import { createSqliteStateStore } from '@mlc/state-store-sqlite';
-import {
-  type StreamRunResult,
-  type Sync,
-  createSync,
-  createThrottleMeter,
-  datasetForStreams,
-  powerBISink,
-  x3Streams,
-} from '@mlc/sync-engine';
+import { type StreamRunResult, type Sync, createSync } from '@mlc/sync-engine';
 import { startPowerBISimulator, startSageX3Simulator } from '@mlc/testkit';
+import { demoEnv, writeEnvFile } from './demo-env.js';
+
+const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const keep = process.argv.includes('--keep');
 
 const started = Date.now();
 const say = (text: string) => console.log(text);
@@ -60,32 +60,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mlc-demo-'));
   let sync: Sync | undefined;
   try {
+    const env = demoEnv(x3sim, pbisim, join(dir, 'state.sqlite'));
+    // The sync `mlc` would build: the same file, the same environment variables.
+    const { config } = await loadConfig({ cwd: demoDir, context: { env, command: 'demo' } });
+    sync = createSync(config);
     const x3 = createX3Client({
-      baseUrl: x3sim.url,
-      endpoint: x3sim.endpoint,
+      baseUrl: env.MLC_X3_URL ?? '',
+      endpoint: env.MLC_X3_ENDPOINT ?? '',
       transport: 'rest',
       auth: basicAuth(x3sim.credentials.basic),
-      pageSize: 200,
-    });
-    const meter = createThrottleMeter();
-    const pbi = createPowerBIClient({
-      credential: clientSecretCredential({
-        tenantId: pbisim.tenantId,
-        clientId: pbisim.clientId,
-        clientSecret: pbisim.clientSecret ?? '',
-      }),
-      groupId: pbisim.groupId,
-      apiBase: pbisim.url,
-      authorityHost: pbisim.authorityHost,
-      onThrottle: meter.onThrottle,
-    });
-    const streams = x3Streams(x3, {});
-    sync = createSync({
-      store: createSqliteStateStore({ path: join(dir, 'state.sqlite') }),
-      sink: powerBISink(pbi, { dataset: datasetForStreams('Sage X3 demo', streams), throttleMeter: meter }),
-      streams,
-      // The simulators' data is in the past; a short settle time keeps verification quick in the demo.
-      defaults: { safetyLagMs: 5_000, verification: { settleMs: 1_000, recheckMs: 500, maxReads: 10 } },
     });
     sync.on('batch-verified', (e) =>
       say(
@@ -132,11 +115,40 @@ async function main(): Promise<void> {
       `\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s: ${duplicates === 0 ? 'no duplicates' : `${duplicates} DUPLICATES`}.`,
     );
     if (duplicates !== 0) process.exitCode = 1;
+    if (keep) {
+      await sync.close();
+      sync = undefined;
+      await keepRunning(env);
+    }
   } finally {
     await sync?.close();
     await Promise.allSettled([x3sim.close(), pbisim.close()]);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `--keep`: leaves the simulators up for the `mlc` commands until Ctrl-C / SIGTERM. */
+async function keepRunning(env: Record<string, string>): Promise<void> {
+  const envFile = join(demoDir, '.demo.env');
+  writeEnvFile(envFile, env);
+  say(`
+The simulators keep running (Ctrl-C stops them). Their settings are in examples/demo/.demo.env; try the
+operator's commands from another terminal, at the repository root:
+
+  npm run mlc -- doctor                   every connection and permission, step by step
+  npm run mlc -- status                   per stream: last run, cursor lag, next run, parked records, alerts
+  npm run mlc -- runs                     the runs above, newest first
+  npm run mlc -- audit --type batch-committed --limit 5
+  npm run mlc -- dead-letters list
+  npm run mlc -- run --stream suppliers   one more run, with live progress
+  npm run mlc -- start                    follow the schedules until Ctrl-C
+`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  rmSync(envFile, { force: true });
+  say('stopped');
 }
 
 async function firstKey(

@@ -21,6 +21,7 @@ export function processIO(filter: SecretFilter): CliIO {
     err: (line) => process.stderr.write(`${filter.clean(line)}\n`),
     write: (text) => process.stdout.write(filter.clean(text)),
     isTTY: process.stdout.isTTY === true,
-    columns: process.stdout.columns ?? 100,
+    // A pseudo-terminal without a size (script, some CI runners) reports 0 columns.
+    columns: process.stdout.columns || 100,
   };
 }
