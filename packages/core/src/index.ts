@@ -77,6 +77,7 @@ export { bearerAuth, tokenAuth } from './http/token-auth.js';
 
 export type { DecimalRounding } from './values/decimal.js';
 export { Decimal, isDecimal } from './values/decimal.js';
+export { keepExactNumbers } from './values/keep-exact-numbers.js';
 export type { ParsedStamp } from './values/parse-stamp.js';
 export { parseStamp } from './values/parse-stamp.js';
 export { epochDayOf, isCalendarDate } from './values/calendar-date.js';

@@ -78,6 +78,13 @@ describe('encodeRow', () => {
     expect(rowError({ ...valid, amount: 1e-7 }).reason).toMatch(/scale 7/);
     expect(rowError({ ...valid, amount: '123456789012345678901234567.89' }).reason).toMatch(/precision 29/);
     expect(rowError({ ...valid, amount: '1,5' }).reason).toMatch(/decimal string/);
+    // decimal(28,4): 24 digits before the point at most, even when the value itself has fewer fraction digits.
+    expect(encodeRow(table, { ...valid, amount: '123456789012345678901234.5' }, 0)).toContain(
+      '"amount":123456789012345678901234.5',
+    );
+    expect(rowError({ ...valid, amount: '1234567890123456789012345.5' }).reason).toMatch(
+      /25 integer digits; precision 28 with scale 4 holds at most 24/,
+    );
   });
 
   it('refuses a 4,001-character string and accepts 4,000', () => {

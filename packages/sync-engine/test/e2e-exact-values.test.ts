@@ -102,4 +102,55 @@ describe('exact values end to end', () => {
     for (const row of v2(empty)) expect(row.orderDate ?? null).toBeNull();
     expect(v2(ancient).map((x) => String(x.orderDate).slice(0, 10))).toContain('0099-06-15');
   }, 120_000);
+
+  // Issue 9, finding 3 end to end: the X3 simulator holds the decimal exactly and serves it as X3 JSON does (REST: a
+  // number literal with every digit; GraphQL: the Decimal scalar's text); Power BI's Decimal (precision 28, scale 4,
+  // reference §4) can hold 22 digits, so the value lands with every digit; 25 integer digits cannot fit and the
+  // record is quarantined with the field and the reason.
+  it.each(['rest', 'graphql'] as const)(
+    'a 22-digit decimal reaches Power BI exactly over %s; one Power BI cannot hold is quarantined',
+    async (transport) => {
+      loop = await startLoop({ streams: ONLY_PO, transport });
+      const l = loop;
+      await l.clock.run(l.sync().run());
+      const all = [...new Set(l.rows('PurchaseOrderLines').map((r) => String(r.orderKey)))];
+      const [long, tooLong] = all as [string, string];
+      l.x3sim.control.update('purchaseOrder', long, {
+        values: { totalAmountExcludingTax: '12345678901234567890.12' },
+      });
+      l.x3sim.control.update('purchaseOrder', tooLong, {
+        values: { totalAmountExcludingTax: '1234567890123456789012345.5' },
+      });
+      if (transport === 'rest') {
+        // The simulator serves the value as a JSON number literal with all its digits, as X3 does.
+        const res = await fetch(
+          `${l.x3sim.url}/api1/x3/erp/${l.x3sim.endpoint}/PORDER('${long}')?representation=PORDER.$details`,
+          {
+            headers: {
+              authorization: `Basic ${btoa(`${l.x3sim.credentials.basic.user}:${l.x3sim.credentials.basic.password}`)}`,
+            },
+          },
+        );
+        expect(await res.text()).toContain('"TOTORD":12345678901234567890.12,');
+      }
+      await l.clock.advance(120_000);
+      const sync = l.sync();
+      const [r] = await l.clock.run(sync.run());
+      expect(r).toMatchObject({ status: 'completed-with-quarantine', recordsQuarantined: 1 });
+      expect((await sync.deadLetters()).map((d) => [d.key, d.field, d.reason])).toEqual([
+        [
+          tooLong,
+          '[0].orderAmountExcludingTax',
+          expect.stringMatching(/25 integer digits; precision 28 with scale 4 holds at most 24/),
+        ],
+      ]);
+      const v2 = l.rows('PurchaseOrderLines').filter((x) => x.orderKey === long && x._version === 2);
+      expect(v2.length).toBeGreaterThan(0);
+      for (const row of v2) expect(row.orderAmountExcludingTax).toBe('12345678901234567890.12');
+      expect(l.rows('PurchaseOrderLines').filter((x) => x.orderKey === tooLong && x._version === 2)).toEqual(
+        [],
+      );
+    },
+    120_000,
+  );
 });

@@ -212,6 +212,15 @@ function checkDecimal(value: unknown, rounding: DecimalRounding | undefined): Va
       `Decimal precision ${decimal.precision} exceeds ${POWER_BI_LIMITS.decimalPrecision} digits (${truncate(decimal.toString())})`,
     );
   }
+  // [inferred] precision 28 with scale 4 reads as SQL's decimal(28,4): at most 24 digits before the point, whatever
+  // the value's own scale (the Power BI simulator refuses the same values).
+  const integerDigits = decimal.precision - decimal.scale;
+  const maxIntegerDigits = POWER_BI_LIMITS.decimalPrecision - POWER_BI_LIMITS.decimalScale;
+  if (integerDigits > maxIntegerDigits) {
+    return fail(
+      `Decimal has ${integerDigits} integer digits; precision ${POWER_BI_LIMITS.decimalPrecision} with scale ${POWER_BI_LIMITS.decimalScale} holds at most ${maxIntegerDigits} (${truncate(decimal.toString())})`,
+    );
+  }
   return { ok: true, value: decimal.isExactNumber() ? decimal.toNumber() : decimal.toString() };
 }
 

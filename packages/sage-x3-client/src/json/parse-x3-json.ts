@@ -1,6 +1,5 @@
-import { redactText } from '@mlc/core';
+import { keepExactNumbers, redactText } from '@mlc/core';
 import { X3ResponseError } from '../errors/x3-response-error.js';
-import { keepExactNumbers } from './keep-exact-numbers.js';
 import { repairJsonEscapes } from './repair-json.js';
 
 /** Result of {@link parseX3Json}. */

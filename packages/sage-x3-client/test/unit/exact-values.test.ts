@@ -12,7 +12,7 @@ import {
   x3Decimal,
   x3Instant,
 } from '../../src/index.js';
-import { keepExactNumbers } from '../../src/json/keep-exact-numbers.js';
+import { keepExactNumbers } from '@mlc/core';
 
 const order = (overrides: Record<string, unknown>) => ({
   POHNUM: 'PO1',

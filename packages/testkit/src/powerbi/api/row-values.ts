@@ -1,7 +1,11 @@
+import { Decimal } from '@mlc/core';
 /** The canonical push-dataset data types ([documented] reference §4, S7). */
 export type CanonicalDataType = 'Int64' | 'Double' | 'Decimal' | 'Boolean' | 'DateTime' | 'String';
 
-/** A value as the simulator stores it: Int64 beyond 2^53 is kept as a digit string; DateTime as a naive ISO string. */
+/**
+ * A value as the simulator stores it: Int64 beyond 2^53 and a Decimal a double cannot hold exactly are kept as their
+ * exact digit text; DateTime as a naive ISO string.
+ */
 export type StoredValue = string | number | boolean | null;
 
 /** The result of checking one value against its column type. */
@@ -94,6 +98,7 @@ function coerceInt64(value: unknown): CoerceResult {
 }
 
 function coerceNumber(type: 'Double' | 'Decimal', value: unknown): CoerceResult {
+  if (type === 'Decimal') return coerceDecimal(value);
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string' && NUMERIC_STRING.test(value))
@@ -101,13 +106,30 @@ function coerceNumber(type: 'Double' | 'Decimal', value: unknown): CoerceResult 
   else return fail(value, type);
   // [documented] S7: NaN unsupported, Double.MaxValue/MinValue not allowed; ±Infinity refused [inferred].
   if (!Number.isFinite(n) || Math.abs(n) === Number.MAX_VALUE) return fail(value, type);
-  if (type === 'Decimal') {
-    // [documented] S7: precision 28, scale 4. [inferred] extra fraction digits are rounded, not refused.
-    if (Math.abs(n) >= 1e24)
-      return { ok: false, reason: `Value ${preview(value)} exceeds Decimal precision 28` };
-    n = Math.round(n * 10_000) / 10_000;
-  }
   return { ok: true, value: n };
+}
+
+/**
+ * A Decimal, exactly ([documented] S7: precision 28, scale 4). The value is read from its exact text (the route
+ * parses long number literals as text), so `12345678901234567890.12` is stored with every digit: as a number when
+ * a double holds it exactly, as its digit text otherwise. [inferred] extra fraction digits are rounded half-even
+ * (the .NET decimal default), not refused; more than 24 integer digits cannot fit and are refused.
+ */
+function coerceDecimal(value: unknown): CoerceResult {
+  let decimal: Decimal | undefined;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) === Number.MAX_VALUE) return fail(value, 'Decimal');
+    decimal = Decimal.fromNumber(value);
+  } else if (typeof value === 'string' && NUMERIC_STRING.test(value)) {
+    // [inferred] coercion of numeric strings; exponent forms go through a double.
+    decimal = Decimal.parse(value) ?? Decimal.fromNumber(Number(value));
+  } else return fail(value, 'Decimal');
+  const rounded = decimal.scale > 4 ? decimal.round(4, 'half-even') : decimal;
+  if (rounded.precision - rounded.scale > 24)
+    return { ok: false, reason: `Value ${preview(value)} exceeds Decimal precision 28` };
+  const n = rounded.toNumber();
+  const exact = Number.isFinite(n) && Decimal.fromNumber(n).compare(rounded) === 0;
+  return { ok: true, value: exact ? (n === 0 ? 0 : n) : rounded.toString() };
 }
 
 function coerceDateTime(value: unknown): CoerceResult {

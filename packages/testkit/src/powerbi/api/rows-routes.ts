@@ -1,3 +1,4 @@
+import { keepExactNumbers } from '@mlc/core';
 import type { Hono } from 'hono';
 import { exchange, type Reply, type SimEnv } from '../exchange.js';
 import type { SimulatorState } from '../simulator-state.js';
@@ -66,7 +67,8 @@ export function registerRowsRoutes(app: Hono<SimEnv>, state: SimulatorState): vo
           if (Buffer.byteLength(text) > limits.maxRequestBytes) return tooLarge();
           let body: unknown;
           try {
-            body = JSON.parse(text);
+            // Numbers a double cannot hold (a 22-digit Decimal, an Int64 beyond 2^53) are kept as their exact text.
+            body = JSON.parse(keepExactNumbers(text).text);
           } catch {
             return { ...invalidJson('rows'), clientId };
           }

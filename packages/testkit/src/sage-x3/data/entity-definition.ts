@@ -25,7 +25,11 @@ export const SAGE_X3_ENTITY_NAMES: readonly SageX3EntityName[] = [
   'customer',
 ];
 
-/** A stored field value. Datetimes are epoch seconds, dates `YYYY-MM-DD`, decimals numbers with 2 decimals. */
+/**
+ * A stored field value. Datetimes are epoch seconds, dates `YYYY-MM-DD`, decimals numbers (generated with 2
+ * decimals) or decimal text held exactly (`'12345678901234567890.12'`, served by REST as a number literal with every
+ * digit and by GraphQL as that text).
+ */
 export type FieldValue = string | number | boolean | null;
 
 /** The type of a field, which decides literal parsing, comparison and serialisation. */
@@ -76,6 +80,11 @@ export interface SimRecord {
   readonly values: Readonly<Record<string, FieldValue>>;
   /** Child lines, for entities that have lines. */
   readonly lines?: ReadonlyArray<Readonly<Record<string, FieldValue>>>;
+  /**
+   * REST properties served verbatim instead of the record's own (any JSON value: a null key, a malformed stamp),
+   * planted by tests of client robustness. The simulator still pages and filters on the record's own key and stamp.
+   */
+  readonly restOverrides?: Readonly<Record<string, unknown>>;
 }
 
 /** What a generator may use to build one record. */

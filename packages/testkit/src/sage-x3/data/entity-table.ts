@@ -156,7 +156,12 @@ export class EntityTable {
 
   /** Inserts a record: `values` override generated ones; a key is allocated when none is given. */
   insert(
-    init: { key?: string; values?: Record<string, FieldValue>; lines?: Array<Record<string, FieldValue>> },
+    init: {
+      key?: string;
+      values?: Record<string, FieldValue>;
+      lines?: Array<Record<string, FieldValue>>;
+      restOverrides?: Record<string, unknown>;
+    },
     nowSec: number,
   ): SimRecord {
     if (init.key !== undefined && this.get(init.key))
@@ -170,6 +175,7 @@ export class EntityTable {
       init.values,
       init.lines,
       nowSec,
+      init.restOverrides,
     );
     this.#set(key, record);
     return record;
@@ -178,12 +184,16 @@ export class EntityTable {
   /** Updates a record and bumps its stamp (`UPDDATTIM` / `_updateStamp`). */
   update(
     key: string,
-    changes: { values?: Record<string, FieldValue>; lines?: Array<Record<string, FieldValue>> },
+    changes: {
+      values?: Record<string, FieldValue>;
+      lines?: Array<Record<string, FieldValue>>;
+      restOverrides?: Record<string, unknown>;
+    },
     nowSec: number,
   ): SimRecord {
     const current = this.get(key);
     if (!current) throw new Error(`${this.def.name} ${key} not found`);
-    const record = this.#withChanges(current, changes.values, changes.lines, nowSec);
+    const record = this.#withChanges(current, changes.values, changes.lines, nowSec, changes.restOverrides);
     this.#set(key, record);
     return record;
   }
@@ -199,18 +209,21 @@ export class EntityTable {
     values: Record<string, FieldValue> | undefined,
     lines: Array<Record<string, FieldValue>> | undefined,
     nowSec: number,
+    restOverrides?: Record<string, unknown>,
   ): SimRecord {
     const known = new Set(this.def.fields.map((f) => f.name));
     for (const name of Object.keys(values ?? {})) {
       if (!known.has(name)) throw new Error(`${this.def.name}: unknown field "${name}"`);
     }
     const newLines = lines ?? base.lines;
+    const overrides = restOverrides ?? base.restOverrides;
     return {
       key: base.key,
       createdAt: base.createdAt,
       updatedAt: nowSec,
       values: { ...base.values, ...values },
       ...(newLines ? { lines: newLines } : {}),
+      ...(overrides ? { restOverrides: overrides } : {}),
     };
   }
 

@@ -12,10 +12,40 @@ export function restFieldMap(def: EntityDef): Map<string, FieldDef> {
   return map;
 }
 
-function restValue(f: FieldDef, v: FieldValue): FieldValue {
+/** Decimal text the simulator holds exactly (beyond what a double can hold) and serves as a JSON number. */
+const DECIMAL_TEXT = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * A JSON number written with exactly these digits. X3 REST resources carry decimals as JSON number literals with
+ * every digit ([inferred]: §1.3 shows JSON resources; nothing documents a string form), and `JSON.stringify` cannot
+ * write one from a `number` without rounding it to a double, so REST bodies are written by {@link stringifyRestBody}.
+ */
+export class JsonNumberText {
+  constructor(readonly text: string) {}
+}
+
+function restValue(f: FieldDef, v: FieldValue): unknown {
   if (v === null) return null;
   if (f.type === 'datetime' && typeof v === 'number') return formatStamp(v);
+  // A decimal held as text (an exact value, e.g. '12345678901234567890.12') is served as a number literal with
+  // all its digits; any other text in a decimal field is served as a string (a bad value, for robustness tests).
+  if (f.type === 'decimal' && typeof v === 'string' && DECIMAL_TEXT.test(v)) return new JsonNumberText(v);
   return f.restValue ? f.restValue(v) : v;
+}
+
+/** `JSON.stringify` for REST bodies, writing {@link JsonNumberText} values as raw number literals. */
+export function stringifyRestBody(value: unknown): string {
+  if (value instanceof JsonNumberText) return value.text;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? 'null' : stringifyRestBody(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined) parts.push(`${JSON.stringify(k)}:${stringifyRestBody(v)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** A stable UUID-shaped `$uuid` per record (the X3 `AUUID` is not a business key, [documented] §1.7). */
@@ -47,6 +77,8 @@ export function toRestResource(def: EntityDef, r: SimRecord, details: boolean): 
       return l;
     });
   }
+  // Properties a test planted to be served verbatim (null keys, malformed stamps, any JSON shape).
+  if (r.restOverrides) Object.assign(out, r.restOverrides);
   return out;
 }
 
@@ -68,7 +100,7 @@ export function diagnoses(message: string): Record<string, unknown> {
  * with one is added so the body is always invalid JSON, repairable by re-escaping lone backslashes.
  */
 export function malformedJson(body: Record<string, unknown>): string {
-  let text = JSON.stringify(body);
-  if (!text.includes('\\\\')) text = JSON.stringify({ $title: 'Export\\Page', ...body });
+  let text = stringifyRestBody(body);
+  if (!text.includes('\\\\')) text = stringifyRestBody({ $title: 'Export\\Page', ...body });
   return text.replace(/\\\\/g, '\\');
 }

@@ -22,6 +22,12 @@ export interface SageX3SimRecordChanges {
   readonly lines?: Array<Record<string, FieldValue>>;
   /** The new stamp (ISO UTC). @default the injected clock's now, truncated to seconds */
   readonly at?: string;
+  /**
+   * REST properties served verbatim in this record's resource instead of its own (any JSON value: `{ NUM: null }`,
+   * `{ UPDDATTIM: '2024-02-30T25:00:00Z' }`), for tests of client robustness. Paging and filters still use the
+   * record's own key and stamp. Kept by later updates unless replaced. Not part of X3.
+   */
+  readonly restOverrides?: Record<string, unknown>;
 }
 
 /** Drives a running simulator from a test: data changes, faults, tokens, request log. */

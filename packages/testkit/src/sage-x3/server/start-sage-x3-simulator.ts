@@ -15,7 +15,7 @@ import { RequestLog, type SageX3RequestLogEntry } from '../log/request-log.js';
 import { type SageX3SimulatorOptions, resolveSageX3SimulatorOptions } from '../options.js';
 import { handleEndpointsRequest } from '../rest/endpoints-handler.js';
 import { handleRestRequest } from '../rest/rest-handler.js';
-import { diagnoses, malformedJson } from '../rest/rest-view.js';
+import { diagnoses, malformedJson, stringifyRestBody } from '../rest/rest-view.js';
 import { mountControlRoutes } from './control-routes.js';
 import type { SageX3SimRecord, SageX3Simulator, SageX3SimulatorControl } from './sage-x3-simulator.js';
 
@@ -184,7 +184,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
     const text =
       answer.status === 200 && decision.malformedJson
         ? malformedJson(answer.body)
-        : JSON.stringify(answer.body);
+        : stringifyRestBody(answer.body);
     return c.body(text, answer.status as 200, { 'content-type': JSON_TYPE });
   });
 
@@ -325,6 +325,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
           ...(changes.key !== undefined ? { key: changes.key } : {}),
           ...(changes.values ? { values: changes.values } : {}),
           ...(changes.lines ? { lines: changes.lines } : {}),
+          ...(changes.restOverrides ? { restOverrides: changes.restOverrides } : {}),
         },
         stampOf(changes.at),
       );
@@ -336,6 +337,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
         {
           ...(changes.values ? { values: changes.values } : {}),
           ...(changes.lines ? { lines: changes.lines } : {}),
+          ...(changes.restOverrides ? { restOverrides: changes.restOverrides } : {}),
         },
         stampOf(changes.at),
       );

@@ -1,4 +1,4 @@
-import { Decimal } from '@mlc/core';
+import { Decimal } from './decimal.js';
 
 /** A run of 16+ digits and points: the only way a number token can hold more digits than a double keeps. */
 const LONG_NUMBER_HINT_RE = /[0-9][0-9.]{15}/;
@@ -9,7 +9,7 @@ const SAFE_DIGITS = 15;
 /**
  * Rewrites, in JSON text, every number token that a double cannot hold exactly (`12345678901234567890.12`) as a
  * string of its exact text (`"12345678901234567890.12"`), so `JSON.parse` keeps every digit and the value
- * reaches `x3Decimal` (or a key) exactly as Sage X3 sent it. Numbers a double holds exactly are left alone, and
+ * reaches its reader exactly as it was sent (a Sage X3 decimal or key, a Power BI Decimal or Int64 row value). Numbers a double holds exactly are left alone, and
  * string contents are never touched. Bodies without a run of 16 digits are returned as they are, unscanned.
  * Returns the (possibly) rewritten text and how many tokens were quoted.
  */
