@@ -17,7 +17,7 @@ export async function runCommand(ctx: CommandContext): Promise<ExitCode> {
   const sync = ctx.sync();
   const names = ctx.flags.stream ?? [...sync.streams];
   const mode = reportModeOf(ctx);
-  const stopReporting = reportRun(sync, ctx.io, mode);
+  const stopReporting = reportRun(sync, ctx.io, mode, names);
   const controller = new AbortController();
   const onSignal = () => {
     if (mode !== 'json') ctx.io.err('stopping: in-flight batches finish or stay open for the next run');

@@ -44,15 +44,19 @@ function describe(p: SyncProgress | undefined, throttledMs: number): string {
 /**
  * Shows a sync's events while it runs: a live display per stream on a terminal (records read, rows posted, rate,
  * ETA including quota waits, throttles), one plain line per event otherwise, one JSON object per event with `json`.
+ * The live display lists `streams` (default: all of the sync's) and redraws every 120 ms in place.
  * Returns the function that stops listening (and draws the final state).
  */
-export function reportRun(sync: Sync, io: CliIO, mode: ReportMode): () => void {
+export function reportRun(
+  sync: Pick<Sync, 'on' | 'streams'>,
+  io: CliIO,
+  mode: ReportMode,
+  streams: readonly string[] = sync.streams,
+): () => void {
   const offs: Array<() => void> = [];
   const on = <K extends keyof SyncEvents>(event: K, listener: (e: SyncEvents[K]) => void) =>
     offs.push(sync.on(event, listener));
-  const lines = new Map<string, StreamLine>(
-    sync.streams.map((s) => [s, { state: 'waiting', throttledMs: 0 }]),
-  );
+  const lines = new Map<string, StreamLine>(streams.map((s) => [s, { state: 'waiting', throttledMs: 0 }]));
   const line = (stream: string): StreamLine => {
     let l = lines.get(stream);
     if (!l) {
@@ -142,7 +146,13 @@ export function reportRun(sync: Sync, io: CliIO, mode: ReportMode): () => void {
   on('run-finished', (e) => {
     const l = line(e.stream);
     l.state =
-      e.result.status === 'completed' ? 'completed' : e.result.status === 'stopped' ? 'stopped' : 'skipped';
+      e.result.status === 'completed'
+        ? 'completed'
+        : e.result.status === 'completed-with-quarantine'
+          ? 'quarantined'
+          : e.result.status === 'stopped'
+            ? 'stopped'
+            : 'skipped';
     l.note = `in ${formatDuration(e.result.elapsedMs)}`;
     l.progress = {
       stream: e.stream,
