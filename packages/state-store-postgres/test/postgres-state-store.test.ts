@@ -355,3 +355,57 @@ async function waitForLockWaiter(): Promise<void> {
   }
   throw new Error('no backend ever waited for the lease row lock');
 }
+
+describePostgres('PostgresStateStore audit lookups of readSyncStatus', () => {
+  it('an existing store gains the (stream, type, seq) index at open, without a schema version change', async () => {
+    const s = randomSchema('index');
+    extraSchemas.push(s);
+    const first = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
+    await first.open();
+    await first.close();
+    // A store written before the index existed.
+    await admin?.query(`DROP INDEX "${s}".audit_stream_type`);
+    const reopened = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
+    await reopened.open();
+    expect(await reopened.schemaVersion()).toBe(POSTGRES_SCHEMA_VERSION);
+    await reopened.close();
+    const index = await admin?.query<{ indexdef: string }>(
+      "SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'audit_stream_type'",
+      [s],
+    );
+    expect(index?.rows[0]?.indexdef).toMatch(/\(stream, type, seq\)/);
+  });
+
+  it('the newest entries of a stream by type are backwards reads of that index, merged newest first', async () => {
+    const types = ['run-started', 'batch-committed', 'run-finished'] as const;
+    await a.appendAudit(
+      Array.from({ length: 30 }, (_, i) => ({
+        at: i,
+        type: types[i % 3] ?? 'run-started',
+        stream: i % 2 ? 'idx-a' : 'idx-b',
+        message: `m${i}`,
+      })),
+    );
+    const newest = await a.latestAudit({ stream: 'idx-a', types: ['run-finished', 'run-started'], limit: 3 });
+    expect(newest.map((e) => e.message)).toEqual(['m29', 'm27', 'm23']);
+    // The plan of that statement (a tiny table would be scanned whole, so sequential scans are priced out).
+    const client = await (poolA as pg.Pool).connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_bitmapscan = off');
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT a.* FROM unnest($1::text[]) AS t(type) CROSS JOIN LATERAL (
+           SELECT x.seq::float8 AS seq FROM "${schema}".audit x
+           WHERE x.stream = $2 AND x.type = t.type AND x.seq > 0 ORDER BY x.seq DESC LIMIT 4) a
+         ORDER BY a.seq DESC LIMIT 4`,
+        [['run-started', 'run-finished'], 'idx-a'],
+      );
+      await client.query('ROLLBACK');
+      const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/Index (Only )?Scan Backward using audit_stream_type/);
+    } finally {
+      client.release();
+    }
+  });
+});

@@ -266,3 +266,57 @@ describe('SqliteStateStore ledger', () => {
     expect(details).toMatch(/SEARCH ledger USING INDEX \w+ \(stream=\? AND key=\?\)/);
   });
 });
+
+describe('SqliteStateStore audit lookups of readSyncStatus', () => {
+  it('an existing store gains the (stream, type, seq) index at open, without a schema version change', async () => {
+    const path = newPath();
+    const store = createSqliteStateStore({ path });
+    await store.open();
+    await store.close();
+    // A store written before the index existed.
+    let db = new Database(path);
+    db.exec('DROP INDEX audit_stream_type');
+    db.close();
+    const reopened = createSqliteStateStore({ path });
+    await reopened.open();
+    expect(await reopened.schemaVersion()).toBe(SQLITE_SCHEMA_VERSION);
+    await reopened.close();
+    db = new Database(path);
+    const index = db
+      .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'audit_stream_type'")
+      .get() as { sql: string } | undefined;
+    db.close();
+    expect(index?.sql).toMatch(/ON audit \(stream, type, seq\)/);
+  });
+
+  it('the newest entries of a stream by type are backwards range reads of that index, merged newest first', async () => {
+    const path = newPath();
+    const store = createSqliteStateStore({ path });
+    await store.open();
+    const types = ['run-started', 'batch-committed', 'run-finished'] as const;
+    await store.appendAudit(
+      Array.from({ length: 30 }, (_, i) => ({
+        at: i,
+        type: types[i % 3] ?? 'run-started',
+        stream: i % 2 ? 'a' : 'b',
+        message: `m${i}`,
+      })),
+    );
+    const newest = await store.latestAudit({ stream: 'a', types: ['run-finished', 'run-started'], limit: 3 });
+    // Stream a holds odd i; run-started is i % 3 == 0, run-finished i % 3 == 2: 29 (fin), 27 (start), 23 (fin).
+    expect(newest.map((e) => e.message)).toEqual(['m29', 'm27', 'm23']);
+    await store.close();
+    const db = new Database(path);
+    const plan = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT seq FROM audit WHERE stream = ? AND type = ? AND seq > ? ORDER BY seq DESC LIMIT ?',
+      )
+      .all('a', 'run-started', 0, 4) as { detail: string }[];
+    db.close();
+    const details = plan.map((p) => p.detail).join(' | ');
+    expect(details).toMatch(
+      /SEARCH audit USING (COVERING )?INDEX audit_stream_type \(stream=\? AND type=\? AND seq>\?\)/,
+    );
+    expect(details).not.toMatch(/TEMP B-TREE/);
+  });
+});

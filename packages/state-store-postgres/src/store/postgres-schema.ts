@@ -59,6 +59,34 @@ const MIGRATIONS: readonly { version: number; sql: (s: string) => string }[] = [
   },
 ];
 
+/**
+ * Indexes added after a layout shipped. They change no data, and an older package reads a store that has them,
+ * so they do not bump the schema version (which would lock older workers out during a rolling upgrade): every
+ * open creates the missing ones inside the opening transaction, under its advisory lock, which migrates an
+ * existing store on its first open by this version. (Plain CREATE INDEX blocks audit appends while it builds: on a
+ * very large audit table, create it beforehand with CREATE INDEX CONCURRENTLY under the same name.)
+ */
+export const POSTGRES_INDEXES: readonly { name: string; sql: (s: string) => string }[] = [
+  // readSyncStatus's newest run entries of a stream: one backwards range read per type (latestAudit).
+  {
+    name: 'audit_stream_type',
+    sql: (s) => `CREATE INDEX audit_stream_type ON ${s}.audit (stream, type, seq)`,
+  },
+];
+
+async function ensureIndexes(client: PoolClient, schema: string, s: string): Promise<void> {
+  const present = new Set(
+    (
+      await client.query<{ name: string }>('SELECT indexname AS name FROM pg_indexes WHERE schemaname = $1', [
+        schema,
+      ])
+    ).rows.map((r) => r.name),
+  );
+  for (const index of POSTGRES_INDEXES) {
+    if (!present.has(index.name)) await client.query(index.sql(s));
+  }
+}
+
 function unreadable(schema: string, reason: string): StateStoreError {
   return new StateStoreError({
     code: 'STORE_UNREADABLE',
@@ -138,6 +166,7 @@ export async function migratePostgresSchema(client: PoolClient, schema: string):
       if (missing.length > 0) throw unreadable(schema, `table(s) ${missing.join(', ')} are missing`);
       version = POSTGRES_SCHEMA_VERSION;
     }
+    await ensureIndexes(client, schema, s);
     await client.query('COMMIT');
     return version;
   } catch (error) {

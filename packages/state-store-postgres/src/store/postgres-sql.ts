@@ -23,7 +23,9 @@ export function postgresSql(schema: string) {
   const ledgerColumns = 'key, hash, version, seen_hash, stamp, rows';
   const batchSelect = `SELECT b.batch_id, b.stream, b.status, b.created_at::float8 AS created_at, b.info, p.rows, p.entries
     FROM ${s}.batches b LEFT JOIN ${s}.batch_payloads p ON p.batch_id = b.batch_id`;
-  const auditColumns = 'seq::float8 AS seq, at::float8 AS at, type, stream, batch_id, key, message, data';
+  // Audit statements read `${s}.audit x`.
+  const auditColumns =
+    'x.seq::float8 AS seq, x.at::float8 AS at, x.type, x.stream, x.batch_id, x.key, x.message, x.data';
   const letterColumns = 'status, settled_at::float8 AS settled_at, replay_batch_id, body, rows, entries';
   return {
     getCursor: named(`SELECT stamp, key FROM ${s}.cursors WHERE stream = $1`),
@@ -128,21 +130,32 @@ export function postgresSql(schema: string) {
          WITH ORDINALITY AS u(at, type, stream, batch_id, key, message, data, ord),
          (SELECT COALESCE(max(seq), 0) AS top FROM ${s}.audit) m`,
     ),
+    // `x.seq`, not `seq`: the output column seq is the float8 cast, and ordering by it would sort every match
+    // instead of reading the index backwards or forwards up to the limit.
     queryAudit: named(
-      `SELECT ${auditColumns} FROM ${s}.audit
-       WHERE seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY seq LIMIT $3`,
+      `SELECT ${auditColumns} FROM ${s}.audit x
+       WHERE x.seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY x.seq LIMIT $3`,
     ),
     queryAuditOf: named(
-      `SELECT ${auditColumns} FROM ${s}.audit
-       WHERE stream = $4 AND seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY seq LIMIT $3`,
+      `SELECT ${auditColumns} FROM ${s}.audit x
+       WHERE stream = $4 AND x.seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY x.seq LIMIT $3`,
     ),
     latestAudit: named(
-      `SELECT ${auditColumns} FROM ${s}.audit
-       WHERE seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY seq DESC LIMIT $3`,
+      `SELECT ${auditColumns} FROM ${s}.audit x
+       WHERE x.seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY x.seq DESC LIMIT $3`,
     ),
     latestAuditOf: named(
-      `SELECT ${auditColumns} FROM ${s}.audit
-       WHERE stream = $4 AND seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY seq DESC LIMIT $3`,
+      `SELECT ${auditColumns} FROM ${s}.audit x
+       WHERE stream = $4 AND x.seq > $1 AND ($2::text[] IS NULL OR type = ANY($2)) ORDER BY x.seq DESC LIMIT $3`,
+    ),
+    // Per type, one backwards range read of the audit_stream_type index; the newest $3 of their union.
+    latestAuditOfTypes: named(
+      `SELECT a.* FROM unnest($2::text[]) AS t(type)
+       CROSS JOIN LATERAL (
+         SELECT ${auditColumns} FROM ${s}.audit x
+         WHERE x.stream = $4 AND x.type = t.type AND x.seq > $1 ORDER BY x.seq DESC LIMIT $3
+       ) a
+       ORDER BY a.seq DESC LIMIT $3`,
     ),
     countDeadLetters: named(
       `SELECT status, count(*)::float8 AS n FROM ${s}.dead_letters WHERE stream = $1 GROUP BY status`,

@@ -393,11 +393,15 @@ export class PostgresStateStore implements StateStore {
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.latestAudit} */
   async latestAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
-    const values = [query.afterSeq ?? 0, query.types ?? null, query.limit ?? 1000];
+    const types = query.types ? [...new Set(query.types)] : null;
+    const values = [query.afterSeq ?? 0, types, query.limit ?? 1000];
     const { rows } =
       query.stream === undefined
         ? await this.#run<AuditRow>(this.#sql.latestAudit, values)
-        : await this.#run<AuditRow>(this.#sql.latestAuditOf, [...values, query.stream]);
+        : await this.#run<AuditRow>(types ? this.#sql.latestAuditOfTypes : this.#sql.latestAuditOf, [
+            ...values,
+            query.stream,
+          ]);
     return rows.map(auditFromRow);
   }
 

@@ -57,6 +57,26 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   },
 ];
 
+/**
+ * Indexes added after a layout shipped. They change no data, and an older package reads a store that has them,
+ * so they do not bump the schema version (which would lock older workers out): every open creates the missing ones
+ * inside the opening transaction, which migrates an existing store on its first open by this version.
+ */
+export const SQLITE_INDEXES: readonly { name: string; sql: string }[] = [
+  // readSyncStatus's newest run entries of a stream: one backwards range read per type (latestAudit).
+  { name: 'audit_stream_type', sql: 'CREATE INDEX audit_stream_type ON audit (stream, type, seq)' },
+];
+
+function ensureIndexes(db: Database.Database): void {
+  const present = new Set(
+    db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index'")
+      .all()
+      .map((i) => i.name),
+  );
+  for (const index of SQLITE_INDEXES) if (!present.has(index.name)) db.exec(index.sql);
+}
+
 function unreadable(path: string, reason: string, cause?: unknown): StateStoreError {
   return new StateStoreError({
     code: 'STORE_UNREADABLE',
@@ -94,6 +114,7 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(
         String(SQLITE_SCHEMA_VERSION),
       );
+      ensureIndexes(db);
       return SQLITE_SCHEMA_VERSION;
     }
     const row = db
@@ -123,6 +144,7 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
     );
     const missing = REQUIRED_TABLES.filter((t) => !after.has(t));
     if (missing.length > 0) throw unreadable(path, `table(s) ${missing.join(', ')} are missing`);
+    ensureIndexes(db);
     return SQLITE_SCHEMA_VERSION;
   });
   return run.immediate();

@@ -357,10 +357,17 @@ export class SqliteStateStore implements StateStore {
       types: query.types ? JSON.stringify(query.types) : null,
       limit: query.limit ?? 1000,
     };
+    const { stream, types } = query;
+    if (stream !== undefined && types !== undefined) {
+      // Per type, the newest `limit` through the (stream, type, seq) index; the newest `limit` of their union.
+      const rows = [...new Set(types)]
+        .flatMap((type) => st.latestAuditOfType.all({ ...params, stream, type }))
+        .sort((a, b) => b.seq - a.seq)
+        .slice(0, params.limit);
+      return rows.map(auditFromRow);
+    }
     const rows =
-      query.stream === undefined
-        ? st.latestAudit.all(params)
-        : st.latestAuditOf.all({ ...params, stream: query.stream });
+      stream === undefined ? st.latestAudit.all(params) : st.latestAuditOf.all({ ...params, stream });
     return rows.map(auditFromRow);
   }
 

@@ -143,6 +143,12 @@ export function prepareStatements(db: Database.Database) {
        WHERE stream = @stream AND seq > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
        ORDER BY seq DESC LIMIT @limit`,
     ),
+    // One backwards range read of the audit_stream_type index (a type IN (...) list would sort all matches).
+    latestAuditOfType: prepare<[{ after: number; stream: string; type: string; limit: number }], AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit
+       WHERE stream = @stream AND type = @type AND seq > @after
+       ORDER BY seq DESC LIMIT @limit`,
+    ),
     countDeadLetters: prepare<[string], { status: string; n: number }>(
       'SELECT status, count(*) AS n FROM dead_letters WHERE stream = ? GROUP BY status',
     ),

@@ -666,6 +666,16 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       assert.deepEqual(await messages({}), ['d', 'c', 'b', 'a'], 'newest first');
       assert.deepEqual(await messages({ stream: S, limit: 2 }), ['d', 'b'], 'stream filter and limit');
       assert.deepEqual(await messages({ types: ['run-started'] }), ['c', 'a'], 'type filter');
+      assert.deepEqual(
+        await messages({ stream: S, types: ['run-started', 'run-failed'], limit: 2 }),
+        ['d', 'a'],
+        'stream and types together: the newest of any of the types, newest first, up to limit',
+      );
+      assert.deepEqual(
+        await messages({ stream: S, types: ['run-finished', 'run-started', 'run-finished'], limit: 5 }),
+        ['b', 'a'],
+        'a type named twice does not repeat entries',
+      );
       const all = await h.store.queryAudit();
       assert.deepEqual(
         await messages({ afterSeq: all[1]?.seq ?? 0 }),
