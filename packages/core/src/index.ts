@@ -49,6 +49,16 @@ export {
   redactValue,
 } from './redact/redact.js';
 
+export type {
+  QuotaAnswer,
+  QuotaRecord,
+  QuotaRequest,
+  QuotaStore,
+  QuotaUpdate,
+  QuotaWindow,
+} from './quota/rolling-quota.js';
+export { longestQuotaWindow, quotaReadyAt } from './quota/rolling-quota.js';
+
 export type { ParseRetryAfterOptions } from './retry/retry-after.js';
 export { parseRetryAfter } from './retry/retry-after.js';
 export type { RetryPolicy, RetryPolicyOptions } from './retry/retry-policy.js';

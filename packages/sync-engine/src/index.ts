@@ -71,6 +71,8 @@ export { canonicalJson, contentHash } from './ledger/content-hash.js';
 
 // State store contract and the in-memory store
 export type { StateStore } from './store/state-store.js';
+// The shared-quota shapes of StateStore.reserveQuota / updateQuota (defined in @mlc/core, where the pacer uses them).
+export type { QuotaAnswer, QuotaRequest, QuotaStore, QuotaUpdate, QuotaWindow } from '@mlc/core';
 export type {
   AuditEntry,
   AuditEntryInput,
@@ -100,7 +102,11 @@ export type {
 export { STATE_STORE_SCHEMA_VERSION } from './store/types.js';
 export type { StateStoreErrorCode, StateStoreErrorInit } from './store/state-store-error.js';
 export { StateStoreError, isStateStoreError } from './store/state-store-error.js';
-export type { MemoryStateStorage, MemoryStateStoreOptions } from './store/memory-state-store.js';
+export type {
+  MemoryQuotaScope,
+  MemoryStateStorage,
+  MemoryStateStoreOptions,
+} from './store/memory-state-store.js';
 export { MemoryStateStore, createMemoryStateStorage } from './store/memory-state-store.js';
 
 // Errors

@@ -18,3 +18,11 @@ export {
   leaseLost,
 } from './store-kit/invariants.js';
 export { compareKeys, cursorSortKey } from './store-kit/ordering.js';
+export type { QuotaScopeState } from './store-kit/quota-state.js';
+export {
+  assertQuotaRequest,
+  assertQuotaUpdate,
+  decideQuota,
+  nextQuotaSize,
+  quotaHorizon,
+} from './store-kit/quota-state.js';

@@ -2,7 +2,8 @@
 // rule of docs/state-store-contract.md. The suite must fail every one of them (and the cases named must be among
 // those that fail), and must pass the unbroken memory store. A rule no case enforces shows up here as a mutant
 // that survives.
-import type { TestClock } from '@mlc/core';
+import type { QuotaAnswer, QuotaRequest, QuotaUpdate, TestClock } from '@mlc/core';
+import { decideQuota } from '@mlc/sync-engine/store-kit';
 import { createConformanceHarness, stateStoreConformanceCases } from '@mlc/sync-engine/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -294,6 +295,40 @@ class UnreadableAsEmpty extends MemoryStateStore {
   }
 }
 
+/** Reads the quota, then records in a second step (what two round trips without a transaction do). */
+class QuotaCheckThenWrite extends MemoryStateStore {
+  override async reserveQuota(request: QuotaRequest): Promise<QuotaAnswer> {
+    const scope = this.storage.quotas?.get(request.scope);
+    const records = [...(scope?.records ?? [])];
+    await new Promise((resolve) => setImmediate(resolve));
+    const answer = decideQuota(request, {
+      records,
+      pausedUntil: scope?.pausedUntil ?? 0,
+      targetSize: scope?.sizes.get(request.target) ?? 0,
+    });
+    if (answer.reserved) {
+      await super.updateQuota(request.scope, { kind: 'pause', until: 0 }); // creates the scope
+      this.storage.quotas?.get(request.scope)?.records.push({ at: request.now, units: request.units });
+    }
+    return answer;
+  }
+}
+
+/** Keeps the quota in the instance, not in the storage: neither shared nor kept across a restart. */
+class QuotaPerInstance extends MemoryStateStore {
+  readonly #own = new MemoryStateStore();
+  override async reserveQuota(request: QuotaRequest): Promise<QuotaAnswer> {
+    this.assertOpen();
+    await this.#own.open();
+    return this.#own.reserveQuota(request);
+  }
+  override async updateQuota(scope: string, update: QuotaUpdate): Promise<void> {
+    this.assertOpen();
+    await this.#own.open();
+    return this.#own.updateQuota(scope, update);
+  }
+}
+
 type StoreClass = new (options?: MemoryStateStoreOptions) => MemoryStateStore;
 
 function optionsFor(Kind: StoreClass) {
@@ -351,6 +386,8 @@ const mutants: Array<[StoreClass, string[]]> = [
   [TokensNotDurable, ['acknowledged-writes']],
   [WriteBehindCursor, ['acknowledged-writes']],
   [UnreadableAsEmpty, ['unreadable']],
+  [QuotaCheckThenWrite, ['quota-atomic']],
+  [QuotaPerInstance, ['quota-windows']],
 ];
 
 describe('the conformance suite itself (mutation testing)', () => {

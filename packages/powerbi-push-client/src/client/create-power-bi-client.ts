@@ -1,4 +1,4 @@
-import { TokenCycler, createHttpClient, isMlcError, tokenAuth } from '@mlc/core';
+import { type QuotaStore, TokenCycler, createHttpClient, isMlcError, tokenAuth } from '@mlc/core';
 import { followTrustedRedirects } from './follow-trusted-redirects.js';
 import { EntraCredential } from '../auth/entra-credential.js';
 import type { TokenCredential } from '../auth/token-credential.js';
@@ -76,6 +76,14 @@ export interface PowerBIClient {
   ): Promise<Array<Record<string, unknown>>>;
   /** Current pacer counters of a dataset (for logs and dashboards). */
   pacingStats(datasetId: string): PacerStats;
+  /**
+   * Keeps the pacing windows of a dataset (POSTs per minute, POSTs per hour for large tables, rows per hour, the
+   * tables' row counts and 429 pauses) in `quota` — under the scope `powerbi:<datasetId>` — instead of in this
+   * process: every process that shares the same quota store paces against the same windows, and a restart resumes
+   * them. The sync engine calls it with its state store when the store implements `reserveQuota`. Resolves once
+   * the sizes this client already knew have been written.
+   */
+  shareQuota(datasetId: string, quota: QuotaStore): Promise<void>;
 }
 
 /**
@@ -225,6 +233,16 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
     executeQuery: (datasetId, dax, queryOptions = {}) =>
       executeQuery(context, datasetId, dax, queryOptions.signal),
     pacingStats: (datasetId) => context.pacer(datasetId).stats(),
+    async shareQuota(datasetId, quota) {
+      const pacer = context.pacer(datasetId);
+      pacer.share(quota, `powerbi:${datasetId}`, (error) =>
+        resolved.logger.warn(
+          { datasetId, err: error instanceof Error ? error.message : String(error) },
+          'power bi pacing: the shared quota could not be updated',
+        ),
+      );
+      await pacer.settled();
+    },
   };
 }
 

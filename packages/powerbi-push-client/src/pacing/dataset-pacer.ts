@@ -1,11 +1,13 @@
-import type { Clock } from '@mlc/core';
+import {
+  type Clock,
+  type QuotaRecord,
+  type QuotaStore,
+  type QuotaWindow,
+  longestQuotaWindow,
+  quotaReadyAt,
+} from '@mlc/core';
 import PQueue from 'p-queue';
-import type { ResolvedPacing } from './pacing-options.js';
-
-interface PostRecord {
-  readonly at: number;
-  readonly rows: number;
-}
+import { type ResolvedPacing, pacingWindows } from './pacing-options.js';
 
 /** A snapshot of a pacer's state, for logs and tests. */
 export interface PacerStats {
@@ -13,35 +15,63 @@ export interface PacerStats {
   inFlight: number;
   /** Requests waiting for a slot. */
   queued: number;
-  /** POSTs recorded in the current rolling minute. */
+  /** POSTs this process recorded in the current rolling minute. */
   postsLastMinute: number;
-  /** Rows recorded in the current rolling hour. */
+  /** Rows this process recorded in the current rolling hour. */
   rowsLastHour: number;
   /** Epoch ms until which a 429 paused the dataset (0 when not paused). */
   pausedUntil: number;
+  /** True when the windows live in a shared {@link QuotaStore} (see {@link DatasetPacer.share}). */
+  shared: boolean;
+}
+
+/** Where a shared pacer keeps its windows. */
+interface Shared {
+  readonly quota: QuotaStore;
+  readonly scope: string;
+  readonly onError: (error: unknown) => void;
 }
 
 /**
  * Paces POST rows requests to one dataset before Power BI throttles them: a p-queue bounds requests in flight, and
- * a rolling log of sent requests enforces requests per minute, the hourly cap for large tables and the rows-per-hour
- * budget. All waiting goes through the injected clock, so tests drive it with a `TestClock`. One pacer per
- * (client, dataset); never shared across clients.
+ * rolling windows enforce requests per minute, the hourly cap for large tables and the rows-per-hour budget
+ * (`quotaReadyAt` of `@mlc/core`). The windows live in this process, or — after {@link DatasetPacer.share} — in a
+ * {@link QuotaStore} that every process writing the dataset shares (the sync engine's state store), so the quota
+ * survives restarts and N processes together stay within it. All waiting goes through the injected clock, so tests
+ * drive it with a `TestClock`. One pacer per (client, dataset).
  */
 export class DatasetPacer {
   readonly #clock: Clock;
   readonly #options: ResolvedPacing | false;
+  readonly #windows: QuotaWindow[];
   readonly #queue: PQueue;
-  #log: PostRecord[] = [];
+  #log: QuotaRecord[] = [];
   #gate: Promise<void> = Promise.resolve();
   #pausedUntil = 0;
   readonly #tableRows = new Map<string, number>();
+  #shared: Shared | undefined;
+  #updates: Promise<void> = Promise.resolve();
 
   constructor(options: ResolvedPacing | false, clock: Clock) {
     this.#options = options;
     this.#clock = clock;
+    this.#windows = options === false ? [] : pacingWindows(options);
     this.#queue = new PQueue({
       concurrency: options === false ? Number.POSITIVE_INFINITY : options.maxInFlight,
     });
+  }
+
+  /**
+   * Keeps this dataset's windows, pause and table sizes in `quota` under `scope` from now on, shared with every
+   * process that does the same (no effect when pacing is off). The sizes this pacer already knows are written there.
+   * A failed size or pause update is passed to `onError` (pacing goes on); a failed reservation fails that request
+   * before it is sent.
+   */
+  share(quota: QuotaStore, scope: string, onError: (error: unknown) => void = () => {}): void {
+    if (this.#options === false) return;
+    this.#shared = { quota, scope, onError };
+    for (const [table, size] of this.#tableRows) this.#update({ kind: 'set-size', target: table, size });
+    if (this.#pausedUntil > 0) this.#update({ kind: 'pause', until: this.#pausedUntil });
   }
 
   /** Runs `task` in a request slot (≤ `maxInFlight` at once), in FIFO order. */
@@ -52,7 +82,7 @@ export class DatasetPacer {
   /**
    * Waits until one more POST of `rows` rows to `table` fits every window, then records it as sent now. Call it
    * right before each attempt (retries count too: the service counts every request it receives [inferred]).
-   * Callers are served in order.
+   * Callers of this process are served in order.
    */
   acquire(table: string, rows: number, signal?: AbortSignal): Promise<void> {
     const turn = this.#gate.then(() => this.#waitForRoom(table, rows, signal));
@@ -61,9 +91,10 @@ export class DatasetPacer {
     return turn;
   }
 
-  /** Pauses every request of the dataset until `epochMs` (after a 429 with Retry-After). */
+  /** Pauses every request of the dataset until `epochMs` (after a 429 with Retry-After), in every sharing process. */
   pauseUntil(epochMs: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, epochMs);
+    this.#update({ kind: 'pause', until: epochMs });
   }
 
   /**
@@ -72,16 +103,28 @@ export class DatasetPacer {
    */
   addTableRows(table: string, rows: number, cap = Number.POSITIVE_INFINITY): void {
     this.#tableRows.set(table, Math.min(cap, (this.#tableRows.get(table) ?? 0) + rows));
+    this.#update({
+      kind: 'add-size',
+      target: table,
+      units: rows,
+      ...(Number.isFinite(cap) ? { cap } : {}),
+    });
   }
 
   /** Sets the known row count of `table` (0 after a clear; a counted value at start-up). */
   setTableRows(table: string, rows: number): void {
     this.#tableRows.set(table, Math.max(0, rows));
+    this.#update({ kind: 'set-size', target: table, size: Math.max(0, rows) });
   }
 
-  /** The row count the pacer assumes for `table`. */
+  /** The row count this process assumes for `table` (a shared pacer decides on the store's count). */
   tableRows(table: string): number {
     return this.#tableRows.get(table) ?? 0;
+  }
+
+  /** Resolves once the size and pause updates sent to the shared quota so far have been applied (or failed). */
+  settled(): Promise<void> {
+    return this.#updates;
   }
 
   /** Current counters. */
@@ -96,57 +139,52 @@ export class DatasetPacer {
       postsLastMinute: this.#log.filter((record) => record.at > now - minute).length,
       rowsLastHour: this.#log
         .filter((record) => record.at > now - hour)
-        .reduce((sum, record) => sum + record.rows, 0),
+        .reduce((sum, record) => sum + record.units, 0),
       pausedUntil: this.#pausedUntil > now ? this.#pausedUntil : 0,
+      shared: this.#shared !== undefined,
     };
+  }
+
+  /** Sends one update to the shared quota, after the ones before it. */
+  #update(update: Parameters<QuotaStore['updateQuota']>[1]): void {
+    const shared = this.#shared;
+    if (!shared) return;
+    this.#updates = this.#updates.then(() =>
+      shared.quota.updateQuota(shared.scope, update).catch((error: unknown) => shared.onError(error)),
+    );
   }
 
   async #waitForRoom(table: string, rows: number, signal?: AbortSignal): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.#clock.now();
-      const readyAt = this.#readyAt(table, rows, now);
+      // Records older than the longest window can never matter again.
+      this.#log = this.#log.filter((record) => record.at > now - longestQuotaWindow(this.#windows));
+      let readyAt = Math.max(now, this.#pausedUntil);
+      if (readyAt <= now && this.#options !== false) {
+        if (this.#shared) {
+          const { quota, scope } = this.#shared;
+          const answer = await quota.reserveQuota({
+            scope,
+            target: table,
+            units: rows,
+            now,
+            windows: this.#windows,
+          });
+          readyAt = answer.reserved ? now : answer.retryAt;
+        } else {
+          readyAt = quotaReadyAt(
+            this.#log,
+            { units: rows, now, targetSize: this.tableRows(table) },
+            this.#windows,
+          );
+        }
+      }
       if (readyAt <= now) {
-        this.#log.push({ at: now, rows });
+        this.#log.push({ at: now, units: rows });
         return;
       }
       await this.#clock.sleep(readyAt - now, signal);
     }
-  }
-
-  /** The earliest time at which a POST of `rows` rows to `table` fits every window. */
-  #readyAt(table: string, rows: number, now: number): number {
-    let readyAt = this.#pausedUntil;
-    const options = this.#options;
-    if (options === false) return readyAt;
-    const minute = options.minuteMs + options.windowMarginMs;
-    const hour = options.hourMs + options.windowMarginMs;
-    // Records older than the longest window can never matter again.
-    this.#log = this.#log.filter((record) => record.at > now - hour);
-
-    const lastMinute = this.#log.filter((record) => record.at > now - minute);
-    if (lastMinute.length >= options.postsPerMinute) {
-      // The window has room once enough of its oldest records have aged out.
-      const oldestToExpire = lastMinute[lastMinute.length - options.postsPerMinute];
-      if (oldestToExpire) readyAt = Math.max(readyAt, oldestToExpire.at + minute);
-    }
-    if (
-      this.tableRows(table) >= options.largeTableRowThreshold &&
-      this.#log.length >= options.postsPerHourLargeTable
-    ) {
-      const oldestToExpire = this.#log[this.#log.length - options.postsPerHourLargeTable];
-      if (oldestToExpire) readyAt = Math.max(readyAt, oldestToExpire.at + hour);
-    }
-    let rowsInHour = this.#log.reduce((sum, record) => sum + record.rows, 0);
-    if (rowsInHour + rows > options.rowsPerHour) {
-      for (const record of this.#log) {
-        rowsInHour -= record.rows;
-        if (rowsInHour + rows <= options.rowsPerHour) {
-          readyAt = Math.max(readyAt, record.at + hour);
-          break;
-        }
-      }
-    }
-    return readyAt;
   }
 }

@@ -1,3 +1,4 @@
+import type { QuotaWindow } from '@mlc/core';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
 
@@ -86,4 +87,19 @@ export function resolvePacingOptions(options: PacingOptions | false | undefined)
     });
   }
   return resolved;
+}
+
+/**
+ * The rolling windows of resolved pacing, in the form the quota rule (`quotaReadyAt` of `@mlc/core`) and a shared
+ * quota store take: requests per minute, requests per hour while the target table is large, rows per hour — each
+ * widened by `windowMarginMs`.
+ */
+export function pacingWindows(pacing: ResolvedPacing): QuotaWindow[] {
+  const minute = pacing.minuteMs + pacing.windowMarginMs;
+  const hour = pacing.hourMs + pacing.windowMarginMs;
+  return [
+    { ms: minute, maxRequests: pacing.postsPerMinute },
+    { ms: hour, maxRequests: pacing.postsPerHourLargeTable, minTargetSize: pacing.largeTableRowThreshold },
+    { ms: hour, maxUnits: pacing.rowsPerHour },
+  ];
 }

@@ -87,6 +87,20 @@ async function ensureIndexes(client: PoolClient, schema: string, s: string): Pro
   }
 }
 
+/**
+ * Tables of optional features (the shared quota, §optional.quota), created at open when missing. Additive: no
+ * layout version change, and an older package that does not know them ignores them.
+ */
+const OPTIONAL_TABLES = ['quota_scopes', 'quota_log', 'quota_sizes'] as const;
+const optionalTablesSql = (s: string) => `
+  CREATE TABLE IF NOT EXISTS ${s}.quota_scopes (scope text PRIMARY KEY, paused_until float8 NOT NULL);
+  CREATE TABLE IF NOT EXISTS ${s}.quota_log (scope text NOT NULL, at float8 NOT NULL, units float8 NOT NULL);
+  CREATE INDEX IF NOT EXISTS quota_log_scope ON ${s}.quota_log (scope, at);
+  CREATE TABLE IF NOT EXISTS ${s}.quota_sizes (
+    scope text NOT NULL, target text NOT NULL, size float8 NOT NULL, PRIMARY KEY (scope, target)
+  );
+`;
+
 function unreadable(schema: string, reason: string): StateStoreError {
   return new StateStoreError({
     code: 'STORE_UNREADABLE',
@@ -135,6 +149,7 @@ export async function migratePostgresSchema(client: PoolClient, schema: string):
       await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
         String(POSTGRES_SCHEMA_VERSION),
       ]);
+      await client.query(optionalTablesSql(s));
       version = POSTGRES_SCHEMA_VERSION;
     } else {
       const row = await client.query<{ value: unknown }>(
@@ -164,6 +179,9 @@ export async function migratePostgresSchema(client: PoolClient, schema: string):
       const after = await tableNames();
       const missing = REQUIRED_TABLES.filter((t) => !after.has(t));
       if (missing.length > 0) throw unreadable(schema, `table(s) ${missing.join(', ')} are missing`);
+      // Only when one is missing: CREATE … IF NOT EXISTS still needs CREATE on the schema, which a store's role may
+      // lack once its tables exist.
+      if (OPTIONAL_TABLES.some((t) => !after.has(t))) await client.query(optionalTablesSql(s));
       version = POSTGRES_SCHEMA_VERSION;
     }
     await ensureIndexes(client, schema, s);

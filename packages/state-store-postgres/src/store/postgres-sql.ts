@@ -169,6 +169,28 @@ export function postgresSql(schema: string) {
        FROM ${s}.batches WHERE stream = $1 AND status = 'committed'`,
     ),
 
+    // Shared quota (§optional.quota). The upsert takes the scope row's lock (ON CONFLICT DO UPDATE locks the row
+    // even when nothing changes) and holds it to COMMIT: reservations of one scope run one at a time across every
+    // connection and process.
+    lockQuotaScope: named(
+      `INSERT INTO ${s}.quota_scopes AS q (scope, paused_until) VALUES ($1, 0)
+       ON CONFLICT (scope) DO UPDATE SET paused_until = q.paused_until RETURNING q.paused_until`,
+    ),
+    pruneQuota: named(`DELETE FROM ${s}.quota_log WHERE scope = $1 AND at <= $2`),
+    quotaRecords: named(`SELECT at, units FROM ${s}.quota_log WHERE scope = $1 ORDER BY at`),
+    insertQuota: named(`INSERT INTO ${s}.quota_log (scope, at, units) VALUES ($1, $2, $3)`),
+    pauseQuota: named(
+      `INSERT INTO ${s}.quota_scopes AS q (scope, paused_until) VALUES ($1, $2)
+       ON CONFLICT (scope) DO UPDATE SET paused_until = GREATEST(q.paused_until, EXCLUDED.paused_until)`,
+    ),
+    // A missing size row is made first, so the locking read below always finds a row to lock.
+    ensureQuotaSize: named(
+      `INSERT INTO ${s}.quota_sizes (scope, target, size) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+    ),
+    quotaSize: named(`SELECT size FROM ${s}.quota_sizes WHERE scope = $1 AND target = $2`),
+    lockQuotaSize: named(`SELECT size FROM ${s}.quota_sizes WHERE scope = $1 AND target = $2 FOR UPDATE`),
+    setQuotaSize: named(`UPDATE ${s}.quota_sizes SET size = $3 WHERE scope = $1 AND target = $2`),
+
     getSecret: named(`SELECT value FROM ${s}.secrets WHERE name = $1`),
     putSecret: named(
       `INSERT INTO ${s}.secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,

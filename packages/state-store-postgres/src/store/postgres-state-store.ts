@@ -1,3 +1,4 @@
+import type { QuotaAnswer, QuotaRequest, QuotaUpdate } from '@mlc/core';
 import {
   type AuditEntry,
   type AuditEntryInput,
@@ -34,7 +35,12 @@ import {
   assertDeadLetterAbsent,
   assertFence,
   assertIntentOpen,
+  assertQuotaRequest,
+  assertQuotaUpdate,
+  decideQuota,
   leaseLost,
+  nextQuotaSize,
+  quotaHorizon,
 } from '@mlc/sync-engine/store-kit';
 import { migratePostgresSchema } from './postgres-schema.js';
 import { type NamedQuery, type PostgresSql, postgresSql } from './postgres-sql.js';
@@ -421,6 +427,47 @@ export class PostgresStateStore implements StateStore {
       rowsPosted: (totals?.rows ?? 0) + (totals?.rebuilt ?? 0),
       committedBatches: totals?.batches ?? 0,
     };
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.reserveQuota} */
+  async reserveQuota(request: QuotaRequest): Promise<QuotaAnswer> {
+    this.#use();
+    assertQuotaRequest(request);
+    return this.#tx(async (run) => {
+      // The scope row's lock first: every reservation of the scope queues here until this one commits.
+      const scope = await run<{ paused_until: number }>(this.#sql.lockQuotaScope, [request.scope]);
+      await run(this.#sql.pruneQuota, [request.scope, quotaHorizon(request)]);
+      const records = await run<{ at: number; units: number }>(this.#sql.quotaRecords, [request.scope]);
+      const size = await run<{ size: number }>(this.#sql.quotaSize, [request.scope, request.target]);
+      const answer = decideQuota(request, {
+        records: records.rows,
+        pausedUntil: scope.rows[0]?.paused_until ?? 0,
+        targetSize: size.rows[0]?.size ?? 0,
+      });
+      if (answer.reserved) {
+        await run(this.#sql.insertQuota, [request.scope, request.now, request.units]);
+      }
+      return answer;
+    });
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.updateQuota} */
+  async updateQuota(scope: string, update: QuotaUpdate): Promise<void> {
+    this.#use();
+    assertQuotaUpdate(scope, update);
+    if (update.kind === 'pause') {
+      await this.#run(this.#sql.pauseQuota, [scope, update.until]);
+      return;
+    }
+    await this.#tx(async (run) => {
+      await run(this.#sql.ensureQuotaSize, [scope, update.target]);
+      const current = await run<{ size: number }>(this.#sql.lockQuotaSize, [scope, update.target]);
+      await run(this.#sql.setQuotaSize, [
+        scope,
+        update.target,
+        nextQuotaSize(current.rows[0]?.size ?? 0, update),
+      ]);
+    });
   }
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.getSecret} */

@@ -77,6 +77,19 @@ function ensureIndexes(db: Database.Database): void {
   for (const index of SQLITE_INDEXES) if (!present.has(index.name)) db.exec(index.sql);
 }
 
+/**
+ * Tables of optional features (the shared quota, §optional.quota), created at every open when missing. Additive: no
+ * layout version change, and an older package that does not know them ignores them.
+ */
+const OPTIONAL_TABLES = `
+  CREATE TABLE IF NOT EXISTS quota_scopes (scope TEXT PRIMARY KEY, paused_until REAL NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS quota_log (scope TEXT NOT NULL, at REAL NOT NULL, units REAL NOT NULL);
+  CREATE INDEX IF NOT EXISTS quota_log_scope ON quota_log (scope, at);
+  CREATE TABLE IF NOT EXISTS quota_sizes (
+    scope TEXT NOT NULL, target TEXT NOT NULL, size REAL NOT NULL, PRIMARY KEY (scope, target)
+  ) WITHOUT ROWID;
+`;
+
 function unreadable(path: string, reason: string, cause?: unknown): StateStoreError {
   return new StateStoreError({
     code: 'STORE_UNREADABLE',
@@ -115,6 +128,7 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
         String(SQLITE_SCHEMA_VERSION),
       );
       ensureIndexes(db);
+      db.exec(OPTIONAL_TABLES);
       return SQLITE_SCHEMA_VERSION;
     }
     const row = db
@@ -145,6 +159,7 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
     const missing = REQUIRED_TABLES.filter((t) => !after.has(t));
     if (missing.length > 0) throw unreadable(path, `table(s) ${missing.join(', ')} are missing`);
     ensureIndexes(db);
+    db.exec(OPTIONAL_TABLES);
     return SQLITE_SCHEMA_VERSION;
   });
   return run.immediate();

@@ -1,3 +1,4 @@
+import type { QuotaAnswer, QuotaRequest, QuotaUpdate } from '@mlc/core';
 import {
   type AuditEntry,
   type AuditEntryInput,
@@ -34,7 +35,12 @@ import {
   assertDeadLetterAbsent,
   assertFence,
   assertIntentOpen,
+  assertQuotaRequest,
+  assertQuotaUpdate,
+  decideQuota,
   leaseLost,
+  nextQuotaSize,
+  quotaHorizon,
 } from '@mlc/sync-engine/store-kit';
 import { isCorruptionError, migrateSqliteSchema, unreadableStoreError } from './sqlite-schema.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
@@ -384,6 +390,37 @@ export class SqliteStateStore implements StateStore {
       rowsPosted: (committed?.rows ?? 0) + (committed?.rebuilt ?? 0),
       committedBatches: committed?.batches ?? 0,
     };
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.reserveQuota} */
+  async reserveQuota(request: QuotaRequest): Promise<QuotaAnswer> {
+    const { st } = this.#use();
+    assertQuotaRequest(request);
+    // One IMMEDIATE transaction: the write lock is held from the read to the insert, so processes sharing the file
+    // take turns and never both fill the last slot of a window.
+    return this.#write(() => {
+      st.pruneQuota.run(request.scope, quotaHorizon(request));
+      const answer = decideQuota(request, {
+        records: st.quotaRecords.all(request.scope),
+        pausedUntil: st.quotaPausedUntil.get(request.scope)?.paused_until ?? 0,
+        targetSize: st.quotaSize.get(request.scope, request.target)?.size ?? 0,
+      });
+      if (answer.reserved) st.insertQuota.run(request.scope, request.now, request.units);
+      return answer;
+    });
+  }
+
+  /** {@inheritDoc @mlc/sync-engine#StateStore.updateQuota} */
+  async updateQuota(scope: string, update: QuotaUpdate): Promise<void> {
+    const { st } = this.#use();
+    assertQuotaUpdate(scope, update);
+    this.#write(() => {
+      if (update.kind === 'pause') st.pauseQuota.run(scope, update.until);
+      else {
+        const current = st.quotaSize.get(scope, update.target)?.size ?? 0;
+        st.putQuotaSize.run(scope, update.target, nextQuotaSize(current, update));
+      }
+    });
   }
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.getSecret} */

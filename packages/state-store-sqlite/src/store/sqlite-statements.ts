@@ -164,6 +164,29 @@ export function prepareStatements(db: Database.Database) {
        FROM batches WHERE stream = @stream AND status = 'committed'`,
     ),
 
+    // Shared quota (§optional.quota): read and written inside one IMMEDIATE transaction per call.
+    pruneQuota: prepare<[string, number]>('DELETE FROM quota_log WHERE scope = ? AND at <= ?'),
+    quotaRecords: prepare<[string], { at: number; units: number }>(
+      'SELECT at, units FROM quota_log WHERE scope = ? ORDER BY at',
+    ),
+    insertQuota: prepare<[string, number, number]>(
+      'INSERT INTO quota_log (scope, at, units) VALUES (?, ?, ?)',
+    ),
+    quotaPausedUntil: prepare<[string], { paused_until: number }>(
+      'SELECT paused_until FROM quota_scopes WHERE scope = ?',
+    ),
+    pauseQuota: prepare<[string, number]>(
+      `INSERT INTO quota_scopes (scope, paused_until) VALUES (?, ?)
+       ON CONFLICT (scope) DO UPDATE SET paused_until = max(paused_until, excluded.paused_until)`,
+    ),
+    quotaSize: prepare<[string, string], { size: number }>(
+      'SELECT size FROM quota_sizes WHERE scope = ? AND target = ?',
+    ),
+    putQuotaSize: prepare<[string, string, number]>(
+      `INSERT INTO quota_sizes (scope, target, size) VALUES (?, ?, ?)
+       ON CONFLICT (scope, target) DO UPDATE SET size = excluded.size`,
+    ),
+
     getSecret: prepare<[string], { value: string }>('SELECT value FROM secrets WHERE name = ?'),
     putSecret: prepare<[string, string]>(
       'INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',

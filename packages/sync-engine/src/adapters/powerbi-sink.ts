@@ -1,4 +1,4 @@
-import { failedBeforeSend, isMlcError } from '@mlc/core';
+import { type QuotaStore, failedBeforeSend, isMlcError } from '@mlc/core';
 import {
   type AnyDatasetSchema,
   BATCH_COLUMN,
@@ -96,7 +96,10 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
       }
       return checkRowAgainst(columns, request);
     },
-    async ensureTables(specs: readonly SinkTable[], { signal }: { signal?: AbortSignal }) {
+    async ensureTables(
+      specs: readonly SinkTable[],
+      { signal, quota }: { signal?: AbortSignal; quota?: QuotaStore },
+    ) {
       if (!schema) schema = datasetForTables(options.dataset as string, specs);
       const known = new Set(schema.tables.map((t) => t.name));
       const missing = specs.filter((s) => !known.has(s.name)).map((s) => s.name);
@@ -110,9 +113,12 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         const ensured = await client.ensureDataset(schema, signal ? { signal } : {});
         datasetId = ensured.datasetId;
       }
+      // With a state store that keeps quotas, the dataset's pacing windows live there: shared by every process
+      // writing this dataset, and still there after a restart.
+      if (quota && datasetId !== undefined) await client.shareQuota(datasetId, quota);
       // A new process's pacer starts empty: tell it how large each table already is (COUNTROWS), so a table past
       // 250k rows is paced at 120 POSTs per hour from the first POST, not after a burst of 429s. Best effort: a
-      // tenant without executeQueries, or an unreadable answer, leaves the pacer as it was.
+      // tenant without executeQueries, or an unreadable answer, leaves the pacer (or the shared count) as it was.
       for (const spec of specs) {
         try {
           table(spec.name).setKnownRowCount(await table(spec.name).countRows(signal ? { signal } : {}));

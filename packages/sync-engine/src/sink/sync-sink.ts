@@ -1,4 +1,4 @@
-import type { DecimalRounding } from '@mlc/core';
+import type { DecimalRounding, QuotaStore } from '@mlc/core';
 import type { Row } from '../store/types.js';
 
 /** Column types every sink understands (the Power BI push data types). */
@@ -67,8 +67,15 @@ export interface SyncSink {
    * the engine applies {@link checkRowByTypes} (the Power BI push rules of the column types).
    */
   checkRow?(request: RowCheckRequest): RowCheckResult;
-  /** Creates or checks the tables (each also gets a String `_batch` column). */
-  ensureTables(tables: readonly SinkTable[], options: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Creates or checks the tables (each also gets a String `_batch` column). `quota` is the state store's shared
+   * quota when the store has one (§optional.quota): a sink that paces its requests keeps its windows there, so
+   * every process writing the same destination shares them and a restart resumes them.
+   */
+  ensureTables(
+    tables: readonly SinkTable[],
+    options: { signal?: AbortSignal; quota?: QuotaStore },
+  ): Promise<void>;
   /**
    * Appends `rows`, each with `_batch = batchId`. Must not resend on its own a request that may have landed. Must
    * call `beforeSend` right before every HTTP request that carries rows (each split request, each retry) and not

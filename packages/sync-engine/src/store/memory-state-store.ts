@@ -1,3 +1,4 @@
+import type { QuotaAnswer, QuotaRecord, QuotaRequest, QuotaUpdate } from '@mlc/core';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
 import { batchDeadLetter } from '../store-kit/batch-dead-letter.js';
 import {
@@ -11,6 +12,13 @@ import {
   leaseLost,
 } from '../store-kit/invariants.js';
 import { compareKeys } from '../store-kit/ordering.js';
+import {
+  assertQuotaRequest,
+  assertQuotaUpdate,
+  decideQuota,
+  nextQuotaSize,
+  quotaHorizon,
+} from '../store-kit/quota-state.js';
 import type { StateStore } from './state-store.js';
 import { StateStoreError } from './state-store-error.js';
 import {
@@ -63,6 +71,18 @@ export interface MemoryStateStorage {
   audit: AuditEntry[];
   /** Secret slots (ciphertext). */
   secrets: Map<string, string>;
+  /** Shared quota state per scope (§optional.quota); absent in storage made before it existed. */
+  quotas?: Map<string, MemoryQuotaScope>;
+}
+
+/** The shared quota state of one scope in {@link MemoryStateStorage}. */
+export interface MemoryQuotaScope {
+  /** Reservations still inside the longest window, oldest first. */
+  records: QuotaRecord[];
+  /** Paused until (epoch ms; 0 when not). */
+  pausedUntil: number;
+  /** Recorded size per target. */
+  sizes: Map<string, number>;
 }
 
 /** Creates empty storage for {@link MemoryStateStore}. */
@@ -77,6 +97,7 @@ export function createMemoryStateStorage(): MemoryStateStorage {
     tokens: new Map(),
     audit: [],
     secrets: new Map(),
+    quotas: new Map(),
   };
 }
 
@@ -406,6 +427,41 @@ export class MemoryStateStore implements StateStore {
     }
     totals.rowsPosted += rebuilt;
     return totals;
+  }
+
+  /** {@inheritDoc StateStore.reserveQuota} */
+  async reserveQuota(request: QuotaRequest): Promise<QuotaAnswer> {
+    this.assertOpen();
+    assertQuotaRequest(request);
+    const scope = this.#quotaScope(request.scope);
+    const horizon = quotaHorizon(request);
+    scope.records = scope.records.filter((record) => record.at > horizon);
+    const answer = decideQuota(request, {
+      records: scope.records,
+      pausedUntil: scope.pausedUntil,
+      targetSize: scope.sizes.get(request.target) ?? 0,
+    });
+    if (answer.reserved) scope.records.push({ at: request.now, units: request.units });
+    return answer;
+  }
+
+  /** {@inheritDoc StateStore.updateQuota} */
+  async updateQuota(scopeName: string, update: QuotaUpdate): Promise<void> {
+    this.assertOpen();
+    assertQuotaUpdate(scopeName, update);
+    const scope = this.#quotaScope(scopeName);
+    if (update.kind === 'pause') scope.pausedUntil = Math.max(scope.pausedUntil, update.until);
+    else scope.sizes.set(update.target, nextQuotaSize(scope.sizes.get(update.target) ?? 0, update));
+  }
+
+  #quotaScope(name: string): MemoryQuotaScope {
+    this.storage.quotas ??= new Map();
+    let scope = this.storage.quotas.get(name);
+    if (!scope) {
+      scope = { records: [], pausedUntil: 0, sizes: new Map() };
+      this.storage.quotas.set(name, scope);
+    }
+    return scope;
   }
 
   /** {@inheritDoc StateStore.getSecret} */

@@ -1,3 +1,4 @@
+import type { QuotaAnswer, QuotaRequest, QuotaUpdate } from '@mlc/core';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
 import type {
   AuditEntry,
@@ -105,6 +106,19 @@ export interface StateStore {
    * report `rowsPosted` as unknown.
    */
   streamTotals?(stream: string): Promise<StreamTotals>;
+
+  /**
+   * Optional (shared quota, with {@link StateStore.updateQuota}): atomically, when one more request of
+   * `request.units` units to `request.target` fits every window of `request.windows` over the scope's records and
+   * the scope is not paused at `request.now`, records it and answers `{ reserved: true }`; otherwise records
+   * nothing and answers the instant to ask again. N processes reserving together never exceed a window
+   * (docs/state-store-contract.md §optional.quota). The engine hands it to sinks that pace requests (the Power BI
+   * client's per-dataset pacer), so the quota survives restarts and is shared by every process writing the
+   * dataset; stores without it leave each process with its own in-process pacer.
+   */
+  reserveQuota?(request: QuotaRequest): Promise<QuotaAnswer>;
+  /** Optional (shared quota): pauses a scope, or sets / grows a target's recorded size, atomically. */
+  updateQuota?(scope: string, update: QuotaUpdate): Promise<void>;
 
   /** Reads a secret slot (ciphertext written by the engine; the store never sees plaintext). */
   getSecret(name: string): Promise<string | undefined>;

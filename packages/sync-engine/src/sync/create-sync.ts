@@ -23,6 +23,7 @@ import { compileSchedule } from '../scheduler/next-run-at.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { type SecretTokenStore, createSecretTokenStore } from '../secrets/secret-token-store.js';
 import type { SyncSink } from '../sink/sync-sink.js';
+import { quotaStoreOf } from '../store/quota-store-of.js';
 import { StateStoreError } from '../store/state-store-error.js';
 import {
   type AuditEntry,
@@ -241,7 +242,11 @@ export function createSync(options: SyncOptions): Sync {
     let pending = ensured.get(sink);
     if (!pending) {
       const tables = config.streams.filter((s) => s.sink === sink).map((s) => s.table);
-      pending = underSetupLease(() => sink.ensureTables(tables, signal ? { signal } : {}), signal);
+      const quota = quotaStoreOf(store);
+      pending = underSetupLease(
+        () => sink.ensureTables(tables, { ...(signal ? { signal } : {}), ...(quota ? { quota } : {}) }),
+        signal,
+      );
       ensured.set(sink, pending);
       pending.catch(() => ensured.delete(sink)); // a failed set-up is tried again by the next run
     }

@@ -4,6 +4,7 @@ import type { StateStore } from '../store/state-store.js';
 import { isStateStoreError } from '../store/state-store-error.js';
 import { type DeadLetter, type Fence, STATE_STORE_SCHEMA_VERSION } from '../store/types.js';
 import { contractConformanceCases } from './conformance-contract-cases.js';
+import { quotaConformanceCases } from './conformance-quota-cases.js';
 import { entries, intent, lease, rejects, S, snapshotOf } from './conformance-helpers.js';
 
 /** What a conformance case gets: an opened, empty store and the hooks around it. */
@@ -783,4 +784,5 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
     },
   },
   ...contractConformanceCases,
+  ...quotaConformanceCases,
 ];
