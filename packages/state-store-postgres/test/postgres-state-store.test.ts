@@ -302,6 +302,25 @@ describePostgres('PostgresStateStore refuses what it cannot read', () => {
     expect(tables?.rows[0]?.n, 'nothing was dropped or re-created').toBe(1);
   });
 
+  it('close() of a store with its own pool leaves no socket open (a service ends right after it)', async () => {
+    // pool.end() alone resolved while each socket was still half-closed, waiting for the server: a service that
+    // called stop() then close() stayed alive for that time with a PostgreSQL socket.
+    const s = randomSchema('close');
+    extraSchemas.push(s);
+    const port = Number(new URL(PG_URL).port || 5432);
+    const openSockets = () =>
+      (process as unknown as { _getActiveHandles(): Array<Record<string, unknown>> })
+        ._getActiveHandles()
+        .filter((h) => h.remotePort === port && h.destroyed !== true);
+    const before = new Set(openSockets());
+    const store = createPostgresStateStore({ connectionString: PG_URL, schema: s, poolSize: 3 });
+    await store.open();
+    await Promise.all([store.getCursor('a'), store.getCursor('b'), store.getCursor('c')]);
+    expect(openSockets().filter((h) => !before.has(h)).length).toBeGreaterThan(0);
+    await store.close();
+    expect(openSockets().filter((h) => !before.has(h))).toEqual([]);
+  });
+
   it('opens in a schema a DBA created beforehand, next to unrelated tables', async () => {
     const s = randomSchema('precreated');
     extraSchemas.push(s);

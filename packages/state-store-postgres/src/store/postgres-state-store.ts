@@ -60,6 +60,9 @@ import {
   parseStored,
 } from '@mlc/sync-engine/sql-store';
 
+/** How long `close()` waits for the server to close a connection after its Terminate before destroying it. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** Runs one statement on the connection of the current transaction (or the pool). */
 type Run = <R>(query: NamedQuery | string, values?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
 
@@ -84,6 +87,8 @@ export class PostgresStateStore implements StateStore {
   #pool: Pool | undefined;
   #version: number | undefined;
   #opening: Promise<void> | undefined;
+  /** Connections of the store's own pool, each with a promise of its socket's close. */
+  readonly #connections = new Map<PoolClient, Promise<void>>();
 
   /** Creates a store (no connection is made before {@link PostgresStateStore.open}). */
   constructor(options: PostgresStateStoreOptions) {
@@ -135,6 +140,12 @@ export class PostgresStateStore implements StateStore {
         'idle PostgreSQL connection failed',
       );
     });
+    pool.on('connect', (client) => {
+      // A client emits 'end' once its socket has closed (after a Terminate, an error or a server restart).
+      const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      this.#connections.set(client, closed);
+      void closed.then(() => this.#connections.delete(client));
+    });
     return pool;
   }
 
@@ -144,7 +155,35 @@ export class PostgresStateStore implements StateStore {
     const pool = this.#pool;
     this.#pool = undefined;
     this.#version = undefined;
-    if (pool && this.options.pool === undefined) await pool.end();
+    if (pool && this.options.pool === undefined) {
+      await pool.end();
+      await this.#socketsClosed();
+    }
+  }
+
+  /**
+   * `pool.end()` resolves once every client was told to end, not once its socket closed: a half-closed socket
+   * keeps the process alive until the server answers the Terminate. Wait for that (the server closes at once), so
+   * that a service ends right after `close()`; a socket the server does not close within
+   * {@link CLOSE_GRACE_MS} is destroyed.
+   */
+  async #socketsClosed(): Promise<void> {
+    if (this.#connections.size === 0) return;
+    const grace = new AbortController();
+    const timedOut = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), CLOSE_GRACE_MS);
+      grace.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    const late = await Promise.race([Promise.all(this.#connections.values()).then(() => false), timedOut]);
+    grace.abort();
+    if (!late) return;
+    for (const client of this.#connections.keys()) {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+    await Promise.all(this.#connections.values());
   }
 
   /** {@inheritDoc @mlc/sync-engine#StateStore.schemaVersion} */
