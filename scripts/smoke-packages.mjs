@@ -122,6 +122,21 @@ const checks = {
     const filter = new m.SecretFilter(['planted-secret-1']);
     if (filter.clean('a planted-secret-1 b') !== 'a *** b') throw new Error('SecretFilter');
   },
+  '@mlc/console': async (m, load) => {
+    // The console through the built package: a read-only overview over an empty sync, with a hostile title escaped.
+    const { MemoryStateStore, createSync } = await load('@mlc/sync-engine');
+    const store = new MemoryStateStore();
+    const sync = createSync({ store, sink: { ensureTables: async () => {} }, streams: [] });
+    try {
+      const ops = m.createConsole({ sync, store, basePath: '/ops', title: '<b>x</b>' });
+      const response = await ops.fetch(new Request('http://smoke.test/ops/'));
+      const page = await response.text();
+      if (response.status !== 200 || !page.includes('&lt;b&gt;x&lt;/b&gt;') || page.includes('<b>x</b>'))
+        throw new Error(`createConsole: ${response.status} ${page.slice(0, 200)}`);
+    } finally {
+      await sync.close();
+    }
+  },
   '@mlc/state-store-postgres': async (m) => {
     // Fixed schema `mlc_smoke`, re-used by every run. Without a server only CI fails; elsewhere say so loudly.
     const url = process.env.MLC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

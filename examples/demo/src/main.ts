@@ -13,7 +13,8 @@
  *
  * The sync itself is built from `mlc.config.ts`, exactly as the `mlc` command line builds it. With `--keep` the
  * simulators stay up after step 6 and their settings go to `.demo.env`, so every `mlc` command can be tried
- * against them from another terminal (`npm run mlc -- status`); Ctrl-C stops them.
+ * against them from another terminal (`npm run mlc -- status`); Ctrl-C stops them. With `--console` it serves the
+ * operator console instead (see console-demo.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { loadConfig } from '@mlc/cli';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { type StreamRunResult, type Sync, createSync } from '@mlc/sync-engine';
 import { startPowerBISimulator, startSageX3Simulator } from '@mlc/testkit';
+import { runConsoleDemo } from './console-demo.js';
 import { demoEnv, writeEnvFile } from './demo-env.js';
 
 const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,6 +55,12 @@ function table(results: Array<StreamRunResult | { stream: string; error: unknown
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--console')) {
+    const at = process.argv.indexOf('--port');
+    const port = at > 0 ? Number(process.argv[at + 1]) : 4400;
+    await runConsoleDemo({ port: Number.isInteger(port) && port >= 0 ? port : 4400 });
+    return;
+  }
   say('Starting the Sage X3 and Power BI simulators on 127.0.0.1 ...');
   const x3sim = await startSageX3Simulator({ seed: 7, size: 'small' });
   // timeScale 60: Power BI's per-minute and per-hour quota windows pass 60 times faster.

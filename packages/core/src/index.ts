@@ -59,6 +59,8 @@ export type {
 } from './quota/rolling-quota.js';
 export { longestQuotaWindow, quotaReadyAt } from './quota/rolling-quota.js';
 
+export { formatCount, formatDuration, formatTime } from './values/format-for-humans.js';
+
 export type { ParseRetryAfterOptions } from './retry/retry-after.js';
 export { parseRetryAfter } from './retry/retry-after.js';
 export type { RetryPolicy, RetryPolicyOptions } from './retry/retry-policy.js';

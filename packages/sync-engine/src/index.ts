@@ -27,6 +27,10 @@ export { finishedOutcomeOf } from './status/sync-status.js';
 export type { ReadSyncStatusOptions, StatusStream } from './status/read-sync-status.js';
 export { readSyncStatus } from './status/read-sync-status.js';
 export { latestAudit } from './status/latest-audit.js';
+export type { RecentRunsQuery, RunSummary } from './status/recent-runs.js';
+export { readRecentRuns, runsOf } from './status/recent-runs.js';
+export type { AuditSearch } from './status/search-audit.js';
+export { searchAudit } from './status/search-audit.js';
 export type { StreamTotalsRead } from './status/stream-totals.js';
 export { streamTotalsOf } from './status/stream-totals.js';
 

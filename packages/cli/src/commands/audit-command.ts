@@ -1,9 +1,7 @@
-import type { AuditEntry, AuditType } from '@mlc/sync-engine';
+import { type AuditType, searchAudit } from '@mlc/sync-engine';
 import { CliError } from '../cli-error.js';
 import { formatTime, parseSince } from '../output/format.js';
 import { type CommandContext, type ExitCode, limitOf } from './command-context.js';
-
-const PAGE = 1000;
 
 /**
  * `mlc audit [--stream s] [--type t,...] [--since 2h|ISO] [--batch id] [--key k] [--limit n] [--json]`: audit
@@ -23,30 +21,14 @@ export async function auditCommand(ctx: CommandContext): Promise<ExitCode> {
   const types = flags.type?.flatMap((t) => t.split(',')).filter(Boolean) as AuditType[] | undefined;
   const store = ctx.config.store;
   await store.open();
-  let kept: AuditEntry[] = [];
-  for (const stream of flags.stream ?? [undefined]) {
-    let afterSeq: number | undefined;
-    for (;;) {
-      const page = await store.queryAudit({
-        limit: PAGE,
-        ...(stream !== undefined ? { stream } : {}),
-        ...(types && types.length > 0 ? { types } : {}),
-        ...(afterSeq !== undefined ? { afterSeq } : {}),
-      });
-      for (const e of page) {
-        if (since !== undefined && e.at < since) continue;
-        if (flags.batch !== undefined && e.batchId !== flags.batch) continue;
-        if (flags.key !== undefined && e.key !== flags.key) continue;
-        kept.push(e);
-      }
-      if (kept.length > limit * 4) kept = kept.slice(-limit);
-      const last = page.at(-1);
-      if (page.length < PAGE || !last) break;
-      afterSeq = last.seq;
-    }
-  }
-  kept.sort((a, b) => a.seq - b.seq);
-  kept = kept.slice(-limit);
+  const kept = await searchAudit(store, {
+    limit,
+    ...(flags.stream ? { streams: flags.stream } : {}),
+    ...(types && types.length > 0 ? { types } : {}),
+    ...(since !== undefined ? { since } : {}),
+    ...(flags.batch !== undefined ? { batchId: flags.batch } : {}),
+    ...(flags.key !== undefined ? { key: flags.key } : {}),
+  });
   if (flags.json) {
     ctx.io.out(JSON.stringify(kept, null, 2));
     return 0;
