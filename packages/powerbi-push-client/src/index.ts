@@ -81,6 +81,8 @@ export {
 } from './errors/power-bi-query-error.js';
 export type { PowerBIDatasetCode } from './errors/power-bi-dataset-error.js';
 export { PowerBIDatasetError } from './errors/power-bi-dataset-error.js';
+export type { TableCapacityFacts } from './errors/power-bi-table-full-error.js';
+export { PowerBITableFullError, TABLE_CAPACITY_REMEDY } from './errors/power-bi-table-full-error.js';
 export type {
   PowerBIValidationCode,
   PowerBIValidationFacts,
@@ -117,6 +119,7 @@ export type {
   AppendRequestResult,
   AppendResult,
   RequestOutcome,
+  TableCapacity,
 } from './client/append-rows.js';
 export type { PushTable, SignalOptions } from './client/push-table.js';
 export type { EnsuredDataset, PowerBIClient, TableOptions } from './client/create-power-bi-client.js';

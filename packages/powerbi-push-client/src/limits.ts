@@ -34,6 +34,11 @@ export const POWER_BI_LIMITS = Object.freeze({
   maxRowsPerTableFifo: 200_000,
   /** [documented] Rows kept per table with retention `None` (reference §3). */
   maxRowsPerTableNone: 5_000_000,
+  /**
+   * Shares of a table's row cap at which the client warns (`AppendResult.capacity`) — 80 % and 95 % — so an
+   * operator has time to act before appends are refused. The project's choice, not a Power BI number.
+   */
+  tableCapacityWarnings: [0.8, 0.95] as readonly number[],
   /** [documented] Decimal precision (reference §4). */
   decimalPrecision: 28,
   /** [documented] Decimal scale (reference §4). */

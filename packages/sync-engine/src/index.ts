@@ -59,6 +59,7 @@ export type {
   PostOutcome,
   PostResult,
   RowCheckRequest,
+  SinkAlert,
   RowCheckResult,
   SinkColumnType,
   SinkTable,

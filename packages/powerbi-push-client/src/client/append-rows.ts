@@ -6,6 +6,7 @@ import {
   resolveRetryPolicy,
   withRetry,
 } from '@mlc/core';
+import { PowerBITableFullError, TABLE_CAPACITY_REMEDY } from '../errors/power-bi-table-full-error.js';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
 import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
@@ -39,6 +40,18 @@ export interface AppendRequestResult {
   retryAfterMs?: number;
 }
 
+/** A table's row count reached a warning share of its cap (80 %, 95 %): reported once per level. */
+export interface TableCapacity {
+  /** Table name. */
+  table: string;
+  /** Rows the client knows the table holds now. */
+  rows: number;
+  /** The cap of the table's retention policy (5,000,000 for `None`). */
+  cap: number;
+  /** The warning level reached: 0.8 or 0.95. */
+  threshold: number;
+}
+
 /** The outcome of an append. */
 export interface AppendResult {
   /** The common outcome of all requests, or `partial` when they differ. No rows → `applied`. */
@@ -47,6 +60,11 @@ export interface AppendResult {
   requests: AppendRequestResult[];
   /** The longest `retryAfterMs` of the requests throttled beyond the cap, when any was. */
   retryAfterMs?: number;
+  /**
+   * Set when this append took the table to a warning share of its row cap (80 %, then 95 %; each once): act
+   * before appends are refused with `PBI_TABLE_FULL` (see the README's "Table size").
+   */
+  capacity?: TableCapacity;
 }
 
 /** Options of `append()`. */
@@ -71,6 +89,8 @@ export interface AppendOptions {
  * fails, requests not yet started are not sent (`not-applied`).
  *
  * @throws {PowerBIValidationError} before any request when a row or the batch id is invalid.
+ * @throws {PowerBITableFullError} `PBI_TABLE_FULL` before any request when the rows would take a table with
+ *   retention `None` past 5,000,000 rows (by the count the client knows: `setKnownRowCount` at start-up plus appends).
  */
 export async function appendRows(
   context: ClientContext,
@@ -104,6 +124,22 @@ export async function appendRows(
   if (plan.length === 0) return { outcome: 'applied', requests: [] };
 
   const pacer = context.pacer(datasetId);
+  // [documented] reference §0/§3: 5,000,000 rows per table with retention None. Refused here, whole, before a
+  // request leaves (a basicFIFO table trims itself at 200,000 and never fills).
+  const fifo = context.schemas.get(datasetId)?.retentionPolicy === 'basicFIFO';
+  const cap = POWER_BI_LIMITS.maxRowsPerTableNone;
+  const known = pacer.tableRows(table.name);
+  if (!fifo && known + rows.length > cap) {
+    const error = new PowerBITableFullError({
+      datasetId,
+      table: table.name,
+      rows: known,
+      cap,
+      adding: rows.length,
+    });
+    logger.error({ err: error, datasetId, table: table.name, rows: known, cap }, 'power bi table full');
+    throw error;
+  }
   let firstFailure: { index: number; error: unknown } | undefined;
   const results = await Promise.all(
     plan.map(async (request, index): Promise<AppendRequestResult> => {
@@ -139,7 +175,25 @@ export async function appendRows(
   const retryAfterMs = waits.length > 0 ? Math.max(...waits) : undefined;
   if (outcome === 'applied') logger.info(facts, 'power bi rows appended');
   else logger.warn({ ...facts, outcome, retryAfterMs }, 'power bi append incomplete');
-  return { outcome, requests: results, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  const threshold = fifo
+    ? undefined
+    : pacer.capacityReached(table.name, cap, POWER_BI_LIMITS.tableCapacityWarnings);
+  const capacity =
+    threshold === undefined
+      ? undefined
+      : { table: table.name, rows: pacer.tableRows(table.name), cap, threshold };
+  if (capacity) {
+    logger.warn(
+      { datasetId, ...capacity, remedy: TABLE_CAPACITY_REMEDY },
+      `power bi table ${table.name} holds ${capacity.rows} rows, ${Math.round((threshold as number) * 100)}% of its ${cap}-row cap`,
+    );
+  }
+  return {
+    outcome,
+    requests: results,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(capacity ? { capacity } : {}),
+  };
 }
 
 async function sendRequest(

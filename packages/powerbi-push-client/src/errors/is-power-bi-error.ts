@@ -13,7 +13,8 @@ export type PowerBIErrorCode =
   | 'PBI_QUERY_UNAVAILABLE'
   | 'PBI_QUERY_FAILED'
   | 'PBI_QUERY_ANSWER_UNREADABLE'
-  | 'PBI_APPEND_STOPPED';
+  | 'PBI_APPEND_STOPPED'
+  | 'PBI_TABLE_FULL';
 
 const CODES = new Set<string>([
   'PBI_SCHEMA_INVALID',
@@ -32,6 +33,7 @@ const CODES = new Set<string>([
   'PBI_QUERY_FAILED',
   'PBI_QUERY_ANSWER_UNREADABLE',
   'PBI_APPEND_STOPPED',
+  'PBI_TABLE_FULL',
 ]);
 
 /** True for errors raised by this package (optionally with one `code`), across duplicated installs. */

@@ -49,6 +49,8 @@ export class DatasetPacer {
   #gate: Promise<void> = Promise.resolve();
   #pausedUntil = 0;
   readonly #tableRows = new Map<string, number>();
+  /** The highest capacity warning already given per table (reset when the count is set). */
+  readonly #warnedShare = new Map<string, number>();
   #shared: Shared | undefined;
   #updates: Promise<void> = Promise.resolve();
 
@@ -115,6 +117,20 @@ export class DatasetPacer {
   setTableRows(table: string, rows: number): void {
     this.#tableRows.set(table, Math.max(0, rows));
     this.#update({ kind: 'set-size', target: table, size: Math.max(0, rows) });
+    this.#warnedShare.delete(table);
+  }
+
+  /**
+   * The highest of `thresholds` (shares of `cap`) that `table`'s row count has reached and that was not reported
+   * yet, or undefined: each level is reported once, again after the count is set (a restart, a clear).
+   */
+  capacityReached(table: string, cap: number, thresholds: readonly number[]): number | undefined {
+    const share = this.tableRows(table) / cap;
+    const reached = thresholds.filter((t) => share >= t && t > (this.#warnedShare.get(table) ?? 0));
+    if (reached.length === 0) return undefined;
+    const level = Math.max(...reached);
+    this.#warnedShare.set(table, level);
+    return level;
   }
 
   /** The row count this process assumes for `table` (a shared pacer decides on the store's count). */

@@ -8,6 +8,7 @@ import {
   type ResolvedColumn,
   type ThrottleEvent,
   defineDataset,
+  isPowerBIError,
 } from '@mlc/powerbi-push-client';
 import { SyncError } from '../errors/sync-error.js';
 import { checkRowAgainst, checkRowByTypes } from '../sink/check-row-by-types.js';
@@ -138,8 +139,21 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         });
         const throttledMs = (datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0) - before;
         const error = result.requests.find((r) => r.outcome !== 'applied')?.error;
+        const capacity = result.capacity;
         return {
           outcome: result.outcome,
+          // 80 % and 95 % of the table's row cap: an alert, so someone acts before appends are refused.
+          ...(capacity
+            ? {
+                alerts: [
+                  {
+                    code: 'PBI_TABLE_NEARLY_FULL',
+                    message: `Power BI table ${capacity.table} holds ${capacity.rows} rows, ${Math.round(capacity.threshold * 100)}% of its ${capacity.cap}-row cap`,
+                    data: { ...capacity },
+                  },
+                ],
+              }
+            : {}),
           ...(error !== undefined ? { error } : {}),
           ...(throttledMs > 0 ? { throttledMs } : {}),
           ...(result.outcome === 'not-applied' && result.retryAfterMs !== undefined
@@ -147,6 +161,8 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
             : {}),
         };
       } catch (error) {
+        // The table is full (refused before sending): nothing landed and only a person can make room.
+        if (isPowerBIError(error, 'PBI_TABLE_FULL')) return { outcome: 'not-applied', error, fatal: true };
         // Local validation, or a failure before the body left (credentials): certainly not applied. Anything else
         // may have left.
         if ((isMlcError(error) && error.kind === 'validation') || failedBeforeSend(error))

@@ -1,3 +1,4 @@
+import { TABLE_CAPACITY_REMEDY } from '@mlc/powerbi-push-client';
 import type { AlertSeverity, FailurePhase } from './sync-alert.js';
 
 interface Advice {
@@ -25,6 +26,8 @@ const BY_CODE: Record<string, Advice> = {
     remedy:
       'Several datasets share the name; delete the extra ones in the workspace, keeping the one with data.',
   },
+  PBI_TABLE_FULL: { severity: 'critical', remedy: TABLE_CAPACITY_REMEDY },
+  PBI_TABLE_NEARLY_FULL: { severity: 'warning', remedy: TABLE_CAPACITY_REMEDY },
   PBI_TABLE_MISSING: {
     severity: 'error',
     remedy: 'A table of the dataset is missing; the next run recreates it, check who deletes it.',

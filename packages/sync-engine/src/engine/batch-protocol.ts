@@ -2,6 +2,7 @@ import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent } from '../store/types.js';
 import { abortError, alert, audit, type RunScope, step } from './engine-context.js';
+import { handleSinkReport } from './sink-alerts.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** How a rows batch ended. */
@@ -273,6 +274,7 @@ async function post(scope: RunScope, intent: BatchIntent): Promise<PostResult> {
     outcome: result.outcome,
   });
   await step(scope, 'post-returned', intent.batchId);
+  handleSinkReport(scope, result, intent.batchId);
   return result;
 }
 

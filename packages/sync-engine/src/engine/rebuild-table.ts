@@ -7,6 +7,7 @@ import { checkRows } from './check-rows.js';
 import { abortError, alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import type { InvalidItem } from './prepare-item.js';
 import { quarantineItem } from './quarantine-item.js';
+import { handleSinkReport } from './sink-alerts.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** Restarts from an empty table allowed per rebuild before giving up (each one follows a partial count). */
@@ -187,6 +188,7 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
       ctx.events.emit('throttled', { stream: stream.name, ms: result.throttledMs });
     }
     await step(scope, 'post-returned', chunkId);
+    handleSinkReport(scope, result, chunkId);
     if (result.outcome === 'applied') {
       await save({
         phase: 'post',

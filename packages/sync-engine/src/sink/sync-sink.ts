@@ -32,6 +32,24 @@ export interface PostResult {
    * failed batch.
    */
   retryAfterMs?: number;
+  /**
+   * With `not-applied`: no retry and no dead letter can help until a person acts (e.g. the table is full). The
+   * engine keeps the batch intent open (nothing is lost; the next run verifies and posts it again) and fails the
+   * run with `error`, whose code becomes the alert's.
+   */
+  fatal?: boolean;
+  /** Conditions the operator should know about even though the post went on (e.g. a table nearing its cap). */
+  alerts?: SinkAlert[];
+}
+
+/** A condition a sink reports with a post; the engine raises it as an alert (severity and remedy by `code`). */
+export interface SinkAlert {
+  /** Stable code (`PBI_TABLE_NEARLY_FULL`, ...). */
+  code: string;
+  /** What happened. */
+  message: string;
+  /** Facts (counts, the table...). */
+  data?: Record<string, unknown>;
 }
 
 /** What {@link SyncSink.checkRow} is asked. */
