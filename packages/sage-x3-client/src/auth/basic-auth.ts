@@ -29,7 +29,7 @@ export function basicAuth(options: BasicAuthOptions): X3AuthStrategy {
         describeRejection(context) {
           const serverMessage = describeServerMessage(context.text);
           return new X3AuthError(
-            `X3 refused the Basic credentials of user '${options.user}' (HTTP ${context.status}): check the password, that the Syracuse user is enabled for basic authentication and mapped to an X3 user with rights on this endpoint`,
+            `X3 refused the credentials of Basic-auth user '${options.user}' (HTTP ${context.status}): check the password, that the Syracuse user is enabled for basic authentication and mapped to an X3 user with rights on this endpoint`,
             {
               code: 'X3_AUTH_REJECTED',
               status: context.status,

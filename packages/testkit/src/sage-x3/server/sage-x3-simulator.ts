@@ -57,6 +57,11 @@ export interface SageX3SimulatorControl {
   requestLog(): SageX3RequestLogEntry[];
   /** Empties the request log. */
   clearRequestLog(): void;
+  /**
+   * Sets a Basic-auth user's password (an administrator changing it in Syracuse): later requests must use the
+   * new one. An unknown user is added.
+   */
+  setUserPassword(user: string, password: string): void;
   /** Revokes every cloud OAuth pairing (access and refresh tokens), or one client's. Returns how many. */
   revokeTokens(clientId?: string): number;
   /** Deletes one refresh token (its pairing ends). Returns false when unknown. */

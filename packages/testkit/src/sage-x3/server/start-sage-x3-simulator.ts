@@ -74,8 +74,10 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
   });
   let url = '';
   let apps: AuthContext['apps'] = [];
+  // Basic-auth users, changed by `control.setUserPassword`.
+  let users = [...opts.users];
   const authCtx = (): AuthContext => ({
-    users: opts.users,
+    users,
     apps,
     oauth,
     nowSec,
@@ -355,6 +357,9 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
     lineCount: (entity) => dataset.tables[entity].lineTotal(),
     requestLog: () => log.entries(),
     clearRequestLog: () => log.clear(),
+    setUserPassword: (user, password) => {
+      users = [...users.filter((u) => u.user !== user), { user, password }];
+    },
     revokeTokens: (clientId) => oauth.revokeAll(clientId),
     revokeRefreshToken: (token) => oauth.revokeRefreshToken(token),
     refreshTokenState: (token) => oauth.refreshTokenState(token),
