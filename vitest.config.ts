@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import projects from './vitest.workspace.ts';
 
@@ -7,9 +8,18 @@ import projects from './vitest.workspace.ts';
 // tests of the default logger set or delete the variable themselves.
 process.env.MLC_LOG_LEVEL ??= 'silent';
 
+/**
+ * Test files run in parallel workers. Vitest's default (CPUs − 1) runs the whole suite one file at a time on a
+ * 2-core machine, although most files spend their time waiting on loopback servers, child processes and
+ * databases. One worker more than the CPUs keeps both cores busy; `MLC_TEST_WORKERS` overrides it (1 = serial,
+ * e.g. to read one failing file's output in order). Every test already has to pass on a busy machine.
+ */
+const workers = Number(process.env.MLC_TEST_WORKERS) || availableParallelism() + 1;
+
 export default defineConfig({
   test: {
     projects,
+    maxWorkers: workers,
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],
