@@ -13,6 +13,7 @@ const examples = [
   'x3-read',
   'powerbi-push',
   'demo',
+  'console',
   ...(process.env.MLC_EXAMPLES_ALL === '1' ? ['multi-worker'] : []),
 ];
 const LIMIT_MS = 240_000;

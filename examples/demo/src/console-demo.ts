@@ -103,6 +103,7 @@ export async function runConsoleDemo(options: { port: number }): Promise<void> {
           table: SALES_INVOICE_LINES_TABLE.name,
           key: planted.key,
           deadLetterId: letter.id,
+          lines: letter.rows?.length ?? 0,
           rowsInPowerBI: rowsInPowerBI(),
           signedIn: cookieOf(req, 'demo_session') === session,
         });

@@ -59,6 +59,14 @@ describe('operator console over HTTP', () => {
     const [, overview] = await get('/');
     expect(overview).toMatch(/<th scope="row"><a [^>]*>customers<\/a>/);
     expect(overview).toContain('⚠ parked records');
+    // The stream's alert, with its remedy (the status lists it twice: redaction keeps both).
+    expect(overview).toMatch(
+      /<strong>⚠ warning<\/strong> <code>SYNC_DEAD_LETTERS_OPEN<\/code> \(customers\): stream customers: 1 open/,
+    );
+    expect(overview).toContain('Remedy: Records or batches are parked');
+    expect(overview).toMatch(
+      /<svg class="spark" role="img" aria-label="rows posted by the last 1 runs of customers, oldest first: 1"/,
+    );
     expect(overview).toContain('Read-only');
     expect(overview).not.toContain('<form method="post"');
   });
@@ -104,6 +112,8 @@ describe('operator console over HTTP', () => {
         { cookie: 'mlc_console_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', ...OPERATOR },
       ],
       ['cross-site origin', { id, _csrf: token }, { cookie, ...OPERATOR, origin: 'https://evil.example' }],
+      ['cross-site fetch', { id, _csrf: token }, { cookie, ...OPERATOR, 'sec-fetch-site': 'cross-site' }],
+      ['same-site fetch', { id, _csrf: token }, { cookie, ...OPERATOR, 'sec-fetch-site': 'same-site' }],
     ];
     for (const [name, form, headers] of attempts) {
       const [response] = await post('/actions/replay', form, headers);
@@ -115,14 +125,11 @@ describe('operator console over HTTP', () => {
     expect(world.sink.rows('Customers').length).toBe(1);
 
     // The same form with its cookie and token, from the console's own origin: replayed, the row lands once.
+    // (A browser sends Origin: null under a no-referrer policy, with Sec-Fetch-Site telling the truth.)
     const [ok, result] = await post(
       '/actions/replay',
       { id, _csrf: token },
-      {
-        cookie,
-        ...OPERATOR,
-        origin: new URL(world.url).origin,
-      },
+      { cookie, ...OPERATOR, origin: 'null', 'sec-fetch-site': 'same-origin' },
     );
     expect(ok.status).toBe(200);
     expect(result).toContain('Replayed dead letter');

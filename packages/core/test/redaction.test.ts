@@ -47,6 +47,21 @@ describe('redaction', () => {
     expect(out).toContain('"expires_in":300');
   });
 
+  it('redacts an object shared by two branches in both, and still cuts a cycle', () => {
+    // An operator status lists each alert twice (under its stream and in the top-level list).
+    const alert = { code: 'SYNC_DEAD_LETTERS_OPEN', message: 'token=abcdef123456', password: 'p4ssw0rd-x' };
+    const shared = redactValue({ streams: [{ alerts: [alert] }], alerts: [alert] }) as {
+      streams: Array<{ alerts: unknown[] }>;
+      alerts: unknown[];
+    };
+    const expected = { code: 'SYNC_DEAD_LETTERS_OPEN', message: 'token=abcdef123456', password: REDACTED };
+    expect(shared.alerts[0]).toEqual(expected);
+    expect(shared.streams[0]?.alerts[0]).toEqual(expected);
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(redactValue(cyclic)).toEqual({ name: 'loop', self: '[Circular]' });
+  });
+
   it('redacts exact known secrets and nested values', () => {
     expect(redactText(`user said ${SECRET} out loud`, [SECRET])).toBe(`user said ${REDACTED} out loud`);
     expect(

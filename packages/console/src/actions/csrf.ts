@@ -59,13 +59,15 @@ export class CsrfGuard {
 }
 
 /**
- * Whether a state-changing request comes from another site: an `Origin` that is not the request's own, or
- * `Sec-Fetch-Site: cross-site`. Requests without either header (curl, old browsers) rely on the token alone.
+ * Whether a state-changing request comes from elsewhere: `Sec-Fetch-Site` other than `same-origin` (or `none`, typed
+ * by the user), or, from browsers that do not send it, an `Origin` that is not the request's own. Requests with
+ * neither header (curl, scripts) rely on authorization and the token alone.
  */
 export function isCrossSite(request: ConsoleRequest): boolean {
-  if (request.headers.get('sec-fetch-site') === 'cross-site') return true;
+  const site = request.headers.get('sec-fetch-site');
+  if (site) return site !== 'same-origin' && site !== 'none';
   const origin = request.headers.get('origin');
-  if (!origin || origin === 'null') return origin === 'null';
+  if (!origin) return false;
   const forwardedProto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   const own = new Set([request.url.origin]);
   if (forwardedProto) own.add(`${forwardedProto}://${request.url.host}`);

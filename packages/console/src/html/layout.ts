@@ -36,7 +36,6 @@ export function layout(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>${page.title} · ${ctx.title}</title>
 <link rel="stylesheet" href="${ctx.base}/assets/console.css">
 <script src="${ctx.base}/assets/console.js" defer></script>

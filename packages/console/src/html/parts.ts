@@ -13,11 +13,13 @@ export function timeOf(epochMs: number | undefined): SafeHtml {
  */
 export function sparkline(values: readonly number[], label: string): SafeHtml {
   if (values.length === 0) return html`<span class="muted">no runs yet</span>`;
+  // One run draws a flat line, not an invisible point.
+  const drawn = values.length === 1 ? [values[0] as number, values[0] as number] : values;
   const width = 96;
   const height = 24;
   const max = Math.max(1, ...values);
-  const step = values.length > 1 ? width / (values.length - 1) : 0;
-  const points = values
+  const step = width / (drawn.length - 1);
+  const points = drawn
     .map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`)
     .join(' ');
   const text = `${label}: ${values.join(', ')}`;

@@ -98,7 +98,8 @@ export function redactHeaders(
 
 /**
  * Deeply redacts a JSON-like value: members with secret names are replaced, strings are passed through
- * {@link redactText}, `Error`s become `{ name, message }`. Cycles are cut.
+ * {@link redactText}, `Error`s become `{ name, message }`. Cycles are cut (`[Circular]`); an object reached twice
+ * without a cycle (shared by two branches) is redacted in both places.
  */
 export function redactValue(
   value: unknown,
@@ -108,7 +109,16 @@ export function redactValue(
   if (typeof value === 'string') return redactText(value, knownSecrets);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
+  // `seen` holds the ancestors only: a cycle is cut, an object shared by two branches is redacted in both.
   seen.add(value);
+  try {
+    return redactObject(value, knownSecrets, seen);
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function redactObject(value: object, knownSecrets: readonly string[], seen: WeakSet<object>): unknown {
   if (value instanceof Error) return { name: value.name, message: redactText(value.message, knownSecrets) };
   if (value instanceof Date) return value.toISOString();
   if (value instanceof URL) return redactUrl(value);
