@@ -66,6 +66,7 @@ export type {
   SyncSink,
 } from './sink/sync-sink.js';
 export { checkRowByTypes } from './sink/check-row-by-types.js';
+export { isSinkSetupLost, markSinkSetupLost } from './sink/sink-setup-lost.js';
 
 // Cursor and ledger helpers
 export type { ParsedStamp } from './cursor/stamp.js';

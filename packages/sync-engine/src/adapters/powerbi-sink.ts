@@ -11,6 +11,7 @@ import {
   isPowerBIError,
 } from '@mlc/powerbi-push-client';
 import { SyncError } from '../errors/sync-error.js';
+import { markSinkSetupLost } from '../sink/sink-setup-lost.js';
 import { checkRowAgainst, checkRowByTypes } from '../sink/check-row-by-types.js';
 import type { PostResult, RowCheckRequest, RowCheckResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { Row } from '../store/types.js';
@@ -82,8 +83,36 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
     }
     return t;
   };
+  /**
+   * After a 404 on a dataset item: whether the dataset is really gone. Power BI also answers 404
+   * (PowerBIEntityNotFound) to a principal that lost its workspace access ([inferred] reference §5.5), so the
+   * workspace's list decides: a list that answers and lacks our id means deleted. The cached set-up is dropped
+   * then, so the next `ensureTables` finds or creates the dataset again.
+   */
+  const missingDataset = async (error: unknown): Promise<SyncError | undefined> => {
+    const id = datasetId;
+    if (id === undefined || !isPowerBIError(error) || (error as { status?: number }).status !== 404)
+      return undefined;
+    let listed: Array<{ id: string }>;
+    try {
+      listed = await client.listDatasets();
+    } catch {
+      return undefined;
+    }
+    if (listed.some((d) => d.id.toLowerCase() === id.toLowerCase())) return undefined;
+    if (options.datasetId === undefined) datasetId = undefined;
+    tables.clear();
+    return markSinkSetupLost(
+      new SyncError({
+        code: 'SYNC_SINK_MISSING',
+        message: `Power BI dataset ${schema?.name ?? ''} (${id}) no longer exists in the workspace: it was deleted under the sync; the next run creates it again and posts every record again`,
+        cause: error,
+      }),
+    );
+  };
   return {
     maxRowsPerPost: POWER_BI_LIMITS.maxRowsPerRequest,
+    identity: () => datasetId,
     requestTimeoutMs: client.requestTimeoutMs,
     // The same rules the push client's encoder applies when `post` sends the row (`checkRow` of
     // @mlc/powerbi-push-client), with the dataset schema's own nullability when a schema was given.
@@ -139,6 +168,9 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         });
         const throttledMs = (datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0) - before;
         const error = result.requests.find((r) => r.outcome !== 'applied')?.error;
+        // A 404 for the dataset: nothing landed, and only setting the sink up again can help.
+        const missing = result.outcome === 'not-applied' ? await missingDataset(error) : undefined;
+        if (missing) return { outcome: 'not-applied', error: missing, fatal: true, setupLost: true };
         const capacity = result.capacity;
         return {
           outcome: result.outcome,
@@ -175,7 +207,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         return await table(name).countWhere(BATCH_COLUMN, batchId, signal ? { signal } : {});
       } catch (error) {
         if (isMlcError(error) && error.code === 'PBI_QUERY_UNAVAILABLE') return 'unsupported';
-        throw error;
+        throw (await missingDataset(error)) ?? error;
       }
     },
     async clear({ table: name, signal }) {

@@ -32,6 +32,16 @@ const BY_CODE: Record<string, Advice> = {
     severity: 'error',
     remedy: 'A table of the dataset is missing; the next run recreates it, check who deletes it.',
   },
+  SYNC_SINK_MISSING: {
+    severity: 'critical',
+    remedy:
+      'The Power BI dataset was deleted in the workspace. The next run creates it again and posts every record again (nothing is doubled); find out who deleted it, and point reports at the new dataset.',
+  },
+  SYNC_SINK_RECREATED: {
+    severity: 'warning',
+    remedy:
+      'The dataset was created again after a deletion; every record is being posted again from the source. Reports must use the new dataset.',
+  },
   X3_AUTH_REJECTED: {
     severity: 'critical',
     remedy:

@@ -17,6 +17,7 @@ import {
 import { type PreparedItem, prepareItem } from './prepare-item.js';
 import { withHeldLease } from './held-lease.js';
 import { replayOnVersionChange } from './replay-on-version-change.js';
+import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
 import { resolveOpenBatches } from './resolve-open-batches.js';
 import type { StreamRunResult } from './stream-run-result.js';
 
@@ -84,10 +85,12 @@ export async function runStream(
           stopping: options.stopping,
         };
         try {
+          // A sink container created again (dataset deleted) voids the ledger first: then everything is read again.
+          const { fullReread } = await checkSinkBinding(scope);
           await resolveOpenBatches(scope);
           await replayOnVersionChange(scope);
           const cursorBefore = await ctx.store.getCursor(stream.name);
-          const since = computeSince(stream, cursorBefore?.stamp);
+          const since = fullReread ? stream.initialSince : computeSince(stream, cursorBefore?.stamp);
           ctx.events.emit('run-started', {
             stream: stream.name,
             runId,
@@ -149,6 +152,7 @@ export async function runStream(
             if (!isSyncError(error, 'SYNC_STOPPED')) throw error;
             stopped = true;
           }
+          if (fullReread && !stopped) await finishSinkReread(scope);
           ctx.telemetry.recordsRead(stream.name, stats.recordsRead);
           ctx.telemetry.ledgerSize(stream.name, await ctx.store.countLedger(stream.name));
           const cursorAfter = await ctx.store.getCursor(stream.name);

@@ -1,3 +1,4 @@
+import { markSinkSetupLost } from '../sink/sink-setup-lost.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import { alert, type RunScope } from './engine-context.js';
 
@@ -17,5 +18,7 @@ export function handleSinkReport(scope: RunScope, result: PostResult, batchId: s
       ...(a.data ? { data: a.data } : {}),
     });
   }
-  if (result.outcome === 'not-applied' && result.fatal) throw result.error;
+  if (result.outcome === 'not-applied' && result.fatal) {
+    throw result.setupLost ? markSinkSetupLost(result.error) : result.error;
+  }
 }

@@ -1,4 +1,5 @@
 import { SyncError } from '../errors/sync-error.js';
+import { isSinkSetupLost } from '../sink/sink-setup-lost.js';
 import { type RunScope, step } from './engine-context.js';
 
 /** What a verification concluded. */
@@ -96,7 +97,8 @@ async function readCount(
   try {
     counted = await stream.sink.countBatch({ table: request.table, batchId: request.batchId, signal });
   } catch (error) {
-    if (signal.aborted) throw error;
+    // The dataset is gone: no count will come; the run fails and the sink is set up again.
+    if (signal.aborted || isSinkSetupLost(error)) throw error;
     return { error };
   }
   if (counted === 'unsupported') return 'unsupported';

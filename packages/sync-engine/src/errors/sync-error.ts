@@ -16,7 +16,9 @@ export type SyncErrorCode =
   | 'SYNC_SECRET_INVALID'
   | 'SYNC_REPLAY_REFUSED'
   /** A source's `keys()` was not strictly ascending (UTF-16): delete reconciliation stopped, nothing deleted. */
-  | 'SYNC_SOURCE_KEYS_UNORDERED';
+  | 'SYNC_SOURCE_KEYS_UNORDERED'
+  /** The sink's container (the Power BI dataset) no longer exists: deleted under the sync. */
+  | 'SYNC_SINK_MISSING';
 
 /** Fields every {@link SyncError} is built from. */
 export interface SyncErrorInit {

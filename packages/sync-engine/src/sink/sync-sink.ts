@@ -38,6 +38,12 @@ export interface PostResult {
    * run with `error`, whose code becomes the alert's.
    */
   fatal?: boolean;
+  /**
+   * With a `fatal` not-applied result: the sink's set-up is gone (the Power BI dataset was deleted). The engine
+   * sets the sink up again on the next run ({@link SyncSink.ensureTables}), which gives it a new
+   * {@link SyncSink.identity}, and then posts every record again (the ledger described rows that are gone).
+   */
+  setupLost?: boolean;
   /** Conditions the operator should know about even though the post went on (e.g. a table nearing its cap). */
   alerts?: SinkAlert[];
 }
@@ -85,6 +91,13 @@ export interface SyncSink {
    * the engine applies {@link checkRowByTypes} (the Power BI push rules of the column types).
    */
   checkRow?(request: RowCheckRequest): RowCheckResult;
+  /**
+   * Which container the tables live in once {@link SyncSink.ensureTables} ran (the Power BI dataset id), or
+   * `undefined` when the sink cannot tell. The engine remembers it per stream: when it changes (the dataset was
+   * deleted and created again), the rows the stream's ledger describes are gone, so the stream's ledger is voided
+   * and every record is read and posted again, once.
+   */
+  identity?(): string | undefined;
   /**
    * Creates or checks the tables (each also gets a String `_batch` column). `quota` is the state store's shared
    * quota when the store has one (§optional.quota): a sink that paces its requests keeps its windows there, so

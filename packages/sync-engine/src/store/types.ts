@@ -275,7 +275,9 @@ export type AuditType =
   | 'credential-expiring'
   | 'lease-lost'
   | 'recovered'
-  | 'stream-version-changed';
+  | 'stream-version-changed'
+  /** The sink container was created again: the stream's ledger was voided and every record is posted again. */
+  | 'sink-recreated';
 
 /** An audit entry to append. */
 export interface AuditEntryInput {

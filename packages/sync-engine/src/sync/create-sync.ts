@@ -22,6 +22,7 @@ import type { SyncStatus } from '../status/sync-status.js';
 import { compileSchedule } from '../scheduler/next-run-at.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { type SecretTokenStore, createSecretTokenStore } from '../secrets/secret-token-store.js';
+import { isSinkSetupLost } from '../sink/sink-setup-lost.js';
 import type { SyncSink } from '../sink/sync-sink.js';
 import { quotaStoreOf } from '../store/quota-store-of.js';
 import { StateStoreError } from '../store/state-store-error.js';
@@ -323,6 +324,9 @@ export function createSync(options: SyncOptions): Sync {
         await reportSuccess(result);
         return result;
       } catch (error) {
+        // The sink's container was deleted: set it up again next run (it then has a new identity, and each
+        // stream posts its records again).
+        if (isSinkSetupLost(error)) ensured.delete(stream.sink);
         await reportFailure(name, runId, error, hint, stats);
         throw error;
       }

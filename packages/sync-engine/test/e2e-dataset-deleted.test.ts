@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncEvents } from '../src/index.js';
+import { countBy, type Loop, startLoop } from './e2e-helpers.js';
+
+let loop: Loop | undefined;
+afterEach(async () => {
+  await loop?.close();
+  loop = undefined;
+});
+
+const STREAMS = {
+  glAccounts: false,
+  purchaseOrders: false,
+  salesInvoices: false,
+  products: false,
+} as const;
+
+// The Power BI dataset is deleted under a running sync (someone cleans the workspace). Power BI answers 404 to its
+// POSTs; the rows the ledger describes are gone.
+describe('e2e: the dataset deleted under the sync', () => {
+  it('alerts, creates the dataset again and posts every record again exactly once (append and replace)', async () => {
+    loop = await startLoop({ streams: STREAMS });
+    const l = loop;
+    const sync = l.sync();
+    const alerts: Array<SyncEvents['alert']> = [];
+    sync.on('alert', (a) => alerts.push(a));
+    for (const r of await l.clock.run(sync.run())) expect(r).toMatchObject({ status: 'completed' });
+    const first = l.pbisim.control.datasets()[0];
+    expect(l.rows('GLEntryLines')).toHaveLength(l.x3sim.control.lineCount('journalEntry'));
+
+    await l.pbi.deleteDataset(first?.id ?? '');
+    l.x3sim.control.insert('journalEntry');
+    await l.clock.advance(120_000); // past the safety lag
+    const failed = await l.clock.run(sync.run());
+    const gl = failed.find((r) => r.stream === 'glEntryLines');
+    // The POST got 404 and the workspace list confirmed the deletion: a failed run with an alert, not a dead letter.
+    expect(gl && 'error' in gl ? (gl.error as { code?: string }).code : gl).toBe('SYNC_SINK_MISSING');
+    expect(alerts).toContainEqual(
+      expect.objectContaining({
+        code: 'SYNC_SINK_MISSING',
+        severity: 'critical',
+        stream: 'glEntryLines',
+        remedy: expect.stringContaining('creates it again'),
+      }),
+    );
+    expect(await sync.deadLetters()).toEqual([]);
+
+    const again = await l.clock.run(sync.run());
+    for (const r of again) expect(r).toMatchObject({ status: 'completed' });
+    const datasets = l.pbisim.control.datasets();
+    expect(datasets).toHaveLength(1);
+    expect(datasets[0]?.id).not.toBe(first?.id);
+    // Every record again, once: the old rows, the new entry, the whole supplier snapshot.
+    expect(l.rows('GLEntryLines')).toHaveLength(l.x3sim.control.lineCount('journalEntry'));
+    expect(
+      [...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every(
+        (n) => n === 1,
+      ),
+    ).toBe(true);
+    expect(l.rows('Suppliers')).toHaveLength(l.x3sim.control.count('supplier'));
+    expect(
+      alerts
+        .filter((a) => a.code === 'SYNC_SINK_RECREATED')
+        .map((a) => a.stream)
+        .sort(),
+    ).toEqual(['glEntryLines', 'suppliers']);
+    const audit = await sync.auditLog({ limit: 10_000 });
+    expect(audit.filter((e) => e.type === 'sink-recreated')).toHaveLength(2);
+
+    // Nothing owed any more: the next run posts nothing.
+    const posts = l.pbisim.control.requests({ route: 'postRows' }).length;
+    for (const r of await l.clock.run(sync.run()))
+      expect(r).toMatchObject({ status: 'completed', rowsPosted: 0 });
+    expect(l.pbisim.control.requests({ route: 'postRows' }).length).toBe(posts);
+    await l.clock.run(sync.close());
+  }, 120_000);
+});
