@@ -1,19 +1,10 @@
 import { describeStateStoreConformance } from '@mlc/sync-engine/testing';
-import { afterAll } from 'vitest';
 import { createRedisStateStore, type RedisStateStore } from '../src/index.js';
-import {
-  adminRedis,
-  deletePrefix,
-  describeRedis,
-  randomPrefix,
-  REDIS_URL,
-  unreachable,
-} from './redis-test-env.js';
+import { deletePrefix, describeRedis, fileAdmin, randomPrefix, REDIS_URL } from './redis-test-env.js';
 
 // The whole conformance suite, no case skipped. This machine's Redis keeps nothing on disk (appendonly no), so
 // the stores opt out of the durability check here; redis-durability.test.ts asserts the refusal without it.
-const admin = unreachable ? undefined : adminRedis();
-afterAll(() => admin?.quit());
+const admin = fileAdmin();
 
 describeRedis('RedisStateStore', () => {
   describeStateStoreConformance<RedisStateStore>({

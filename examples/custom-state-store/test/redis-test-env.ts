@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 
 /** Where the Redis tests connect. */
 export const REDIS_URL = process.env.MLC_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -61,6 +61,16 @@ export function randomPrefix(label: string): string {
 export function adminRedis(): Redis {
   const redis = new Redis(REDIS_URL, { lazyConnect: true });
   redis.on('error', () => {});
+  return redis;
+}
+
+/**
+ * An admin connection for one test file (closed after it), or `undefined` without Redis. Call at the top level.
+ */
+export function fileAdmin(): Redis | undefined {
+  if (unreachable) return undefined;
+  const redis = adminRedis();
+  afterAll(() => redis.quit());
   return redis;
 }
 

@@ -101,6 +101,7 @@ export async function crashAtStep(options: CrashAtStepOptions): Promise<CrashAtS
       clock,
       ...(owner !== undefined ? { owner } : {}),
       leaseTtlMs: LEASE_TTL_MS,
+      logLevel: 'silent', // the crash is the point; the outcome carries every result
       ...(hooks ? { hooks } : {}),
       streams: [
         defineStream<CrashOrder>({
