@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PowerBISimulator, startPowerBISimulator } from '@mlc/testkit';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PG_URL, describeWithPostgres, freshSchema } from './fixtures/pg-env.js';
 import type { FenceWorkerConfig, FenceWorkerLine } from './fixtures/fence-worker.js';
 
 // Exactly-once across worker processes that share one SQL state store: a worker stopped (SIGSTOP) right before
@@ -19,7 +18,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const TSX_CLI = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const WORKER = join(HERE, 'fixtures/fence-worker.ts');
-const PG_URL = process.env.MLC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Timing of the fencing argument, scaled down: L = 3 s, R = 0.5 s, T = 1 s (L ≥ 2R + T), S = 1 s. */
 const TIMING = {
@@ -29,26 +27,6 @@ const TIMING = {
   verification: { settleMs: 1_000, recheckMs: 300, maxReads: 20 },
 };
 const RECORDS = 120;
-
-const pgUnreachable = await (async () => {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  } finally {
-    await client.end().catch(() => {});
-  }
-})();
-const pgSchemas: string[] = [];
-afterAll(async () => {
-  if (pgUnreachable || pgSchemas.length === 0) return;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  for (const schema of pgSchemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await admin.end();
-});
 
 let sim: PowerBISimulator | undefined;
 const children: ChildProcess[] = [];
@@ -136,8 +114,7 @@ async function setup(kind: StoreKind) {
   sim = await startPowerBISimulator({});
   const dir = mkdtempSync(join(tmpdir(), 'mlc-fence-'));
   dirs.push(dir);
-  const schema = `mlc_test_fence_${randomBytes(6).toString('hex')}`;
-  if (kind === 'postgres') pgSchemas.push(schema);
+  const schema = freshSchema('fence');
   const store: FenceWorkerConfig['store'] =
     kind === 'sqlite' ? { kind, path: join(dir, 'state.db') } : { kind, url: PG_URL, schema };
   const s = sim;
@@ -217,15 +194,4 @@ function suite(kind: StoreKind) {
 
 describe('fencing across worker processes (SQLite store on a file)', () => suite('sqlite'));
 
-if (!pgUnreachable) {
-  describe('fencing across worker processes (PostgreSQL store)', () => suite('postgres'));
-} else if (process.env.CI) {
-  describe('fencing across worker processes (PostgreSQL store)', () => {
-    it('PostgreSQL is reachable (CI never skips the PostgreSQL tests)', () => {
-      throw new Error(`PostgreSQL is unreachable under CI: ${pgUnreachable.message}`);
-    });
-  });
-} else {
-  console.warn(`⚠️  SKIPPED the PostgreSQL fencing processes: ${pgUnreachable.message} (set MLC_PG_URL)`);
-  describe.skip('fencing across worker processes (PostgreSQL store)', () => suite('postgres'));
-}
+describeWithPostgres('fencing across worker processes (PostgreSQL store)', () => suite('postgres'));

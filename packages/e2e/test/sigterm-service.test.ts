@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,9 +11,9 @@ import {
   startPowerBISimulator,
   startSageX3Simulator,
 } from '@mlc/testkit';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { checkAppend } from './fixtures/crash-campaign-lib.js';
+import { PG_URL, describeWithPostgres, freshSchema } from './fixtures/pg-env.js';
 import type { ServiceConfig, ServiceLine } from './fixtures/sigterm-service.js';
 
 // A service written as the root README shows it (start(); SIGTERM → stop() then close()) is a real process over
@@ -26,29 +25,8 @@ import type { ServiceConfig, ServiceLine } from './fixtures/sigterm-service.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const SERVICE = join(HERE, 'fixtures/sigterm-service.ts');
-const PG_URL = process.env.MLC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATASET = 'SIGTERM service';
 const TABLE = 'GLEntryLines';
-
-const pgUnreachable = await (async () => {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  } finally {
-    await client.end().catch(() => {});
-  }
-})();
-const pgSchemas: string[] = [];
-afterAll(async () => {
-  if (pgUnreachable || pgSchemas.length === 0) return;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  for (const schema of pgSchemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await admin.end();
-});
 
 let sims: { x3: SageX3Simulator; pbi: PowerBISimulator } | undefined;
 const children: ChildProcess[] = [];
@@ -141,8 +119,7 @@ async function setup(kind: StoreKind) {
   sims = { x3, pbi };
   const dir = mkdtempSync(join(tmpdir(), 'mlc-sigterm-'));
   dirs.push(dir);
-  const schema = `mlc_test_sigterm_${randomBytes(6).toString('hex')}`;
-  if (kind === 'postgres') pgSchemas.push(schema);
+  const schema = freshSchema('sigterm');
   const config: ServiceConfig = {
     store: kind === 'sqlite' ? { kind, path: join(dir, 'state.db') } : { kind, url: PG_URL, schema },
     x3: { url: x3.url, endpoint: x3.endpoint, ...x3.credentials.basic },
@@ -274,15 +251,4 @@ describe('a README service under SIGTERM (SQLite store on a file)', () => {
   hungPostCase('sqlite');
 });
 
-if (!pgUnreachable) {
-  describe('a README service under SIGTERM (PostgreSQL store)', () => hungPostCase('postgres'));
-} else if (process.env.CI) {
-  describe('a README service under SIGTERM (PostgreSQL store)', () => {
-    it('PostgreSQL is reachable (CI never skips the PostgreSQL tests)', () => {
-      throw new Error(`PostgreSQL is unreachable under CI: ${pgUnreachable.message}`);
-    });
-  });
-} else {
-  console.warn(`⚠️  SKIPPED the PostgreSQL SIGTERM service: ${pgUnreachable.message} (set MLC_PG_URL)`);
-  describe.skip('a README service under SIGTERM (PostgreSQL store)', () => hungPostCase('postgres'));
-}
+describeWithPostgres('a README service under SIGTERM (PostgreSQL store)', () => hungPostCase('postgres'));
