@@ -50,6 +50,7 @@ export {
   x3Decimal,
   x3Instant,
   x3Integer,
+  x3LocalMenu,
   x3OptionalDecimal,
   x3OptionalInteger,
   x3Sign,

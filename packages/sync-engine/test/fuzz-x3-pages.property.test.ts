@@ -104,14 +104,20 @@ const date = (t: Transport): fc.Arbitrary<Gen> =>
     ...(t === 'rest' ? [fc.constant(bad(20240501))] : []),
   );
 
-/** Optional integers (local menus): any safe integer (GraphQL `Int`: 32 bits), digit text; fractions, words. */
-const optionalInt = (t: Transport): fc.Arbitrary<Gen> =>
+/**
+ * Local menus as numbers: REST serves the stored number (any safe integer, digit text; fractions and words are
+ * bad), GraphQL an enum value name, which the client reads back as its number (only the menu's own entries exist).
+ */
+const localMenu = (t: Transport, entries: number): fc.Arbitrary<Gen> =>
   t === 'rest'
     ? fc.oneof(
         { weight: 14, arbitrary: fc.maxSafeInteger().map((n) => good(n)) },
         fc.constantFrom(good(null), good('42', 42), bad(1.5), bad('abc'), bad(true), bad(2 ** 53 + 2)),
       )
-    : fc.oneof({ weight: 14, arbitrary: fc.integer().map((n) => good(n)) }, fc.constant(good(null)));
+    : fc.oneof(
+        { weight: 14, arbitrary: fc.integer({ min: 1, max: entries }).map((n) => good(n)) },
+        fc.constant(good(null)),
+      );
 
 /** Decimal text with `intDigits` digits before the point and `scale` after. */
 const decimalText = (intDigits: [number, number], scale: [number, number]) =>
@@ -225,8 +231,8 @@ const recordArb = (t: Transport, customers: readonly string[], products: readonl
       invoiceDate: date(t),
       billToCustomer: code(t, customers),
       currency: text(t),
-      invoiceType: optionalInt(t),
-      status: optionalInt(t),
+      invoiceType: localMenu(t, 4),
+      status: localMenu(t, 2),
       totalAmountExcludingTax: decimal(false),
       totalAmountIncludingTax: decimal(false),
     }),

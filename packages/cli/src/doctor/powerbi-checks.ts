@@ -2,6 +2,7 @@ import {
   type DatasetInfo,
   EntraCredential,
   POWER_BI_LIMITS,
+  TABLE_CAPACITY_REMEDY,
   type PowerBIClientOptions,
   countRowsQuery,
   createPowerBIClient,
@@ -277,18 +278,19 @@ export async function checkPowerBI(
     }
   }
   const cap = POWER_BI_LIMITS.maxRowsPerTableNone;
+  // The client's first capacity warning (80 %), so doctor and the sync's alert agree.
+  const warnShare = POWER_BI_LIMITS.tableCapacityWarnings[0] ?? 0.8;
   for (const [table, n] of counts) {
     const share = n / cap;
     log.add({
       id: `powerbi.rows.${table}`,
       section: SECTION,
       title: `table ${table} is below the 5M-row cap`,
-      status: share >= 1 ? 'fail' : share >= 0.8 ? 'warn' : 'ok',
+      status: share >= 1 ? 'fail' : share >= warnShare ? 'warn' : 'ok',
       detail: `${formatCount(n)} rows (${(share * 100).toFixed(1)}% of ${formatCount(cap)})`,
-      ...(share >= 0.8
+      ...(share >= warnShare
         ? {
-            remedy:
-              'Push tables stop accepting rows at 5M: archive or clear old rows (a replace-mode stream rebuilds the table), or split the data over several tables.',
+            remedy: TABLE_CAPACITY_REMEDY,
           }
         : {}),
       data: { rows: n },

@@ -58,6 +58,28 @@ export const x3OptionalInteger = z.preprocess(
 );
 
 /**
+ * An X3 local menu, normalized to its number (entry 1, 2, …): REST renders the stored number, GraphQL the value's
+ * name (`posted`) — the form is [documented] by the reference's `{isClosed: {_ne: 'yes'}}` (§2.6). `names` are the
+ * menu's value names in menu order (entry n is `names[n - 1]`); they are [inferred] for every menu but No/Yes, so
+ * a name that is not in the list is refused with the list in the reason (override the entity field to add one).
+ * Numbers are accepted as they come (a site may have more entries). Missing or `''` → `null`.
+ */
+export function x3LocalMenu(names: readonly string[]) {
+  return z.preprocess(
+    (v) => {
+      if (v === undefined || v === '') return null;
+      if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+      if (typeof v === 'string' && names.includes(v)) return names.indexOf(v) + 1;
+      return v;
+    },
+    z
+      .number({ error: `must be a local-menu number or one of ${names.join(', ')}` })
+      .int('must be an integer')
+      .nullable(),
+  );
+}
+
+/**
  * The texts Sage X3 writes for an empty date ([inferred]: X3 shows a blank date as `0/0/0` and stores it as
  * 1753-01-01 on SQL Server and 1599-12-31 on Oracle; some renderings print `0000-00-00`). {@link x3Date} reads
  * them as `null` — the one policy for empty dates: an empty date is no date, never a day in 1599.

@@ -6,7 +6,7 @@ import {
   x3Decimal,
   x3Instant,
   x3Integer,
-  x3OptionalInteger,
+  x3LocalMenu,
   x3Sign,
   x3Text,
 } from '../x3-field-types.js';
@@ -51,8 +51,8 @@ export const journalEntrySchema = z.object({
   accountingDate: x3Date,
   /** Transaction currency. */
   currency: x3Text,
-  /** Entry status (X3 local menu; e.g. 1 temporary, 2 final). */
-  status: x3OptionalInteger,
+  /** Entry status (X3 local menu: 1 temporary, 2 final; GraphQL `temporary`/`final`, [inferred] names). */
+  status: x3LocalMenu(['temporary', 'final']),
   /** Entry description. */
   description: x3Text,
   /** Lines. */

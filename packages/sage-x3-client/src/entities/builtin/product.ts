@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineX3Entity } from '../x3-entity-definition.js';
-import { x3Boolean, x3Code, x3Instant, x3OptionalInteger, x3Text } from '../x3-field-types.js';
+import { x3Boolean, x3Code, x3Instant, x3LocalMenu, x3Text } from '../x3-field-types.js';
+
+/** GraphQL names of the product status menu (ITMSTA), in menu order ([inferred]). */
+const PRODUCT_STATUS_NAMES = [
+  'active',
+  'inDevelopment',
+  'onShortage',
+  'notRenewed',
+  'obsolete',
+  'notUsable',
+] as const;
 
 /** A product, normalized. */
 export const productSchema = z.object({
@@ -14,8 +24,8 @@ export const productSchema = z.object({
   description: x3Text,
   /** Product category. */
   category: x3Text,
-  /** Product status (X3 local menu, e.g. 1 active). */
-  status: x3OptionalInteger,
+  /** Product status (X3 local menu: 1 active, 2 in development, 3 on shortage, 4 not renewed, 5 obsolete, 6 not usable). */
+  status: x3LocalMenu(PRODUCT_STATUS_NAMES),
   /** Stock unit. */
   stockUnit: x3Text,
   /** Purchase unit. */

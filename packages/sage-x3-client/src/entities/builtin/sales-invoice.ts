@@ -7,7 +7,7 @@ import {
   x3Instant,
   x3Integer,
   x3OptionalDecimal,
-  x3OptionalInteger,
+  x3LocalMenu,
   x3Text,
 } from '../x3-field-types.js';
 
@@ -43,10 +43,10 @@ export const salesInvoiceSchema = z.object({
   billToCustomer: x3Code,
   /** Currency. */
   currency: x3Text,
-  /** Invoice type (X3 local menu, e.g. 1 invoice, 2 credit note). */
-  invoiceType: x3OptionalInteger,
-  /** Status (X3 local menu, e.g. 1 not posted, 2 posted). */
-  status: x3OptionalInteger,
+  /** Invoice type (X3 local menu: 1 invoice, 2 credit note, 3 debit note, 4 prepayment; [inferred] GraphQL names). */
+  invoiceType: x3LocalMenu(['invoice', 'creditNote', 'debitNote', 'prepayment']),
+  /** Status (X3 local menu: 1 not posted, 2 posted; [inferred] GraphQL names). */
+  status: x3LocalMenu(['notPosted', 'posted']),
   /** Total excluding tax. */
   amountExcludingTax: x3OptionalDecimal,
   /** Total including tax. */

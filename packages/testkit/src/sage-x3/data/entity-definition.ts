@@ -40,10 +40,12 @@ export type FieldType = 'string' | 'int' | 'decimal' | 'boolean' | 'date' | 'dat
  * - `code`: a small reference object `{ _id code }` of GraphQL type `type`;
  * - `bp`: a `BusinessPartner { _id code }`;
  * - `bpRole`: an object of GraphQL type `type` whose `code` is a `BusinessPartner` (`{ code { code } }`);
- * - `node`: the full node of another entity, resolved by key.
+ * - `node`: the full node of another entity, resolved by key;
+ * - `id`: a reference to a node whose properties are not documented: only its system `_id` is served.
  */
 export type FieldRef =
   | { readonly kind: 'code'; readonly type: string }
+  | { readonly kind: 'id'; readonly type: string }
   | { readonly kind: 'bp' }
   | { readonly kind: 'bpRole'; readonly type: string }
   | { readonly kind: 'node'; readonly entity: SageX3EntityName };

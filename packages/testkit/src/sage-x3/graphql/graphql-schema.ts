@@ -127,6 +127,19 @@ export function buildGraphqlSchema(cfg: GraphqlSchemaConfig): GraphQLSchema {
     }
     return t;
   };
+  const idTypes = new Map<string, GraphQLObjectType>();
+  const idRef = (name: string): GraphQLObjectType => {
+    let t = idTypes.get(name);
+    if (!t) {
+      // Only the system `_id` every node has ([documented] §2.5); the node's own properties are not documented.
+      t = new GraphQLObjectType({
+        name,
+        fields: { _id: { type: new GraphQLNonNull(GraphQLID), resolve: (s: string) => s } },
+      });
+      idTypes.set(name, t);
+    }
+    return t;
+  };
   const roleTypes = new Map<string, GraphQLObjectType>();
   const roleRef = (name: string): GraphQLObjectType => {
     let t = roleTypes.get(name);
@@ -206,7 +219,9 @@ export function buildGraphqlSchema(cfg: GraphqlSchemaConfig): GraphQLSchema {
         ? codeRef('BusinessPartner')
         : ref.kind === 'code'
           ? codeRef(ref.type)
-          : roleRef(ref.type);
+          : ref.kind === 'id'
+            ? idRef(ref.type)
+            : roleRef(ref.type);
     return {
       type,
       description: f.doc,

@@ -68,7 +68,19 @@ export const journalEntryDef: EntityDef = {
       type: 'int',
       rest: 'STA',
       graphql: 'journalEntryStatus',
-      doc: '1 temporary, 2 final.',
+      // Property [documented] §2.5; a local menu ([documented] form §2.6); the value names are [inferred].
+      menu: { type: 'JournalEntryStatus', values: ['temporary', 'final'] },
+      doc: '1 temporary, 2 final (GraphQL menu names [inferred]).',
+    },
+    {
+      name: 'journalEntryTransaction',
+      type: 'string',
+      rest: 'DACDIA',
+      graphql: 'journalEntryTransaction',
+      // Property [documented] §2.5, and `x3FinanceData.journalEntryTransaction` is a node (§2.5): a reference,
+      // read as `journalEntryTransaction { code }`. The REST name and the codes are [inferred].
+      ref: { kind: 'code', type: 'JournalEntryTransaction' },
+      doc: 'Entry transaction (e.g. STDCO, the standard entry).',
     },
     {
       name: 'transactionCurrency',
@@ -184,6 +196,7 @@ export const journalEntryDef: EntityDef = {
         journal: jt.journal,
         accountingDate: dateOf(createdAt - rng.int(0, 3) * 86400),
         journalEntryStatus: rng.chance(0.9) ? 2 : 1,
+        journalEntryTransaction: 'STDCO',
         transactionCurrency: company.currency,
         description,
       },

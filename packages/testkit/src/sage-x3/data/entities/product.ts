@@ -47,7 +47,12 @@ export const productDef: EntityDef = {
       type: 'int',
       rest: 'ITMSTA',
       graphql: 'productStatus',
-      doc: '1 active, 2 blocked.',
+      // Property [documented] §2.5; a local menu ([documented] form §2.6); the value names are [inferred].
+      menu: {
+        type: 'ProductStatus',
+        values: ['active', 'inDevelopment', 'onShortage', 'notRenewed', 'obsolete', 'notUsable'],
+      },
+      doc: '1 active, 2 in development, … 6 not usable (GraphQL menu names [inferred]).',
     },
     { name: 'upc', type: 'string', rest: 'EANCOD', graphql: 'upc', doc: 'EAN/UPC code.' },
     { name: 'basePrice', type: 'decimal', rest: 'BASPRI', graphql: 'basePrice', doc: 'Base price.' },

@@ -30,7 +30,17 @@ export const salesInvoiceDef: EntityDef = {
   graphql: { packageSuffix: 'Sales', nodeName: 'salesInvoice', typeName: 'SalesInvoice' },
   keyField: { name: 'key', type: 'string', rest: 'NUM', graphql: '_id', doc: 'Invoice number.' },
   fields: [
-    { name: 'id', type: 'string', rest: null, graphql: 'id', sameAsKey: true, doc: 'Invoice number.' },
+    {
+      name: 'id',
+      type: 'string',
+      rest: null,
+      graphql: 'id',
+      sameAsKey: true,
+      // [documented] §2.5: `id` (→ CustomerInvoiceHeader) is a reference, not a string; the header node's own
+      // properties are not documented, so only its `_id` (the invoice number) is served.
+      ref: { kind: 'id', type: 'CustomerInvoiceHeader' },
+      doc: 'Invoice header reference (`id { _id }`: the invoice number).',
+    },
     {
       name: 'company',
       type: 'string',
@@ -69,9 +79,18 @@ export const salesInvoiceDef: EntityDef = {
       type: 'int',
       rest: 'SIVTYP',
       graphql: 'invoiceType',
-      doc: '1 invoice, 2 credit note.',
+      // Property [documented] §2.5; a local menu like every X3 status ([documented] form §2.6); names [inferred].
+      menu: { type: 'InvoiceType', values: ['invoice', 'creditNote', 'debitNote', 'prepayment'] },
+      doc: '1 invoice, 2 credit note, 3 debit note, 4 prepayment (GraphQL menu names [inferred]).',
     },
-    { name: 'status', type: 'int', rest: 'STA', graphql: 'status', doc: '1 not posted, 2 posted.' },
+    {
+      name: 'status',
+      type: 'int',
+      rest: 'STA',
+      graphql: 'status',
+      menu: { type: 'InvoiceStatus', values: ['notPosted', 'posted'] },
+      doc: '1 not posted, 2 posted (GraphQL menu names [inferred]).',
+    },
     {
       name: 'totalAmountExcludingTax',
       type: 'decimal',
