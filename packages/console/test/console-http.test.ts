@@ -179,6 +179,42 @@ describe('operator console over HTTP', () => {
     expect(unknown.status).toBe(400);
   });
 
+  it('shows credentials with the days until they expire', async () => {
+    world = await startConsoleWorld();
+    const expiresAt = Date.now() + 3 * 86_400_000 + 3_600_000;
+    await world.sync.credentialExpiring({
+      credential: 'x3-refresh-token',
+      expiresAt,
+      remainingMs: expiresAt - Date.now(),
+    });
+    const [, overview] = await get('/');
+    expect(overview).toMatch(
+      /<th scope="row">x3-refresh-token<\/th><td class="num">3 <strong>\(renew soon\)<\/strong><\/td>/,
+    );
+    expect(overview).toContain('SYNC_CREDENTIAL_EXPIRING');
+  });
+
+  it('works mounted the Express way (mount path stripped from req.url, kept in originalUrl)', async () => {
+    world = await startConsoleWorld();
+    const ops = world.console;
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const original = req.url ?? '/';
+      if (!original.startsWith('/ops')) return void res.writeHead(404).end();
+      Object.assign(req, { originalUrl: original, url: original.slice('/ops'.length) || '/' });
+      void ops.node(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const response = await fetch(`http://127.0.0.1:${port}/ops/dead-letters`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<h1>Dead letters</h1>');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('answers only under its base path, serves its assets, and works as a fetch handler', async () => {
     world = await startConsoleWorld({ authorize: operatorOnly });
     const host = new URL(world.url).origin;

@@ -11,11 +11,13 @@ export function fromNodeRequest(req: IncomingMessage): IncomingConsoleRequest {
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const scheme = encrypted ? 'https' : 'http';
   const host = headers.get('host') ?? 'localhost';
+  // Express and Connect strip the mount path from `req.url` and keep the whole path in `originalUrl`.
+  const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   let url: URL;
   try {
-    url = new URL(req.url ?? '/', `${scheme}://${host}`);
+    url = new URL(path, `${scheme}://${host}`);
   } catch {
-    url = new URL(req.url ?? '/', `${scheme}://localhost`);
+    url = new URL(path, `${scheme}://localhost`);
   }
   return {
     method: (req.method ?? 'GET').toUpperCase(),
