@@ -7,6 +7,7 @@ import { type PowerBISimulator, startPowerBISimulator } from '@mlc/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PG_URL, describeWithPostgres, freshSchema } from './fixtures/pg-env.js';
 import type { FenceWorkerConfig, FenceWorkerLine } from './fixtures/fence-worker.js';
+import { powerBIConnectionOf } from './fixtures/simulator-connection.js';
 
 // Exactly-once across worker processes that share one SQL state store: a worker stopped (SIGSTOP) right before
 // a POST until its lease has run out and another worker has taken the stream over must not send that POST when
@@ -120,14 +121,7 @@ async function setup(kind: StoreKind) {
   const s = sim;
   const base = (owner: string): FenceWorkerConfig => ({
     store,
-    pbi: {
-      url: s.url,
-      authorityHost: s.authorityHost,
-      tenantId: s.tenantId,
-      clientId: s.clientId,
-      clientSecret: s.clientSecret ?? '',
-      groupId: s.groupId,
-    },
+    pbi: powerBIConnectionOf(s),
     datasetName: 'Fencing',
     owner,
     records: RECORDS,
@@ -152,7 +146,9 @@ function expectExactlyOnce(rows: Array<Record<string, unknown>>): void {
 function suite(kind: StoreKind) {
   it(`${kind}: a worker stopped right before a POST until another took over does not send it when resumed`, async () => {
     const { base, rows } = await setup(kind);
-    const a = startWorker({ ...base('worker-a'), announceBeforePost: 3, pauseWindowMs: 1_000 });
+    // A waits 3 s at that step: on a loaded machine the parent's SIGSTOP must still find it there, not inside a
+    // later SQLite write transaction (a process stopped holding SQLite's write lock blocks every other worker).
+    const a = startWorker({ ...base('worker-a'), announceBeforePost: 3, pauseWindowMs: 3_000 });
     await a.next('before-post');
     // Stopped between its intent and its POST, for longer than its lease.
     process.kill(-a.child.pid!, 'SIGSTOP');

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PowerBISimulator, startPowerBISimulator } from '@mlc/testkit';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { QuotaWorkerConfig, QuotaWorkerLine } from './fixtures/quota-worker.js';
+import { powerBIConnectionOf } from './fixtures/simulator-connection.js';
+import { PG_URL, describeWithPostgres, freshSchema, pgUnreachable } from './fixtures/pg-env.js';
 
 // Issue 8 §3: the Power BI quota is per dataset, so every process writing one dataset must pace against the same
 // windows. Three worker processes, one PostgreSQL state store (its shared quota, §optional.quota), one dataset of the
@@ -17,7 +17,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const TSX_CLI = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const WORKER = join(HERE, 'fixtures/quota-worker.ts');
-const PG_URL = process.env.MLC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * A quota "minute" lasts 12 s: 120 POSTs per 12 s is 10 per second, within what three workers send on a loaded
@@ -28,26 +27,6 @@ const MINUTE_MS = 60_000 / TIME_SCALE;
 const POSTS_PER_MINUTE = 120;
 const BATCH = 10;
 const TABLES = ['Orders0', 'Orders1', 'Orders2'];
-
-const pgUnreachable = await (async () => {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  } finally {
-    await client.end().catch(() => {});
-  }
-})();
-const pgSchemas: string[] = [];
-afterAll(async () => {
-  if (pgUnreachable || pgSchemas.length === 0) return;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  for (const schema of pgSchemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await admin.end();
-});
 
 let sim: PowerBISimulator | undefined;
 const children: ChildProcess[] = [];
@@ -99,21 +78,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function runWorkers(sharedQuota: boolean) {
   sim = await startPowerBISimulator({ timeScale: TIME_SCALE });
   const s = sim;
-  const schema = `mlc_test_quota_${randomBytes(6).toString('hex')}`;
-  pgSchemas.push(schema);
+  const schema = freshSchema('quota');
   // Each worker alone has more batches than the run allows all three together.
   const records = POSTS_PER_MINUTE * 2 * BATCH;
   const configs = TABLES.map(
     (table, i): QuotaWorkerConfig => ({
       store: { url: PG_URL, schema },
-      pbi: {
-        url: s.url,
-        authorityHost: s.authorityHost,
-        tenantId: s.tenantId,
-        clientId: s.clientId,
-        clientSecret: s.clientSecret ?? '',
-        groupId: s.groupId,
-      },
+      pbi: powerBIConnectionOf(s),
       datasetName: 'Shared quota',
       tables: TABLES,
       table,
@@ -182,18 +153,7 @@ function suite() {
   }, 120_000);
 }
 
-if (!pgUnreachable) {
-  describe('shared quota across worker processes (PostgreSQL store)', suite);
-} else if (process.env.CI) {
-  describe('shared quota across worker processes (PostgreSQL store)', () => {
-    it('PostgreSQL is reachable (CI never skips the PostgreSQL tests)', () => {
-      throw new Error(`PostgreSQL is unreachable under CI: ${pgUnreachable.message}`);
-    });
-  });
-} else {
-  console.warn(`⚠️  SKIPPED the shared-quota processes test: ${pgUnreachable.message} (set MLC_PG_URL)`);
-  describe.skip('shared quota across worker processes (PostgreSQL store)', suite);
-}
+describeWithPostgres('shared quota across worker processes (PostgreSQL store)', suite);
 
 /** The control run (not in CI): without the shared quota the three workers draw 429s. `MLC_QUOTA_CONTROL=1`. */
 if (!pgUnreachable && process.env.MLC_QUOTA_CONTROL === '1') {
