@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Decimal, TestClock } from '@mlc/core';
 import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { basicAuth, createX3Client, type X3Client } from '@mlc/sage-x3-client';
@@ -23,7 +24,7 @@ import {
 // straddle them) — go through the real X3 client (REST api1 and GraphQL against the simulator on loopback), the
 // engine and the real Power BI client into the Power BI simulator. The rule: every bad record is quarantined once
 // as a record dead letter naming record, field and reason; every good value lands unchanged; the run never fails;
-// nothing is lost. `npm test` runs a few seeded runs; CI runs more with MLC_FUZZ_RUNS (and MLC_FUZZ_SEED).
+// nothing is lost; no credential reaches dead letters, the audit log or the logs. `npm test` runs a few seeded runs; CI runs more with MLC_FUZZ_RUNS (and MLC_FUZZ_SEED).
 // The default run is fixed (same cases every time); a longer run explores a new seed unless MLC_FUZZ_SEED pins
 // one. The seed is in the test's name, and fast-check prints seed and path of a failure to replay it.
 const RUNS = Number(process.env.MLC_FUZZ_RUNS ?? 6);
@@ -297,6 +298,26 @@ function sameValue(actual: unknown, gen: Gen): boolean {
   return a === gen.expect;
 }
 
+/** Every log line of the clients and the engine, as JSON text, to prove no secret reaches them. */
+const logLines: string[] = [];
+const capture = (level: string) => (a: unknown, b?: unknown) => {
+  logLines.push(
+    JSON.stringify({ level, a, b }, (_k, v) =>
+      typeof v === 'bigint'
+        ? v.toString()
+        : v instanceof Error
+          ? { ...v, message: v.message, stack: v.stack }
+          : v,
+    ),
+  );
+};
+const logger = {
+  debug: capture('debug'),
+  info: capture('info'),
+  warn: capture('warn'),
+  error: capture('error'),
+};
+
 describe.each(['rest', 'graphql'] as const)('fuzz: generated X3 pages over %s', (transport) => {
   let clock: TestClock;
   let x3sim: SageX3Simulator;
@@ -332,7 +353,7 @@ describe.each(['rest', 'graphql'] as const)('fuzz: generated X3 pages over %s', 
       pageSize: 3,
       linesPageSize: 2,
       clock,
-      logLevel: 'silent',
+      logger,
     });
   });
   afterAll(async () => {
@@ -351,7 +372,7 @@ describe.each(['rest', 'graphql'] as const)('fuzz: generated X3 pages over %s', 
       apiBase: pbisim.url,
       authorityHost: pbisim.authorityHost,
       clock,
-      logLevel: 'silent',
+      logger,
     });
     await fc.assert(
       fc.asyncProperty(
@@ -383,7 +404,7 @@ describe.each(['rest', 'graphql'] as const)('fuzz: generated X3 pages over %s', 
               sink,
               clock,
               streams,
-              logLevel: 'silent',
+              logger,
               defaults: {
                 batchSize: 7,
                 safetyLagMs: 60_000,
@@ -452,6 +473,15 @@ describe.each(['rest', 'graphql'] as const)('fuzz: generated X3 pages over %s', 
             expect(rows).toHaveLength(
               generated.filter((r) => !isBad(r)).reduce((sum, r) => sum + r.lines.length, 0),
             );
+            // No credential reaches dead letters, the audit log or a log line.
+            const seen = [
+              inspect(letters, { depth: 20 }),
+              inspect(await sync.auditLog({ limit: 10_000 }), { depth: 20 }),
+              logLines.join('\n'),
+            ].join('\n');
+            for (const secret of [x3sim.credentials.basic.password, pbisim.clientSecret ?? '<none>'])
+              expect(seen.includes(secret), 'a secret in dead letters, audit or logs').toBe(false);
+            logLines.length = 0;
           } finally {
             for (const key of keys) x3sim.control.delete('salesInvoice', key);
           }
