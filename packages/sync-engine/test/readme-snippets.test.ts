@@ -83,5 +83,5 @@ describe('README', () => {
     } finally {
       rmSync(local, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 240_000);
 });
