@@ -229,7 +229,12 @@ export function createConsole(options: ConsoleOptions): OperatorConsole {
     }
     const letterId = /^\/dead-letters\/([^/]+)$/.exec(path)?.[1];
     if (letterId !== undefined) {
-      const id = decodeURIComponent(letterId);
+      let id: string;
+      try {
+        id = decodeURIComponent(letterId);
+      } catch {
+        throw new HttpProblem(404, 'Not found', 'No such dead letter.');
+      }
       const [letter] = await sync.deadLetters({ ids: [id], limit: 1 });
       if (!letter) throw new HttpProblem(404, 'Not found', `No dead letter ${id}.`);
       return deadLetterPage(ctx, clean(letter));

@@ -85,6 +85,11 @@ describe.skipIf(!executablePath)(
               .document.activeElement?.textContent,
         ),
       ).toBe('Skip to content');
+      // The progressive script runs under the Content-Security-Policy: its auto-refresh pause button works.
+      const toggle = page.getByRole('button', { name: 'Pause auto-refresh' });
+      await toggle.click();
+      expect(await page.locator('#refresh-toggle').getAttribute('aria-pressed')).toBe('true');
+      expect(await page.locator('#refresh-state').textContent()).toBe('auto-refresh paused');
 
       const { deadLetterId, rowsInPowerBI } = await planted();
       expect(rowsInPowerBI).toBe(0);

@@ -119,6 +119,8 @@ describe('operator console over HTTP', () => {
       const [response] = await post('/actions/replay', form, headers);
       expect(response.status, name).toBe(403);
     }
+    expect((await get('/dead-letters/%E0%A4%A', OPERATOR))[0].status).toBe(404);
+    expect((await get('/dead-letters/no-such-letter', OPERATOR))[0].status).toBe(404);
     const [{ status: getStatus }] = await get(`/actions/replay?id=${id}`, OPERATOR);
     expect(getStatus).toBe(404);
     expect((await world.sync.deadLetters({ ids: [id] }))[0]?.status).toBe('open');
