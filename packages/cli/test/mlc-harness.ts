@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type PowerBISimulator,
   type PowerBISimulatorOptions,
@@ -14,7 +14,9 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
-const tsx = join(packageDir, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// tsx as a loader inside the one `mlc` process, not its CLI: the CLI runs the script in a second process and, when a
+// signal arrives, gives that process 30 ms to claim it before killing it (exit 143 on a busy machine).
+const tsxLoader = pathToFileURL(join(packageDir, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 /** The real `mlc` entry point, run from source through tsx (the built bin is the same file compiled). */
 export const CLI = join(packageDir, 'src', 'cli.ts');
 export const FIXTURE_CONFIG = join(here, 'fixtures', 'mlc.config.ts');
@@ -39,7 +41,7 @@ export function runMlc(
   options: { onSpawn?: (child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {},
 ): Promise<MlcResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, '--conditions=@mlc/source', CLI, ...args], {
+    const child = spawn(process.execPath, ['--import', tsxLoader, '--conditions=@mlc/source', CLI, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
