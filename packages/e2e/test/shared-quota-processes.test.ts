@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PowerBISimulator, startPowerBISimulator } from '@mlc/testkit';
@@ -8,10 +10,11 @@ import { powerBIConnectionOf } from './fixtures/simulator-connection.js';
 import { PG_URL, describeWithPostgres, freshSchema, pgUnreachable } from './fixtures/pg-env.js';
 
 // Issue 8 §3: the Power BI quota is per dataset, so every process writing one dataset must pace against the same
-// windows. Three worker processes, one PostgreSQL state store (its shared quota, §optional.quota), one dataset of the
-// Power BI simulator with its documented quotas, time-scaled (a "minute" lasts MINUTE_MS): together they must get
-// no 429 and send at least 90 % of the binding quota (120 POSTs per minute: their batches are small, so rows per
-// hour never binds). Real processes and the real clock; skipped when PostgreSQL is absent (never under CI).
+// windows. Three worker processes, one SQL state store (its shared quota, §optional.quota: one SQLite file, or one
+// PostgreSQL schema), one dataset of the Power BI simulator with its documented quotas, time-scaled (a "minute"
+// lasts MINUTE_MS): together they must get no 429 and send at least 90 % of the binding quota (120 POSTs per
+// minute: their batches are small, so rows per hour never binds). Real processes and the real clock; the
+// PostgreSQL case is skipped when PostgreSQL is absent (never under CI).
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -28,8 +31,11 @@ const POSTS_PER_MINUTE = 120;
 const BATCH = 10;
 const TABLES = ['Orders0', 'Orders1', 'Orders2'];
 
+type StoreKind = 'sqlite' | 'postgres';
+
 let sim: PowerBISimulator | undefined;
 const children: ChildProcess[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) {
     if (child.exitCode === null && child.pid) {
@@ -40,6 +46,7 @@ afterEach(async () => {
   }
   await sim?.close();
   sim = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts a worker; resolves once it wrote `{ "type": "ready" }`. */
@@ -75,15 +82,23 @@ function startWorker(config: QuotaWorkerConfig): Promise<ChildProcess> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runWorkers(sharedQuota: boolean) {
+/** The store every worker shares: one SQLite file in a fresh directory, or one fresh PostgreSQL schema. */
+function sharedStore(kind: StoreKind): QuotaWorkerConfig['store'] {
+  if (kind === 'postgres') return { kind, url: PG_URL, schema: freshSchema('quota') };
+  const dir = mkdtempSync(join(tmpdir(), 'mlc-quota-'));
+  dirs.push(dir);
+  return { kind, path: join(dir, 'state.db') };
+}
+
+async function runWorkers(kind: StoreKind, sharedQuota: boolean) {
   sim = await startPowerBISimulator({ timeScale: TIME_SCALE });
   const s = sim;
-  const schema = freshSchema('quota');
+  const store = sharedStore(kind);
   // Each worker alone has more batches than the run allows all three together.
   const records = POSTS_PER_MINUTE * 2 * BATCH;
   const configs = TABLES.map(
     (table, i): QuotaWorkerConfig => ({
-      store: { url: PG_URL, schema },
+      store,
       pbi: powerBIConnectionOf(s),
       datasetName: 'Shared quota',
       tables: TABLES,
@@ -141,9 +156,9 @@ async function runWorkers(sharedQuota: boolean) {
   };
 }
 
-function suite() {
-  it('three workers on one PostgreSQL store share the dataset quota: no 429, at least 90 % of it used', async () => {
-    const result = await runWorkers(true);
+function suite(kind: StoreKind) {
+  it(`three workers on one ${kind} store share the dataset quota: no 429, at least 90 % of it used`, async () => {
+    const result = await runWorkers(kind, true);
     expect(result.throttled).toBe(0);
     expect(result.byWorkerTable).toBe(3); // all three workers posted
     // The binding quota over the measured quota minute: 120 POSTs.
@@ -153,13 +168,15 @@ function suite() {
   }, 120_000);
 }
 
-describeWithPostgres('shared quota across worker processes (PostgreSQL store)', suite);
+describe('shared quota across worker processes (SQLite store on a file)', () => suite('sqlite'));
+
+describeWithPostgres('shared quota across worker processes (PostgreSQL store)', () => suite('postgres'));
 
 /** The control run (not in CI): without the shared quota the three workers draw 429s. `MLC_QUOTA_CONTROL=1`. */
 if (!pgUnreachable && process.env.MLC_QUOTA_CONTROL === '1') {
   describe('control: the same workers without the shared quota', () => {
     it('each paces alone and together they exceed the quota (429s)', async () => {
-      const result = await runWorkers(false);
+      const result = await runWorkers('postgres', false);
       expect(result.throttled).toBeGreaterThan(0);
     }, 120_000);
   });
