@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { type Logger, TestClock } from '@mlc/core';
 import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
-import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
+import { type JournalEntry, basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createSqliteStateStore } from '@mlc/state-store-sqlite';
 import {
   type Sync,
   type SyncEvents,
+  type X3StreamOverrides,
   createSync,
   datasetForStreams,
+  mapGlEntryLines,
   powerBISink,
   x3Streams,
 } from '@mlc/sync-engine';
@@ -60,19 +62,25 @@ interface Options {
   storePath?: string;
   /** Reminder interval of a failure that lasts. @default 1 h */
   reminderMs?: number;
+  /** Overrides of the GL entry lines stream (mapping, version, verification). @default none */
+  glEntryLines?: X3StreamOverrides<JournalEntry>;
 }
 
 interface Harness {
   clock: TestClock;
   x3sim: SageX3Simulator;
   pbisim: PowerBISimulator;
-  sync: Sync;
+  /** The running service (replaced by {@link Harness.restart}). */
+  readonly sync: Sync;
   dir: string;
+  /** Stops and closes the service, then starts it again with these stream overrides, as a redeploy would. */
+  restart(glEntryLines: X3StreamOverrides<JournalEntry>): Promise<void>;
   /** Advances the test clock second by second, letting each scheduled run finish (real I/O) in between. */
   advance(ms: number): Promise<void>;
   failures(): Array<SyncEvents['run-failed'] & { at: number }>;
   alerts(): Array<SyncEvents['alert'] & { at: number }>;
   recovered(): Array<SyncEvents['recovered'] & { at: number }>;
+  runs(): Array<SyncEvents['run-finished'] & { at: number }>;
   /** Everything an operator could read: events, log lines, audit entries. */
   everything(): Promise<string>;
   rows(): Array<Record<string, unknown>>;
@@ -113,27 +121,31 @@ async function harness(options: Options = {}): Promise<Harness> {
     retry: FAST_RETRY,
     logger,
   });
-  const streams = x3Streams(x3, {
-    glAccounts: false,
-    suppliers: false,
-    purchaseOrders: false,
-    salesInvoices: false,
-    products: false,
-    glEntryLines: { schedule: EVERY_5_S },
-  });
-  const sync = createSync({
-    store: createSqliteStateStore({ path: options.storePath ?? join(dir, 'state.db') }),
-    sink: powerBISink(pbi, { dataset: datasetForStreams('Failure alerts', streams) }),
-    streams,
-    clock,
-    logger,
-    alerts: { backoffMaxMs: 40_000, reminderMs: options.reminderMs ?? 3_600_000 },
-    defaults: { batchSize: 50, safetyLagMs: 0 },
-  });
   const events: Array<{ at: number; name: string; data: unknown }> = [];
-  for (const name of ['run-failed', 'alert', 'recovered', 'run-finished'] as const) {
-    sync.on(name, (data) => events.push({ at: clock.now(), name, data }));
-  }
+  const build = (glEntryLines: X3StreamOverrides<JournalEntry>): Sync => {
+    const streams = x3Streams(x3, {
+      glAccounts: false,
+      suppliers: false,
+      purchaseOrders: false,
+      salesInvoices: false,
+      products: false,
+      glEntryLines: { schedule: EVERY_5_S, ...glEntryLines },
+    });
+    const built = createSync({
+      store: createSqliteStateStore({ path: options.storePath ?? join(dir, 'state.db') }),
+      sink: powerBISink(pbi, { dataset: datasetForStreams('Failure alerts', streams) }),
+      streams,
+      clock,
+      logger,
+      alerts: { backoffMaxMs: 40_000, reminderMs: options.reminderMs ?? 3_600_000 },
+      defaults: { batchSize: 50, safetyLagMs: 0 },
+    });
+    for (const name of ['run-failed', 'alert', 'recovered', 'run-finished'] as const) {
+      built.on(name, (data) => events.push({ at: clock.now(), name, data }));
+    }
+    return built;
+  };
+  let sync = build(options.glEntryLines ?? {});
   cleanups.push(() => clock.run(sync.close()));
   const of = <T>(name: string) =>
     events.filter((e) => e.name === name).map((e) => ({ ...(e.data as T), at: e.at }));
@@ -141,8 +153,16 @@ async function harness(options: Options = {}): Promise<Harness> {
     clock,
     x3sim,
     pbisim,
-    sync,
+    get sync() {
+      return sync;
+    },
     dir,
+    restart: async (glEntryLines) => {
+      await clock.run(sync.stop());
+      await clock.run(sync.close());
+      sync = build(glEntryLines);
+      sync.start();
+    },
     advance: async (ms) => {
       for (let t = 0; t < ms; t += 1000) {
         await clock.advance(1000);
@@ -152,6 +172,7 @@ async function harness(options: Options = {}): Promise<Harness> {
     failures: () => of('run-failed'),
     alerts: () => of('alert'),
     recovered: () => of('recovered'),
+    runs: () => of('run-finished'),
     everything: async () =>
       [
         inspect(events, { depth: 10 }),
@@ -338,5 +359,94 @@ describe('failure alerts against the simulators, under start()', () => {
     await h.advance(5_000);
     expect(h.recovered()).toEqual([expect.objectContaining({ attempts: 3 })]);
     expectEveryLineOnce(h);
+  });
+  it('a missing tenant permission (service principals may not use the Power BI APIs): alert naming the tenant setting, backoff, recovered', async () => {
+    const h = await harness();
+    h.pbisim.control.setServicePrincipalsEnabled(false);
+    h.sync.start();
+    await h.advance(45_000);
+    expect(offsets(h)).toEqual([5, 10, 20, 40]);
+    const first = h.failures()[0];
+    expect(first).toMatchObject({
+      stream: 'glEntryLines',
+      phase: 'credentials',
+      since: T0 + 5_000,
+      attempts: 1,
+    });
+    expect(h.alerts()).toEqual([
+      expect.objectContaining({
+        code: first?.code,
+        severity: 'critical',
+        phase: 'credentials',
+        stream: 'glEntryLines',
+        since: T0 + 5_000,
+        attempts: 1,
+        message: expect.stringContaining('Service principals can use Fabric APIs'),
+        remedy: expect.stringContaining('Service principals can use Fabric APIs'),
+      }),
+    ]);
+    expect(first?.code).toMatch(/TENANT|NOT_AUTHORI[SZ]ED|PERMISSION/);
+    expect(h.pbisim.control.requests({ route: 'postRows' })).toEqual([]);
+    h.pbisim.control.setServicePrincipalsEnabled(true);
+    await h.advance(40_000);
+    expect(h.recovered()).toEqual([expect.objectContaining({ code: first?.code, attempts: 4 })]);
+    expectEveryLineOnce(h);
+    expect(await h.everything()).not.toContain(h.pbisim.clientSecret);
+  });
+
+  it('a mapping that quarantines every record: completed-with-quarantine, one alert with counts and the first reason, replayed by itself once fixed', async () => {
+    // The mistake of the issue: a code ("L1") mapped into an Int64 column, for every line.
+    const broken = (e: JournalEntry) => mapGlEntryLines(e).map((row) => ({ ...row, lineNumber: 'L1' }));
+    const h = await harness({ glEntryLines: { map: broken } });
+    h.sync.start();
+    await h.advance(20_000);
+    const runs = h.runs();
+    expect(runs.map((r) => r.result.status)).toEqual(Array(4).fill('completed-with-quarantine'));
+    expect(runs[0]?.result).toMatchObject({ recordsRead: 6, recordsQuarantined: 6, rowsPosted: 0 });
+    expect(h.failures()).toEqual([]);
+    // One alert for the change of state, not one per tick (every run re-reads the records at the cursor's stamp).
+    expect(h.alerts()).toEqual([
+      expect.objectContaining({
+        code: 'SYNC_STREAM_QUARANTINED',
+        severity: 'critical',
+        phase: 'quarantine',
+        stream: 'glEntryLines',
+        since: T0 + 5_000,
+        message: expect.stringContaining('all 6 records read were quarantined'),
+        remedy: expect.stringContaining('stream version'),
+        data: expect.objectContaining({
+          recordsRead: 6,
+          recordsQuarantined: 6,
+          first: expect.objectContaining({
+            key: 'JE0000000',
+            field: '[0].lineNumber',
+            reason: expect.stringContaining('expected Int64'),
+          }),
+        }),
+      }),
+    ]);
+    // The cursor moves on past parked records (they are in the dead letters, not lost); the next runs re-read
+    // only the records at the cursor's stamp.
+    expect(runs[0]?.result.cursorAfter).toEqual({ stamp: '2023-12-31T00:00:00Z', key: 'JE0000005' });
+    expect(runs.slice(1).every((r) => r.result.recordsRead < 6)).toBe(true);
+    expect(await h.sync.deadLetters({ stream: 'glEntryLines', status: ['open'] })).toHaveLength(6);
+    expect(h.rows()).toEqual([]);
+
+    // The mapping is fixed and the service redeployed: the new (derived) stream version replays the parked
+    // records by themselves, before new reads, exactly once.
+    await h.restart({});
+    await h.advance(10_000);
+    expect(
+      h
+        .runs()
+        .slice(runs.length)
+        .map((r) => r.result.status),
+    ).toEqual(['completed', 'completed']);
+    expect(await h.sync.deadLetters({ stream: 'glEntryLines', status: ['open'] })).toEqual([]);
+    expect(await h.sync.auditLog({ types: ['stream-version-changed'] })).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ deadLetters: 6 }) }),
+    ]);
+    expectEveryLineOnce(h);
+    expect(h.alerts()).toHaveLength(1);
   });
 });

@@ -13,6 +13,11 @@ const BY_CODE: Record<string, Advice> = {
     remedy:
       'Check the Entra tenant id, client id and client secret (the AADSTS code in the message names the cause); rotate an expired secret.',
   },
+  PBI_NOT_AUTHORIZED: {
+    severity: 'critical',
+    remedy:
+      'Power BI refuses the service principal: a Fabric/Power BI admin must enable the tenant setting "Service principals can use Fabric APIs" (formerly "Allow service principals to use Power BI APIs") for a security group containing it, and it must be a Member or Admin of the workspace. Tenant setting changes take 15–30 minutes.',
+  },
   PBI_TOKEN_UNAVAILABLE: {
     severity: 'error',
     remedy: 'The Entra token endpoint is unreachable; check network access to login.microsoftonline.com.',
@@ -87,7 +92,7 @@ const BY_CODE: Record<string, Advice> = {
   SYNC_VERIFICATION_UNAVAILABLE: {
     severity: 'critical',
     remedy:
-      'The sink cannot count rows (executeQueries disallowed?); allow it in the tenant, or choose verification.whenUnsupported.',
+      'The sink cannot count rows, so the outcome of a batch is unknown and nothing is resent: a Power BI admin must enable the tenant setting "Dataset Execute Queries REST API" (the principal also needs Read and Build on the dataset); the next run then verifies the batch. Or choose verification.whenUnsupported.',
   },
   SYNC_VERIFICATION_PENDING: {
     severity: 'warning',

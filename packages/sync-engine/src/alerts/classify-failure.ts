@@ -3,7 +3,10 @@ import type { FailurePhase } from './sync-alert.js';
 
 /** A failed run, as the operator sees it. */
 export interface ClassifiedFailure {
-  /** Stable code of the failure (the error's own code, or `SYNC_RUN_FAILED` for an error without one). */
+  /**
+   * Stable code of the failure: the error's own code (a Power BI 401 `PowerBINotAuthorizedException` is
+   * `PBI_NOT_AUTHORIZED`), or `SYNC_RUN_FAILED` for an error without one.
+   */
   code: string;
   /** Where it happened. */
   phase: FailurePhase;
@@ -31,7 +34,7 @@ const CONFIG_CODES = /(^|_)(CONFIG_INVALID|OPTIONS_INVALID|SECRET_INVALID|SCHEMA
 
 /** Classifies the error of a failed run: its code, phase, redacted message and whether retries back off. */
 export function classifyFailure(error: unknown, hint: PhaseHint): ClassifiedFailure {
-  const code = codeOf(error) ?? 'SYNC_RUN_FAILED';
+  const code = notAuthorized(error) ? 'PBI_NOT_AUTHORIZED' : (codeOf(error) ?? 'SYNC_RUN_FAILED');
   const message = redactText(error instanceof Error ? error.message : String(error));
   const chain = causeChain(error);
   const credentials = chain.some((e) => kindOf(e) === 'auth');
@@ -63,6 +66,19 @@ function phaseOfCode(code: string, hint: PhaseHint): FailurePhase {
   if (code.startsWith('PBI_') || code === 'SYNC_BATCH_FAILED' || code === 'SYNC_BATCH_QUARANTINED')
     return 'sink';
   return hint;
+}
+
+/**
+ * Power BI answers 401 `PowerBINotAuthorizedException` both when the tenant setting "Service principals can use
+ * Fabric APIs" is off and when the principal is not allowed or not a member ([documented-3p] powerbi.md §2.8, §5 item 6): the
+ * answer does not tell which, so the failure gets one code whose remedy names both, rather than the generic
+ * `PBI_HTTP_ERROR`.
+ */
+function notAuthorized(error: unknown): boolean {
+  const e = error as { code?: unknown; status?: unknown; serviceCode?: unknown } | null;
+  return (
+    e?.code === 'PBI_HTTP_ERROR' && (e.status === 401 || e.serviceCode === 'PowerBINotAuthorizedException')
+  );
 }
 
 function causeChain(error: unknown): unknown[] {

@@ -195,8 +195,16 @@ export async function runStream(
 }
 
 /**
+ * The quarantine alert each stream last raised, per sync (keyed by its event emitter): every run re-reads the
+ * records at its cursor's stamp, so a wrong mapping quarantines those again each tick, and that is no change of
+ * state to alert about.
+ */
+const quarantineAlerted = new WeakMap<object, Map<string, string>>();
+
+/**
  * Quarantine reaches the operator: a run that quarantined every record it read (a wrong mapping or table schema)
- * or more than `threshold` of them raises an alert with the counts and the first reason.
+ * or more than `threshold` of them raises an alert with the counts and the first reason, once per change of state
+ * (a run below the threshold ends it; whole-stream and threshold quarantines are different states).
  */
 function alertQuarantine(
   ctx: EngineContext,
@@ -207,16 +215,23 @@ function alertQuarantine(
 ): void {
   const quarantined = stats.recordsQuarantined;
   const read = stats.recordsRead;
-  if (quarantined === 0 || read === 0) return;
-  const share = quarantined / read;
-  const whole = quarantined >= read;
-  if (!whole && share <= threshold) return;
+  const alerted = quarantineAlerted.get(ctx.events) ?? new Map<string, string>();
+  quarantineAlerted.set(ctx.events, alerted);
+  const share = read === 0 ? 0 : quarantined / read;
+  const whole = read > 0 && quarantined >= read;
+  if (quarantined === 0 || read === 0 || (!whole && share <= threshold)) {
+    alerted.delete(stream);
+    return;
+  }
+  const code = whole ? 'SYNC_STREAM_QUARANTINED' : 'SYNC_QUARANTINE_THRESHOLD';
+  if (alerted.get(stream) === code) return;
+  alerted.set(stream, code);
   const first = stats.firstQuarantine;
   const firstText = first
     ? ` First: ${first.key !== undefined ? `record ${first.key}` : 'a record'}${first.field ? ` field ${first.field}` : ''}: ${first.reason}`
     : '';
   alert(ctx, {
-    code: whole ? 'SYNC_STREAM_QUARANTINED' : 'SYNC_QUARANTINE_THRESHOLD',
+    code,
     phase: 'quarantine',
     stream,
     message: whole

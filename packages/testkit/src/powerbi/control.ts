@@ -63,6 +63,11 @@ export interface PowerBISimulatorControl {
   faults(): PowerBIFaultRule[];
   /** Turns a tenant's executeQueries setting on or off (default tenant: the first). */
   setExecuteQueriesEnabled(enabled: boolean, tenantId?: string): void;
+  /**
+   * Turns a tenant's setting "Service principals can use Fabric/Power BI APIs" on or off (default tenant: the
+   * first); while off, every API call of its apps answers 401 (tokens are still issued).
+   */
+  setServicePrincipalsEnabled(enabled: boolean, tenantId?: string): void;
   /** Replaces an app's client secret (`null` removes it), e.g. to simulate rotation. */
   setClientSecret(clientId: string, secret: string | null): void;
 }
@@ -135,6 +140,11 @@ export function createControl(state: SimulatorState): PowerBISimulatorControl {
       const tenant = tenantId === undefined ? state.opts.tenants[0] : state.tenant(tenantId);
       if (!tenant) throw new RangeError(`Power BI simulator: unknown tenant '${String(tenantId)}'`);
       tenant.executeQueriesEnabled = enabled;
+    },
+    setServicePrincipalsEnabled: (enabled, tenantId) => {
+      const tenant = tenantId === undefined ? state.opts.tenants[0] : state.tenant(tenantId);
+      if (!tenant) throw new RangeError(`Power BI simulator: unknown tenant '${String(tenantId)}'`);
+      tenant.servicePrincipalsEnabled = enabled;
     },
     setClientSecret: (clientId, secret) => {
       const app = state.app(clientId);
