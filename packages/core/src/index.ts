@@ -10,7 +10,8 @@ export { TokenCycler } from './auth/token-cycler.js';
 
 export type { Clock, SleepOptions } from './clock/clock.js';
 export { systemClock } from './clock/clock.js';
-export { TestClock } from './clock/test-clock.js';
+export { TestClock, type TestClockRunOptions } from './clock/test-clock.js';
+export { type HttpRequestTracker, trackHttpRequests } from './clock/track-http-requests.js';
 
 export type { FailureKind } from './errors/failure-kind.js';
 export { classifyStatus, isRetryableKind } from './errors/failure-kind.js';

@@ -1,6 +1,17 @@
 import { abortReason } from './abort-reason.js';
 import type { Clock, SleepOptions } from './clock.js';
 
+/** Options of {@link TestClock.run}. */
+export interface TestClockRunOptions {
+  /** How many times at most time moves to the next sleeper's deadline. @default 100_000 */
+  maxSteps?: number;
+  /**
+   * `true` while the code under test waits on real I/O (a request on the wire): time then does not move. See
+   * {@link trackHttpRequests}. @default never busy
+   */
+  busy?: () => boolean;
+}
+
 interface Sleeper {
   readonly wakeAt: number;
   readonly seq: number;
@@ -91,22 +102,37 @@ export class TestClock implements Clock {
    * returns its result. Useful to drive code that sleeps an unknown number of times. Background sleepers (a
    * heartbeat) are never the reason to move time: while only they sleep, the promise waits on real I/O, so this
    * yields to the event loop; they wake when other sleepers move time past them.
+   *
+   * Time moves only while the code under test is parked on this clock: pass `busy` (for instance
+   * `() => tracker.inFlight > 0` with {@link trackHttpRequests}) and, while it answers `true`, this yields to the
+   * event loop instead of waking the next sleeper. Without it, time can jump while a real request is on the wire —
+   * a request timeout or a settle time on this clock then passes during real I/O, and the outcome depends on how
+   * busy the machine is.
+   *
+   * @param options `maxSteps` (how many wake-ups at most, default 100,000) and `busy`; a number is `maxSteps`.
    */
-  async run<T>(promise: Promise<T>, maxSteps = 100_000): Promise<T> {
+  async run<T>(promise: Promise<T>, options: number | TestClockRunOptions = {}): Promise<T> {
+    const { maxSteps = 100_000, busy } = typeof options === 'number' ? { maxSteps: options } : options;
     let settled = false;
     const tracked = promise.finally(() => {
       settled = true;
     });
     tracked.catch(() => {});
-    for (let step = 0; step < maxSteps; step++) {
+    for (let step = 0; step < maxSteps; ) {
       await flushMicrotasks();
       if (settled) break;
-      const next = this.#nextDue(Number.POSITIVE_INFINITY, false);
+      const next = busy?.() ? undefined : this.#nextDue(Number.POSITIVE_INFINITY, false);
       if (!next) {
-        // Nothing sleeps: the promise waits on real I/O. Yield to the event loop.
+        // Nothing sleeps, or real I/O is in flight: the promise waits on it. Yield to the event loop.
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
+      // Let callbacks already queued (a response just read) run before deciding that everything is parked.
+      await new Promise((resolve) => setImmediate(resolve));
+      await flushMicrotasks();
+      if (settled) break;
+      if (busy?.()) continue;
+      step += 1;
       await this.setTime(next.wakeAt);
     }
     return tracked;
