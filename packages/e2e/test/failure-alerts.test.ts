@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { type Logger, TestClock } from '@mlc/core';
-import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
+import { type Logger, TestClock, trackHttpRequests } from '@mlc/core';
+import { type PowerBIClient, clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { type JournalEntry, basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createSqliteStateStore } from '@mlc/state-store-sqlite';
 import {
@@ -70,12 +70,17 @@ interface Harness {
   clock: TestClock;
   x3sim: SageX3Simulator;
   pbisim: PowerBISimulator;
+  /** The service's Power BI client (to act on the workspace as an administrator would). */
+  pbi: PowerBIClient;
   /** The running service (replaced by {@link Harness.restart}). */
   readonly sync: Sync;
   dir: string;
   /** Stops and closes the service, then starts it again with these stream overrides, as a redeploy would. */
   restart(glEntryLines: X3StreamOverrides<JournalEntry>): Promise<void>;
-  /** Advances the test clock second by second, letting each scheduled run finish (real I/O) in between. */
+  /**
+   * Advances the test clock second by second, letting each scheduled run finish in between. A run parked on the
+   * clock (a verification's settle time) moves it on, but only while no request is on the wire.
+   */
   advance(ms: number): Promise<void>;
   failures(): Array<SyncEvents['run-failed'] & { at: number }>;
   alerts(): Array<SyncEvents['alert'] & { at: number }>;
@@ -88,12 +93,15 @@ interface Harness {
 
 async function harness(options: Options = {}): Promise<Harness> {
   const clock = new TestClock(T0);
-  const x3sim = await startSageX3Simulator({ seed: 5, size: { journalEntry: 6 } });
+  // The X3 simulator stamps the records it is told to insert with the engine's clock, so they are due at once.
+  const x3sim = await startSageX3Simulator({ seed: 5, size: { journalEntry: 6 }, clock });
   const pbisim = await startPowerBISimulator({ seed: 5 });
   cleanups.push(
     () => x3sim.close(),
     () => pbisim.close(),
   );
+  const http = trackHttpRequests();
+  cleanups.push(() => http.close());
   const dir = mkdtempSync(join(tmpdir(), 'mlc-alerts-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const logs: string[] = [];
@@ -153,6 +161,7 @@ async function harness(options: Options = {}): Promise<Harness> {
     clock,
     x3sim,
     pbisim,
+    pbi,
     get sync() {
       return sync;
     },
@@ -166,7 +175,11 @@ async function harness(options: Options = {}): Promise<Harness> {
     advance: async (ms) => {
       for (let t = 0; t < ms; t += 1000) {
         await clock.advance(1000);
-        while (sync.isRunning()) await new Promise((resolve) => setTimeout(resolve, 2));
+        const finished = async () => {
+          while (sync.isRunning()) await new Promise((resolve) => setTimeout(resolve, 2));
+        };
+        // Once the run is over nothing may move the clock (the next tick is the loop's business, not the run's).
+        await clock.run(finished(), { busy: () => http.inFlight > 0 || !sync.isRunning() });
       }
     },
     failures: () => of('run-failed'),
@@ -361,7 +374,7 @@ describe('failure alerts against the simulators, under start()', () => {
     expectEveryLineOnce(h);
   });
   it('a missing tenant permission (service principals may not use the Power BI APIs): alert naming the tenant setting, backoff, recovered', async () => {
-    const h = await harness();
+    const h = await harness({ reminderMs: 30_000 });
     h.pbisim.control.setServicePrincipalsEnabled(false);
     h.sync.start();
     await h.advance(45_000);
@@ -383,7 +396,10 @@ describe('failure alerts against the simulators, under start()', () => {
         attempts: 1,
         message: expect.stringContaining('Service principals can use Fabric APIs'),
         remedy: expect.stringContaining('Service principals can use Fabric APIs'),
+        reminder: false,
       }),
+      // Still failing 35 s later (reminder every 30 s): reminded once, with the attempts so far.
+      expect.objectContaining({ code: first?.code, reminder: true, attempts: 4, since: T0 + 5_000 }),
     ]);
     expect(first?.code).toMatch(/TENANT|NOT_AUTHORI[SZ]ED|PERMISSION/);
     expect(h.pbisim.control.requests({ route: 'postRows' })).toEqual([]);
@@ -394,17 +410,93 @@ describe('failure alerts against the simulators, under start()', () => {
     expect(await h.everything()).not.toContain(h.pbisim.clientSecret);
   });
 
+  it('executeQueries off in the tenant when a POST lost its answer: one alert, nothing resent, recovered once it is back', async () => {
+    const h = await harness();
+    h.pbisim.control.setExecuteQueriesEnabled(false);
+    // The first POST is applied but its connection drops before the answer: only a row count can tell.
+    h.pbisim.control.addFault({ kind: 'drop-after', routes: ['postRows'], times: 1 });
+    h.sync.start();
+    await h.advance(60_000);
+    const failures = h.failures();
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    expect(failures.every((f) => f.code === 'SYNC_VERIFICATION_UNAVAILABLE')).toBe(true);
+    // One alert for the change of state, however many runs found the batch still unverifiable.
+    expect(h.alerts()).toEqual([
+      expect.objectContaining({
+        code: 'SYNC_VERIFICATION_UNAVAILABLE',
+        severity: 'critical',
+        stream: 'glEntryLines',
+        since: failures[0]?.at,
+        attempts: 1,
+        remedy: expect.any(String),
+      }),
+    ]);
+    // The rows of the unverified batch are in Power BI once; nothing was resent while they could not be counted.
+    expect(h.pbisim.control.requests({ route: 'postRows' })).toHaveLength(1);
+    expectEveryLineOnce(h);
+    expect(await h.sync.deadLetters()).toEqual([]);
+
+    h.pbisim.control.setExecuteQueriesEnabled(true);
+    const before = h.failures().length;
+    await h.advance(30_000);
+    expect(h.recovered()).toEqual([
+      expect.objectContaining({ code: 'SYNC_VERIFICATION_UNAVAILABLE', since: failures[0]?.at }),
+    ]);
+    expect(h.recovered()[0]?.attempts).toBeGreaterThanOrEqual(before);
+    // The count confirmed the batch: committed, not resent.
+    expect(h.pbisim.control.requests({ route: 'postRows' })).toHaveLength(1);
+    expectEveryLineOnce(h);
+    expect(h.alerts()).toHaveLength(1);
+  });
+
+  it('the dataset deleted under the running service: alert SYNC_SINK_MISSING, created again, every line once, recovered', async () => {
+    const h = await harness();
+    h.sync.start();
+    await h.advance(5_000);
+    expect(h.runs().map((r) => r.result.status)).toEqual(['completed']);
+    const first = h.pbisim.control.datasets().find((d) => d.name === 'Failure alerts');
+    expect(h.rows()).toHaveLength(h.x3sim.control.lineCount('journalEntry'));
+
+    // Someone cleans the workspace; a new entry arrives, so the next run has rows to post.
+    await h.pbi.deleteDataset(first?.id ?? '');
+    h.x3sim.control.insert('journalEntry');
+    await h.advance(10_000);
+    expect(h.alerts()).toEqual([
+      expect.objectContaining({
+        code: 'SYNC_SINK_MISSING',
+        severity: 'critical',
+        stream: 'glEntryLines',
+        remedy: expect.stringContaining('creates it again'),
+      }),
+      // The next run sets the dataset up again (a new id): reports must be pointed at it.
+      expect.objectContaining({
+        code: 'SYNC_SINK_RECREATED',
+        severity: 'warning',
+        stream: 'glEntryLines',
+        data: expect.objectContaining({ from: first?.id, to: expect.any(String) }),
+      }),
+    ]);
+    expect(h.recovered()).toEqual([expect.objectContaining({ code: 'SYNC_SINK_MISSING', attempts: 1 })]);
+    const datasets = h.pbisim.control.datasets().filter((d) => d.name === 'Failure alerts');
+    expect(datasets).toHaveLength(1);
+    expect(datasets[0]?.id).not.toBe(first?.id);
+    // Every line again, once, in the new dataset: the old ones and the new entry's.
+    expectEveryLineOnce(h);
+    expect(await h.sync.deadLetters()).toEqual([]);
+  });
+
   it('a mapping that quarantines every record: completed-with-quarantine, one alert with counts and the first reason, replayed by itself once fixed', async () => {
     // The mistake of the issue: a code ("L1") mapped into an Int64 column, for every line.
     const broken = (e: JournalEntry) => mapGlEntryLines(e).map((row) => ({ ...row, lineNumber: 'L1' }));
-    const h = await harness({ glEntryLines: { map: broken } });
+    const h = await harness({ glEntryLines: { map: broken }, reminderMs: 10_000 });
     h.sync.start();
     await h.advance(20_000);
     const runs = h.runs();
     expect(runs.map((r) => r.result.status)).toEqual(Array(4).fill('completed-with-quarantine'));
     expect(runs[0]?.result).toMatchObject({ recordsRead: 6, recordsQuarantined: 6, rowsPosted: 0 });
     expect(h.failures()).toEqual([]);
-    // One alert for the change of state, not one per tick (every run re-reads the records at the cursor's stamp).
+    // One alert for the change of state, not one per tick (every run re-reads the records at the cursor's stamp),
+    // and a reminder 10 s later while it lasts.
     expect(h.alerts()).toEqual([
       expect.objectContaining({
         code: 'SYNC_STREAM_QUARANTINED',
@@ -423,6 +515,12 @@ describe('failure alerts against the simulators, under start()', () => {
             reason: expect.stringContaining('expected Int64'),
           }),
         }),
+      }),
+      expect.objectContaining({
+        code: 'SYNC_STREAM_QUARANTINED',
+        reminder: true,
+        attempts: 3,
+        since: T0 + 5_000,
       }),
     ]);
     // The cursor moves on past parked records (they are in the dead letters, not lost); the next runs re-read
@@ -447,6 +545,6 @@ describe('failure alerts against the simulators, under start()', () => {
       expect.objectContaining({ data: expect.objectContaining({ deadLetters: 6 }) }),
     ]);
     expectEveryLineOnce(h);
-    expect(h.alerts()).toHaveLength(1);
+    expect(h.alerts()).toHaveLength(2);
   });
 });

@@ -308,3 +308,63 @@ describe('quarantine alerts', () => {
     ]);
   });
 });
+
+describe('quarantine alerts under start()', () => {
+  it('a stream that keeps quarantining alerts once, reminds while it lasts, and recovers when a run ends it', async () => {
+    const w = world();
+    seedOrders(w.source, 12);
+    let broken = true;
+    const sync = w.sync(
+      { alerts: { reminderMs: 20_000 } },
+      {
+        schedule: EVERY_5_S,
+        safetyLagMs: 0,
+        map: (o) => ({
+          key: o.key,
+          customer: o.customer,
+          amount: broken ? 'L1' : (o.amount as number),
+          updatedAt: o.updatedAt,
+        }),
+      },
+    );
+    const rec = recorder(sync, w.clock);
+    sync.start();
+    await advance(w.clock, sync, 30_000);
+    // Runs at 5, 10, ..., 30 s all quarantine what they read: the first alerts, the one 20 s later reminds.
+    const alertsAt = rec.log.filter((e) => e.event === 'alert').map((e) => (e.at - T0) / 1000);
+    expect(alertsAt).toEqual([5, 25]);
+    expect(rec.alerts()).toEqual([
+      expect.objectContaining({
+        code: 'SYNC_STREAM_QUARANTINED',
+        reminder: false,
+        attempts: 1,
+        since: T0 + 5_000,
+      }),
+      expect.objectContaining({
+        code: 'SYNC_STREAM_QUARANTINED',
+        reminder: true,
+        attempts: 5,
+        since: T0 + 5_000,
+      }),
+    ]);
+    expect(rec.failures()).toEqual([]);
+
+    // The mapping's input is fixed (same stream definition): the next run re-reads the records at the cursor's
+    // stamp, they pass, and the state ends.
+    broken = false;
+    await advance(w.clock, sync, 5_000);
+    const recovered = rec.log.filter((e) => e.event === 'recovered').map((e) => e.data);
+    expect(recovered).toEqual([
+      expect.objectContaining({
+        stream: 'orders',
+        code: 'SYNC_STREAM_QUARANTINED',
+        attempts: 6,
+        since: T0 + 5_000,
+      }),
+    ]);
+    expect(await sync.auditLog({ types: ['recovered'] })).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('after 6 quarantining runs') }),
+    ]);
+    await w.clock.run(sync.stop());
+  });
+});

@@ -154,12 +154,8 @@ async function settle(
             batchId: intent.batchId,
             message: 'outcome unknown and the sink cannot count rows; policy halt: intent left open',
           });
-          alert(ctx, {
-            code: 'SYNC_VERIFICATION_UNAVAILABLE',
-            message: `batch ${intent.batchId}: outcome unknown and unverifiable; stream ${stream.name} halted`,
-            stream: stream.name,
-            batchId: intent.batchId,
-          });
+          // No alert here: the run fails with this error, and the run's failure is alerted once per change of
+          // state (every later run that finds the batch still unverifiable would otherwise alert again).
           throw new SyncError({
             code: 'SYNC_VERIFICATION_UNAVAILABLE',
             stream: stream.name,

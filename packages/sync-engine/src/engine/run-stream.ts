@@ -5,7 +5,6 @@ import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { SyncProgress } from '../events/sync-events.js';
 import { ChangeBatcher } from './change-batcher.js';
 import {
-  alert,
   audit,
   throwIfStopping,
   type EngineContext,
@@ -38,8 +37,6 @@ export interface RunStreamOptions {
   stopping(): boolean;
   /** Run id. @default a new one */
   runId?: string;
-  /** Quarantined share of the records read above which the run raises an alert. @default 0.05 */
-  quarantineThreshold?: number;
   /** Counters, owned by the caller so that a failed run's counts can be reported. @default new ones */
   stats?: RunStats;
 }
@@ -171,7 +168,6 @@ export async function runStream(
             ...(cursorAfter ? { cursorAfter } : {}),
           };
           emitProgress(ctx, stream, runId, stats, startedAt, progressed);
-          alertQuarantine(ctx, stream.name, runId, stats, options.quarantineThreshold ?? 0.05);
           ctx.events.emit('run-finished', { stream: stream.name, runId, result: runResult });
           await audit(ctx, {
             type: 'run-finished',
@@ -192,60 +188,6 @@ export async function runStream(
   if (result) return result;
   ctx.events.emit('run-skipped', { stream: stream.name, reason: 'lease-held' });
   return skippedResult(stream.name, runId, 'lease-held');
-}
-
-/**
- * The quarantine alert each stream last raised, per sync (keyed by its event emitter): every run re-reads the
- * records at its cursor's stamp, so a wrong mapping quarantines those again each tick, and that is no change of
- * state to alert about.
- */
-const quarantineAlerted = new WeakMap<object, Map<string, string>>();
-
-/**
- * Quarantine reaches the operator: a run that quarantined every record it read (a wrong mapping or table schema)
- * or more than `threshold` of them raises an alert with the counts and the first reason, once per change of state
- * (a run below the threshold ends it; whole-stream and threshold quarantines are different states).
- */
-function alertQuarantine(
-  ctx: EngineContext,
-  stream: string,
-  runId: string,
-  stats: RunStats,
-  threshold: number,
-): void {
-  const quarantined = stats.recordsQuarantined;
-  const read = stats.recordsRead;
-  const alerted = quarantineAlerted.get(ctx.events) ?? new Map<string, string>();
-  quarantineAlerted.set(ctx.events, alerted);
-  const share = read === 0 ? 0 : quarantined / read;
-  const whole = read > 0 && quarantined >= read;
-  if (quarantined === 0 || read === 0 || (!whole && share <= threshold)) {
-    alerted.delete(stream);
-    return;
-  }
-  const code = whole ? 'SYNC_STREAM_QUARANTINED' : 'SYNC_QUARANTINE_THRESHOLD';
-  if (alerted.get(stream) === code) return;
-  alerted.set(stream, code);
-  const first = stats.firstQuarantine;
-  const firstText = first
-    ? ` First: ${first.key !== undefined ? `record ${first.key}` : 'a record'}${first.field ? ` field ${first.field}` : ''}: ${first.reason}`
-    : '';
-  alert(ctx, {
-    code,
-    phase: 'quarantine',
-    stream,
-    message: whole
-      ? `stream ${stream}: all ${read} records read were quarantined.${firstText}`
-      : `stream ${stream}: ${quarantined} of ${read} records read (${(share * 100).toFixed(1)} %) were quarantined, above ${(threshold * 100).toFixed(1)} %.${firstText}`,
-    data: {
-      runId,
-      recordsRead: read,
-      recordsQuarantined: quarantined,
-      share,
-      threshold,
-      ...(first ? { first } : {}),
-    },
-  });
 }
 
 /** Iterates a source read, marking whatever it throws as a `source` failure (for alerts). */

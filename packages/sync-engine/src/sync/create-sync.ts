@@ -1,5 +1,7 @@
 import { type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
 import { FailureTracker } from '../alerts/failure-tracker.js';
+import { quarantineCondition } from '../alerts/quarantine-condition.js';
+import type { SyncRecovered } from '../alerts/sync-alert.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import {
   type EngineContext,
@@ -145,6 +147,9 @@ export function createSync(options: SyncOptions): Sync {
   let scheduler: AbortController | undefined;
   const loops: Promise<void>[] = [];
   const failures = new FailureTracker(config.alerts);
+  // Quarantine states (a whole stream, or a share above the threshold) are tracked like failing runs: one alert
+  // when the state begins or changes, a reminder while it lasts, `recovered` when a run ends it.
+  const quarantines = new FailureTracker(config.alerts);
   const schedules = new Map(config.streams.map((s) => [s.name, compileSchedule(s.schedule, s.name)]));
 
   /** The stream's schedule interval around now (the first backoff step); undefined for manual streams. */
@@ -205,16 +210,31 @@ export function createSync(options: SyncOptions): Sync {
     });
   };
 
-  const reportSuccess = async (result: StreamRunResult): Promise<void> => {
+  const reportSuccess = async (result: StreamRunResult, stats: RunStats): Promise<void> => {
     if (result.status === 'skipped') return;
-    const recovered = failures.succeeded(result.stream, result.runId, clock.now());
+    await reportRecovered(failures.succeeded(result.stream, result.runId, clock.now()), 'failed runs');
+    // A run that read nothing says nothing about a quarantine state: it neither goes on nor ends.
+    if (stats.recordsRead === 0) return;
+    const condition = quarantineCondition(result.runId, stats, config.alerts.quarantineThreshold);
+    if (!condition) {
+      await reportRecovered(
+        quarantines.succeeded(result.stream, result.runId, clock.now()),
+        'quarantining runs',
+      );
+      return;
+    }
+    const verdict = quarantines.failed(result.stream, condition.failure, clock.now());
+    if (verdict.alert) alert(ctx, { ...verdict.alert, data: condition.data });
+  };
+
+  const reportRecovered = async (recovered: SyncRecovered | undefined, what: string): Promise<void> => {
     if (!recovered) return;
     events.emit('recovered', recovered);
-    logger.info({ ...recovered }, `stream ${result.stream} recovered`);
+    logger.info({ ...recovered }, `stream ${recovered.stream} recovered`);
     await audit(ctx, {
       type: 'recovered',
-      stream: result.stream,
-      message: `stream ${result.stream} recovered after ${recovered.attempts} failed runs (${recovered.code})`,
+      stream: recovered.stream,
+      message: `stream ${recovered.stream} recovered after ${recovered.attempts} ${what} (${recovered.code})`,
       data: { ...recovered },
     });
   };
@@ -319,9 +339,8 @@ export function createSync(options: SyncOptions): Sync {
           stopping: () => stopping,
           runId,
           stats,
-          quarantineThreshold: config.alerts.quarantineThreshold,
         });
-        await reportSuccess(result);
+        await reportSuccess(result, stats);
         return result;
       } catch (error) {
         // The sink's container was deleted: set it up again next run (it then has a new identity, and each
