@@ -14,7 +14,10 @@ export { TestClock, type TestClockRunOptions } from './clock/test-clock.js';
 export { type HttpRequestTracker, trackHttpRequests } from './clock/track-http-requests.js';
 
 export type { FailureKind } from './errors/failure-kind.js';
-export { classifyStatus, isRetryableKind } from './errors/failure-kind.js';
+export { classifyResponse, classifyStatus, isRetryableKind } from './errors/failure-kind.js';
+export type { RequestOutcome } from './errors/request-outcome.js';
+export { isRequestOutcome, outcomeOfStatus } from './errors/request-outcome.js';
+export { outcomeOf } from './errors/outcome-of.js';
 export type { CoreErrorCode, MlcErrorOptions } from './errors/mlc-error.js';
 export { MlcError, isMlcError } from './errors/mlc-error.js';
 export { RedactedError, redactedCause } from './errors/redacted-error.js';

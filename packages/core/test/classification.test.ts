@@ -13,12 +13,11 @@ import {
 } from '../src/index.js';
 
 const policy = resolveRetryPolicy({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 });
-const http = (status: number, extra: Partial<{ retryAfterMs: number; mayHaveBeenApplied: boolean }> = {}) =>
+const http = (status: number, extra: Partial<{ retryAfterMs: number }> = {}) =>
   new HttpError(`HTTP ${status}`, {
     status,
     method: 'GET',
     url: 'http://x/',
-    mayHaveBeenApplied: false,
     ...extra,
   });
 
@@ -53,9 +52,9 @@ describe('failure classification', () => {
     const tls = Object.assign(new TypeError('fetch failed'), {
       cause: Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
     });
-    expect(describeFetchFailure(refused)).toMatchObject({ kind: 'transient', mayHaveBeenApplied: false });
-    expect(describeFetchFailure(reset)).toMatchObject({ kind: 'transient', mayHaveBeenApplied: true });
-    expect(describeFetchFailure(tls)).toMatchObject({ kind: 'client', mayHaveBeenApplied: false });
+    expect(describeFetchFailure(refused)).toMatchObject({ kind: 'transient', outcome: 'not-applied' });
+    expect(describeFetchFailure(reset)).toMatchObject({ kind: 'transient', outcome: 'unknown' });
+    expect(describeFetchFailure(tls)).toMatchObject({ kind: 'client', outcome: 'not-applied' });
   });
 
   it('recognises SDK errors across package copies by a global brand', () => {
@@ -136,7 +135,7 @@ describe('decideRetry', () => {
     const ambiguous = new NetworkError('reset', {
       method: 'POST',
       url: 'http://x/',
-      mayHaveBeenApplied: true,
+      outcome: 'unknown',
       cause: new Error('reset'),
     });
     expect(decideRetry(ambiguous, { attempt: 1, throttled: 0, idempotent: false }, policy)).toEqual({

@@ -77,7 +77,7 @@ describe('createHttpClient', () => {
     const client = createHttpClient({ baseUrl: srv.url, random: noJitter });
     const error = await client.request({ method: 'POST', path: 'rows', json: [1] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ status: 500, kind: 'server', mayHaveBeenApplied: true });
+    expect(error).toMatchObject({ status: 500, kind: 'server', outcome: 'unknown' });
     expect(srv.requests).toHaveLength(1);
   });
 
@@ -88,7 +88,7 @@ describe('createHttpClient', () => {
     const client = createHttpClient({ baseUrl: srv.url });
     const error = await client.request({ method: 'POST', path: 'rows', json: [1] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error).toMatchObject({ code: 'NETWORK_ERROR', mayHaveBeenApplied: true });
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', outcome: 'unknown' });
     expect(srv.requests).toHaveLength(1);
   });
 
@@ -101,7 +101,7 @@ describe('createHttpClient', () => {
     const error = await clock.run(
       client.request({ method: 'POST', path: 'rows', json: [] }).catch((e: unknown) => e),
     );
-    expect(error).toMatchObject({ code: 'NETWORK_ERROR', mayHaveBeenApplied: false });
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', outcome: 'not-applied' });
   });
 
   it('times out a slow answer as a transient, possibly applied failure', async () => {
@@ -111,7 +111,7 @@ describe('createHttpClient', () => {
     });
     const client = createHttpClient({ baseUrl: srv.url, timeoutMs: 50, retry: false });
     const error = await client.request({ path: 'slow' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'transient', mayHaveBeenApplied: true });
+    expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'transient', outcome: 'unknown' });
   });
 
   it('refreshes the token once after a 401 and resends', async () => {
@@ -158,7 +158,7 @@ describe('createHttpClient', () => {
     const client = createHttpClient({ baseUrl: srv.url, auth: tokenAuth(cycler), retry: false });
     const error = await client.request({ method: 'POST', path: 'rows', json: [1] }).catch((e: unknown) => e);
     // The token request's own flag stays as it was; the mark tells the rows request never left.
-    expect(error).toMatchObject({ status: 503, mayHaveBeenApplied: true });
+    expect(error).toMatchObject({ status: 503, outcome: 'unknown' });
     expect(failedBeforeSend(error)).toBe(true);
     expect(srv.requests).toHaveLength(0);
     const sent = await createHttpClient({ baseUrl: tokenSrv.url, retry: false })
@@ -281,6 +281,6 @@ describe('createHttpClient TLS', () => {
 
     const strict = createHttpClient({ baseUrl: url, retry: false });
     const error = await strict.request({ path: 'x' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'NETWORK_ERROR', kind: 'client', mayHaveBeenApplied: false });
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', kind: 'client', outcome: 'not-applied' });
   });
 });

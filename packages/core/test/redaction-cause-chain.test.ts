@@ -47,7 +47,7 @@ describe('redaction covers the whole cause chain', () => {
     const error = new NetworkError('fetch failed', {
       method: 'GET',
       url: 'https://x3.example.com/',
-      mayHaveBeenApplied: false,
+      outcome: 'not-applied',
       cause: foreignFailure(),
     });
     const cause = error.cause as Error & { cause?: Error & { code?: string } };

@@ -118,9 +118,10 @@ export type {
   AppendOptions,
   AppendRequestResult,
   AppendResult,
-  RequestOutcome,
   TableCapacity,
 } from './client/append-rows.js';
+/** Core's one answer to "could this request have landed?", re-exported for the append results that carry it. */
+export type { RequestOutcome } from '@mlc/core';
 export type { PushTable, SignalOptions } from './client/push-table.js';
 export type { EnsuredDataset, PowerBIClient, TableOptions } from './client/create-power-bi-client.js';
 export { createPowerBIClient } from './client/create-power-bi-client.js';

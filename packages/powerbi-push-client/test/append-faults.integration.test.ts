@@ -97,7 +97,7 @@ describe('append faults over loopback HTTP', () => {
     s.control.addFault({ kind: 'status', status: 500, routes: ['token'] });
     const result = await clock.run(orders.append(orderRows(10), { batchId: 'b-token-5xx' }));
     expect(result.outcome).toBe('not-applied');
-    expect(result.requests[0]?.error).toMatchObject({ status: 500, mayHaveBeenApplied: true });
+    expect(result.requests[0]?.error).toMatchObject({ status: 500, outcome: 'unknown' });
     expect(s.control.requests({ route: 'token' }).length).toBeGreaterThanOrEqual(2);
     expect(s.control.requests({ route: 'postRows' })).toHaveLength(0);
   });

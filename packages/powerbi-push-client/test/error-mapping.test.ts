@@ -1,4 +1,4 @@
-import type { HttpErrorContext } from '@mlc/core';
+import { type HttpErrorContext, classifyResponse, outcomeOfStatus } from '@mlc/core';
 import { describe, expect, it } from 'vitest';
 import { entraErrorFactory } from '../src/auth/entra-credential.js';
 import { createPowerBIErrorFactory, isPowerBIAuthChallenge } from '../src/errors/power-bi-error-factory.js';
@@ -11,7 +11,8 @@ function context(status: number, body: unknown, extra: Partial<HttpErrorContext>
     text: typeof body === 'string' ? body : JSON.stringify(body),
     method: 'POST',
     url: 'https://api.powerbi.com/v1.0/myorg/groups/g/datasets/d/tables/T/rows',
-    mayHaveBeenApplied: status >= 500,
+    kind: classifyResponse(status, extra.retryAfterMs),
+    outcome: outcomeOfStatus(status, extra.retryAfterMs),
     ...extra,
   };
 }
@@ -34,7 +35,7 @@ describe('Power BI error bodies (reference §2.8)', () => {
       status: 404,
       serviceCode: 'ItemNotFound',
       kind: 'client',
-      mayHaveBeenApplied: false,
+      outcome: 'not-applied',
     });
     expect(error.serviceMessage).toBe("Table 'Orderz' not found in dataset 'd'");
     expect(error.hint).toMatch(/case-sensitive/);
@@ -78,7 +79,7 @@ describe('Power BI error bodies (reference §2.8)', () => {
       ),
     );
     expect(throttled).toBeInstanceOf(PowerBIThrottledError);
-    expect(throttled).toMatchObject({ kind: 'throttled', retryAfterMs: 120_000, mayHaveBeenApplied: false });
+    expect(throttled).toMatchObject({ kind: 'throttled', retryAfterMs: 120_000, outcome: 'not-applied' });
     expect(factory(context(503, 'busy', { retryAfterMs: 5_000 }))).toBeInstanceOf(PowerBIThrottledError);
   });
 
@@ -86,7 +87,7 @@ describe('Power BI error bodies (reference §2.8)', () => {
     const error = factory(
       context(403, { error: { code: 'TokenExpired', message: 'Access token has expired' } }),
     ) as PowerBIHttpError;
-    expect(error).toMatchObject({ kind: 'transient', retryable: true, mayHaveBeenApplied: false });
+    expect(error).toMatchObject({ kind: 'transient', retryable: true, outcome: 'not-applied' });
     expect(expired).toBe(1);
     const forbidden = factory(context(403, { error: { code: 'Forbidden' } })) as PowerBIHttpError;
     expect(forbidden).toMatchObject({ kind: 'auth', retryable: false });
@@ -94,7 +95,7 @@ describe('Power BI error bodies (reference §2.8)', () => {
   });
 
   it('keeps a 5xx as may-have-been-applied', () => {
-    expect(factory(context(500, ''))).toMatchObject({ kind: 'server', mayHaveBeenApplied: true });
+    expect(factory(context(500, ''))).toMatchObject({ kind: 'server', outcome: 'unknown' });
   });
 });
 

@@ -118,7 +118,7 @@ describe('alerts on failed scheduled runs', () => {
       throw new NetworkError('GET https://x3.example/api failed: connect ECONNREFUSED', {
         method: 'GET',
         url: 'https://x3.example/api',
-        mayHaveBeenApplied: false,
+        outcome: 'not-applied',
         cause: new Error('connect ECONNREFUSED'),
       });
     };

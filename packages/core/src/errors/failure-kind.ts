@@ -16,11 +16,24 @@ export function isRetryableKind(kind: FailureKind): boolean {
   return kind === 'throttled' || kind === 'transient' || kind === 'server';
 }
 
-/** Classifies an HTTP status code. 2xx/3xx are not failures and classify as `client` defensively. */
+/**
+ * Classifies an HTTP status code alone. 2xx/3xx are not failures and classify as `client` defensively. Prefer
+ * {@link classifyResponse} when the response's Retry-After is known.
+ */
 export function classifyStatus(status: number): FailureKind {
   if (status === 429) return 'throttled';
   if (status === 401 || status === 403) return 'auth';
   if (status === 408) return 'transient';
   if (status >= 500) return 'server';
   return 'client';
+}
+
+/**
+ * Classifies a failed HTTP answer: the one place of the rule "a 503 with Retry-After is a throttle" (the remote
+ * turned the request away unprocessed and said when to come back, like a 429 [inferred for Power BI and the Sage
+ * gateway, which document only 429]); otherwise as {@link classifyStatus}.
+ */
+export function classifyResponse(status: number, retryAfterMs?: number): FailureKind {
+  if (status === 503 && retryAfterMs !== undefined) return 'throttled';
+  return classifyStatus(status);
 }

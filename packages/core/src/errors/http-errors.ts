@@ -1,5 +1,6 @@
-import { type FailureKind, classifyStatus } from './failure-kind.js';
+import { type FailureKind, classifyResponse } from './failure-kind.js';
 import { MlcError } from './mlc-error.js';
+import type { RequestOutcome } from './request-outcome.js';
 
 /** Facts common to errors raised by the HTTP layer. */
 interface RequestFacts {
@@ -7,11 +8,6 @@ interface RequestFacts {
   method: string;
   /** Redacted URL of the failed request. */
   url: string;
-  /**
-   * Whether the remote may have applied the request. `false` only when we know it was not (connection refused,
-   * 4xx/429 answers); a POST that failed with `true` must be verified, not blindly resent.
-   */
-  mayHaveBeenApplied: boolean;
 }
 
 /** A non-2xx answer from a remote. Subclass-free packages can use it directly; others map bodies via `errorFactory`. */
@@ -21,8 +17,6 @@ export class HttpError extends MlcError<'HTTP_ERROR'> {
   readonly method: string;
   /** Redacted URL. */
   readonly url: string;
-  /** Whether the remote may have applied the request: `false` only when it certainly did not; a POST with `true` must be verified, not resent. */
-  readonly mayHaveBeenApplied: boolean;
   /** The start of the response body, redacted and truncated. */
   readonly bodySnippet?: string;
   declare readonly status: number;
@@ -38,9 +32,10 @@ export class HttpError extends MlcError<'HTTP_ERROR'> {
       details?: Record<string, unknown>;
     },
   ) {
+    // The outcome follows from the status (see `outcomeOfStatus`): MlcError's default.
     super(message, {
       code: 'HTTP_ERROR',
-      kind: facts.kind ?? classifyStatus(facts.status),
+      kind: facts.kind ?? classifyResponse(facts.status, facts.retryAfterMs),
       status: facts.status,
       ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
       ...(facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {}),
@@ -48,7 +43,6 @@ export class HttpError extends MlcError<'HTTP_ERROR'> {
     });
     this.method = facts.method;
     this.url = facts.url;
-    this.mayHaveBeenApplied = facts.mayHaveBeenApplied;
     if (facts.bodySnippet !== undefined) this.bodySnippet = facts.bodySnippet;
   }
 }
@@ -60,29 +54,39 @@ export class NetworkError extends MlcError<'NETWORK_ERROR' | 'TIMEOUT'> {
   readonly method: string;
   /** Redacted URL. */
   readonly url: string;
-  /** Whether the remote may have applied the request: `false` only when it certainly did not; a POST with `true` must be verified, not resent. */
-  readonly mayHaveBeenApplied: boolean;
 
   constructor(
     message: string,
-    facts: RequestFacts & { cause: unknown; timeout?: boolean; kind?: FailureKind },
+    facts: RequestFacts & {
+      cause: unknown;
+      /**
+       * Whether the remote may have applied the request: `not-applied` only when it certainly did not (connection
+       * refused, name not resolved, TLS refused); a POST with `unknown` must be verified, not resent.
+       */
+      outcome: Exclude<RequestOutcome, 'applied'>;
+      timeout?: boolean;
+      kind?: FailureKind;
+    },
   ) {
     super(message, {
       code: facts.timeout ? 'TIMEOUT' : 'NETWORK_ERROR',
       kind: facts.kind ?? 'transient',
       cause: facts.cause,
+      outcome: facts.outcome,
     });
     this.method = facts.method;
     this.url = facts.url;
-    this.mayHaveBeenApplied = facts.mayHaveBeenApplied;
   }
 }
 
-/** The caller's AbortSignal fired. Never retried. */
+/**
+ * The caller's AbortSignal fired. Never retried. Its outcome is `unknown` (the request may have been in flight)
+ * unless the code that stopped knows nothing was sent.
+ */
 export class AbortedError extends MlcError<'ABORTED'> {
   override name = 'AbortedError';
   constructor(message = 'The operation was aborted', cause?: unknown) {
-    super(message, { code: 'ABORTED', kind: 'client', cause, retryable: false });
+    super(message, { code: 'ABORTED', kind: 'client', cause, retryable: false, outcome: 'unknown' });
   }
 }
 
@@ -137,11 +141,11 @@ export function findErrorCode(error: unknown): string | undefined {
 /** Classifies a failed `fetch()`: was it sent, and is it worth retrying? */
 export function describeFetchFailure(error: unknown): {
   kind: FailureKind;
-  mayHaveBeenApplied: boolean;
+  outcome: Exclude<RequestOutcome, 'applied'>;
   code?: string;
 } {
   const code = findErrorCode(error);
-  if (code && TLS_CODE_RE.test(code)) return { kind: 'client', mayHaveBeenApplied: false, code };
-  if (code && NOT_SENT_CODES.has(code)) return { kind: 'transient', mayHaveBeenApplied: false, code };
-  return { kind: 'transient', mayHaveBeenApplied: true, ...(code ? { code } : {}) };
+  if (code && TLS_CODE_RE.test(code)) return { kind: 'client', outcome: 'not-applied', code };
+  if (code && NOT_SENT_CODES.has(code)) return { kind: 'transient', outcome: 'not-applied', code };
+  return { kind: 'transient', outcome: 'unknown', ...(code ? { code } : {}) };
 }

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { redactText, redactValue } from '../redact/redact.js';
 import { type FailureKind, isRetryableKind } from './failure-kind.js';
 import { redactedCause } from './redacted-error.js';
+import { type RequestOutcome, outcomeOfStatus } from './request-outcome.js';
 
 /** Brand shared by every copy of `@mlc/core`, so `isMlcError` works across duplicated installs. */
 const MLC_ERROR_BRAND = Symbol.for('@mlc/core/MlcError');
@@ -39,6 +40,11 @@ export interface MlcErrorOptions<Code extends string = string> {
   details?: Record<string, unknown>;
   /** Overrides the default "retryable by kind". */
   retryable?: boolean;
+  /**
+   * Could the request behind this error have landed? Read it through `outcomeOf(error)`.
+   * @default from `status` when set (see `outcomeOfStatus`), else `not-applied` for `validation`, else `unknown`
+   */
+  outcome?: RequestOutcome;
 }
 
 /**
@@ -62,6 +68,8 @@ export class MlcError<Code extends string = string> extends Error {
   readonly retryAfterMs?: number;
   /** Extra structured facts (redacted). */
   readonly details?: Record<string, unknown>;
+  /** Could the request behind this error have landed? Callers read it through `outcomeOf(error)`. */
+  readonly outcome: RequestOutcome;
 
   constructor(message: string, options: MlcErrorOptions<Code>) {
     // A foreign cause is kept only as a redacted shell (its message, stack, facts and own causes redacted).
@@ -73,6 +81,7 @@ export class MlcError<Code extends string = string> extends Error {
     this.code = options.code;
     this.kind = options.kind;
     this.retryable = options.retryable ?? isRetryableKind(options.kind);
+    this.outcome = options.outcome ?? defaultOutcome(options);
     if (options.status !== undefined) this.status = options.status;
     if (options.requestId !== undefined) this.requestId = options.requestId;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
@@ -88,6 +97,7 @@ export class MlcError<Code extends string = string> extends Error {
       kind: this.kind,
       message: this.message,
       retryable: this.retryable,
+      outcome: this.outcome,
       ...(this.status !== undefined ? { status: this.status } : {}),
       ...(this.requestId !== undefined ? { requestId: this.requestId } : {}),
       ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
@@ -102,6 +112,12 @@ export class MlcError<Code extends string = string> extends Error {
       `${this.stack ?? `${this.name}: ${this.message}`}\n${inspect(this.toJSON(), { depth: 6 })}`,
     );
   }
+}
+
+/** The outcome an error has when its constructor was not told one: from its HTTP status, else by kind. */
+function defaultOutcome(options: MlcErrorOptions): RequestOutcome {
+  if (options.status !== undefined) return outcomeOfStatus(options.status, options.retryAfterMs);
+  return options.kind === 'validation' ? 'not-applied' : 'unknown';
 }
 
 function serializeCause(cause: unknown, depth = 0): unknown {

@@ -21,8 +21,8 @@ export function markFailedBeforeSend(error: unknown): unknown {
 
 /**
  * True when `error` was raised before its request left this process: the remote cannot have applied it,
- * whatever the error's own `mayHaveBeenApplied` says. That flag may describe another request: a token endpoint's
- * 5xx carries `mayHaveBeenApplied: true` for the token request, not for the rows request that never left.
+ * whatever the error's own `outcome` says. That outcome may describe another request: a token endpoint's
+ * 5xx is `unknown` for the token request, not for the rows request that never left. Read through `outcomeOf`.
  */
 export function failedBeforeSend(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[NOT_SENT] === true;

@@ -1,8 +1,10 @@
 import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import { systemClock } from '../clock/clock.js';
+import { classifyResponse } from '../errors/failure-kind.js';
 import { AbortedError, HttpError, NetworkError, describeFetchFailure } from '../errors/http-errors.js';
 import { MlcError, isMlcError } from '../errors/mlc-error.js';
 import { markFailedBeforeSend } from '../errors/not-sent.js';
+import { outcomeOfStatus } from '../errors/request-outcome.js';
 import { silentLogger } from '../log/logger.js';
 import { redactingLogger } from '../log/redacting-logger.js';
 import { redactText } from '../redact/redact.js';
@@ -149,7 +151,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             {
               method,
               url: safeUrl,
-              mayHaveBeenApplied: true,
+              outcome: 'unknown',
               timeout: true,
               cause: error,
             },
@@ -161,7 +163,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           {
             method,
             url: safeUrl,
-            mayHaveBeenApplied: failure.mayHaveBeenApplied,
+            outcome: failure.outcome,
             kind: failure.kind,
             cause: error,
           },
@@ -172,11 +174,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         text = await response.text();
       } catch (error) {
-        // The status line arrived, then the connection died: the remote did process the request.
+        // The status line arrived, then the connection died: the remote did process the request, and its answer
+        // is lost (kept `unknown`, as a timeout: the status alone does not say whether it was applied).
         throw new NetworkError(`${method} ${safeUrl} response body was cut off`, {
           method,
           url: safeUrl,
-          mayHaveBeenApplied: true,
+          outcome: 'unknown',
           cause: error,
         });
       }
@@ -231,34 +234,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         now: clock.now(),
         maxMs: Number.POSITIVE_INFINITY,
       });
-      // 4xx means the remote refused the request; 429 and 503-with-Retry-After mean it was turned away unprocessed.
-      const mayHaveBeenApplied =
-        response.status >= 500 && !(response.status === 503 && retryAfterMs !== undefined);
       const context = {
         status: response.status,
         headers: response.headers,
         text,
         method,
         url: safeUrl,
-        mayHaveBeenApplied,
+        kind: classifyResponse(response.status, retryAfterMs),
+        outcome: outcomeOfStatus(response.status, retryAfterMs),
         ...(requestId !== undefined ? { requestId } : {}),
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       };
+      // A package error carries its own outcome from construction (read by `outcomeOf` in the retry decision).
       const custom = options.errorFactory?.(context);
-      if (custom) {
-        // Retry decisions read `mayHaveBeenApplied`; a package error must not lose it, or a POST could be resent.
-        if (!('mayHaveBeenApplied' in custom)) {
-          Object.defineProperty(custom, 'mayHaveBeenApplied', {
-            value: mayHaveBeenApplied,
-            enumerable: true,
-          });
-        }
-        throw custom;
-      }
+      if (custom) throw custom;
       throw new HttpError(`${method} ${safeUrl} failed with HTTP ${response.status}`, {
         ...context,
         bodySnippet: redactText(text.slice(0, BODY_SNIPPET_CHARS), secrets()),
-        ...(response.status === 503 && retryAfterMs !== undefined ? { kind: 'throttled' as const } : {}),
       });
     }
   }

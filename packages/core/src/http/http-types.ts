@@ -1,5 +1,7 @@
 import type { Clock } from '../clock/clock.js';
+import type { FailureKind } from '../errors/failure-kind.js';
 import type { MlcError } from '../errors/mlc-error.js';
+import type { RequestOutcome } from '../errors/request-outcome.js';
 import type { Logger } from '../log/logger.js';
 import type { RetryPolicyOptions } from '../retry/retry-policy.js';
 import type { RetryEvent } from '../retry/with-retry.js';
@@ -38,8 +40,10 @@ export interface HttpErrorContext {
   requestId?: string;
   /** Parsed Retry-After in ms, as the remote asked (not capped: retry decisions cap their waits). */
   retryAfterMs?: number;
-  /** Whether the remote may have applied the request. */
-  mayHaveBeenApplied: boolean;
+  /** The classification of this answer (`classifyResponse`: a 503 with Retry-After is `throttled`). */
+  kind: FailureKind;
+  /** Whether the remote may have applied the request (`outcomeOfStatus`). */
+  outcome: RequestOutcome;
 }
 
 /** Options for {@link createHttpClient}. */
@@ -70,7 +74,9 @@ export interface HttpClientOptions {
   tls?: TlsOptions;
   /**
    * Maps a failed response to a package-specific error (e.g. Power BI's `error.code`). Return `undefined` to use the
-   * default {@link HttpError}. The returned error's `kind` drives retries.
+   * default {@link HttpError}. The returned error's `kind` drives retries and its `outcome` (read by `outcomeOf`)
+   * whether a POST may be repeated: construct it with the answer's `status` or with `context.outcome`, or it is
+   * `unknown` and never repeated.
    */
   errorFactory?: (context: HttpErrorContext) => MlcError | undefined;
   /** Response headers that carry a request id, first match wins. @default ['requestid', 'x-ms-request-id', 'request-id', 'x-request-id'] */

@@ -1,4 +1,5 @@
 import { isMlcError } from '../errors/mlc-error.js';
+import { outcomeOf } from '../errors/outcome-of.js';
 import { computeBackoff } from './compute-backoff.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -39,8 +40,8 @@ export type RetryDecision =
 /**
  * Decides whether a failed attempt is retried. Only SDK errors are retried (the HTTP layer wraps network failures),
  * by their `kind`: throttled waits the remote's Retry-After (capped) without consuming an attempt; transient and
- * server failures back off exponentially with full jitter, but a non-idempotent request that may have been applied
- * is never repeated — the caller must verify it.
+ * server failures back off exponentially with full jitter, but a non-idempotent request is repeated only when
+ * {@link outcomeOf} says `not-applied` — otherwise the caller must verify it.
  */
 export function decideRetry(
   error: unknown,
@@ -49,8 +50,9 @@ export function decideRetry(
   random: () => number = Math.random,
 ): RetryDecision {
   if (!isMlcError(error) || !error.retryable) return { action: 'throw', reason: 'not-retryable' };
-  const mayHaveBeenApplied = (error as { mayHaveBeenApplied?: unknown }).mayHaveBeenApplied === true;
-  if (!state.idempotent && mayHaveBeenApplied) return { action: 'throw', reason: 'may-have-been-applied' };
+  // A request that is not idempotent is repeated only when it certainly did not land.
+  if (!state.idempotent && outcomeOf(error) !== 'not-applied')
+    return { action: 'throw', reason: 'may-have-been-applied' };
   const hinted =
     error.retryAfterMs === undefined ? undefined : Math.min(error.retryAfterMs, policy.maxRetryAfterMs);
   if (error.kind === 'throttled') {

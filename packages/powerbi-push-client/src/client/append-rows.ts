@@ -1,8 +1,9 @@
 import {
-  AbortedError,
   MlcError,
-  failedBeforeSend,
+  type RequestOutcome,
   isMlcError,
+  markFailedBeforeSend,
+  outcomeOf,
   resolveRetryPolicy,
   withRetry,
 } from '@mlc/core';
@@ -15,9 +16,6 @@ import { type ClientContext, tablePath } from './client-context.js';
 
 /** [documented] reference §3 (S9): basicFIFO tables are kept between 200,000 and 210,000 rows. */
 const FIFO_TRIM_ABOVE = 210_000;
-
-/** What happened to one POST rows request. */
-export type RequestOutcome = 'applied' | 'not-applied' | 'unknown';
 
 /** The outcome of one POST rows request of an append. */
 export interface AppendRequestResult {
@@ -212,7 +210,12 @@ async function sendRequest(
   try {
     await withRetry(
       async () => {
-        await pacer.acquire(table.name, request.rowCount, signal);
+        try {
+          await pacer.acquire(table.name, request.rowCount, signal);
+        } catch (error) {
+          // Nothing of this attempt left (e.g. the shared quota store failed): the retry decision may repeat it.
+          throw markFailedBeforeSend(error);
+        }
         inFlight = true;
         const response = await context.http.request({
           method: 'POST',
@@ -274,19 +277,13 @@ async function sendRequest(
 }
 
 /**
- * Was a failed POST applied? A failure raised before the body left (the token endpoint's 5xx or DNS failure,
- * marked by core's `failedBeforeSend`; an abort while waiting for the pacer) is `not-applied`, whatever the
- * error's own flag says about the token request. Otherwise errors from the HTTP layer say so
- * (`mayHaveBeenApplied`: false for 4xx, 429, connections refused and names not resolved; true for 5xx, timeouts
- * and connections lost after sending). An abort while the request was in flight is `unknown`.
+ * Was a failed POST applied? A failure raised before the attempt's bytes left (waiting for the pacer, or an abort
+ * between attempts) is `not-applied`; otherwise core's `outcomeOf` answers (a failure marked `failedBeforeSend`,
+ * e.g. the token endpoint's 5xx, is `not-applied`; 4xx, 429 and refused connections too; 5xx, timeouts, aborts in
+ * flight and connections lost after sending are `unknown`).
  */
 function classifyFailure(error: unknown, inFlight: boolean): RequestOutcome {
-  if (!inFlight || failedBeforeSend(error)) return 'not-applied';
-  const flag = (error as { mayHaveBeenApplied?: unknown } | null)?.mayHaveBeenApplied;
-  if (typeof flag === 'boolean') return flag ? 'unknown' : 'not-applied';
-  if (error instanceof AbortedError || !isMlcError(error)) return inFlight ? 'unknown' : 'not-applied';
-  if (error.kind === 'auth' || error.kind === 'validation') return 'not-applied';
-  return inFlight ? 'unknown' : 'not-applied';
+  return inFlight ? outcomeOf(error) : 'not-applied';
 }
 
 /** The remote's delay when `error` is a throttle whose Retry-After exceeds the policy's cap. */
@@ -305,6 +302,7 @@ function notSent(request: PlannedRequest, failure: { index: number; error: unkno
       code: 'PBI_APPEND_STOPPED',
       kind: 'client',
       retryable: true,
+      outcome: 'not-applied',
       cause: failure.error,
     }),
   };

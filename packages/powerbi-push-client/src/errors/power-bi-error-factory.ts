@@ -48,8 +48,9 @@ export function createPowerBIErrorFactory(hooks: PowerBIErrorFactoryHooks) {
       ?.map((detail) => detail.detail?.value)
       .find((value) => typeof value === 'string');
     const serviceMessage = stripPrivacyMarkers(str(error?.message) ?? detailText ?? str(body?.message));
-    // [documented] §2.8/§3: 429 + Retry-After; a 503 with Retry-After is treated the same way [inferred].
-    if (context.status === 429 || (context.status === 503 && context.retryAfterMs !== undefined)) {
+    // [documented] §2.8/§3: 429 + Retry-After; core's `classifyResponse` treats a 503 with Retry-After the same
+    // way [inferred].
+    if (context.kind === 'throttled') {
       return new PowerBIThrottledError({
         method: context.method,
         url: context.url,
@@ -72,7 +73,6 @@ export function createPowerBIErrorFactory(hooks: PowerBIErrorFactoryHooks) {
       status: context.status,
       method: context.method,
       url: context.url,
-      mayHaveBeenApplied: tokenExpired ? false : context.mayHaveBeenApplied,
       ...(tokenExpired ? { kind: 'transient' as const } : {}),
       ...(serviceCode !== undefined ? { serviceCode } : {}),
       ...(serviceMessage !== undefined ? { serviceMessage } : {}),

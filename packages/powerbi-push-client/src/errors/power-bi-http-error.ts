@@ -1,4 +1,4 @@
-import { type FailureKind, MlcError, classifyStatus } from '@mlc/core';
+import { type FailureKind, MlcError, classifyResponse } from '@mlc/core';
 
 /** The `pbi.error` object of Power BI's rich error form (reference §2.8). */
 export interface PbiErrorDetails {
@@ -32,8 +32,6 @@ export interface PowerBIHttpFacts {
   requestId?: string;
   /** Parsed `Retry-After` in ms. */
   retryAfterMs?: number;
-  /** Whether the service may have applied the request. */
-  mayHaveBeenApplied: boolean;
   /** What to check or change. */
   hint?: string;
   /** Overrides the classification by status. */
@@ -59,17 +57,16 @@ export class PowerBIHttpError extends MlcError<'PBI_HTTP_ERROR'> {
   readonly pbiError?: PbiErrorDetails;
   /** Validation details. */
   readonly errorDetails?: Array<{ message?: string; target?: string }>;
-  /** Whether the service may have applied the request (then it must be verified, never blindly resent). */
-  readonly mayHaveBeenApplied: boolean;
   /** What to check or change. */
   readonly hint?: string;
 
   constructor(facts: PowerBIHttpFacts) {
     const what = [facts.serviceCode, facts.serviceMessage].filter(Boolean).join(': ');
     const base = `Power BI ${facts.method} ${facts.url} failed with ${facts.status}${what ? ` (${what})` : ''}`;
+    // Its outcome (`outcomeOf`) follows from the status: a 5xx may have been applied, anything else was not.
     super(facts.hint ? `${base}. Hint: ${facts.hint}` : base, {
       code: 'PBI_HTTP_ERROR',
-      kind: facts.kind ?? classifyStatus(facts.status),
+      kind: facts.kind ?? classifyResponse(facts.status, facts.retryAfterMs),
       status: facts.status,
       ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
       ...(facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {}),
@@ -81,7 +78,6 @@ export class PowerBIHttpError extends MlcError<'PBI_HTTP_ERROR'> {
     });
     this.method = facts.method;
     this.url = facts.url;
-    this.mayHaveBeenApplied = facts.mayHaveBeenApplied;
     if (facts.serviceCode !== undefined) this.serviceCode = facts.serviceCode;
     if (facts.serviceMessage !== undefined) this.serviceMessage = facts.serviceMessage;
     if (facts.pbiError !== undefined) this.pbiError = facts.pbiError;
@@ -102,8 +98,6 @@ export class PowerBIThrottledError extends MlcError<'PBI_THROTTLED'> {
   readonly method: string;
   /** Redacted URL. */
   readonly url: string;
-  /** A 429 is refused before processing [inferred], so the request was not applied. */
-  readonly mayHaveBeenApplied = false;
   /** The service's message (e.g. "You are over your rows per hour limit…"). */
   readonly serviceMessage?: string;
 
@@ -122,6 +116,8 @@ export class PowerBIThrottledError extends MlcError<'PBI_THROTTLED'> {
       {
         code: 'PBI_THROTTLED',
         kind: 'throttled',
+        // A throttled request is refused before processing [inferred], so it was not applied.
+        outcome: 'not-applied',
         status: facts.status ?? 429,
         ...(facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {}),
         ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),

@@ -44,6 +44,7 @@ export class PowerBITableFullError extends MlcError<'PBI_TABLE_FULL'> {
         code: 'PBI_TABLE_FULL',
         kind: 'client',
         retryable: false,
+        outcome: 'not-applied',
         details: { ...facts },
       },
     );

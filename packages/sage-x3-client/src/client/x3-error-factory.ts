@@ -64,7 +64,6 @@ export function createX3ErrorFactory(auth: X3AuthRuntime) {
         status: context.status,
         method: context.method,
         url: context.url,
-        mayHaveBeenApplied: context.mayHaveBeenApplied,
         ...(context.retryAfterMs !== undefined ? { retryAfterMs: context.retryAfterMs } : {}),
         ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
       });

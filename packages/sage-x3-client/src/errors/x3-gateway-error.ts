@@ -1,4 +1,4 @@
-import { type FailureKind, MlcError, classifyStatus } from '@mlc/core';
+import { MlcError, classifyResponse } from '@mlc/core';
 
 /**
  * The fields of a Sage cloud gateway error body, `{"$severity","$dataCode","$message","$source"}` ([documented]
@@ -23,8 +23,6 @@ export interface X3GatewayErrorOptions extends X3GatewayErrorBody {
   method: string;
   /** The request URL (redacted). */
   url: string;
-  /** Whether the server may have applied the request (read by retry decisions). */
-  mayHaveBeenApplied: boolean;
   /** Parsed `Retry-After` in ms. */
   retryAfterMs?: number;
   /** Request id header, when the server sent one. */
@@ -51,15 +49,10 @@ export class X3GatewayError extends MlcError<'X3_GATEWAY_ERROR'> {
   readonly method: string;
   /** Redacted URL. */
   readonly url: string;
-  /** Whether the server may have applied the request. */
-  readonly mayHaveBeenApplied: boolean;
   declare readonly status: number;
 
   constructor(options: X3GatewayErrorOptions) {
-    const kind: FailureKind =
-      options.status === 503 && options.retryAfterMs !== undefined
-        ? 'throttled'
-        : classifyStatus(options.status);
+    const kind = classifyResponse(options.status, options.retryAfterMs);
     const what = [options.dataCode, options.message].filter((s) => s !== undefined && s !== '').join(': ');
     super(
       `X3 ${options.source ?? 'server'} ${options.method} ${options.url} failed with HTTP ${options.status}${
@@ -86,7 +79,6 @@ export class X3GatewayError extends MlcError<'X3_GATEWAY_ERROR'> {
     if (options.message !== undefined) this.gatewayMessage = this.details?.message as string;
     this.method = options.method;
     this.url = options.url;
-    this.mayHaveBeenApplied = options.mayHaveBeenApplied;
   }
 }
 

@@ -52,7 +52,8 @@ describe('connected-app JWT', () => {
       text: 'Error 45: Invalid token',
       method: 'POST',
       url: 'https://x3.example.com:8124/xtrem/api',
-      mayHaveBeenApplied: false,
+      kind: 'auth',
+      outcome: 'not-applied',
     });
     expect(error).toMatchObject({
       name: 'X3AuthError',

@@ -1,4 +1,4 @@
-import { type QuotaStore, failedBeforeSend, isMlcError } from '@mlc/core';
+import { type QuotaStore, isMlcError, outcomeOf } from '@mlc/core';
 import {
   type AnyDatasetSchema,
   BATCH_COLUMN,
@@ -196,10 +196,8 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         // The table is full (refused before sending): nothing landed and only a person can make room.
         if (isPowerBIError(error, 'PBI_TABLE_FULL')) return { outcome: 'not-applied', error, fatal: true };
         // Local validation, or a failure before the body left (credentials): certainly not applied. Anything else
-        // may have left.
-        if ((isMlcError(error) && error.kind === 'validation') || failedBeforeSend(error))
-          return { outcome: 'not-applied', error };
-        return { outcome: 'unknown', error };
+        // may have left: core's one answer.
+        return { outcome: outcomeOf(error), error };
       }
     },
     async countBatch({ table: name, batchId, signal }) {

@@ -1,3 +1,4 @@
+import { outcomeOf } from '@mlc/core';
 import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent } from '../store/types.js';
@@ -249,9 +250,10 @@ async function post(scope: RunScope, intent: BatchIntent): Promise<PostResult> {
       beforeSend: scope.fence,
     });
   } catch (error) {
-    // A throw after the request may have left is as good as a timeout: outcome unknown.
+    // A throw after the request may have left is as good as a timeout (outcome unknown), unless the error knows
+    // better: core's one answer.
     if (signal.aborted) throw error;
-    result = { outcome: 'unknown', error };
+    result = { outcome: outcomeOf(error), error };
   }
   // Aborted (stop timeout, or the lease lost — a refused fence check aborts too): whatever the sink says, the
   // intent stays open and the next holder verifies it. A client may report an aborted request as not applied, but
