@@ -18,8 +18,7 @@ function context(status: number, body: unknown, extra: Partial<HttpErrorContext>
 }
 
 describe('Power BI error bodies (reference §2.8)', () => {
-  let expired = 0;
-  const factory = createPowerBIErrorFactory({ groupId: 'g', onTokenExpired: () => expired++ });
+  const factory = createPowerBIErrorFactory({ groupId: 'g' });
 
   it('reads the rich pbi.error form and strips <pi> markers', () => {
     const error = factory(
@@ -83,12 +82,12 @@ describe('Power BI error bodies (reference §2.8)', () => {
     expect(factory(context(503, 'busy', { retryAfterMs: 5_000 }))).toBeInstanceOf(PowerBIThrottledError);
   });
 
-  it('turns 403 TokenExpired into a not-applied, retryable failure and drops the cached token', () => {
+  it('turns a 403 TokenExpired that survived the forced refresh into a not-applied, retryable failure', () => {
     const error = factory(
       context(403, { error: { code: 'TokenExpired', message: 'Access token has expired' } }),
     ) as PowerBIHttpError;
     expect(error).toMatchObject({ kind: 'transient', retryable: true, outcome: 'not-applied' });
-    expect(expired).toBe(1);
+    expect(error.hint).toMatch(/fetches a new one/);
     const forbidden = factory(context(403, { error: { code: 'Forbidden' } })) as PowerBIHttpError;
     expect(forbidden).toMatchObject({ kind: 'auth', retryable: false });
     expect(forbidden.hint).toMatch(/Member or Admin/);

@@ -1,10 +1,18 @@
-/** Options a {@link TokenCredential} receives (a subset of `@azure/core-auth`'s `GetTokenOptions`). */
+import type { AccessToken } from '@mlc/core';
+
+/**
+ * Options a {@link TokenCredential} receives (a subset of `@azure/core-auth`'s `GetTokenOptions`). The name
+ * `abortSignal` is Azure's: `@azure/identity` credentials read it. Everywhere else the SDK says `signal`.
+ */
 export interface TokenCredentialGetTokenOptions {
   /** Aborts the token request. */
   abortSignal?: AbortSignal;
 }
 
-/** A token as `@azure/core-auth` returns it. */
+/**
+ * A token as `@azure/core-auth` returns it: the foreign shape, met only at the {@link TokenCredential} boundary.
+ * The SDK's own token shape is core's `AccessToken` (see {@link toAccessToken}).
+ */
 export interface TokenCredentialAccessToken {
   /** The bearer token. */
   token: string;
@@ -26,4 +34,13 @@ export interface TokenCredential {
     scopes: string | string[],
     options?: TokenCredentialGetTokenOptions,
   ): Promise<TokenCredentialAccessToken | null>;
+}
+
+/** Reads an `@azure/core-auth` token as the SDK's one token shape, core's `AccessToken`. */
+export function toAccessToken(token: TokenCredentialAccessToken): AccessToken {
+  return {
+    token: token.token,
+    expiresAt: token.expiresOnTimestamp,
+    ...(token.refreshAfterTimestamp !== undefined ? { refreshAt: token.refreshAfterTimestamp } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { type QuotaStore, TokenCycler, createHttpClient, isMlcError, tokenAuth } from '@mlc/core';
 import { followTrustedRedirects } from './follow-trusted-redirects.js';
 import { EntraCredential } from '../auth/entra-credential.js';
-import type { TokenCredential } from '../auth/token-credential.js';
+import { type TokenCredential, toAccessToken } from '../auth/token-credential.js';
 import { PowerBIAuthError } from '../errors/power-bi-auth-error.js';
 import { PowerBIDatasetError } from '../errors/power-bi-dataset-error.js';
 import { createPowerBIErrorFactory, isPowerBIAuthChallenge } from '../errors/power-bi-error-factory.js';
@@ -118,11 +118,7 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
       if (!token || typeof token.token !== 'string') {
         throw new PowerBIAuthError('The credential returned no token', {}, 'PBI_TOKEN_UNAVAILABLE');
       }
-      return {
-        token: token.token,
-        expiresAt: token.expiresOnTimestamp,
-        ...(token.refreshAfterTimestamp !== undefined ? { refreshAt: token.refreshAfterTimestamp } : {}),
-      };
+      return toAccessToken(token);
     },
     { clock: resolved.clock, refreshMarginMs: resolved.tokenRefreshMarginMs },
   );
@@ -138,10 +134,7 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
     auth: tokenAuth(tokens),
     authChallenge: isPowerBIAuthChallenge,
     retry: resolved.retry,
-    errorFactory: createPowerBIErrorFactory({
-      groupId: resolved.groupId,
-      onTokenExpired: () => tokens.invalidate(),
-    }),
+    errorFactory: createPowerBIErrorFactory({ groupId: resolved.groupId }),
     onRetry: (event) => {
       if (event.reason === 'throttled') resolved.onThrottle?.({ delayMs: event.delayMs });
     },

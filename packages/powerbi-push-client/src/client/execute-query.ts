@@ -1,4 +1,5 @@
 import { isMlcError } from '@mlc/core';
+import { isTokenExpired } from '../errors/is-token-expired.js';
 import {
   PowerBIQueryAnswerError,
   PowerBIQueryError,
@@ -114,7 +115,7 @@ function mapQueryFailure(error: unknown, query: string): unknown {
   const code = facts.serviceCode;
   const unavailable =
     (code !== undefined && UNAVAILABLE_CODES.test(code)) ||
-    ((status === 401 || status === 403) && code !== 'TokenExpired');
+    ((status === 401 || status === 403) && !isTokenExpired({ status, serviceCode: code }));
   if (unavailable) {
     return new PowerBIQueryUnavailableError(
       'executeQueries is not available: a Power BI admin must enable the tenant setting "Dataset Execute Queries REST API", and the service principal needs Read and Build permission on the dataset',

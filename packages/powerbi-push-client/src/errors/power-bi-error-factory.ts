@@ -1,5 +1,6 @@
 import type { HttpErrorContext } from '@mlc/core';
 import { type PbiErrorDetails, PowerBIHttpError, PowerBIThrottledError } from './power-bi-http-error.js';
+import { isTokenExpired } from './is-token-expired.js';
 
 interface PowerBIErrorBody {
   error?: {
@@ -11,23 +12,23 @@ interface PowerBIErrorBody {
   message?: unknown;
 }
 
-/** What the factory tells the client about. */
-export interface PowerBIErrorFactoryHooks {
-  /** Power BI said the token expired: drop it so the next attempt fetches a new one. */
-  onTokenExpired(): void;
+/** What the factory needs to know about the client. */
+export interface PowerBIErrorFactoryOptions {
   /** The workspace id, for hints. */
   groupId: string;
 }
 
 /**
  * Power BI answers an expired access token with 403 `TokenExpired` ([documented] S12) rather than 401: the HTTP
- * client's `authChallenge`, so it refreshes the token once and resends, as it does on a 401.
+ * client's `authChallenge`, so it refreshes the token once and resends, as it does on a 401. This is the one way an
+ * expired token is replaced; every attempt of the retry loop gets its own challenge.
  */
 export function isPowerBIAuthChallenge(response: { status: number; text: string }): boolean {
   if (response.status === 401) return true;
-  if (response.status !== 403) return false;
-  const error = parseBody(response.text)?.error;
-  return (str(error?.code) ?? str(error?.['pbi.error']?.code)) === 'TokenExpired';
+  return isTokenExpired({
+    status: response.status,
+    serviceCode: serviceCodeOf(parseBody(response.text)?.error),
+  });
 }
 
 /**
@@ -35,15 +36,15 @@ export function isPowerBIAuthChallenge(response: { status: number; text: string 
  * rich `error.pbi.error`, validation `error.details[]`, and 429's top-level `message`) to typed errors.
  *
  * A 403 `TokenExpired` that survives the HTTP client's forced refresh (see {@link isPowerBIAuthChallenge}; e.g. a
- * token endpoint handing out an already-expired token because of clock skew) is classified `transient` and not
- * applied, after dropping the cached token, so the retry loop tries again later with yet another token.
+ * token endpoint handing out an already-expired token because of clock skew) is classified `transient` (and, as a
+ * 403, not applied), so the retry loop tries again later; that attempt's own challenge fetches yet another token.
  */
-export function createPowerBIErrorFactory(hooks: PowerBIErrorFactoryHooks) {
+export function createPowerBIErrorFactory(options: PowerBIErrorFactoryOptions) {
   return (context: HttpErrorContext): PowerBIHttpError | PowerBIThrottledError => {
     const body = parseBody(context.text);
     const error = body?.error;
     const pbiError = error?.['pbi.error'];
-    const serviceCode = str(error?.code) ?? str(pbiError?.code);
+    const serviceCode = serviceCodeOf(error);
     const detailText = pbiError?.details
       ?.map((detail) => detail.detail?.value)
       .find((value) => typeof value === 'string');
@@ -60,15 +61,14 @@ export function createPowerBIErrorFactory(hooks: PowerBIErrorFactoryHooks) {
         ...(serviceMessage !== undefined ? { serviceMessage } : {}),
       });
     }
-    const tokenExpired = context.status === 403 && serviceCode === 'TokenExpired';
-    if (tokenExpired) hooks.onTokenExpired();
+    const tokenExpired = isTokenExpired({ status: context.status, serviceCode });
     const errorDetails = Array.isArray(error?.details)
       ? (error.details as Array<{ message?: string; target?: string }>)
       : undefined;
     const hint =
       context.status >= 300 && context.status < 400
         ? redirectHint(context.headers.get('location'))
-        : hintFor(context.status, serviceCode, serviceMessage, hooks.groupId);
+        : hintFor(context.status, serviceCode, serviceMessage, options.groupId);
     return new PowerBIHttpError({
       status: context.status,
       method: context.method,
@@ -98,7 +98,7 @@ export function hintFor(
   if (status === 401 || code === 'PowerBINotAuthorizedException') {
     return `The service principal is not authorised for workspace ${groupId}: add it to the workspace as Member or Admin, and have a Power BI admin enable "Service principals can use Fabric APIs" (formerly "Allow service principals to use Power BI APIs") for a security group that contains it (changes take 15–30 minutes). Also check the token is for the Power BI scope.`;
   }
-  if (status === 403 && code === 'TokenExpired')
+  if (isTokenExpired({ status, serviceCode: code }))
     return 'The access token expired; the client fetches a new one and retries.';
   if (status === 403) {
     return `The caller lacks rights in workspace ${groupId}: add the service principal as Member or Admin. "My workspace" paths are not available to service principals.`;
@@ -123,6 +123,11 @@ function parseBody(text: string): PowerBIErrorBody | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Power BI's `error.code`, or the rich form's `error.pbi.error.code`. */
+function serviceCodeOf(error: PowerBIErrorBody['error']): string | undefined {
+  return str(error?.code) ?? str(error?.['pbi.error']?.code);
 }
 
 function str(value: unknown): string | undefined {
