@@ -54,7 +54,7 @@ describe('trackHttpRequests', () => {
 describe('TestClock.run with busy', () => {
   // A request whose timeout runs on the test clock: the race every Power BI volume test has. Without `busy`,
   // run() wakes the 30 s timeout while the response is still on the wire.
-  async function raceTimeoutAgainstResponse(useBusy: boolean): Promise<string> {
+  async function raceTimeoutAgainstResponse(busy: 'tracked' | 'default' | 'never'): Promise<string> {
     const { url, held, server } = await holdingServer();
     closers.push(() => server.close());
     const http = trackHttpRequests();
@@ -65,17 +65,38 @@ describe('TestClock.run with busy', () => {
     // The server answers on its own time (real time), as a loaded simulator would.
     void until(() => held.length === 1).then(() => setTimeout(() => held[0]?.end('answered'), 20));
     const winner = Promise.race([response, timeout]);
-    const result = await clock.run(winner, useBusy ? { busy: () => http.inFlight > 0 } : {});
+    const options = {
+      tracked: { busy: () => http.inFlight > 0 },
+      default: {},
+      never: { busy: () => false },
+    }[busy];
+    const result = await clock.run(winner, options);
     await response;
     return result;
   }
 
   it('does not move time while a request is in flight', async () => {
-    expect(await raceTimeoutAgainstResponse(true)).toBe('answered');
+    expect(await raceTimeoutAgainstResponse('tracked')).toBe('answered');
   });
 
-  it('without busy, time jumps over the request (the race the option exists for)', async () => {
-    expect(await raceTimeoutAgainstResponse(false)).toBe('timed out');
+  it('by default, does not move time while a fetch of the process is on the wire', async () => {
+    expect(await raceTimeoutAgainstResponse('default')).toBe('answered');
+  });
+
+  it('never busy: time jumps over the request (the race the option exists for)', async () => {
+    expect(await raceTimeoutAgainstResponse('never')).toBe('timed out');
+  });
+
+  it('a request a server holds open on the test clock (holdsRequest) is parked: time moves and it is answered', async () => {
+    const clock = new TestClock(0);
+    // A simulator with 5 s of latency on the test clock: the answer needs time to move while it is in flight.
+    const server = createServer((_req, res) => {
+      void clock.sleep(5_000, undefined, { holdsRequest: true }).then(() => res.end(`at ${clock.now()}`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    expect(await clock.run(fetch(url).then((r) => r.text()))).toBe('at 5000');
   });
 
   it('still accepts maxSteps as a number', async () => {

@@ -7,6 +7,12 @@ export interface SleepOptions {
    * wake it — it wakes when other waits move time past it. @default false
    */
   background?: boolean;
+  /**
+   * The wait holds an HTTP request open: a simulator delaying its answer on the injected clock. A
+   * {@link TestClock} counts such a request as parked, not on the wire, so {@link TestClock.run} may move time while
+   * it is in flight (it would otherwise wait for an answer that needs time to move). @default false
+   */
+  holdsRequest?: boolean;
 }
 
 /**

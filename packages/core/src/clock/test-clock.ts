@@ -1,13 +1,27 @@
 import { abortReason } from './abort-reason.js';
 import type { Clock, SleepOptions } from './clock.js';
+import { type HttpRequestTracker, trackHttpRequests } from './track-http-requests.js';
+
+/** Every `fetch` of the process, counted once for all test clocks (subscribed by the first one, for good). */
+let requests: HttpRequestTracker | undefined;
+/** Sleeps of all test clocks that hold an HTTP request open (a simulator's latency): those requests are parked. */
+let heldRequests = 0;
+
+/**
+ * The default `busy` of {@link TestClock.run}: a request is on the wire, i.e. more requests are in flight than
+ * simulators hold open on a test clock.
+ */
+function requestOnTheWire(): boolean {
+  return (requests?.inFlight ?? 0) > heldRequests;
+}
 
 /** Options of {@link TestClock.run}. */
 export interface TestClockRunOptions {
   /** How many times at most time moves to the next sleeper's deadline. @default 100_000 */
   maxSteps?: number;
   /**
-   * `true` while the code under test waits on real I/O (a request on the wire): time then does not move. See
-   * {@link trackHttpRequests}. @default never busy
+   * `true` while the code under test waits on real I/O: time then does not move. See {@link trackHttpRequests}.
+   * @default a `fetch` of this process is on the wire (and not held open by a simulator's `holdsRequest` sleep)
    */
   busy?: () => boolean;
 }
@@ -16,6 +30,7 @@ interface Sleeper {
   readonly wakeAt: number;
   readonly seq: number;
   readonly background: boolean;
+  readonly holdsRequest: boolean;
   readonly resolve: () => void;
 }
 
@@ -37,6 +52,8 @@ export class TestClock implements Clock {
   constructor(start: number | Date | string = '2024-01-01T00:00:00Z') {
     this.#now = typeof start === 'number' ? start : new Date(start).getTime();
     if (!Number.isFinite(this.#now)) throw new TypeError(`TestClock: invalid start time ${String(start)}`);
+    // Count requests from now on: one made before the first run() must not be missed.
+    requests ??= trackHttpRequests();
   }
 
   /** {@inheritDoc Clock.now} */
@@ -55,15 +72,19 @@ export class TestClock implements Clock {
         wakeAt: this.#now + Math.max(0, ms),
         seq: this.#seq++,
         background: options?.background === true,
+        holdsRequest: options?.holdsRequest === true,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
+          if (sleeper.holdsRequest) heldRequests -= 1;
           resolve();
         },
       };
       const onAbort = () => {
         this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
+        if (sleeper.holdsRequest) heldRequests -= 1;
         reject(abortReason(signal));
       };
+      if (sleeper.holdsRequest) heldRequests += 1;
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#sleepers.push(sleeper);
     });
@@ -103,16 +124,18 @@ export class TestClock implements Clock {
    * heartbeat) are never the reason to move time: while only they sleep, the promise waits on real I/O, so this
    * yields to the event loop; they wake when other sleepers move time past them.
    *
-   * Time moves only while the code under test is parked on this clock: pass `busy` (for instance
-   * `() => tracker.inFlight > 0` with {@link trackHttpRequests}) and, while it answers `true`, this yields to the
-   * event loop instead of waking the next sleeper. Without it, time can jump while a real request is on the wire —
-   * a request timeout or a settle time on this clock then passes during real I/O, and the outcome depends on how
-   * busy the machine is.
+   * Time moves only while the code under test is parked on this clock: while `busy` answers `true`, this yields
+   * to the event loop instead of waking the next sleeper. By default `busy` is "a `fetch` of this process is on the
+   * wire" ({@link trackHttpRequests}; a request a simulator holds open with a `holdsRequest` sleep on a test clock
+   * counts as parked). Otherwise time would jump while a real request is in flight — a request timeout or a settle
+   * time on this clock would pass during real I/O, and the outcome would depend on how busy the machine is. Pass
+   * your own `busy` for other real I/O (a database), or `() => false` for the old behaviour.
    *
    * @param options `maxSteps` (how many wake-ups at most, default 100,000) and `busy`; a number is `maxSteps`.
    */
   async run<T>(promise: Promise<T>, options: number | TestClockRunOptions = {}): Promise<T> {
-    const { maxSteps = 100_000, busy } = typeof options === 'number' ? { maxSteps: options } : options;
+    const { maxSteps = 100_000, busy = requestOnTheWire } =
+      typeof options === 'number' ? { maxSteps: options } : options;
     let settled = false;
     const tracked = promise.finally(() => {
       settled = true;
@@ -121,7 +144,7 @@ export class TestClock implements Clock {
     for (let step = 0; step < maxSteps; ) {
       await flushMicrotasks();
       if (settled) break;
-      const next = busy?.() ? undefined : this.#nextDue(Number.POSITIVE_INFINITY, false);
+      const next = busy() ? undefined : this.#nextDue(Number.POSITIVE_INFINITY, false);
       if (!next) {
         // Nothing sleeps, or real I/O is in flight: the promise waits on it. Yield to the event loop.
         await new Promise((resolve) => setImmediate(resolve));
@@ -131,7 +154,7 @@ export class TestClock implements Clock {
       await new Promise((resolve) => setImmediate(resolve));
       await flushMicrotasks();
       if (settled) break;
-      if (busy?.()) continue;
+      if (busy()) continue;
       step += 1;
       await this.setTime(next.wakeAt);
     }

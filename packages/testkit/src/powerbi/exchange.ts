@@ -90,7 +90,8 @@ export async function exchange(
     return new Response(null, { status: 500 });
   };
   if (decision.dropBefore) return drop('dropped-before');
-  if (decision.latencyMs > 0 && !spec.handlerOwnsLatency) await state.opts.clock.sleep(decision.latencyMs);
+  if (decision.latencyMs > 0 && !spec.handlerOwnsLatency)
+    await state.opts.clock.sleep(decision.latencyMs, undefined, { holdsRequest: true });
   let reply: Reply;
   if (decision.status !== undefined) reply = { ...spec.faultStatus(decision.status), errorCode: 'fault' };
   else if (decision.throttleRetryAfterSeconds !== undefined) {

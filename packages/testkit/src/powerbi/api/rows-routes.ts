@@ -35,7 +35,8 @@ export function registerRowsRoutes(app: Hono<SimEnv>, state: SimulatorState): vo
         }
         ds.pending++;
         try {
-          if (decision.latencyMs > 0) await state.opts.clock.sleep(decision.latencyMs);
+          if (decision.latencyMs > 0)
+            await state.opts.clock.sleep(decision.latencyMs, undefined, { holdsRequest: true });
           const now = state.now();
           const throttled = (ms: number, reason: string): Reply => ({
             ...replyOf(tooManyRequests(state.retryAfterSeconds(ms))),

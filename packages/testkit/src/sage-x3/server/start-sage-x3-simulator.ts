@@ -140,7 +140,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
         { 'retry-after': String(faults.faults.retryAfterSeconds) },
       );
     }
-    if (decision.latencyMs > 0) await clock.sleep(decision.latencyMs);
+    if (decision.latencyMs > 0) await clock.sleep(decision.latencyMs, undefined, { holdsRequest: true });
     return undefined;
   };
 
