@@ -38,6 +38,8 @@ const consumerSource = (style) => {
     '@mlc/powerbi-push-client': ['createPowerBIClient', 'defineDataset'],
     '@mlc/sync-engine': ['createSync', 'MemoryStateStore'],
     '@mlc/sync-engine/testing': ['describeStateStoreConformance'],
+    '@mlc/sync-engine/sage-x3': ['x3Streams', 'x3Source'],
+    '@mlc/sync-engine/powerbi': ['powerBISink', 'datasetForStreams'],
     '@mlc/state-store-sqlite': ['createSqliteStateStore'],
     '@mlc/state-store-postgres': ['createPostgresStateStore'],
     '@mlc/testkit': ['startSageX3Simulator', 'startPowerBISimulator'],

@@ -9,7 +9,8 @@ import { defineConfig } from '@mlc/cli';
 import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createSqliteStateStore } from '@mlc/state-store-sqlite';
-import { createThrottleMeter, datasetForStreams, powerBISink, x3Streams } from '@mlc/sync-engine';
+import { x3Streams } from '@mlc/sync-engine/sage-x3';
+import { createThrottleMeter, datasetForStreams, powerBISink } from '@mlc/sync-engine/powerbi';
 
 export default defineConfig(({ env }) => {
   const need = (name: string): string => {

@@ -16,7 +16,9 @@ import { createConsole } from '@mlc/console';
 import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createSqliteStateStore } from '@mlc/state-store-sqlite';
-import { createSync, datasetForStreams, powerBISink, x3Streams } from '@mlc/sync-engine';
+import { createSync } from '@mlc/sync-engine';
+import { x3Streams } from '@mlc/sync-engine/sage-x3';
+import { datasetForStreams, powerBISink } from '@mlc/sync-engine/powerbi';
 import { startPowerBISimulator, startSageX3Simulator } from '@mlc/testkit';
 
 const serve = process.argv.includes('--serve');

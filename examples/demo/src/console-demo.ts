@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createConsole } from '@mlc/console';
-import { SALES_INVOICE_LINES_TABLE } from '@mlc/sync-engine';
+import { SALES_INVOICE_LINES_TABLE } from '@mlc/sync-engine/sage-x3';
 import { startDemoWorld } from './demo-world.js';
 
 /** The planted invoice's customer: markup, quotes, a bidi override and a zero-width space, all shown as text. */

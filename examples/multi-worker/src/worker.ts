@@ -9,7 +9,9 @@
 import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createPostgresStateStore } from '@mlc/state-store-postgres';
-import { createSync, createThrottleMeter, datasetForStreams, powerBISink, x3Streams } from '@mlc/sync-engine';
+import { createSync } from '@mlc/sync-engine';
+import { x3Streams } from '@mlc/sync-engine/sage-x3';
+import { createThrottleMeter, datasetForStreams, powerBISink } from '@mlc/sync-engine/powerbi';
 import type { WorkerConfig, WorkerMessage } from './protocol.js';
 
 const config = JSON.parse(process.env.MLC_MULTI_WORKER ?? 'null') as WorkerConfig | null;

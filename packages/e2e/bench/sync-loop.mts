@@ -17,16 +17,14 @@ import {
 import {
   createMemoryStateStorage,
   createSync,
-  createThrottleMeter,
-  datasetForStreams,
   MemoryStateStore,
-  powerBISink,
   type StateStore,
   type StreamDefaults,
   type StreamRunResult,
   type Sync,
-  x3Streams,
 } from '@mlc/sync-engine';
+import { x3Streams } from '@mlc/sync-engine/sage-x3';
+import { createThrottleMeter, datasetForStreams, powerBISink } from '@mlc/sync-engine/powerbi';
 
 /** Which state store backs the run. */
 export type StoreKind = 'memory' | 'sqlite';

@@ -6,16 +6,9 @@ import { type Logger, TestClock, trackHttpRequests } from '@mlc/core';
 import { type PowerBIClient, clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { type JournalEntry, basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createSqliteStateStore } from '@mlc/state-store-sqlite';
-import {
-  type Sync,
-  type SyncEvents,
-  type X3StreamOverrides,
-  createSync,
-  datasetForStreams,
-  mapGlEntryLines,
-  powerBISink,
-  x3Streams,
-} from '@mlc/sync-engine';
+import { type Sync, type SyncEvents, createSync } from '@mlc/sync-engine';
+import { type X3StreamOverrides, mapGlEntryLines, x3Streams } from '@mlc/sync-engine/sage-x3';
+import { datasetForStreams, powerBISink } from '@mlc/sync-engine/powerbi';
 import {
   type PowerBISimulator,
   type SageX3Simulator,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
-import { mapGlEntryLines } from '@mlc/sync-engine';
+import { mapGlEntryLines } from '@mlc/sync-engine/sage-x3';
 import {
   type PowerBISimulator,
   type SageX3Simulator,

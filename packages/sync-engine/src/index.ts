@@ -1,4 +1,7 @@
-// Public surface of @mlc/sync-engine. Every export is named; internals stay unexported.
+// Public surface of @mlc/sync-engine. Every export is named; internals stay unexported. The engine knows only its
+// contracts (SyncSource, SyncSink, StateStore): nothing here loads a Sage X3 or Power BI client. The X3 source and
+// streams are `@mlc/sync-engine/sage-x3`, the Power BI sink `@mlc/sync-engine/powerbi`
+// (test/entry-import-graph.test.ts keeps it so).
 
 // Composition API
 export type { CredentialExpiring, ReplayOptions, Sync } from './sync/create-sync.js';
@@ -45,7 +48,8 @@ export type {
 } from './stream/define-stream.js';
 export { defineStream } from './stream/define-stream.js';
 export type { MappedRow, MappedValue, NormalizeRowOptions } from './stream/row-validation.js';
-export { MAX_STRING_LENGTH, normalizeRow } from './stream/row-validation.js';
+export { normalizeRow } from './stream/row-validation.js';
+export { postedTableOf } from './stream/posted-table.js';
 
 // Source and sink contracts
 export type {
@@ -139,33 +143,3 @@ export { createSecretTokenStore } from './secrets/secret-token-store.js';
 
 // Scheduling
 export { compileSchedule } from './scheduler/next-run-at.js';
-
-// Adapters to the Sage X3 and Power BI clients
-export type { X3SourceOptions } from './adapters/x3-source.js';
-export { fromX3Change, x3Source } from './adapters/x3-source.js';
-export type { PowerBISinkOptions, ThrottleMeter } from './adapters/powerbi-sink.js';
-export { createThrottleMeter, datasetForTables, powerBISink } from './adapters/powerbi-sink.js';
-
-// Ready-made streams for the six built-in X3 entities
-export type { X3ClientWith, X3StreamOverrides } from './streams/x3-stream-options.js';
-export { x3Stream } from './streams/x3-stream-options.js';
-export type { X3ClientWithBuiltIns, X3StreamsOptions } from './streams/x3-streams.js';
-export { datasetForStreams, postedTableOf, x3Streams } from './streams/x3-streams.js';
-export { GL_ACCOUNTS_TABLE, glAccountsStream, mapGlAccount } from './streams/gl-accounts-stream.js';
-export {
-  GL_ENTRY_LINES_TABLE,
-  glEntryLinesStream,
-  mapGlEntryLines,
-} from './streams/gl-entry-lines-stream.js';
-export { SUPPLIERS_TABLE, mapSupplier, suppliersStream } from './streams/suppliers-stream.js';
-export { PRODUCTS_TABLE, mapProduct, productsStream } from './streams/products-stream.js';
-export {
-  PURCHASE_ORDER_LINES_TABLE,
-  mapPurchaseOrderLines,
-  purchaseOrdersStream,
-} from './streams/purchase-orders-stream.js';
-export {
-  SALES_INVOICE_LINES_TABLE,
-  mapSalesInvoiceLines,
-  salesInvoicesStream,
-} from './streams/sales-invoices-stream.js';

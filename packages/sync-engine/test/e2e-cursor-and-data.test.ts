@@ -1,6 +1,7 @@
 import type { JournalEntry } from '@mlc/sage-x3-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore, mapGlEntryLines, RecordError, x3Streams } from '../src/index.js';
+import { MemoryStateStore, RecordError } from '../src/index.js';
+import { mapGlEntryLines, x3Streams } from '../src/sage-x3.js';
 import { countBy, type Loop, startLoop } from './e2e-helpers.js';
 
 let loop: Loop | undefined;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { datasetForStreams, powerBISink, type SyncEvents } from '../src/index.js';
+import type { SyncEvents } from '../src/index.js';
+import { datasetForStreams, powerBISink } from '../src/powerbi.js';
 import { countBy, type Loop, startLoop } from './e2e-helpers.js';
 import { crashAt } from './helpers.js';
 

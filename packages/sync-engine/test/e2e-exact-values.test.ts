@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { x3Streams } from '../src/index.js';
+import { x3Streams } from '../src/sage-x3.js';
 import { type Loop, startLoop } from './e2e-helpers.js';
 
 // Issue 9, findings 1–3, through both simulators and the real clients: a value Power BI cannot hold quarantines

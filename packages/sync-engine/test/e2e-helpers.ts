@@ -11,18 +11,15 @@ import {
 import {
   createMemoryStateStorage,
   createSync,
-  createThrottleMeter,
-  datasetForStreams,
   MemoryStateStore,
   type MemoryStateStorage,
-  powerBISink,
   type StreamDefinition,
   type Sync,
   type SyncOptions,
   type SyncSink,
-  x3Streams,
-  type X3StreamsOptions,
 } from '../src/index.js';
+import { x3Streams, type X3StreamsOptions } from '../src/sage-x3.js';
+import { createThrottleMeter, datasetForStreams, powerBISink } from '../src/powerbi.js';
 
 /** Both simulators on loopback with one test clock, the two real clients, a memory store. */
 export interface Loop {

@@ -1,6 +1,7 @@
 import { createX3Client, oauth2RefreshTokenAuth, type TokenStore } from '@mlc/sage-x3-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSync, MemoryStateStore, type SyncEvents, x3Streams } from '../src/index.js';
+import { createSync, MemoryStateStore, type SyncEvents } from '../src/index.js';
+import { x3Streams } from '../src/sage-x3.js';
 import { countBy, type Loop, startLoop } from './e2e-helpers.js';
 
 let loop: Loop | undefined;

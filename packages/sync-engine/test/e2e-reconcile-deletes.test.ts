@@ -1,6 +1,6 @@
 import { basicAuth, createX3Client, isX3ResponseError } from '@mlc/sage-x3-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type X3StreamsOptions, x3Source, x3Streams } from '../src/index.js';
+import { type X3StreamsOptions, x3Source, x3Streams } from '../src/sage-x3.js';
 import { countBy, type Loop, startLoop } from './e2e-helpers.js';
 
 // Delete reconciliation of a `replace` stream (suppliers) against the Sage X3 simulator, end to end into the

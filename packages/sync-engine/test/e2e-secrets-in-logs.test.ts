@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { x3Streams } from '../src/index.js';
+import { x3Streams } from '../src/sage-x3.js';
 import { type Loop, startLoop } from './e2e-helpers.js';
 
 let loop: Loop | undefined;

@@ -1,6 +1,6 @@
 import { clientSecretCredential, createPowerBIClient, type PushTable } from '@mlc/powerbi-push-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { datasetForStreams, powerBISink } from '../src/index.js';
+import { datasetForStreams, powerBISink } from '../src/powerbi.js';
 import { type Loop, startLoop } from './e2e-helpers.js';
 
 let loop: Loop | undefined;

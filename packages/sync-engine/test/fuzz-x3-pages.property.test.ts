@@ -10,14 +10,9 @@ import {
 } from '@mlc/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMemoryStateStorage,
-  createSync,
-  datasetForStreams,
-  MemoryStateStore,
-  powerBISink,
-  salesInvoicesStream,
-} from '../src/index.js';
+import { createMemoryStateStorage, createSync, MemoryStateStore } from '../src/index.js';
+import { salesInvoicesStream } from '../src/sage-x3.js';
+import { datasetForStreams, powerBISink } from '../src/powerbi.js';
 
 // Issue 9, "Fuzz it": generated Sage X3 pages — valid and invalid values in every field of the header and of the
 // lines, null keys and malformed stamps (REST), at every position of a page (small pages, equal-stamp groups that

@@ -45,7 +45,7 @@ export class PowerBITableFullError extends MlcError<'PBI_TABLE_FULL'> {
         kind: 'client',
         retryable: false,
         outcome: 'not-applied',
-        details: { ...facts },
+        details: { ...facts, remedy: TABLE_CAPACITY_REMEDY },
       },
     );
     this.datasetId = facts.datasetId;

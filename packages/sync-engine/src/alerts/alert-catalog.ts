@@ -1,5 +1,7 @@
-import { TABLE_CAPACITY_REMEDY } from '@mlc/powerbi-push-client';
 import type { AlertSeverity, FailurePhase } from './sync-alert.js';
+
+const TABLE_FALLBACK_REMEDY =
+  'The table is at or near its row cap: make room (split the data, keep a rolling window, or write to a new table); the message says how.';
 
 interface Advice {
   severity: AlertSeverity;
@@ -31,8 +33,10 @@ const BY_CODE: Record<string, Advice> = {
     remedy:
       'Several datasets share the name; delete the extra ones in the workspace, keeping the one with data.',
   },
-  PBI_TABLE_FULL: { severity: 'critical', remedy: TABLE_CAPACITY_REMEDY },
-  PBI_TABLE_NEARLY_FULL: { severity: 'warning', remedy: TABLE_CAPACITY_REMEDY },
+  // The Power BI client's error message and the sink's alert carry the full advice (TABLE_CAPACITY_REMEDY of
+  // @mlc/powerbi-push-client); the engine knows no sink, so this is the fallback only.
+  PBI_TABLE_FULL: { severity: 'critical', remedy: TABLE_FALLBACK_REMEDY },
+  PBI_TABLE_NEARLY_FULL: { severity: 'warning', remedy: TABLE_FALLBACK_REMEDY },
   PBI_TABLE_MISSING: {
     severity: 'error',
     remedy: 'A table of the dataset is missing; the next run recreates it, check who deletes it.',
@@ -172,6 +176,15 @@ const BY_PHASE: Record<FailurePhase, Advice> = {
   },
   run: { severity: 'error', remedy: 'Read the message; the next scheduled run tries again.' },
 };
+
+/**
+ * The remedy a failure carries itself (`details.remedy` of an `MlcError`, e.g. the Power BI client's advice for a
+ * full table): the source or sink knows its own system better than this catalogue, so it wins over the entry.
+ */
+export function remedyCarriedBy(error: unknown): string | undefined {
+  const remedy = (error as { details?: { remedy?: unknown } } | null)?.details?.remedy;
+  return typeof remedy === 'string' && remedy !== '' ? remedy : undefined;
+}
 
 /** Severity and remedy of an alert code (falling back to its phase). */
 export function alertAdvice(code: string, phase?: FailurePhase): Advice {

@@ -16,6 +16,7 @@ export function handleSinkReport(scope: RunScope, result: PostResult, batchId: s
       stream: scope.stream.name,
       batchId,
       ...(a.data ? { data: a.data } : {}),
+      ...(a.remedy ? { remedy: a.remedy } : {}),
     });
   }
   if (result.outcome === 'not-applied' && result.fatal) {

@@ -1,7 +1,12 @@
 import type { DecimalRounding, QuotaStore } from '@mlc/core';
 import type { Row } from '../store/types.js';
 
-/** Column types every sink understands (the Power BI push data types). */
+/**
+ * The engine's column vocabulary, which every sink maps to its own types: `String` (text), `Int64` (a signed
+ * 64-bit integer), `Double` (a finite binary float), `Decimal` (an exact decimal), `Boolean`, `DateTime` (an
+ * instant, posted as ISO 8601 UTC). What values each accepts, and in which form they are hashed and posted, is
+ * {@link checkRowByTypes}; a sink's own limits (a string length, a decimal scale) are its {@link SyncSink.checkRow}'s.
+ */
 export type SinkColumnType = 'String' | 'Int64' | 'Double' | 'Decimal' | 'Boolean' | 'DateTime';
 
 /** A sink table: name and business columns (the engine adds `_version` / `_validFrom`; sinks add `_batch`). */
@@ -48,12 +53,17 @@ export interface PostResult {
   alerts?: SinkAlert[];
 }
 
-/** A condition a sink reports with a post; the engine raises it as an alert (severity and remedy by `code`). */
+/**
+ * A condition a sink reports with a post; the engine raises it as an alert (severity and remedy from the engine's
+ * catalogue by `code` unless the sink gives its own).
+ */
 export interface SinkAlert {
   /** Stable code (`PBI_TABLE_NEARLY_FULL`, ...). */
   code: string;
   /** What happened. */
   message: string;
+  /** What to do about it (the sink knows its destination best). @default the engine's catalogue entry */
+  remedy?: string;
   /** Facts (counts, the table...). */
   data?: Record<string, unknown>;
 }
@@ -72,7 +82,8 @@ export interface RowCheckRequest {
 export type RowCheckResult = { ok: true; row: Row } | { ok: false; field?: string; reason: string };
 
 /**
- * Where rows go. Swappable: the Power BI push client is the first implementation ({@link powerBISink}); Microsoft
+ * Where rows go. Swappable: the Power BI push client is the first implementation (`powerBISink` of
+ * `@mlc/sync-engine/powerbi`); Microsoft
  * ends the creation of new push datasets after 2027-10-31, so other sinks must fit here.
  */
 export interface SyncSink {
@@ -88,7 +99,8 @@ export interface SyncSink {
    * Checks a mapped row against the exact rules `post` will apply and returns it normalised (the form that is
    * hashed, stored and posted). The engine calls it for every row before batching; a refusal quarantines that
    * record (a record dead letter), never a batch, so `post` must not refuse a row this let through. Without it
-   * the engine applies {@link checkRowByTypes} (the Power BI push rules of the column types).
+   * the engine applies {@link checkRowByTypes} (the vocabulary's own rules, no destination limits). The Power BI
+   * sink (`@mlc/sync-engine/powerbi`) checks the Power BI push rules here.
    */
   checkRow?(request: RowCheckRequest): RowCheckResult;
   /**

@@ -13,14 +13,11 @@ export type MappedValue = RowValue | Date | Decimal | bigint | undefined;
 /** A row as a mapping returns it. */
 export type MappedRow = Record<string, MappedValue>;
 
-/** Longest string Power BI push datasets accept [documented] powerbi.md limits table (4,000 characters). */
-export const MAX_STRING_LENGTH = 4000;
-
 /** Options of {@link normalizeRow}. */
 export interface NormalizeRowOptions {
   /** Field path prefix of this row (`[2].` for the third row of a record). */
   rowPath?: string;
-  /** The sink whose {@link SyncSink.checkRow} rules apply. @default the Power BI push rules of the column types */
+  /** The sink whose {@link SyncSink.checkRow} rules apply. @default the engine's own rules of the column types ({@link checkRowByTypes}) */
   sink?: Pick<SyncSink, 'checkRow'>;
   /** Round Decimal values with more than 4 fraction digits with this rule instead of refusing them. */
   decimalRounding?: DecimalRounding;

@@ -1,3 +1,4 @@
+import { remedyCarriedBy } from '../alerts/alert-catalog.js';
 import { type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
 import { FailureTracker } from '../alerts/failure-tracker.js';
 import { quarantineCondition } from '../alerts/quarantine-condition.js';
@@ -194,7 +195,10 @@ export function createSync(options: SyncOptions): Sync {
       attempts: verdict.attempts,
       ...(verdict.retryAt !== undefined ? { retryAt: verdict.retryAt } : {}),
     });
-    if (verdict.alert) alert(ctx, verdict.alert);
+    if (verdict.alert) {
+      const remedy = remedyCarriedBy(error);
+      alert(ctx, remedy ? { ...verdict.alert, remedy } : verdict.alert);
+    }
     await audit(ctx, {
       type: 'run-failed',
       stream: name,

@@ -3,9 +3,10 @@ import type { ResolvedStream, SyncHooks } from '../engine/engine-context.js';
 import { SyncError } from '../errors/sync-error.js';
 import { contentHash } from '../ledger/content-hash.js';
 import type { SecretKey } from '../secrets/secret-box.js';
-import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type { SyncSink } from '../sink/sync-sink.js';
 import type { StateStore } from '../store/state-store.js';
 import type { StreamDefinition, VerificationOptions } from '../stream/define-stream.js';
+import { postedTableOf } from '../stream/posted-table.js';
 
 /** Stream settings that can be defaulted for every stream of a sync. */
 export interface StreamDefaults {
@@ -133,13 +134,7 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
       if (RESERVED.includes(column)) invalid(def.name, `column ${column} is reserved by the engine`);
     }
     const mode = def.mode ?? 'append';
-    const table: SinkTable =
-      mode === 'versioned'
-        ? {
-            name: def.table.name,
-            columns: { ...def.table.columns, _version: 'Int64', _validFrom: 'DateTime' },
-          }
-        : def.table;
+    const table = postedTableOf({ table: def.table, mode });
     const verification = { ...options.defaults?.verification, ...def.verification };
     const resolved: ResolvedStream = {
       name: def.name,

@@ -1,4 +1,3 @@
-import type { AnyDatasetSchema } from '@mlc/powerbi-push-client';
 import type {
   Account,
   JournalEntry,
@@ -7,8 +6,6 @@ import type {
   SalesInvoice,
   Supplier,
 } from '@mlc/sage-x3-client';
-import { datasetForTables } from '../adapters/powerbi-sink.js';
-import type { SinkTable } from '../sink/sync-sink.js';
 import type { StreamDefinition } from '../stream/define-stream.js';
 import { glAccountsStream } from './gl-accounts-stream.js';
 import { glEntryLinesStream } from './gl-entry-lines-stream.js';
@@ -58,25 +55,4 @@ export function x3Streams(
   add(() => salesInvoicesStream(client, options.salesInvoices || {}), options.salesInvoices);
   add(() => productsStream(client, options.products || {}), options.products);
   return out;
-}
-
-/** The table a stream posts to (with `_version` / `_validFrom` in versioned mode). */
-export function postedTableOf(stream: Pick<StreamDefinition<unknown>, 'table' | 'mode'>): SinkTable {
-  return stream.mode === 'versioned'
-    ? {
-        name: stream.table.name,
-        columns: { ...stream.table.columns, _version: 'Int64', _validFrom: 'DateTime' },
-      }
-    : stream.table;
-}
-
-/**
- * A Power BI dataset schema (via `defineDataset`) holding the tables of these streams, for `powerBISink`.
- * Build your own with `defineDataset` to add measures or relationships (keep the columns).
- */
-export function datasetForStreams(
-  name: string,
-  streams: ReadonlyArray<Pick<StreamDefinition<unknown>, 'table' | 'mode'>>,
-): AnyDatasetSchema {
-  return datasetForTables(name, streams.map(postedTableOf));
 }

@@ -6,37 +6,16 @@ import {
   POWER_BI_LIMITS,
   type PushTable,
   type ResolvedColumn,
-  type ThrottleEvent,
-  defineDataset,
+  TABLE_CAPACITY_REMEDY,
   isPowerBIError,
 } from '@mlc/powerbi-push-client';
 import { SyncError } from '../errors/sync-error.js';
 import { markSinkSetupLost } from '../sink/sink-setup-lost.js';
-import { checkRowAgainst, checkRowByTypes } from '../sink/check-row-by-types.js';
 import type { PostResult, RowCheckRequest, RowCheckResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { Row } from '../store/types.js';
-
-/** Adds up the time the Power BI client waited for quota. Pass `onThrottle` to `createPowerBIClient`. */
-export interface ThrottleMeter {
-  /** The `onThrottle` option of `createPowerBIClient`. */
-  onThrottle(event: ThrottleEvent): void;
-  /** Milliseconds waited so far (for one dataset, or all). */
-  totalMs(datasetId?: string): number;
-}
-
-/** Creates a {@link ThrottleMeter}. */
-export function createThrottleMeter(): ThrottleMeter {
-  const byDataset = new Map<string, number>();
-  let total = 0;
-  return {
-    onThrottle(event) {
-      total += event.delayMs;
-      if (event.datasetId)
-        byDataset.set(event.datasetId, (byDataset.get(event.datasetId) ?? 0) + event.delayMs);
-    },
-    totalMs: (datasetId) => (datasetId === undefined ? total : (byDataset.get(datasetId) ?? 0)),
-  };
-}
+import { checkPowerBIRow, checkRowAgainst } from './check-power-bi-row.js';
+import { datasetForTables } from './dataset-for-tables.js';
+import type { ThrottleMeter } from './throttle-meter.js';
 
 /** Options of {@link powerBISink}. */
 export interface PowerBISinkOptions {
@@ -118,7 +97,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
     // @mlc/powerbi-push-client), with the dataset schema's own nullability when a schema was given.
     checkRow(request: RowCheckRequest): RowCheckResult {
       const resolved = schema?.tablesByName.get(request.table.name);
-      if (!resolved) return checkRowByTypes(request);
+      if (!resolved) return checkPowerBIRow(request);
       let columns = checkedColumns.get(resolved);
       if (!columns) {
         columns = resolved.columns.filter((c) => c.name in request.table.columns);
@@ -181,6 +160,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
                   {
                     code: 'PBI_TABLE_NEARLY_FULL',
                     message: `Power BI table ${capacity.table} holds ${capacity.rows} rows, ${Math.round(capacity.threshold * 100)}% of its ${capacity.cap}-row cap`,
+                    remedy: TABLE_CAPACITY_REMEDY,
                     data: { ...capacity },
                   },
                 ],
@@ -212,24 +192,4 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
       await table(name).clear(signal ? { signal } : {});
     },
   };
-}
-
-/**
- * Builds a dataset schema (via `defineDataset`) from sink tables. Columns are nullable because the engine writes
- * `null` for absent values; `_batch` is added by the Power BI client.
- */
-export function datasetForTables(name: string, tables: readonly SinkTable[]): AnyDatasetSchema {
-  return defineDataset({
-    name,
-    tables: Object.fromEntries(
-      tables.map((t) => [
-        t.name,
-        {
-          columns: Object.fromEntries(
-            Object.entries(t.columns).map(([c, type]) => [c, { type, nullable: true }]),
-          ),
-        },
-      ]),
-    ),
-  }) as unknown as AnyDatasetSchema;
 }
