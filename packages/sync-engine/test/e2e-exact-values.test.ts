@@ -105,8 +105,8 @@ describe('exact values end to end', () => {
 
   // Issue 9, finding 3 end to end: the X3 simulator holds the decimal exactly and serves it as X3 JSON does (REST: a
   // number literal with every digit; GraphQL: the Decimal scalar's text); Power BI's Decimal (precision 28, scale 4,
-  // reference §4) can hold 22 digits, so the value lands with every digit; 25 integer digits cannot fit and the
-  // record is quarantined with the field and the reason.
+  // powerbi reference §4) can hold 22 digits, so the value lands with every digit; 25 integer digits cannot fit and
+  // the record is quarantined with the field and the reason.
   it.each(['rest', 'graphql'] as const)(
     'a 22-digit decimal reaches Power BI exactly over %s; one Power BI cannot hold is quarantined',
     async (transport) => {

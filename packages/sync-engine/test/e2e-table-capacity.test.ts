@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncAlert } from '../src/index.js';
 import { type Loop, startLoop } from './e2e-helpers.js';
 
-// Issue 11: the 5,000,000-row cap of a push table with retention None (reference §0, §3). The client counts a
-// table's rows (COUNTROWS at set-up, plus every append), warns at 80 % and 95 %, and refuses an append that would
+// Issue 11: the 5,000,000-row cap of a push table with retention None (powerbi reference §0, §3). The client counts
+// a table's rows (COUNTROWS at set-up, plus every append), warns at 80 % and 95 %, and refuses an append that would
 // pass the cap before sending anything; the engine raises the warning as an alert, and a refused batch fails the
 // run with a critical alert and a remedy — no dead letter, nothing lost: once there is room, the batch lands once.
 const ONLY_INVOICES = {

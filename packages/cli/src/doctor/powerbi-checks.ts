@@ -114,8 +114,8 @@ export async function checkPowerBI(
   }
 
   // 2. Tenant setting and workspace. A collection path answers 401 PowerBINotAuthorizedException both when the
-  // tenant does not allow service principals and when the principal is not a workspace member (reference §5.5-5.6);
-  // an item path answers 404 PowerBIEntityNotFound for a non-member but still 401 when the tenant refuses
+  // tenant does not allow service principals and when the principal is not a workspace member (powerbi reference
+  // §5.5-5.6); an item path answers 404 PowerBIEntityNotFound for a non-member but still 401 when the tenant refuses
   // ([inferred] from §5.5: 404 "frequently a permission problem"), which tells the two apart.
   const client = createPowerBIClient({ ...options, retry: { maxAttempts: 2 } });
   let datasets: DatasetInfo[] | undefined;

@@ -62,8 +62,8 @@ export async function checkSageX3(
     return;
   }
 
-  // One authenticated request to the Syracuse endpoint list ([documented] reference §1.1, gotcha 3): proves the
-  // credentials, names the folders, and carries the server's Date header.
+  // One authenticated request to the Syracuse endpoint list ([documented] sage-x3 reference §1.1, §3 gotcha 3):
+  // proves the credentials, names the folders, and carries the server's Date header.
   const runtime = resolved.auth.start({
     clock: resolved.clock ?? systemClock,
     logger: silentLogger,

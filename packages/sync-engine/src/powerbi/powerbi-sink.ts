@@ -64,8 +64,8 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
   };
   /**
    * After a 404 on a dataset item: whether the dataset is really gone. Power BI also answers 404
-   * (PowerBIEntityNotFound) to a principal that lost its workspace access ([inferred] reference §5.5), so the
-   * workspace's list decides: a list that answers and lacks our id means deleted. The cached set-up is dropped
+   * (PowerBIEntityNotFound) to a principal that lost its workspace access ([inferred] powerbi reference §5.5), so
+   * the workspace's list decides: a list that answers and lacks our id means deleted. The cached set-up is dropped
    * then, so the next `ensureTables` finds or creates the dataset again.
    */
   const missingDataset = async (error: unknown): Promise<SyncError | undefined> => {
