@@ -1,8 +1,8 @@
 import { type HttpErrorContext, classifyResponse, outcomeOfStatus } from '@mlc/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { entraErrorFactory } from '../src/auth/entra-credential.js';
 import { createPowerBIErrorFactory, isPowerBIAuthChallenge } from '../src/errors/power-bi-error-factory.js';
-import { PowerBIAuthError, PowerBIHttpError, PowerBIThrottledError } from '../src/index.js';
+import { PowerBIAuthError, PowerBIHttpError, PowerBIThrottledError, isPowerBIError } from '../src/index.js';
 
 function context(status: number, body: unknown, extra: Partial<HttpErrorContext> = {}): HttpErrorContext {
   return {
@@ -142,5 +142,17 @@ describe('isPowerBIAuthChallenge', () => {
     expect(isPowerBIAuthChallenge({ status: 403, text: body('Forbidden') })).toBe(false);
     expect(isPowerBIAuthChallenge({ status: 403, text: 'not json' })).toBe(false);
     expect(isPowerBIAuthChallenge({ status: 404, text: body('TokenExpired') })).toBe(false);
+  });
+});
+
+describe('isPowerBIError', () => {
+  it('recognises an error of a second copy of the package by core brand and code', async () => {
+    vi.resetModules();
+    const other = await import('../src/index.js');
+    const foreign = new other.PowerBIThrottledError({ method: 'POST', url: 'https://x/', retryAfterMs: 1 });
+    expect(foreign instanceof PowerBIThrottledError).toBe(false);
+    expect(isPowerBIError(foreign)).toBe(true);
+    expect(isPowerBIError(foreign, 'PBI_THROTTLED')).toBe(true);
+    expect(isPowerBIError(foreign, 'PBI_HTTP_ERROR')).toBe(false);
   });
 });

@@ -133,11 +133,20 @@ function serializeCause(cause: unknown, depth = 0): unknown {
   return redactValue(cause);
 }
 
-/** True for any SDK error, including ones thrown by another installed copy of `@mlc/core`. */
-export function isMlcError(error: unknown): error is MlcError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as Record<symbol, unknown>)[MLC_ERROR_BRAND] === true
-  );
+/**
+ * The one error guard of the SDK: true for any SDK error — optionally only with `code` (one code, or any of a
+ * list) — including errors built by another installed copy of `@mlc/core` or of the package that threw it (two
+ * versions side by side, or the ESM and CommonJS builds both loaded), where `instanceof` says false. It reads a
+ * `Symbol.for` brand that every copy of {@link MlcError} sets, then the stable `code`. Packages build their
+ * `isXError()` guards on it.
+ */
+export function isMlcError<C extends string = string>(
+  error: unknown,
+  code?: C | readonly C[],
+): error is MlcError<C> {
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as Record<symbol, unknown>)[MLC_ERROR_BRAND] !== true) return false;
+  if (code === undefined) return true;
+  const actual = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? actual === code : (code as readonly unknown[]).includes(actual);
 }

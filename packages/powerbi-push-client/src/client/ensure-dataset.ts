@@ -1,5 +1,6 @@
 import { PowerBIDatasetError } from '../errors/power-bi-dataset-error.js';
-import { PowerBIHttpError } from '../errors/power-bi-http-error.js';
+import type { PowerBIHttpError } from '../errors/power-bi-http-error.js';
+import { isPowerBIError } from '../errors/is-power-bi-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
 import { type ApiTable, toApiCreateDataset, toApiTable } from '../schema/to-api-dataset.js';
 import type { AnyDatasetSchema, ResolvedTable } from '../schema/schema-types.js';
@@ -73,7 +74,10 @@ export async function createDataset(
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
-    if (error instanceof PowerBIHttpError && error.serviceCode === 'FeatureDeprecatedError') {
+    if (
+      isPowerBIError(error, 'PBI_HTTP_ERROR') &&
+      (error as PowerBIHttpError).serviceCode === 'FeatureDeprecatedError'
+    ) {
       throw new PowerBIDatasetError(
         'PBI_DATASET_CREATION_RETIRED',
         `Power BI refused to create push dataset "${schema.name}" (FeatureDeprecatedError): Microsoft ended the creation of new push semantic models after 2027-10-31. Existing push datasets keep working, so keep the one you have (do not delete it; ensureDataset finds it by name), or move new tables to Real-Time Intelligence in Microsoft Fabric`,

@@ -1,4 +1,4 @@
-import { MlcError } from '@mlc/core';
+import { MlcError, isMlcError } from '@mlc/core';
 
 /** Stable codes of {@link X3AuthError}. */
 export type X3AuthErrorCode =
@@ -56,7 +56,17 @@ export class X3AuthError extends MlcError<X3AuthErrorCode> {
   }
 }
 
-/** True when `error` is an {@link X3AuthError}. */
+/** Every code of {@link X3AuthError}: the compiler checks the list is complete. */
+const X3_AUTH_ERROR_CODES = Object.keys({
+  X3_AUTH_REJECTED: true,
+  X3_JWT_REJECTED: true,
+  X3_REFRESH_TOKEN_INVALID: true,
+  X3_REFRESH_TOKEN_MISSING: true,
+  X3_TOKEN_ENDPOINT_ERROR: true,
+  X3_TOKEN_STORE_FAILED: true,
+} satisfies Record<X3AuthErrorCode, true>) as X3AuthErrorCode[];
+
+/** True when `error` is an {@link X3AuthError}, also one thrown by another installed copy of this package (core's brand). */
 export function isX3AuthError(error: unknown): error is X3AuthError {
-  return error instanceof X3AuthError;
+  return isMlcError(error, X3_AUTH_ERROR_CODES);
 }

@@ -1,4 +1,4 @@
-import { MlcError } from '@mlc/core';
+import { MlcError, isMlcError } from '@mlc/core';
 
 /** Stable codes of {@link X3ConfigError}. */
 export type X3ConfigErrorCode =
@@ -19,7 +19,13 @@ export class X3ConfigError extends MlcError<X3ConfigErrorCode> {
   }
 }
 
-/** True when `error` is an {@link X3ConfigError}. */
+/** Every code of {@link X3ConfigError}: the compiler checks the list is complete. */
+const X3_CONFIG_ERROR_CODES = Object.keys({
+  X3_CONFIG_INVALID: true,
+  X3_SCHEMA_MISMATCH: true,
+} satisfies Record<X3ConfigErrorCode, true>) as X3ConfigErrorCode[];
+
+/** True when `error` is an {@link X3ConfigError}, also one thrown by another installed copy of this package (core's brand). */
 export function isX3ConfigError(error: unknown): error is X3ConfigError {
-  return error instanceof X3ConfigError;
+  return isMlcError(error, X3_CONFIG_ERROR_CODES);
 }

@@ -1,4 +1,4 @@
-import { MlcError } from '@mlc/core';
+import { MlcError, isMlcError } from '@mlc/core';
 
 /** Options of {@link X3FilterError}. */
 export interface X3FilterErrorOptions {
@@ -44,7 +44,7 @@ export class X3FilterError extends MlcError<'X3_FILTER_INVALID'> {
   }
 }
 
-/** True when `error` is an {@link X3FilterError}. */
+/** True when `error` is an {@link X3FilterError}, also one thrown by another installed copy of this package (core's brand). */
 export function isX3FilterError(error: unknown): error is X3FilterError {
-  return error instanceof X3FilterError;
+  return isMlcError(error, 'X3_FILTER_INVALID');
 }

@@ -1,4 +1,4 @@
-import { MlcError, classifyResponse } from '@mlc/core';
+import { MlcError, classifyResponse, isMlcError } from '@mlc/core';
 
 /**
  * The fields of a Sage cloud gateway error body, `{"$severity","$dataCode","$message","$source"}` ([documented]
@@ -82,9 +82,9 @@ export class X3GatewayError extends MlcError<'X3_GATEWAY_ERROR'> {
   }
 }
 
-/** True when `error` is an {@link X3GatewayError}. */
+/** True when `error` is an {@link X3GatewayError}, also one thrown by another installed copy of this package (core's brand). */
 export function isX3GatewayError(error: unknown): error is X3GatewayError {
-  return error instanceof X3GatewayError;
+  return isMlcError(error, 'X3_GATEWAY_ERROR');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type FailureKind, MlcError } from '@mlc/core';
+import { type FailureKind, MlcError, isMlcError } from '@mlc/core';
 
 /** One entry of a GraphQL `errors[]` array, as far as the SDK reads it. */
 export interface X3GraphQLErrorEntry {
@@ -56,7 +56,7 @@ export class X3GraphQLError extends MlcError<'X3_GRAPHQL_ERROR'> {
   }
 }
 
-/** True when `error` is an {@link X3GraphQLError}. */
+/** True when `error` is an {@link X3GraphQLError}, also one thrown by another installed copy of this package (core's brand). */
 export function isX3GraphQLError(error: unknown): error is X3GraphQLError {
-  return error instanceof X3GraphQLError;
+  return isMlcError(error, 'X3_GRAPHQL_ERROR');
 }

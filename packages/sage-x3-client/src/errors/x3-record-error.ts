@@ -1,4 +1,4 @@
-import { MlcError } from '@mlc/core';
+import { MlcError, isMlcError } from '@mlc/core';
 
 /** Options of {@link X3RecordError}. */
 export interface X3RecordErrorOptions {
@@ -44,7 +44,7 @@ export class X3RecordError extends MlcError<'X3_RECORD_INVALID'> {
   }
 }
 
-/** True when `error` is an {@link X3RecordError}. */
+/** True when `error` is an {@link X3RecordError}, also one thrown by another installed copy of this package (core's brand). */
 export function isX3RecordError(error: unknown): error is X3RecordError {
-  return error instanceof X3RecordError;
+  return isMlcError(error, 'X3_RECORD_INVALID');
 }

@@ -1,4 +1,4 @@
-import { MlcError } from '@mlc/core';
+import { MlcError, isMlcError } from '@mlc/core';
 
 /** Stable codes of {@link X3ResponseError}. */
 export type X3ResponseErrorCode =
@@ -78,7 +78,15 @@ export class X3ResponseError extends MlcError<X3ResponseErrorCode> {
   }
 }
 
-/** True when `error` is an {@link X3ResponseError}. */
+/** Every code of {@link X3ResponseError}: the compiler checks the list is complete. */
+const X3_RESPONSE_ERROR_CODES = Object.keys({
+  X3_MALFORMED_JSON: true,
+  X3_UNEXPECTED_RESPONSE: true,
+  X3_HTTP_ERROR: true,
+  X3_KEY_ORDER_UNEXPECTED: true,
+} satisfies Record<X3ResponseErrorCode, true>) as X3ResponseErrorCode[];
+
+/** True when `error` is an {@link X3ResponseError}, also one thrown by another installed copy of this package (core's brand). */
 export function isX3ResponseError(error: unknown): error is X3ResponseError {
-  return error instanceof X3ResponseError;
+  return isMlcError(error, X3_RESPONSE_ERROR_CODES);
 }

@@ -1,4 +1,4 @@
-import { HttpError, type HttpResponse } from '@mlc/core';
+import { type HttpError, type HttpResponse, isMlcError } from '@mlc/core';
 import { describeServerMessage } from '../auth/describe-server-message.js';
 import { whereFieldsOf } from '../client/x3-error-factory.js';
 import { X3FilterError } from '../errors/x3-filter-error.js';
@@ -10,8 +10,9 @@ import { X3FilterError } from '../errors/x3-filter-error.js';
  * Gateway-shaped bodies are `X3GatewayError`s and never match.
  */
 export function isSilentServerError(error: unknown): error is HttpError {
-  if (!(error instanceof HttpError) || error.status !== 500) return false;
-  return describeServerMessage(error.bodySnippet ?? '') === undefined;
+  if (!isMlcError<HttpError['code']>(error, 'HTTP_ERROR') || error.status !== 500) return false;
+  const snippet = (error as HttpError).bodySnippet;
+  return describeServerMessage(snippet ?? '') === undefined;
 }
 
 /** The same `$query` without `where`, `key` and `orderBy`, one record: does the class answer at all? */
