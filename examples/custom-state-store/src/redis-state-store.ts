@@ -442,6 +442,7 @@ export class RedisStateStore implements StateStore {
         const next: StoredBatch = {
           ...batch,
           ...(patch.postedAt !== undefined ? { postedAt: patch.postedAt } : {}),
+          ...(patch.answeredAt !== undefined ? { answeredAt: patch.answeredAt } : {}),
           ...(patch.attempts !== undefined ? { attempts: patch.attempts } : {}),
           ...(patch.rebuild !== undefined ? { rebuild: patch.rebuild } : {}),
         };

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { isSyncError, type SyncEvents } from '../src/index.js';
-import { auditTypes, drive, duplicates, keyCounts, seedOrders, world } from './helpers.js';
+import {
+  auditTypes,
+  crashAt,
+  drive,
+  duplicates,
+  keyCounts,
+  seedOrders,
+  stamp,
+  type World,
+  world,
+} from './helpers.js';
 
 describe('verification of unknown outcomes', () => {
   it('waits for late-visible rows instead of resending (settle time + two agreeing reads)', async () => {
@@ -139,5 +149,109 @@ describe('verification of unknown outcomes', () => {
     expect(replay).toMatchObject({ rowsPosted: 0 });
     expect(replay.replayed).toHaveLength(1);
     expect(w.sink.rows('Orders')).toHaveLength(10);
+  });
+});
+
+describe('verification off the critical path', () => {
+  /**
+   * Lets the run work without moving the test clock (so no settle time can pass) until the sink saw `posts` POSTs
+   * or nothing moves any more; returns the POSTs seen. Then drives the clock to the run's end.
+   */
+  async function postsWhileTimeStands<T>(w: World, run: Promise<T>, posts: number) {
+    run.catch(() => undefined);
+    for (let i = 0; i < 5000 && w.sink.posts < posts; i++) await new Promise((r) => setImmediate(r));
+    const seen = w.sink.posts;
+    return { seen, result: await drive(w.clock, run) };
+  }
+
+  it('posts the next batches while an ambiguous one settles; every record once, the cursor at the end', async () => {
+    // Rows become countable 8 s after they land: the early count reads 0, so batch 1 waits its settle time.
+    const w = world({ sink: { visibilityDelayMs: 8_000 } });
+    seedOrders(w.source, 250);
+    // The first POST is applied and its answer lost: only the settle time tells a late row from a lost one.
+    w.sink.faults.push({ kind: 'drop-after-apply' });
+    const { seen, result } = await postsWhileTimeStands(w, w.sync().run(), 3);
+    // Batches 2 and 3 did not wait for batch 1's settle time.
+    expect(seen).toBe(3);
+    expect(result[0]).toMatchObject({ status: 'completed', rowsPosted: 250 });
+    expect(w.sink.posts).toBe(3);
+    expect(keyCounts(w.sink).size).toBe(250);
+    expect(duplicates(w.sink)).toEqual([]);
+    await w.store.open();
+    expect(await w.store.listOpenBatches()).toEqual([]);
+    expect(await w.store.getCursor('orders')).toEqual({ stamp: stamp(249), key: 'o000249' });
+  });
+
+  it('after a crash, verifies the open intent while reading on; a record of it that changed waits for it', async () => {
+    // Rows become countable 8 s after they land: the early count reads 0, so batch 1 waits its settle time.
+    const w = world({ sink: { visibilityDelayMs: 8_000 } });
+    const over = { mode: 'versioned' as const };
+    seedOrders(w.source, 250);
+    // Run 1: batch 1 is applied, its answer lost, and the process dies right then.
+    w.sink.faults.push({ kind: 'drop-after-apply' });
+    const [crashed] = await drive(w.clock, w.sync({ hooks: crashAt('post-returned') }, over).run());
+    expect(crashed).toHaveProperty('error');
+    await w.store.open();
+    const open = await w.store.listOpenBatches('orders');
+    expect(open.map((b) => [b.kind, b.rowCount])).toEqual([['rows', 100]]);
+    // o000005 (in the open batch) changes, and o000120 (not posted yet): both are read again last.
+    for (const [i, at] of [
+      [5, 300],
+      [120, 301],
+    ] as const) {
+      const key = `o${String(i).padStart(6, '0')}`;
+      w.source.put(key, stamp(at), { key, updatedAt: stamp(at), customer: 'changed', amount: i });
+    }
+    const postsBefore = w.sink.posts;
+    const { seen, result } = await postsWhileTimeStands(w, w.sync({}, over).run(), postsBefore + 1);
+    // The open batch's unchanged records did not wait for its verification: batch 2 was posted meanwhile.
+    expect(seen).toBe(postsBefore + 1);
+    expect(result[0]).toMatchObject({ status: 'completed', intentsResolved: 1 });
+    const rows = w.sink.rows('Orders');
+    const versions = (key: string) => rows.filter((row) => row.key === key).map((row) => row._version);
+    // The changed record of the open batch got version 2 after version 1 settled, not a second version 1.
+    expect(versions('o000005')).toEqual([1, 2]);
+    expect(versions('o000120')).toEqual([1]);
+    expect(versions('o000006')).toEqual([1]);
+    expect(rows).toHaveLength(251);
+    await w.store.open();
+    expect(await w.store.listOpenBatches()).toEqual([]);
+    expect(await w.store.getCursor('orders')).toEqual({ stamp: stamp(301), key: 'o000120' });
+  });
+});
+
+describe('a takeover waits a request timeout only for a POST that may still be in flight', () => {
+  const REQUEST_TIMEOUT = 120_000;
+
+  /** Run 1 posts one batch whose answer is lost (nothing landed) and dies at `crashStep`; returns run 2's resend delay. */
+  async function resendDelayAfterCrashAt(crashStep: string): Promise<number> {
+    const w = world({ sink: { requestTimeoutMs: REQUEST_TIMEOUT } });
+    const options = { leaseTtlMs: 600_000 };
+    seedOrders(w.source, 50);
+    w.sink.faults.push({ kind: 'fail-before-apply' });
+    const [crashed] = await drive(w.clock, w.sync({ ...options, hooks: crashAt(crashStep) }).run());
+    expect(crashed).toHaveProperty('error');
+    const restartedAt = w.clock.now();
+    const sync = w.sync(options);
+    const postedAt: number[] = [];
+    sync.on('batch-posted', () => postedAt.push(w.clock.now()));
+    const [r] = await drive(w.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed', intentsResolved: 1 });
+    expect(keyCounts(w.sink).size).toBe(50);
+    expect(duplicates(w.sink)).toEqual([]);
+    expect(postedAt).toHaveLength(1);
+    return (postedAt[0] ?? Number.NaN) - restartedAt;
+  }
+
+  it('the answer was recorded before the crash: the resend waits the settle time only', async () => {
+    // The early count read comes after the answer was recorded (answeredAt).
+    const delay = await resendDelayAfterCrashAt('verify-count');
+    expect(delay).toBeGreaterThanOrEqual(10_000);
+    expect(delay).toBeLessThan(REQUEST_TIMEOUT);
+  });
+
+  it('the process died before the answer was recorded: the resend waits the request timeout too', async () => {
+    const delay = await resendDelayAfterCrashAt('post-returned');
+    expect(delay).toBeGreaterThanOrEqual(REQUEST_TIMEOUT + 10_000);
   });
 });

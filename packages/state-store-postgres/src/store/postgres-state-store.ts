@@ -258,6 +258,7 @@ export class PostgresStateStore implements StateStore {
     await this.#tx(async (run) => {
       const batch = await this.#openBatch(run, batchId, fence);
       if (patch.postedAt !== undefined) batch.info.postedAt = patch.postedAt;
+      if (patch.answeredAt !== undefined) batch.info.answeredAt = patch.answeredAt;
       if (patch.attempts !== undefined) batch.info.attempts = patch.attempts;
       if (patch.rebuild !== undefined) batch.info.rebuild = patch.rebuild;
       await run(this.#sql.updateBatchInfo, [batchId, JSON.stringify(batch.info)]);

@@ -182,6 +182,7 @@ export class SqliteStateStore implements StateStore {
     this.#write(() => {
       const batch = this.#openBatch(batchId, fence);
       if (patch.postedAt !== undefined) batch.info.postedAt = patch.postedAt;
+      if (patch.answeredAt !== undefined) batch.info.answeredAt = patch.answeredAt;
       if (patch.attempts !== undefined) batch.info.attempts = patch.attempts;
       if (patch.rebuild !== undefined) batch.info.rebuild = patch.rebuild;
       st.updateBatchInfo.run(JSON.stringify(batch.info), batchId);

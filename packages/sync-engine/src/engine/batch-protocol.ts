@@ -13,14 +13,51 @@ export type BatchSettlement = 'committed' | 'quarantined';
 const MAX_ATTEMPTS = 5;
 
 /**
+ * A rows batch whose POST outcome is unknown, left to settle off the critical path: `settled` verifies it (after
+ * the settle time) and commits, resends or quarantines it exactly as an inline settlement would. Its intent stays
+ * open (durable) until then, so a crash meanwhile is resolved by the next run's verification.
+ */
+export interface DeferredSettlement {
+  /** The settlement in progress. */
+  readonly settled: Promise<BatchSettlement>;
+}
+
+/** Options of {@link sendRowsBatch} and {@link settleRowsBatch}. */
+export interface SettleOptions {
+  /**
+   * Return a {@link DeferredSettlement} instead of waiting when the outcome is unknown (verification needs the
+   * settle time). The caller then owns the promise: it must await it before the run ends.
+   */
+  defer?: boolean;
+}
+
+/** Where a settlement continues after it was deferred (the loop's counters, as they were). */
+interface Resume {
+  attempts: number;
+  attemptsThisRun: number;
+  postedAt: number;
+  duplicateRisk: boolean;
+}
+
+/**
  * Writes the intent (durable before the POST), posts, and settles the batch: commit on `applied`, verify on an
  * unknown outcome, fail on a certain `not-applied`. Architecture: the exactly-once protocol, steps 2–4.
  */
-export async function sendRowsBatch(scope: RunScope, intent: BatchIntent): Promise<BatchSettlement> {
+export async function sendRowsBatch(scope: RunScope, intent: BatchIntent): Promise<BatchSettlement>;
+export async function sendRowsBatch(
+  scope: RunScope,
+  intent: BatchIntent,
+  options: SettleOptions,
+): Promise<BatchSettlement | DeferredSettlement>;
+export async function sendRowsBatch(
+  scope: RunScope,
+  intent: BatchIntent,
+  options: SettleOptions = {},
+): Promise<BatchSettlement | DeferredSettlement> {
   const { ctx, lease } = scope;
   await ctx.store.beginBatch(intent, lease);
   await step(scope, 'intent-written', intent.batchId);
-  return settleRowsBatch(scope, intent, { posted: false });
+  return settleRowsBatch(scope, intent, { posted: false, ...options });
 }
 
 /**
@@ -31,7 +68,17 @@ export function settleRowsBatch(
   scope: RunScope,
   intent: BatchIntent,
   options: { posted: boolean },
-): Promise<BatchSettlement> {
+): Promise<BatchSettlement>;
+export function settleRowsBatch(
+  scope: RunScope,
+  intent: BatchIntent,
+  options: { posted: boolean } & SettleOptions,
+): Promise<BatchSettlement | DeferredSettlement>;
+export function settleRowsBatch(
+  scope: RunScope,
+  intent: BatchIntent,
+  options: { posted: boolean } & SettleOptions,
+): Promise<BatchSettlement | DeferredSettlement> {
   return scope.ctx.telemetry.span(
     'mlc.sync.batch',
     {
@@ -47,17 +94,18 @@ export function settleRowsBatch(
 async function settle(
   scope: RunScope,
   intent: BatchIntent,
-  options: { posted: boolean },
-): Promise<BatchSettlement> {
+  options: { posted: boolean; defer?: boolean; resume?: Resume },
+): Promise<BatchSettlement | DeferredSettlement> {
   const { ctx, stream, lease } = scope;
+  const { resume } = options;
   // `attempts` is the batch's lifetime count (stored, audited); the cap applies per run, so a batch that could
   // not land today is tried again on the next run instead of being stuck forever.
-  let attempts = intent.attempts;
-  let attemptsThisRun = 0;
-  let postedAt = intent.postedAt ?? intent.createdAt;
-  if (options.posted) postedAt = takeoverPostedAt(scope, postedAt);
-  let mustVerify = options.posted;
-  let duplicateRisk = false;
+  let attempts = resume?.attempts ?? intent.attempts;
+  let attemptsThisRun = resume?.attemptsThisRun ?? 0;
+  let postedAt = resume?.postedAt ?? intent.postedAt ?? intent.createdAt;
+  if (options.posted && !resume) postedAt = takeoverPostedAt(scope, postedAt, intent.answeredAt);
+  let mustVerify = options.posted || resume !== undefined;
+  let duplicateRisk = resume?.duplicateRisk ?? false;
   for (;;) {
     if (!mustVerify) {
       if (attemptsThisRun >= MAX_ATTEMPTS) {
@@ -85,7 +133,14 @@ async function settle(
         continue;
       }
       if (result.outcome === 'not-applied') return failRows(scope, intent, result.error);
+      // The answer came back: this POST is no longer in flight, so a takeover need not wait a request timeout.
+      await ctx.store.updateBatch(intent.batchId, { answeredAt: ctx.clock.now() }, lease);
       mustVerify = true;
+      if (options.defer) {
+        // Only this batch waits for the settle time; the caller goes on with the next, independent ones.
+        const rest = { attempts, attemptsThisRun, postedAt, duplicateRisk };
+        return { settled: settle(scope, intent, { posted: true, resume: rest }) as Promise<BatchSettlement> };
+      }
       continue;
     }
     const verdict = await verifyBatch(scope, {
@@ -231,8 +286,13 @@ export async function parkForThrottle(scope: RunScope, batchId: string, retryAft
  * run's lease was granted — and it may stay in flight for the sink's request timeout after that. So a zero count
  * is trusted only `settleMs` after `leaseAcquiredAt + requestTimeoutMs`, never from the intent's own stamp alone
  * (which another worker's clock wrote).
+ *
+ * When the intent records that the last POST's answer arrived (`answeredAt` not before `postedAt`, both on the
+ * previous holder's clock), that POST was over before the record was written, so before this worker read the
+ * intent: the settle time then counts from now, on this worker's clock, with no request timeout.
  */
-export function takeoverPostedAt(scope: RunScope, postedAt: number): number {
+export function takeoverPostedAt(scope: RunScope, postedAt: number, answeredAt?: number): number {
+  if (answeredAt !== undefined && answeredAt >= postedAt) return Math.max(postedAt, scope.ctx.clock.now());
   return Math.max(postedAt, scope.leaseAcquiredAt + (scope.stream.sink.requestTimeoutMs ?? 0));
 }
 

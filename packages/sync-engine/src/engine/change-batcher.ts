@@ -1,7 +1,7 @@
 import { formatInstant, parseStamp } from '../cursor/stamp.js';
 import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
 import type { BatchIntent, LedgerEntry, LedgerWrite, Row } from '../store/types.js';
-import { commitIntent, sendRowsBatch } from './batch-protocol.js';
+import { type BatchSettlement, commitIntent, sendRowsBatch } from './batch-protocol.js';
 import { audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import type { InvalidItem, PreparedItem, ValidItem } from './prepare-item.js';
 import { quarantineItem } from './quarantine-item.js';
@@ -13,6 +13,22 @@ export interface ChangeBatcherOptions {
   cursor?: StreamCursor;
   /** Whether this batcher advances the cursor (false for replays). */
   trackCursor: boolean;
+  /**
+   * Verify rows batches whose POST outcome is unknown off the critical path (see {@link ChangeBatcher.flush}).
+   * @default false
+   */
+  deferUnknown?: boolean;
+}
+
+/** Rows batches settling off the critical path at once, at most (each holds its rows in memory). */
+const MAX_DEFERRED = 3;
+
+/** A rows batch whose outcome is unknown, settling while the run goes on. */
+interface Deferred {
+  /** The batch's ledger state per key, as the store will hold it once the batch settles. */
+  readonly entries: Map<string, LedgerEntry>;
+  /** Resolves once settled (committed or quarantined); rejects with the run's failure. */
+  readonly done: Promise<void>;
 }
 
 /**
@@ -34,12 +50,18 @@ export class ChangeBatcher {
   #entries: LedgerWrite[] = [];
   #letters: string[] = [];
   #rebuild: BatchIntent | undefined;
+  readonly #deferUnknown: boolean;
+  /** Rows batches settling off the critical path, by batch id. */
+  #deferred = new Map<string, Deferred>();
+  /** The first failure of a deferred settlement: the run fails with it. */
+  #deferredFailure: { error: unknown } | undefined;
 
   /** Creates a batcher for one run or replay. */
   constructor(scope: RunScope, options: ChangeBatcherOptions) {
     this.#scope = scope;
     this.#trackCursor = options.trackCursor;
     this.#committedCursor = options.cursor;
+    this.#deferUnknown = options.deferUnknown === true;
   }
 
   /** Last position fully decided (for progress). */
@@ -49,6 +71,7 @@ export class ChangeBatcher {
 
   /** Decides a chunk of items in order (one bulk ledger look-up). */
   async processChunk(items: readonly PreparedItem[]): Promise<void> {
+    this.#throwIfDeferredFailed();
     const { ctx, stream } = this.#scope;
     const keys = [...new Set(items.filter((i): i is ValidItem => i.ok).map((i) => i.key))];
     this.#flushed.clear();
@@ -67,6 +90,9 @@ export class ChangeBatcher {
 
   /** Flushes what is left and, for `replace`, rebuilds the table when anything was staged. */
   async finish(): Promise<void> {
+    await this.flush();
+    await this.settleDeferred();
+    // Batches committed while one was settling carried no cursor: the cursor moves now (a no-op when it did).
     await this.flush();
     if (this.#rebuild) {
       const intent = this.#rebuild;
@@ -88,9 +114,76 @@ export class ChangeBatcher {
     await quarantineItem(this.#scope, item);
   }
 
+  /**
+   * Takes over a rows intent found open at the start of the run whose settlement (`settled`, already started) goes
+   * on off the critical path: its keys are decided against its entries, and the cursor stays behind it until it
+   * settled.
+   */
+  adoptSettling(intent: BatchIntent, settled: Promise<BatchSettlement>): void {
+    if (intent.cursor && (!this.#committedCursor || compareCursors(intent.cursor, this.#committedCursor) > 0))
+      this.#committedCursor = intent.cursor;
+    this.#defer(intent, settled);
+  }
+
+  /** Waits until every deferred batch settled; throws the first failure among them. */
+  async settleDeferred(): Promise<void> {
+    while (this.#deferred.size > 0) await Promise.allSettled([...this.#deferred.values()].map((d) => d.done));
+    this.#throwIfDeferredFailed();
+  }
+
+  #defer(intent: BatchIntent, settled: Promise<BatchSettlement>): void {
+    const entries = new Map<string, LedgerEntry>();
+    for (const write of intent.entries) {
+      if (write.delete) continue;
+      const { rowCount: _rowCount, delete: _delete, ...state } = write;
+      entries.set(write.key, state);
+    }
+    const done = settled.then(
+      () => {
+        this.#deferred.delete(intent.batchId);
+        // Committed or quarantined, the store now holds these entries (a chunk looked up before did not see them).
+        for (const [key, entry] of entries)
+          if (!this.#pending.has(key) && !this.#flushed.has(key)) this.#flushed.set(key, entry);
+      },
+      (error: unknown) => {
+        this.#deferred.delete(intent.batchId);
+        this.#deferredFailure ??= { error };
+        throw error;
+      },
+    );
+    // Failures are read through #deferredFailure and settleDeferred(), never left unhandled.
+    done.catch(() => undefined);
+    this.#deferred.set(intent.batchId, { entries, done });
+  }
+
+  #throwIfDeferredFailed(): void {
+    if (this.#deferredFailure) throw this.#deferredFailure.error;
+  }
+
+  /** The state a key will have once the deferred batch holding it settled, and that batch. */
+  #deferredEntry(key: string): { entry: LedgerEntry; done: Promise<void> } | undefined {
+    for (const deferred of this.#deferred.values()) {
+      const entry = deferred.entries.get(key);
+      if (entry) return { entry, done: deferred.done };
+    }
+    return undefined;
+  }
+
   async #decide(item: ValidItem): Promise<void> {
     const { ctx, stream, stats } = this.#scope;
-    const prior = this.#pending.get(item.key) ?? this.#flushed.get(item.key) ?? this.#looked.get(item.key);
+    let prior = this.#pending.get(item.key) ?? this.#flushed.get(item.key);
+    if (!prior && this.#deferred.size > 0) {
+      const settling = this.#deferredEntry(item.key);
+      // A batch settling off the critical path either lands in the ledger (committed or quarantined) or fails the
+      // run, so its entry is the key's state for an unchanged record. A changed one waits for the settlement, so
+      // that no later batch ever holds a key of a batch still settling.
+      if (settling && settling.entry.hash === item.hash) prior = settling.entry;
+      else if (settling) {
+        await settling.done;
+        prior = this.#flushed.get(item.key);
+      }
+    }
+    prior ??= this.#looked.get(item.key);
     if (prior && prior.hash === item.hash) {
       stats.recordsUnchanged += 1;
       return;
@@ -165,9 +258,13 @@ export class ChangeBatcher {
 
   /** Sends the accumulated batch (rows, state-only or snapshot) through the protocol. */
   async flush(): Promise<void> {
+    this.#throwIfDeferredFailed();
     const { ctx, stream, lease } = this.#scope;
+    // While a batch settles off the critical path, later batches carry no cursor: the store never moves a cursor
+    // backwards (the settling batch commits its own later), and a crash must read their records again.
     const cursor =
       this.#trackCursor &&
+      this.#deferred.size === 0 &&
       this.#decidedCursor &&
       (!this.#committedCursor || compareCursors(this.#decidedCursor, this.#committedCursor) > 0)
         ? this.#decidedCursor
@@ -197,7 +294,18 @@ export class ChangeBatcher {
       ...(this.#letters.length > 0 ? { replayOf: this.#letters } : {}),
     };
     if (kind === 'snapshot') await this.#ensureRebuildIntent();
-    if (kind === 'rows') {
+    let deferred = false;
+    if (kind === 'rows' && this.#deferUnknown) {
+      // Memory stays bounded: at most MAX_DEFERRED batches wait for their settle time at once.
+      while (this.#deferred.size >= MAX_DEFERRED)
+        await Promise.race([...this.#deferred.values()].map((d) => d.done.catch(() => undefined)));
+      this.#throwIfDeferredFailed();
+      const outcome = await sendRowsBatch(this.#scope, intent, { defer: true });
+      if (typeof outcome === 'object') {
+        this.#defer(intent, outcome.settled);
+        deferred = true;
+      }
+    } else if (kind === 'rows') {
       await sendRowsBatch(this.#scope, intent);
     } else {
       await ctx.store.beginBatch(intent, lease);
@@ -206,7 +314,8 @@ export class ChangeBatcher {
       if (kind === 'snapshot') await step(this.#scope, 'snapshot-committed', intent.batchId);
     }
     if (cursor) this.#committedCursor = cursor;
-    for (const [key, entry] of this.#pending) this.#flushed.set(key, entry);
+    // A deferred batch's keys are decided against its own entries until it settled (see #decide).
+    if (!deferred) for (const [key, entry] of this.#pending) this.#flushed.set(key, entry);
     this.#pending = new Map();
     this.#rows = [];
     this.#entries = [];

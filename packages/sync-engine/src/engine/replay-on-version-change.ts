@@ -6,6 +6,11 @@ export function streamVersionSlot(stream: string): string {
   return `mlc:stream-version:${stream}`;
 }
 
+/** Whether the stream's definition changed since its last run (what {@link replayOnVersionChange} acts on). */
+export async function streamVersionChanged(scope: RunScope): Promise<boolean> {
+  return (await scope.ctx.store.getSecret(streamVersionSlot(scope.stream.name))) !== scope.stream.version;
+}
+
 /**
  * When the stream's definition changed since its last run (its declared or derived version differs), replays
  * the stream's open record dead letters with the current mapping before anything new is read, then records the

@@ -15,9 +15,9 @@ import {
 } from './engine-context.js';
 import { type PreparedItem, prepareItem } from './prepare-item.js';
 import { withHeldLease } from './held-lease.js';
-import { replayOnVersionChange } from './replay-on-version-change.js';
+import { replayOnVersionChange, streamVersionChanged } from './replay-on-version-change.js';
 import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
-import { resolveOpenBatches } from './resolve-open-batches.js';
+import { resolveOpenBatches, type SettlingIntent } from './resolve-open-batches.js';
 import type { StreamRunResult } from './stream-run-result.js';
 
 /** Records per ledger look-up (one bulk call per chunk). */
@@ -81,10 +81,15 @@ export async function runStream(
           leaseAcquiredAt: held.acquiredAt,
           stopping: options.stopping,
         };
+        // Open rows intents found at the start, settling while the run goes on (awaited on every way out).
+        let settling: SettlingIntent[] = [];
         try {
           // A sink container created again (dataset deleted) voids the ledger first: then everything is read again.
           const { fullReread } = await checkSinkBinding(scope);
-          await resolveOpenBatches(scope);
+          // Open rows intents (a crash, a lost answer) are verified while the run goes on: only records of those
+          // batches wait for them. A replay re-decides dead letters against the ledger, so it waits for them.
+          settling = await resolveOpenBatches(scope, { deferRows: !fullReread });
+          if (settling.length > 0 && (await streamVersionChanged(scope))) await settleAll(settling);
           await replayOnVersionChange(scope);
           const cursorBefore = await ctx.store.getCursor(stream.name);
           const since = fullReread ? stream.initialSince : computeSince(stream, cursorBefore?.stamp);
@@ -103,8 +108,10 @@ export async function runStream(
           });
           const batcher = new ChangeBatcher(scope, {
             trackCursor: true,
+            deferUnknown: true,
             ...(cursorBefore ? { cursor: cursorBefore } : {}),
           });
+          for (const { intent, settled } of settling) batcher.adoptSettling(intent, settled);
           // On a first run there is no lower bound: the first stamp read stands in for it (ETA only).
           let window = windowOf(since, until);
           progressed.window = window;
@@ -146,7 +153,13 @@ export async function runStream(
             if (stream.reconcileDeletes && stream.mode === 'replace') await reconcileDeletes(scope, batcher);
             await batcher.finish();
           } catch (error) {
+            // Batches still settling off the critical path finish under this run's lease, whatever happened.
+            const drained = await batcher.settleDeferred().then(
+              () => undefined,
+              (failure: unknown) => failure,
+            );
             if (!isSyncError(error, 'SYNC_STOPPED')) throw error;
+            if (drained !== undefined) throw drained;
             stopped = true;
           }
           if (fullReread && !stopped) await finishSinkReread(scope);
@@ -178,6 +191,8 @@ export async function runStream(
           ctx.telemetry.runFinished(stream.name, runResult.elapsedMs, runResult.status);
           return runResult;
         } catch (error) {
+          // Nothing may go on under the lease once the run ended.
+          await settleAll(settling).catch(() => undefined);
           // The caller (createSync) reports the failure: event, alert, audit and log, whatever the phase.
           ctx.telemetry.runFinished(stream.name, ctx.clock.now() - startedAt, 'failed');
           throw error;
@@ -188,6 +203,13 @@ export async function runStream(
   if (result) return result;
   ctx.events.emit('run-skipped', { stream: stream.name, reason: 'lease-held' });
   return skippedResult(stream.name, runId, 'lease-held');
+}
+
+/** Waits for every settling intent; throws the first failure once all settled. */
+async function settleAll(settling: readonly SettlingIntent[]): Promise<void> {
+  const outcomes = await Promise.allSettled(settling.map((s) => s.settled));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Iterates a source read, marking whatever it throws as a `source` failure (for alerts). */

@@ -19,7 +19,7 @@ const MAX_UNREADABLE_BACKOFF_MS = 60_000;
 /**
  * Counts the rows carrying `_batch = batchId` until the answer can be trusted (architecture: the exactly-once
  * protocol, step 4):
- * - a full count commits at once (rows never disappear);
+ * - a full count commits at once (rows never disappear), so one read comes before the settle time;
  * - a lower count is trusted only after `settleMs` since the POST and two equal reads `recheckMs` apart,
  *   because push ingestion is not synchronous [inferred] powerbi.md executeQueries; then 0 → resend,
  *   anything else → quarantine (whether one POST is all-or-nothing is not documented, so we never guess);
@@ -40,6 +40,24 @@ export async function verifyBatch(
   let unreadable = 0;
   let lastError: unknown;
   let reads = 0;
+  if (ctx.clock.now() - request.postedAt < settleMs) {
+    // A full count (or one above the batch size) is conclusive at any time, since rows never disappear: read once
+    // before waiting out the settle time. Anything else says nothing yet and is read again after it.
+    await step(scope, 'verify-count', request.batchId);
+    const early = await readCount(scope, request);
+    if (early === 'unsupported') return { decision: 'unsupported' };
+    if (typeof early === 'number' && early >= request.expected) {
+      const decision = early === request.expected ? 'commit' : 'quarantine';
+      ctx.events.emit('batch-verified', {
+        stream: stream.name,
+        batchId: request.batchId,
+        counted: early,
+        expected: request.expected,
+        decision,
+      });
+      return { decision, counted: early };
+    }
+  }
   for (let read = 0; read < maxReads; read++) {
     reads += 1;
     const sincepost = ctx.clock.now() - request.postedAt;

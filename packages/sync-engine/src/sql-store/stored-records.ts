@@ -25,6 +25,7 @@ export interface BatchInfo {
   cursor?: StreamCursor;
   replayOf?: string[];
   postedAt?: number;
+  answeredAt?: number;
   rebuild?: RebuildProgress;
   settledAt?: number;
   failure?: BatchFailure;
@@ -94,6 +95,7 @@ export function batchInfoOf(intent: BatchIntent): BatchInfo {
   if (intent.cursor) info.cursor = { stamp: intent.cursor.stamp, key: intent.cursor.key };
   if (intent.replayOf) info.replayOf = [...intent.replayOf];
   if (intent.postedAt !== undefined) info.postedAt = intent.postedAt;
+  if (intent.answeredAt !== undefined) info.answeredAt = intent.answeredAt;
   if (intent.rebuild) info.rebuild = intent.rebuild;
   return info;
 }
@@ -117,6 +119,7 @@ export function batchFromRow(row: BatchRow): BatchIntent {
   if (info.cursor) batch.cursor = info.cursor;
   if (info.replayOf) batch.replayOf = info.replayOf;
   if (info.postedAt !== undefined) batch.postedAt = info.postedAt;
+  if (info.answeredAt !== undefined) batch.answeredAt = info.answeredAt;
   if (info.rebuild) batch.rebuild = info.rebuild;
   if (info.settledAt !== undefined) batch.settledAt = info.settledAt;
   if (info.failure) batch.failure = info.failure;

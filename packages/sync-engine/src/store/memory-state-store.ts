@@ -241,6 +241,7 @@ export class MemoryStateStore implements StateStore {
     this.assertOpen();
     const batch = this.openBatch(batchId, fence);
     if (patch.postedAt !== undefined) batch.postedAt = patch.postedAt;
+    if (patch.answeredAt !== undefined) batch.answeredAt = patch.answeredAt;
     if (patch.attempts !== undefined) batch.attempts = patch.attempts;
     if (patch.rebuild !== undefined) batch.rebuild = clone(patch.rebuild);
   }

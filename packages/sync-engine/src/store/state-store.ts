@@ -53,7 +53,7 @@ export interface StateStore {
 
   /** Writes an open intent. Fenced. `STORE_BATCH_EXISTS` when the id exists. */
   beginBatch(intent: BatchIntent, fence: Fence): Promise<void>;
-  /** Updates an open intent (`postedAt`, `attempts`, rebuild progress). Fenced. */
+  /** Updates an open intent (`postedAt`, `answeredAt`, `attempts`, rebuild progress). Fenced. */
   updateBatch(batchId: string, patch: BatchIntentPatch, fence: Fence): Promise<void>;
   /**
    * Atomically: intent → committed, its ledger writes applied, its cursor stored (never moving backwards:

@@ -134,6 +134,11 @@ export interface BatchIntent {
   createdAt: number;
   /** Epoch ms of the last POST attempt (set before each POST). */
   postedAt?: number;
+  /**
+   * Epoch ms at which the answer of a POST with an unknown outcome arrived (same clock as `postedAt`). When it is
+   * not before `postedAt`, the last POST is no longer in flight: a takeover need not wait a request timeout.
+   */
+  answeredAt?: number;
   /** POST attempts so far. */
   attempts: number;
   /** Status. */
@@ -150,6 +155,8 @@ export interface BatchIntent {
 export interface BatchIntentPatch {
   /** Epoch ms of the POST about to be sent. */
   postedAt?: number;
+  /** Epoch ms at which the answer of the last POST arrived, outcome unknown (see {@link BatchIntent.answeredAt}). */
+  answeredAt?: number;
   /** POST attempts so far. */
   attempts?: number;
   /** New rebuild progress. */

@@ -290,6 +290,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       ];
       await h.store.beginBatch(intent('b1', { rows, rowCount: 2 }), l);
       await h.store.updateBatch('b1', { postedAt: 1234, attempts: 1 }, l);
+      await h.store.updateBatch('b1', { answeredAt: 1240 }, l);
       await h.store.beginBatch(
         intent('r1', { kind: 'rebuild', mode: 'replace', rows: [], entries: [], rowCount: 0, createdAt: 5 }),
         l,
@@ -316,6 +317,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       );
       assert.deepEqual(open[0]?.rows, rows, 'rows survive byte for byte');
       assert.equal(open[0]?.postedAt, 1234);
+      assert.equal(open[0]?.answeredAt, 1240, 'answeredAt survives a reopen (a takeover reads it)');
       assert.equal(open[0]?.attempts, 1);
       assert.deepEqual(open[0]?.cursor, { stamp: '2024-01-01T00:00:00.001Z', key: 'k2' });
       assert.equal(open[1]?.rebuild?.inflight?.batchId, 'r1.4');
