@@ -6,6 +6,9 @@
  * Input: JSON {@link SdkSyncConfig} in `MLC_SDK_CONFIG`. Output: one JSON line on stdout at the end
  * ({@link SdkSyncResult}); exit code 2 when the stream did not complete.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createSqliteStateStore } from '@mlc/state-store-sqlite';
@@ -71,9 +74,29 @@ if (process.env.MLC_SDK_TRACE) {
     sync.on(name, trace(name));
 }
 
+// `MLC_SDK_CPU_PROF=<directory>`: a V8 CPU profile of `sync.run()` alone per process, named after the transport and
+// the kind of run (open it in Chrome DevTools or speedscope), for docs/benchmarks.md's "where the CPU time goes".
+const profileDir = process.env.MLC_SDK_CPU_PROF;
+const profilePath = profileDir
+  ? join(
+      profileDir,
+      `${config.transport}-${config.lookbackMs === undefined ? 'run' : 'reread'}-${process.pid}.cpuprofile`,
+    )
+  : undefined;
+const profiler = profilePath ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const cpuStart = process.cpuUsage();
 const [result] = await sync.run();
 const cpu = process.cpuUsage(cpuStart);
+if (profiler && profilePath) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(profilePath, JSON.stringify(profile));
+  profiler.disconnect();
+}
 await sync.close();
 const line: SdkSyncResult =
   !result || 'error' in result
