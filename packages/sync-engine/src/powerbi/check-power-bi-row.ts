@@ -1,5 +1,6 @@
 import { type CheckedColumn, checkRow } from '@mlc/powerbi-push-client';
 import type { RowCheckRequest, RowCheckResult, SinkTable } from '../sink/sync-sink.js';
+import { powerBIDataTypeOf } from './power-bi-data-type.js';
 
 const COLUMNS = new WeakMap<SinkTable, CheckedColumn[]>();
 
@@ -12,7 +13,10 @@ const COLUMNS = new WeakMap<SinkTable, CheckedColumn[]>();
 export function checkPowerBIRow(request: RowCheckRequest): RowCheckResult {
   let columns = COLUMNS.get(request.table);
   if (!columns) {
-    columns = Object.entries(request.table.columns).map(([name, dataType]) => ({ name, dataType }));
+    columns = Object.entries(request.table.columns).map(([name, type]) => ({
+      name,
+      dataType: powerBIDataTypeOf(type),
+    }));
     COLUMNS.set(request.table, columns);
   }
   return checkRowAgainst(columns, request);

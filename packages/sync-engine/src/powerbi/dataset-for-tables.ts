@@ -2,6 +2,7 @@ import { type AnyDatasetSchema, defineDataset } from '@mlc/powerbi-push-client';
 import type { SinkTable } from '../sink/sync-sink.js';
 import type { StreamDefinition } from '../stream/define-stream.js';
 import { postedTableOf } from '../stream/posted-table.js';
+import { powerBIDataTypeOf } from './power-bi-data-type.js';
 
 /**
  * Builds a dataset schema (via `defineDataset`) from sink tables. Columns are nullable because the engine writes
@@ -15,7 +16,10 @@ export function datasetForTables(name: string, tables: readonly SinkTable[]): An
         t.name,
         {
           columns: Object.fromEntries(
-            Object.entries(t.columns).map(([c, type]) => [c, { type, nullable: true }]),
+            Object.entries(t.columns).map(([c, type]) => [
+              c,
+              { type: powerBIDataTypeOf(type), nullable: true },
+            ]),
           ),
         },
       ]),
