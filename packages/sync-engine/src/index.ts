@@ -45,11 +45,11 @@ export type {
   StreamMapper,
   UnverifiablePolicy,
   VerificationOptions,
-} from './stream/define-stream.js';
-export { defineStream } from './stream/define-stream.js';
-export type { MappedRow, MappedValue, NormalizeRowOptions } from './stream/row-validation.js';
-export { normalizeRow } from './stream/row-validation.js';
-export { postedTableOf } from './stream/posted-table.js';
+} from './definition/define-stream.js';
+export { defineStream } from './definition/define-stream.js';
+export type { MappedRow, MappedValue, NormalizeRowOptions } from './definition/row-validation.js';
+export { normalizeRow } from './definition/row-validation.js';
+export { postedTableOf } from './definition/posted-table.js';
 
 // Source and sink contracts
 export type {
@@ -80,7 +80,7 @@ export { compareCursors, maxCursor } from './cursor/stream-cursor.js';
 export { canonicalJson, contentHash } from './ledger/content-hash.js';
 
 // State store contract and the in-memory store
-export type { StateStore } from './store/state-store.js';
+export type { StateStore } from './state-store/state-store.js';
 // The shared-quota shapes of StateStore.reserveQuota / updateQuota (defined in @mlc/core, where the pacer uses them).
 export type { QuotaAnswer, QuotaRequest, QuotaStore, QuotaUpdate, QuotaWindow } from '@mlc/core';
 export type {
@@ -108,16 +108,16 @@ export type {
   RowValue,
   StreamMode,
   StreamTotals,
-} from './store/types.js';
-export { STATE_STORE_SCHEMA_VERSION } from './store/types.js';
-export type { StateStoreErrorCode, StateStoreErrorInit } from './store/state-store-error.js';
-export { StateStoreError, isStateStoreError } from './store/state-store-error.js';
+} from './state-store/types.js';
+export { STATE_STORE_SCHEMA_VERSION } from './state-store/types.js';
+export type { StateStoreErrorCode, StateStoreErrorInit } from './state-store/state-store-error.js';
+export { StateStoreError, isStateStoreError } from './state-store/state-store-error.js';
 export type {
   MemoryQuotaScope,
   MemoryStateStorage,
   MemoryStateStoreOptions,
-} from './store/memory-state-store.js';
-export { MemoryStateStore, createMemoryStateStorage } from './store/memory-state-store.js';
+} from './state-store/memory-state-store.js';
+export { MemoryStateStore, createMemoryStateStorage } from './state-store/memory-state-store.js';
 
 // Errors
 export type { SyncErrorCode, SyncErrorInit } from './errors/sync-error.js';

@@ -3,8 +3,8 @@
 // spelling that keeps the contract's UTF-16 order in byte-ordered collations, and the row codecs of the reference
 // table layout. Every export is named.
 
-export { decodeLedgerKey, encodeLedgerKey } from './sql-store/ledger-key.js';
-export type { AuditRow, BatchInfo, BatchRow, DeadLetterRow, LedgerRow } from './sql-store/stored-records.js';
+export { decodeLedgerKey, encodeLedgerKey } from './sql-codecs/ledger-key.js';
+export type { AuditRow, BatchInfo, BatchRow, DeadLetterRow, LedgerRow } from './sql-codecs/stored-records.js';
 export {
   auditFromRow,
   batchFromRow,
@@ -14,4 +14,4 @@ export {
   lastWritePerKey,
   ledgerEntryFromRow,
   parseStored,
-} from './sql-store/stored-records.js';
+} from './sql-codecs/stored-records.js';

@@ -4,8 +4,8 @@
 // StateStoreError the contract names. The rules are in docs/state-store-contract.md. Every export is named.
 
 export { compareCursors } from './cursor/stream-cursor.js';
-export { decodeLedgerKey, encodeLedgerKey } from './sql-store/ledger-key.js';
-export { lastWritePerKey } from './sql-store/stored-records.js';
+export { decodeLedgerKey, encodeLedgerKey } from './sql-codecs/ledger-key.js';
+export { lastWritePerKey } from './sql-codecs/stored-records.js';
 export { batchDeadLetter } from './store-kit/batch-dead-letter.js';
 export {
   assertBatchAbsent,

@@ -1,7 +1,7 @@
 import { outcomeOf } from '@mlc/core';
 import { SyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
-import type { BatchIntent } from '../store/types.js';
+import type { BatchIntent } from '../state-store/types.js';
 import { abortError, alert, audit, type RunScope, step } from './engine-context.js';
 import { handleSinkReport } from './sink-alerts.js';
 import { verifyBatch } from './verify-batch.js';

@@ -1,6 +1,6 @@
 import { formatInstant, parseStamp } from '../cursor/stamp.js';
 import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
-import type { BatchIntent, LedgerEntry, LedgerWrite, Row } from '../store/types.js';
+import type { BatchIntent, LedgerEntry, LedgerWrite, Row } from '../state-store/types.js';
 import { type BatchSettlement, commitIntent, sendRowsBatch } from './batch-protocol.js';
 import { audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import type { InvalidItem, PreparedItem, ValidItem } from './prepare-item.js';

@@ -1,5 +1,5 @@
-import type { Row } from '../store/types.js';
-import { type MappedRow, normalizeRow } from '../stream/row-validation.js';
+import type { Row } from '../state-store/types.js';
+import { type MappedRow, normalizeRow } from '../definition/row-validation.js';
 import type { ResolvedStream } from './engine-context.js';
 
 /**

@@ -7,9 +7,9 @@ import type { SyncEventEmitter } from '../events/sync-event-emitter.js';
 import type { SyncTelemetry } from '../observability/sync-telemetry.js';
 import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { SyncSource } from '../source/sync-source.js';
-import type { StateStore } from '../store/state-store.js';
-import type { AuditEntryInput, Lease, StreamMode } from '../store/types.js';
-import type { Schedule, StreamMapper, VerificationOptions } from '../stream/define-stream.js';
+import type { StateStore } from '../state-store/state-store.js';
+import type { AuditEntryInput, Lease, StreamMode } from '../state-store/types.js';
+import type { Schedule, StreamMapper, VerificationOptions } from '../definition/define-stream.js';
 
 /**
  * Points of the batch protocol where {@link SyncHooks.onProtocolStep} is called. Throwing from the hook

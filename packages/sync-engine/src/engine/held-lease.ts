@@ -1,6 +1,6 @@
 import { SyncError } from '../errors/sync-error.js';
-import { isStateStoreError } from '../store/state-store-error.js';
-import type { Lease } from '../store/types.js';
+import { isStateStoreError } from '../state-store/state-store-error.js';
+import type { Lease } from '../state-store/types.js';
 import { audit, type EngineContext } from './engine-context.js';
 
 /** Timing of a stream lease (see the fencing argument in docs/architecture.md). */

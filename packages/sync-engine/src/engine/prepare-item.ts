@@ -2,7 +2,7 @@ import { parseStamp } from '../cursor/stamp.js';
 import { RecordError, isRecordError } from '../errors/record-error.js';
 import { contentHash } from '../ledger/content-hash.js';
 import type { SourceItem } from '../source/sync-source.js';
-import type { Row } from '../store/types.js';
+import type { Row } from '../state-store/types.js';
 import { checkRows } from './check-rows.js';
 import type { ResolvedStream } from './engine-context.js';
 

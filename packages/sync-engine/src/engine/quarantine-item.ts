@@ -1,5 +1,5 @@
 import { contentHash } from '../ledger/content-hash.js';
-import type { DeadLetter } from '../store/types.js';
+import type { DeadLetter } from '../state-store/types.js';
 import { audit, type RunScope } from './engine-context.js';
 import type { InvalidItem } from './prepare-item.js';
 

@@ -1,7 +1,7 @@
 import { isRecordError } from '../errors/record-error.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
-import type { BatchIntent, RebuildProgress, Row } from '../store/types.js';
+import type { BatchIntent, RebuildProgress, Row } from '../state-store/types.js';
 import { commitIntent, parkForThrottle, takeoverPostedAt } from './batch-protocol.js';
 import { checkRows } from './check-rows.js';
 import { abortError, alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';

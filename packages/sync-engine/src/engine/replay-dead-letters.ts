@@ -1,6 +1,6 @@
 import { isRecordError } from '../errors/record-error.js';
 import { contentHash } from '../ledger/content-hash.js';
-import type { DeadLetter, Row } from '../store/types.js';
+import type { DeadLetter, Row } from '../state-store/types.js';
 import { sendRowsBatch } from './batch-protocol.js';
 import { checkRows } from './check-rows.js';
 import { ChangeBatcher } from './change-batcher.js';

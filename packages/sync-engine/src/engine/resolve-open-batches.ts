@@ -1,5 +1,5 @@
 import { type BatchSettlement, commitIntent, settleRowsBatch } from './batch-protocol.js';
-import type { BatchIntent } from '../store/types.js';
+import type { BatchIntent } from '../state-store/types.js';
 import type { RunScope } from './engine-context.js';
 import { rebuildTable } from './rebuild-table.js';
 

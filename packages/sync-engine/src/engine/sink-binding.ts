@@ -1,4 +1,4 @@
-import type { BatchIntent, LedgerWrite } from '../store/types.js';
+import type { BatchIntent, LedgerWrite } from '../state-store/types.js';
 import { alert, audit, type RunScope } from './engine-context.js';
 
 /** Ledger entries voided per state intent. */

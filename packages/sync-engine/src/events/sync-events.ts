@@ -1,7 +1,7 @@
 import type { FailurePhase, SyncAlert, SyncRecovered } from '../alerts/sync-alert.js';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
 import type { PostOutcome } from '../sink/sync-sink.js';
-import type { AuditEntryInput, BatchKind } from '../store/types.js';
+import type { AuditEntryInput, BatchKind } from '../state-store/types.js';
 import type { StreamRunResult } from '../engine/stream-run-result.js';
 
 /** Counts and estimate of a running stream, emitted as `progress`. */

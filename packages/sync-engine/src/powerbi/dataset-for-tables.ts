@@ -1,7 +1,7 @@
 import { type AnyDatasetSchema, defineDataset } from '@mlc/powerbi-push-client';
 import type { SinkTable } from '../sink/sync-sink.js';
-import type { StreamDefinition } from '../stream/define-stream.js';
-import { postedTableOf } from '../stream/posted-table.js';
+import type { StreamDefinition } from '../definition/define-stream.js';
+import { postedTableOf } from '../definition/posted-table.js';
 import { powerBIDataTypeOf } from './power-bi-data-type.js';
 
 /**

@@ -12,7 +12,7 @@ import {
 import { SyncError } from '../errors/sync-error.js';
 import { markSinkSetupLost } from '../sink/sink-setup-lost.js';
 import type { PostResult, RowCheckRequest, RowCheckResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
-import type { Row } from '../store/types.js';
+import type { Row } from '../state-store/types.js';
 import { checkPowerBIRow, checkRowAgainst } from './check-power-bi-row.js';
 import { datasetForTables } from './dataset-for-tables.js';
 import type { ThrottleMeter } from './throttle-meter.js';

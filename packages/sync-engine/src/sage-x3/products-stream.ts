@@ -1,5 +1,5 @@
 import type { Product } from '@mlc/sage-x3-client';
-import type { StreamDefinition } from '../stream/define-stream.js';
+import type { StreamDefinition } from '../definition/define-stream.js';
 import { type X3ClientWith, type X3StreamOverrides, x3Stream } from './x3-stream-options.js';
 
 /** Default table of {@link productsStream}. */

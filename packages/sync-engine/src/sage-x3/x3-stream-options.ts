@@ -1,6 +1,6 @@
 import type { X3Client } from '@mlc/sage-x3-client';
 import { x3Source } from './x3-source.js';
-import type { StreamDefinition } from '../stream/define-stream.js';
+import type { StreamDefinition } from '../definition/define-stream.js';
 
 /** Overrides of a ready-made stream: any field of the definition, plus the X3 page size. */
 export type X3StreamOverrides<T> = Partial<StreamDefinition<T>> & {

@@ -6,7 +6,7 @@ import type {
   SalesInvoice,
   Supplier,
 } from '@mlc/sage-x3-client';
-import type { StreamDefinition } from '../stream/define-stream.js';
+import type { StreamDefinition } from '../definition/define-stream.js';
 import { glAccountsStream } from './gl-accounts-stream.js';
 import { glEntryLinesStream } from './gl-entry-lines-stream.js';
 import { productsStream } from './products-stream.js';

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { SyncError } from '../errors/sync-error.js';
-import type { Schedule } from '../stream/define-stream.js';
+import type { Schedule } from '../definition/define-stream.js';
 
 /** Cron patterns behind the schedule nicknames; evaluated in UTC unless a time zone is given. */
 const NICKNAMES = { hourly: '0 * * * *', daily: '0 0 * * *', weekly: '0 0 * * 1' } as const;

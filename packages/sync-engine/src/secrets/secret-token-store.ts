@@ -1,4 +1,4 @@
-import type { StateStore } from '../store/state-store.js';
+import type { StateStore } from '../state-store/state-store.js';
 import type { SecretBox } from './secret-box.js';
 
 /** The shape the Sage X3 OAuth2 strategy persists (see `@mlc/sage-x3-client` `TokenStore`). */

@@ -1,5 +1,5 @@
 import { Decimal, isDecimal, parseStamp } from '@mlc/core';
-import type { RowValue } from '../store/types.js';
+import type { RowValue } from '../state-store/types.js';
 import type { RowCheckRequest, RowCheckResult, SinkColumnType } from './sync-sink.js';
 
 const DIGITS_RE = /^-?\d+$/;

@@ -1,5 +1,5 @@
 import type { DecimalRounding, QuotaStore } from '@mlc/core';
-import type { Row } from '../store/types.js';
+import type { Row } from '../state-store/types.js';
 
 /**
  * The engine's column vocabulary, which every sink maps to its own types: `String` (text), `Int64` (a signed

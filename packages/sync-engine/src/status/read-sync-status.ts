@@ -2,9 +2,9 @@ import { alertAdvice } from '../alerts/alert-catalog.js';
 import type { FailurePhase, SyncAlert } from '../alerts/sync-alert.js';
 import { stampToEpochMs } from '../cursor/stamp.js';
 import { compileSchedule } from '../scheduler/next-run-at.js';
-import type { StateStore } from '../store/state-store.js';
-import type { Schedule } from '../stream/define-stream.js';
-import type { AuditEntry, StreamMode } from '../store/types.js';
+import type { StateStore } from '../state-store/state-store.js';
+import type { Schedule } from '../definition/define-stream.js';
+import type { AuditEntry, StreamMode } from '../state-store/types.js';
 import { latestAudit } from './latest-audit.js';
 import { streamTotalsOf } from './stream-totals.js';
 import {

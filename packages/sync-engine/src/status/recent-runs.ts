@@ -1,5 +1,5 @@
-import type { StateStore } from '../store/state-store.js';
-import type { AuditEntry } from '../store/types.js';
+import type { StateStore } from '../state-store/state-store.js';
+import type { AuditEntry } from '../state-store/types.js';
 import { latestAudit } from './latest-audit.js';
 import { type RunOutcome, finishedOutcomeOf } from './sync-status.js';
 

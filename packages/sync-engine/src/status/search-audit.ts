@@ -1,5 +1,5 @@
-import type { StateStore } from '../store/state-store.js';
-import type { AuditEntry, AuditType } from '../store/types.js';
+import type { StateStore } from '../state-store/state-store.js';
+import type { AuditEntry, AuditType } from '../state-store/types.js';
 
 const PAGE = 1000;
 

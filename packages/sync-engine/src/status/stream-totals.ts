@@ -1,5 +1,5 @@
-import type { StateStore } from '../store/state-store.js';
-import type { DeadLetterStatus } from '../store/types.js';
+import type { StateStore } from '../state-store/state-store.js';
+import type { DeadLetterStatus } from '../state-store/types.js';
 
 /** Totals of one stream as {@link readSyncStatus} reports them; `rowsPosted` is unknown without `streamTotals`. */
 export interface StreamTotalsRead {

@@ -1,7 +1,7 @@
 import type { SyncAlert } from '../alerts/sync-alert.js';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
-import type { Schedule } from '../stream/define-stream.js';
-import type { DeadLetterStatus, StreamMode } from '../store/types.js';
+import type { Schedule } from '../definition/define-stream.js';
+import type { DeadLetterStatus, StreamMode } from '../state-store/types.js';
 
 /** Counters of a run as its audit entry recorded them. */
 export interface RunCounts {

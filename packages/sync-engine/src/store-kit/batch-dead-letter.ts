@@ -1,4 +1,4 @@
-import type { BatchFailOptions, BatchIntent, DeadLetter } from '../store/types.js';
+import type { BatchFailOptions, BatchIntent, DeadLetter } from '../state-store/types.js';
 
 /**
  * The dead letter `failBatch` creates for an open batch (§batch.fail): kind `batch`, status `open`, the batch's

@@ -3,8 +3,8 @@
 // changes nothing; calling them in the order of §errors.precedence is the caller's part: found → fence → open →
 // cursor → dead-letter id.
 import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
-import { StateStoreError } from '../store/state-store-error.js';
-import type { BatchStatus, Fence } from '../store/types.js';
+import { StateStoreError } from '../state-store/state-store-error.js';
+import type { BatchStatus, Fence } from '../state-store/types.js';
 
 /**
  * Throws `STORE_STALE_FENCE` unless `fence` may write `stream` (§fence): its name is the stream and its token is

@@ -1,6 +1,6 @@
 import { parseStamp } from '../cursor/stamp.js';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
-import { encodeLedgerKey } from '../sql-store/ledger-key.js';
+import { encodeLedgerKey } from '../sql-codecs/ledger-key.js';
 
 /** Orders two keys by UTF-16 code units (JavaScript's `<`), the contract's key order (§order.utf16). */
 export function compareKeys(a: string, b: string): number {

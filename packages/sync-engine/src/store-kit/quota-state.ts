@@ -9,7 +9,7 @@ import {
   longestQuotaWindow,
   quotaReadyAt,
 } from '@mlc/core';
-import { StateStoreError } from '../store/state-store-error.js';
+import { StateStoreError } from '../state-store/state-store-error.js';
 
 /** What a store reads about a quota scope before deciding a reservation. */
 export interface QuotaScopeState {

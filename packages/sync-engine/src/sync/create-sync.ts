@@ -27,15 +27,15 @@ import { SecretBox } from '../secrets/secret-box.js';
 import { type SecretTokenStore, createSecretTokenStore } from '../secrets/secret-token-store.js';
 import { isSinkSetupLost } from '../sink/sink-setup-lost.js';
 import type { SyncSink } from '../sink/sync-sink.js';
-import { quotaStoreOf } from '../store/quota-store-of.js';
-import { StateStoreError } from '../store/state-store-error.js';
+import { quotaStoreOf } from '../state-store/quota-store-of.js';
+import { StateStoreError } from '../state-store/state-store-error.js';
 import {
   type AuditEntry,
   type AuditQuery,
   type DeadLetter,
   type DeadLetterQuery,
   STATE_STORE_SCHEMA_VERSION,
-} from '../store/types.js';
+} from '../state-store/types.js';
 import { type SyncOptions, resolveSyncOptions } from './resolve-sync-options.js';
 
 /** Store lease under which one worker at a time creates or updates sink tables (see `ensureSink`). */

@@ -4,9 +4,9 @@ import { SyncError } from '../errors/sync-error.js';
 import { contentHash } from '../ledger/content-hash.js';
 import type { SecretKey } from '../secrets/secret-box.js';
 import type { SyncSink } from '../sink/sync-sink.js';
-import type { StateStore } from '../store/state-store.js';
-import type { StreamDefinition, VerificationOptions } from '../stream/define-stream.js';
-import { postedTableOf } from '../stream/posted-table.js';
+import type { StateStore } from '../state-store/state-store.js';
+import type { StreamDefinition, VerificationOptions } from '../definition/define-stream.js';
+import { postedTableOf } from '../definition/posted-table.js';
 
 /** Stream settings that can be defaulted for every stream of a sync. */
 export interface StreamDefaults {

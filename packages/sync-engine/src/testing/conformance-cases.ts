@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { TestClock } from '@mlc/core';
-import type { StateStore } from '../store/state-store.js';
-import { isStateStoreError } from '../store/state-store-error.js';
-import { type DeadLetter, type Fence, STATE_STORE_SCHEMA_VERSION } from '../store/types.js';
+import type { StateStore } from '../state-store/state-store.js';
+import { isStateStoreError } from '../state-store/state-store-error.js';
+import { type DeadLetter, type Fence, STATE_STORE_SCHEMA_VERSION } from '../state-store/types.js';
 import { contractConformanceCases } from './conformance-contract-cases.js';
 import { quotaConformanceCases } from './conformance-quota-cases.js';
 import { entries, intent, lease, rejects, S, snapshotOf } from './conformance-helpers.js';

@@ -3,7 +3,7 @@
 // "oldest first", and writes that must be visible to another connection and survive a reopen. Each was added
 // with a deliberately broken store that passed the earlier cases (see the engine's conformance-mutants test).
 import assert from 'node:assert/strict';
-import type { BatchFailOptions } from '../store/types.js';
+import type { BatchFailOptions } from '../state-store/types.js';
 import type { ConformanceCase } from './conformance-cases.js';
 import { entries, intent, lease, recordLetter, rejects, S, snapshotOf } from './conformance-helpers.js';
 

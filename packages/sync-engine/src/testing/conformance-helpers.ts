@@ -1,9 +1,9 @@
 // Building blocks of the conformance cases: the stream they use, intents, ledger writes, leases, and the
 // assertion that a call fails with a given StateStoreError code. Internal to `@mlc/sync-engine/testing`.
 import assert from 'node:assert/strict';
-import type { StateStore } from '../store/state-store.js';
-import { isStateStoreError, type StateStoreErrorCode } from '../store/state-store-error.js';
-import type { BatchIntent, DeadLetter, Fence, LedgerWrite } from '../store/types.js';
+import type { StateStore } from '../state-store/state-store.js';
+import { isStateStoreError, type StateStoreErrorCode } from '../state-store/state-store-error.js';
+import type { BatchIntent, DeadLetter, Fence, LedgerWrite } from '../state-store/types.js';
 
 /** The stream most cases write. */
 export const S = 'conformance-stream';

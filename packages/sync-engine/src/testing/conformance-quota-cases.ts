@@ -3,7 +3,7 @@
 // reserveQuota and updateQuota passes them by having neither (the engine then paces in each process).
 import assert from 'node:assert/strict';
 import type { QuotaRequest, QuotaWindow } from '@mlc/core';
-import type { StateStore } from '../store/state-store.js';
+import type { StateStore } from '../state-store/state-store.js';
 import type { ConformanceCase } from './conformance-cases.js';
 import { rejects } from './conformance-helpers.js';
 

@@ -1,6 +1,6 @@
 import { TestClock } from '@mlc/core';
 import { describe, it } from 'vitest';
-import type { StateStore } from '../store/state-store.js';
+import type { StateStore } from '../state-store/state-store.js';
 import { type ConformanceHarness, stateStoreConformanceCases } from './conformance-cases.js';
 
 /** How the suite creates and manipulates the store under test. */

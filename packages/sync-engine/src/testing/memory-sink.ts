@@ -1,5 +1,5 @@
 import type { PostResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
-import type { Row } from '../store/types.js';
+import type { Row } from '../state-store/types.js';
 
 /** A stored row: the posted row plus `_batch`. */
 export type SinkRow = Row & { _batch: string };

@@ -2,7 +2,7 @@ import type { Decimal, DecimalRounding } from '@mlc/core';
 import { RecordError } from '../errors/record-error.js';
 import { checkRowByTypes } from '../sink/check-row-by-types.js';
 import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
-import type { Row, RowValue } from '../store/types.js';
+import type { Row, RowValue } from '../state-store/types.js';
 
 /**
  * A value a mapping may return: `Date`s and date-time strings become ISO UTC strings, `Decimal`s (from

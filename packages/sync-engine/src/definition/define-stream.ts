@@ -1,7 +1,7 @@
 import type { DecimalRounding } from '@mlc/core';
 import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { SyncSource } from '../source/sync-source.js';
-import type { StreamMode } from '../store/types.js';
+import type { StreamMode } from '../state-store/types.js';
 import type { MappedRow } from './row-validation.js';
 
 /**

@@ -7,8 +7,8 @@ import type {
   LedgerEntry,
   LedgerWrite,
   RebuildProgress,
-} from '../store/types.js';
-import { StateStoreError } from '../store/state-store-error.js';
+} from '../state-store/types.js';
+import { StateStoreError } from '../state-store/state-store-error.js';
 import { decodeLedgerKey } from './ledger-key.js';
 
 // How rows of the reference SQL layout (used by the SQLite and PostgreSQL stores) map to the contract's objects.
