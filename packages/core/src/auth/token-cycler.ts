@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../clock/clock.js';
 import { AuthError } from '../errors/http-errors.js';
 import { isMlcError } from '../errors/mlc-error.js';
+import { type Logger, silentLogger } from '../log/logger.js';
 
 /** A credential with its expiry: every token source in the SDK returns this. */
 export interface AccessToken {
@@ -27,10 +28,21 @@ export interface TokenRefreshContext {
 
 /** Options for {@link TokenCycler}. */
 export interface TokenCyclerOptions {
-  /** Refresh this long before expiry. @default 60_000 (one minute; fits 5-minute Sage tokens and 60–90-minute Entra tokens) */
+  /**
+   * Start refreshing this long before expiry, in the background: callers keep the still-valid token meanwhile.
+   * @default 60_000 (one minute; fits 5-minute Sage tokens and 60–90-minute Entra tokens)
+   */
   refreshMarginMs?: number;
+  /**
+   * Within this long of expiry (or past it) callers wait for a new token instead of using the old one, which
+   * could expire on its way to the server. Capped at `refreshMarginMs`.
+   * @default 5_000
+   */
+  mustRefreshMarginMs?: number;
   /** Time source. @default systemClock */
   clock?: Clock;
+  /** Where a failed background refresh is reported (at warn; the old token is still used). @default silentLogger */
+  logger?: Logger;
 }
 
 /** Options for {@link TokenCycler.getToken}. */
@@ -42,14 +54,23 @@ export interface GetTokenOptions {
 }
 
 /**
- * Caches a token until a margin before its expiry and refreshes it once for any number of concurrent callers
- * (single-flight), like Azure core's token cycler. Refresh failures surface to every waiting caller with their
- * cause, wrapped in an {@link AuthError} unless they already are SDK errors.
+ * Caches a token and refreshes it once for any number of concurrent callers (single-flight), like the Azure SDK's
+ * token cycler:
+ *
+ * - inside the refresh margin (`refreshMarginMs` before expiry, or the issuer's `refreshAt`) callers get the
+ *   still-valid token at once while ONE refresh runs in the background;
+ * - callers wait only when there is no token, when it is expired or within `mustRefreshMarginMs` of expiry, or
+ *   when they force a refresh (after a 401);
+ * - a background refresh that fails while the old token is still valid is not surfaced: it is logged at warn and
+ *   tried again on the next call. A refresh a caller waits for surfaces its failure to every waiter, wrapped in an
+ *   {@link AuthError} unless it already is an SDK error.
  */
 export class TokenCycler {
   readonly #refresh: (context: TokenRefreshContext) => Promise<AccessToken>;
   readonly #clock: Clock;
   readonly #marginMs: number;
+  readonly #mustMarginMs: number;
+  readonly #logger: Logger;
   #current: AccessToken | undefined;
   #inflight: Promise<AccessToken> | undefined;
 
@@ -60,6 +81,8 @@ export class TokenCycler {
     this.#refresh = refresh;
     this.#clock = options.clock ?? systemClock;
     this.#marginMs = options.refreshMarginMs ?? 60_000;
+    this.#mustMarginMs = Math.min(options.mustRefreshMarginMs ?? 5_000, this.#marginMs);
+    this.#logger = options.logger ?? silentLogger;
   }
 
   /** The cached token, if any (possibly stale). */
@@ -67,30 +90,42 @@ export class TokenCycler {
     return this.#current;
   }
 
-  /** True when the cached token is missing or inside its refresh window. */
+  /** True when the cached token is missing or inside its refresh window (a refresh is due). */
   needsRefresh(): boolean {
     const token = this.#current;
     if (!token) return true;
-    const now = this.#clock.now();
     const refreshAt = Math.min(token.expiresAt - this.#marginMs, token.refreshAt ?? Number.POSITIVE_INFINITY);
-    return now >= refreshAt;
+    return this.#clock.now() >= refreshAt;
   }
 
-  /** Returns a valid token, refreshing (once, shared) when it is due or when `forceRefresh` is set. */
+  /** True when the cached token is missing, expired or too close to expiry to be sent: callers must wait. */
+  #mustRefresh(): boolean {
+    const token = this.#current;
+    return !token || this.#clock.now() >= token.expiresAt - this.#mustMarginMs;
+  }
+
+  /**
+   * Returns a token that is valid now: the cached one (starting a background refresh inside the refresh margin),
+   * or a new one when there is none, it is (nearly) expired, or `forceRefresh` is set.
+   */
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
     options.signal?.throwIfAborted();
-    if (!options.forceRefresh && !this.needsRefresh() && this.#current) return this.#current;
-    // A forced refresh joins one already in flight: that one was started after the token the caller saw failed.
-    const shared = this.#inflight ?? this.#startRefresh(options.forceRefresh === true);
+    const current = this.#current;
+    if (!options.forceRefresh && current && !this.#mustRefresh()) {
+      if (this.needsRefresh() && !this.#inflight) this.#startRefresh(false, true);
+      return current;
+    }
+    // A forced refresh joins one already in flight: it started after the cached token was handed out.
+    const shared = this.#inflight ?? this.#startRefresh(options.forceRefresh === true, false);
     return options.signal ? raceAbort(shared, options.signal) : shared;
   }
 
-  /** Drops the cached token so the next `getToken()` refreshes. */
+  /** Drops the cached token so the next `getToken()` waits for a new one. */
   invalidate(): void {
     this.#current = undefined;
   }
 
-  #startRefresh(forced: boolean): Promise<AccessToken> {
+  #startRefresh(forced: boolean, background: boolean): Promise<AccessToken> {
     const previous = this.#current;
     const run = (async () => {
       try {
@@ -112,8 +147,16 @@ export class TokenCycler {
       }
     })();
     this.#inflight = run;
-    // Avoid an unhandled rejection when every caller aborted before it settled.
-    run.catch(() => {});
+    run.catch((error: unknown) => {
+      // Started in the background: the old token is still valid and in use, so nobody is told but the log; the
+      // next call inside the margin tries again. (Also keeps an unobserved rejection from crashing the process.)
+      if (background) {
+        this.#logger.warn(
+          { err: isMlcError(error) ? error.toJSON() : error, expiresAt: previous?.expiresAt },
+          'token refresh failed; still using the current token until it nears expiry, retrying on the next call',
+        );
+      }
+    });
     return run;
   }
 }

@@ -120,7 +120,7 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
       }
       return toAccessToken(token);
     },
-    { clock: resolved.clock, refreshMarginMs: resolved.tokenRefreshMarginMs },
+    { clock: resolved.clock, logger: resolved.logger, refreshMarginMs: resolved.tokenRefreshMarginMs },
   );
   const http = createHttpClient({
     baseUrl: `${resolved.apiBase}/groups/${encodeURIComponent(resolved.groupId)}/`,

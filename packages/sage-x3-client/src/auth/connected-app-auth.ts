@@ -79,9 +79,10 @@ export function connectedAppAuth(options: ConnectedAppAuthOptions): X3AuthStrate
     throw new TypeError('connectedAppAuth: lifetimeSeconds must exceed iatBackdateSeconds');
   return {
     kind: 'connected-app',
-    start({ clock }) {
+    start({ clock, logger }) {
       const cycler = new TokenCycler(() => signConnectedAppJwt(options, clock), {
         clock,
+        logger,
         refreshMarginMs: Math.min(options.refreshMarginMs ?? 60_000, ((lifetime - backdate) * 1000) / 2),
       });
       return {

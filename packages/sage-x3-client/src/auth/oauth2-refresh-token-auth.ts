@@ -302,6 +302,7 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
 
       const cycler = new TokenCycler((ctx) => refresh(ctx.signal ? { signal: ctx.signal } : {}), {
         clock,
+        logger,
         refreshMarginMs: options.refreshMarginMs ?? 60_000,
       });
 

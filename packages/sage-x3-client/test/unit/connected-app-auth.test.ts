@@ -34,7 +34,9 @@ describe('connected-app JWT', () => {
     const ctx = { url: new URL('https://x'), method: 'POST' as const, forceRefresh: false };
     const a = (await runtime.provider.getHeaders(ctx)).authorization;
     expect((await runtime.provider.getHeaders(ctx)).authorization).toBe(a);
-    await clock.advance(100_000);
+    // 4 s before the token's expiry (iat backdated 10 s, lifetime 120 s): inside core's must-refresh window, so
+    // the caller waits for a new token (earlier in the margin the old one is used while a new one is minted).
+    await clock.advance(106_000);
     const b = (await runtime.provider.getHeaders(ctx)).authorization;
     expect(b).not.toBe(a);
     expect(decodeJwt(b!.slice(7)).iat).toBe(Math.floor(clock.now() / 1000) - 10);
