@@ -141,15 +141,19 @@ export class TestClock implements Clock {
       settled = true;
     });
     tracked.catch(() => {});
+    let idle = 0;
     for (let step = 0; step < maxSteps; ) {
       await flushMicrotasks();
       if (settled) break;
       const next = busy() ? undefined : this.#nextDue(Number.POSITIVE_INFINITY, false);
       if (!next) {
-        // Nothing sleeps, or real I/O is in flight: the promise waits on it. Yield to the event loop.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Nothing sleeps, or real I/O is in flight: the promise waits on it. Yield to the event loop — at once the
+        // first times, then with a 1 ms timer, so a long wait does not spin a core the I/O itself needs.
+        idle += 1;
+        await new Promise((resolve) => (idle <= 16 ? setImmediate(resolve) : setTimeout(resolve, 1)));
         continue;
       }
+      idle = 0;
       // Let callbacks already queued (a response just read) run before deciding that everything is parked.
       await new Promise((resolve) => setImmediate(resolve));
       await flushMicrotasks();
