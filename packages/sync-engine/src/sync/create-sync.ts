@@ -1,33 +1,24 @@
-import { remedyCarriedBy } from '../alerts/alert-catalog.js';
-import { type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
-import { FailureTracker } from '../alerts/failure-tracker.js';
-import { quarantineCondition } from '../alerts/quarantine-condition.js';
-import type { SyncRecovered } from '../alerts/sync-alert.js';
-import { SyncError, isSyncError } from '../errors/sync-error.js';
+import type { PhaseHint } from '../alerts/classify-failure.js';
+import { SyncError } from '../errors/sync-error.js';
 import {
   type EngineContext,
-  newRunStats,
   type ResolvedStream,
-  type RunScope,
-  type RunStats,
-  audit,
   alert,
+  audit,
+  newRunStats,
 } from '../engine/engine-context.js';
-import { type ReplayResult, replayDeadLetters } from '../engine/replay-dead-letters.js';
-import { withHeldLease } from '../engine/held-lease.js';
-import { countersOf, runStream, skippedResult } from '../engine/run-stream.js';
+import type { ReplayResult } from '../engine/replay-dead-letters.js';
+import { runStream, skippedResult } from '../engine/run-stream.js';
 import type { StreamRunResult } from '../engine/stream-run-result.js';
 import { SyncEventEmitter } from '../events/sync-event-emitter.js';
 import type { SyncEventListener, SyncEventName } from '../events/sync-events.js';
 import { SyncTelemetry } from '../observability/sync-telemetry.js';
-import { readSyncStatus } from '../status/read-sync-status.js';
-import type { SyncStatus } from '../status/sync-status.js';
 import { compileSchedule } from '../scheduler/next-run-at.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { type SecretTokenStore, createSecretTokenStore } from '../secrets/secret-token-store.js';
 import { isSinkSetupLost } from '../sink/sink-setup-lost.js';
-import type { SyncSink } from '../sink/sync-sink.js';
-import { quotaStoreOf } from '../state-store/quota-store-of.js';
+import { readSyncStatus } from '../status/read-sync-status.js';
+import type { SyncStatus } from '../status/sync-status.js';
 import { StateStoreError } from '../state-store/state-store-error.js';
 import {
   type AuditEntry,
@@ -36,13 +27,11 @@ import {
   type DeadLetterQuery,
   STATE_STORE_SCHEMA_VERSION,
 } from '../state-store/types.js';
+import { discardDeadLetters } from './discard-dead-letters.js';
+import { replayStreams } from './replay-streams.js';
 import { type SyncOptions, resolveSyncOptions } from './resolve-sync-options.js';
-
-/** Store lease under which one worker at a time creates or updates sink tables (see `ensureSink`). */
-const SINK_SETUP_LEASE = 'mlc:sink-setup';
-const SINK_SETUP_TTL_MS = 120_000;
-/** How long a worker waits for another one's sink set-up before giving up for this run. */
-const SINK_SETUP_WAIT_MS = 180_000;
+import { RunOutcomes } from './run-outcomes.js';
+import { SinkSetup } from './sink-setup.js';
 
 /** Options of {@link Sync.replay}. */
 export interface ReplayOptions {
@@ -141,108 +130,31 @@ export function createSync(options: SyncOptions): Sync {
   };
   const byName = new Map(config.streams.map((s) => [s.name, s]));
   const running = new Map<string, Promise<StreamRunResult>>();
-  const ensured = new Map<SyncSink, Promise<void>>();
   let opened: Promise<void> | undefined;
   let stopping = false;
   let hard = new AbortController();
   let scheduler: AbortController | undefined;
   const loops: Promise<void>[] = [];
-  const failures = new FailureTracker(config.alerts);
-  // Quarantine states (a whole stream, or a share above the threshold) are tracked like failing runs: one alert
-  // when the state begins or changes, a reminder while it lasts, `recovered` when a run ends it.
-  const quarantines = new FailureTracker(config.alerts);
   const schedules = new Map(config.streams.map((s) => [s.name, compileSchedule(s.schedule, s.name)]));
+  const outcomes = new RunOutcomes(ctx, {
+    ...config.alerts,
+    intervalOf: (name) => {
+      // The stream's schedule interval around now (the first backoff step); undefined for manual streams.
+      const next = schedules.get(name);
+      const first = next?.(clock.now());
+      const second = first === undefined ? undefined : next?.(first);
+      return first === undefined || second === undefined ? undefined : second - first;
+    },
+  });
+  const sinks = new SinkSetup({
+    store,
+    clock,
+    logger,
+    owner: config.owner,
+    tablesOf: (sink) => config.streams.filter((s) => s.sink === sink).map((s) => s.table),
+  });
 
-  /** The stream's schedule interval around now (the first backoff step); undefined for manual streams. */
-  const intervalOf = (name: string): number | undefined => {
-    const next = schedules.get(name);
-    const first = next?.(clock.now());
-    const second = first === undefined ? undefined : next?.(first);
-    return first === undefined || second === undefined ? undefined : second - first;
-  };
-
-  // Every failed run reaches the operator, whatever the phase: `run-failed`, an audit entry, a log line, and an
-  // alert when the stream's state changed (or a reminder is due). A graceful stop is not a failure.
-  const reportFailure = async (
-    name: string,
-    runId: string,
-    error: unknown,
-    hint: PhaseHint,
-    stats: RunStats,
-  ): Promise<void> => {
-    if (isSyncError(error, 'SYNC_STOPPED')) return;
-    const failure = classifyFailure(error, hint);
-    const verdict = failures.failed(name, failure, clock.now(), intervalOf(name));
-    // One line per failed run (with the redacted cause chain); the alert adds one on changes of state.
-    logger.warn(
-      {
-        err: error,
-        stream: name,
-        runId,
-        code: failure.code,
-        phase: failure.phase,
-        attempts: verdict.attempts,
-      },
-      'stream run failed',
-    );
-    events.emit('run-failed', {
-      stream: name,
-      runId,
-      error,
-      code: failure.code,
-      phase: failure.phase,
-      since: verdict.since,
-      attempts: verdict.attempts,
-      ...(verdict.retryAt !== undefined ? { retryAt: verdict.retryAt } : {}),
-    });
-    if (verdict.alert) {
-      const remedy = remedyCarriedBy(error);
-      alert(ctx, remedy ? { ...verdict.alert, remedy } : verdict.alert);
-    }
-    await audit(ctx, {
-      type: 'run-failed',
-      stream: name,
-      message: `run ${runId} failed (${failure.phase}): ${failure.message}`,
-      data: {
-        runId,
-        code: failure.code,
-        phase: failure.phase,
-        attempts: verdict.attempts,
-        since: verdict.since,
-        ...countersOf(stats),
-      },
-    });
-  };
-
-  const reportSuccess = async (result: StreamRunResult, stats: RunStats): Promise<void> => {
-    if (result.status === 'skipped') return;
-    await reportRecovered(failures.succeeded(result.stream, result.runId, clock.now()), 'failed runs');
-    // A run that read nothing says nothing about a quarantine state: it neither goes on nor ends.
-    if (stats.recordsRead === 0) return;
-    const condition = quarantineCondition(result.runId, stats, config.alerts.quarantineThreshold);
-    if (!condition) {
-      await reportRecovered(
-        quarantines.succeeded(result.stream, result.runId, clock.now()),
-        'quarantining runs',
-      );
-      return;
-    }
-    const verdict = quarantines.failed(result.stream, condition.failure, clock.now());
-    if (verdict.alert) alert(ctx, { ...verdict.alert, data: condition.data });
-  };
-
-  const reportRecovered = async (recovered: SyncRecovered | undefined, what: string): Promise<void> => {
-    if (!recovered) return;
-    events.emit('recovered', recovered);
-    logger.info({ ...recovered }, `stream ${recovered.stream} recovered`);
-    await audit(ctx, {
-      type: 'recovered',
-      stream: recovered.stream,
-      message: `stream ${recovered.stream} recovered after ${recovered.attempts} ${what} (${recovered.code})`,
-      data: { ...recovered },
-    });
-  };
-
+  /** Opens the store once (again after a failure) and checks its schema version. */
   const openStore = () => {
     opened ??= (async () => {
       await store.open();
@@ -258,51 +170,6 @@ export function createSync(options: SyncOptions): Sync {
       throw error;
     });
     return opened;
-  };
-
-  // Sink set-up runs once per sink (single-flight: two streams starting together share it) and, across workers
-  // sharing the store, one worker at a time under a store lease: Power BI allows duplicate dataset names, so two
-  // workers creating "the" dataset at the same moment would create two.
-  const ensureSink = (sink: SyncSink, signal?: AbortSignal): Promise<void> => {
-    let pending = ensured.get(sink);
-    if (!pending) {
-      const tables = config.streams.filter((s) => s.sink === sink).map((s) => s.table);
-      const quota = quotaStoreOf(store);
-      pending = underSetupLease(
-        () => sink.ensureTables(tables, { ...(signal ? { signal } : {}), ...(quota ? { quota } : {}) }),
-        signal,
-      );
-      ensured.set(sink, pending);
-      pending.catch(() => ensured.delete(sink)); // a failed set-up is tried again by the next run
-    }
-    return pending;
-  };
-
-  const underSetupLease = async (work: () => Promise<void>, signal?: AbortSignal): Promise<void> => {
-    const deadline = clock.now() + SINK_SETUP_WAIT_MS;
-    for (;;) {
-      const lease = await store.acquireLease({
-        name: SINK_SETUP_LEASE,
-        owner: config.owner,
-        ttlMs: SINK_SETUP_TTL_MS,
-      });
-      if (lease) {
-        try {
-          return await work();
-        } finally {
-          await store.releaseLease(lease).catch((error: unknown) => {
-            logger.warn({ err: error }, 'could not release the sink set-up lease');
-          });
-        }
-      }
-      if (clock.now() >= deadline) {
-        throw new SyncError({
-          code: 'SYNC_STREAM_BUSY',
-          message: `another worker has been setting up the sink for over ${SINK_SETUP_WAIT_MS / 1000} s; try again later`,
-        });
-      }
-      await clock.sleep(1_000, signal);
-    }
   };
 
   const getStream = (name: string): ResolvedStream => {
@@ -333,7 +200,7 @@ export function createSync(options: SyncOptions): Sync {
         await openStore();
         hint = 'sink-setup';
         const merged = combinedSignal(signal);
-        await ensureSink(stream.sink, merged);
+        await sinks.ensure(stream.sink, merged);
         hint = 'run';
         const result = await runStream(ctx, stream, {
           owner: config.owner,
@@ -344,13 +211,13 @@ export function createSync(options: SyncOptions): Sync {
           runId,
           stats,
         });
-        await reportSuccess(result, stats);
+        await outcomes.succeeded(result, stats);
         return result;
       } catch (error) {
         // The sink's container was deleted: set it up again next run (it then has a new identity, and each
         // stream posts its records again).
-        if (isSinkSetupLost(error)) ensured.delete(stream.sink);
-        await reportFailure(name, runId, error, hint, stats);
+        if (isSinkSetupLost(error)) sinks.forget(stream.sink);
+        await outcomes.failed(name, runId, error, hint, stats);
         throw error;
       }
     })().finally(() => running.delete(name));
@@ -364,7 +231,7 @@ export function createSync(options: SyncOptions): Sync {
     while (!signal.aborted) {
       // While a configuration or credential failure backs off, the next run is the first tick at or after the
       // backoff's end (so runs stay on the schedule's grid).
-      const notBefore = failures.notBefore(stream.name);
+      const notBefore = outcomes.notBefore(stream.name);
       const at = next(Math.max(clock.now(), notBefore === undefined ? 0 : notBefore - 1));
       if (at === undefined) return;
       try {
@@ -382,7 +249,7 @@ export function createSync(options: SyncOptions): Sync {
     streams: config.streams.map((s) => s.name),
     ready: async () => {
       await openStore();
-      for (const sink of new Set(config.streams.map((s) => s.sink))) await ensureSink(sink);
+      for (const sink of new Set(config.streams.map((s) => s.sink))) await sinks.ensure(sink);
     },
     run: async (runOptions = {}) => {
       const results: Array<StreamRunResult | { stream: string; error: unknown }> = [];
@@ -438,85 +305,20 @@ export function createSync(options: SyncOptions): Sync {
     },
     replay: async (replayOptions = {}) => {
       await openStore();
-      const total: ReplayResult = { replayed: [], refused: [], rowsPosted: 0 };
       const streams = replayOptions.stream ? [getStream(replayOptions.stream)] : config.streams;
-      for (const stream of streams) {
-        const letters = await store.listDeadLetters({
-          stream: stream.name,
-          status: ['open'],
-          limit: 100_000,
-          ...(replayOptions.ids ? { ids: replayOptions.ids } : {}),
-        });
-        if (letters.length === 0) continue;
-        await ensureSink(stream.sink, hard.signal);
-        const result = await withHeldLease(ctx, stream.name, config, async (held) => {
-          const scope: RunScope = {
-            ctx,
-            stream,
-            get lease() {
-              return held.current();
-            },
-            signal: AbortSignal.any([hard.signal, held.signal]),
-            stats: newRunStats(),
-            runId: config.newId('replay'),
-            afterBatch: () => held.renewIfDue(),
-            keepLease: () => held.renewIfDue(),
-            fence: (request) => held.fence(request),
-            leaseAcquiredAt: held.acquiredAt,
-            stopping: () => stopping,
-          };
-          return replayDeadLetters(scope, letters, { force: replayOptions.force ?? false });
-        });
-        if (!result) {
-          throw new SyncError({
-            code: 'SYNC_STREAM_BUSY',
-            stream: stream.name,
-            message: `stream ${stream.name} is running elsewhere; replay later`,
-          });
-        }
-        total.replayed.push(...result.replayed);
-        total.refused.push(...result.refused);
-        total.rowsPosted += result.rowsPosted;
-      }
-      return total;
+      return replayStreams(ctx, streams, {
+        timing: config,
+        ensureSink: (stream) => sinks.ensure(stream.sink, hard.signal),
+        signal: hard.signal,
+        stopping: () => stopping,
+        newId: config.newId,
+        ...(replayOptions.ids ? { ids: replayOptions.ids } : {}),
+        force: replayOptions.force ?? false,
+      });
     },
     discard: async (ids, discardOptions = {}) => {
       await openStore();
-      const letters = await store.listDeadLetters({ ids: [...ids], status: ['open'], limit: ids.length });
-      const byStream = new Map<string, DeadLetter[]>();
-      for (const letter of letters)
-        byStream.set(letter.stream, [...(byStream.get(letter.stream) ?? []), letter]);
-      const discarded: string[] = [];
-      for (const [name, group] of byStream) {
-        const done = await withHeldLease(ctx, name, config, async (held) => {
-          await store.setDeadLetterStatus(
-            group.map((l) => l.id),
-            'discarded',
-            held.current(),
-            clock.now(),
-          );
-          for (const letter of group) {
-            await audit(ctx, {
-              type: 'discarded',
-              stream: name,
-              ...(letter.key !== undefined ? { key: letter.key } : {}),
-              ...(letter.batchId !== undefined ? { batchId: letter.batchId } : {}),
-              message: `dead letter ${letter.id} discarded${discardOptions.reason ? `: ${discardOptions.reason}` : ''}`,
-              data: { deadLetterId: letter.id, kind: letter.kind, reason: discardOptions.reason ?? null },
-            });
-          }
-          return true;
-        });
-        if (!done) {
-          throw new SyncError({
-            code: 'SYNC_STREAM_BUSY',
-            stream: name,
-            message: `stream ${name} is running elsewhere; discard later`,
-          });
-        }
-        discarded.push(...group.map((l) => l.id));
-      }
-      return discarded;
+      return discardDeadLetters(ctx, config, ids, discardOptions.reason);
     },
     on: (event, listener) => events.on(event, listener),
     status: async (statusOptions = {}) => {
@@ -535,7 +337,7 @@ export function createSync(options: SyncOptions): Sync {
           : {}),
         running: (name) => running.has(name),
         nextRunAt: (name, scheduled) => {
-          const notBefore = failures.notBefore(name);
+          const notBefore = outcomes.notBefore(name);
           if (notBefore === undefined || scheduled === undefined) return scheduled;
           return schedules.get(name)?.(Math.max(clock.now(), notBefore - 1)) ?? scheduled;
         },

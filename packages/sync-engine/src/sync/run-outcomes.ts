@@ -1,0 +1,123 @@
+import { remedyCarriedBy } from '../alerts/alert-catalog.js';
+import { type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
+import { FailureTracker, type FailureTrackerOptions } from '../alerts/failure-tracker.js';
+import { quarantineCondition } from '../alerts/quarantine-condition.js';
+import type { SyncRecovered } from '../alerts/sync-alert.js';
+import { isSyncError } from '../errors/sync-error.js';
+import { type EngineContext, type RunStats, alert, audit } from '../engine/engine-context.js';
+import { countersOf } from '../engine/run-stream.js';
+import type { StreamRunResult } from '../engine/stream-run-result.js';
+
+/** What {@link RunOutcomes} needs besides the engine context. */
+export interface RunOutcomesOptions extends FailureTrackerOptions {
+  /** Quarantined share of the records read above which a run is a quarantine state. */
+  quarantineThreshold: number;
+  /** A stream's schedule interval around now (the first backoff step); `undefined` for a manual stream. */
+  intervalOf(stream: string): number | undefined;
+}
+
+/**
+ * Tells the operator how each run ended: every failed run whatever its phase (`run-failed`, a log line, an audit
+ * entry, and an alert when the stream's state changed or a reminder is due), quarantine states (tracked like
+ * failing runs), and `recovered` when a run ends either. It also holds the backoff of failing streams.
+ */
+export class RunOutcomes {
+  readonly #ctx: EngineContext;
+  readonly #options: RunOutcomesOptions;
+  readonly #failures: FailureTracker;
+  // Quarantine states (a whole stream, or a share above the threshold) are tracked like failing runs: one alert
+  // when the state begins or changes, a reminder while it lasts, `recovered` when a run ends it.
+  readonly #quarantines: FailureTracker;
+
+  /** @param ctx the engine context (events, logger, store for the audit). @param options alerting settings. */
+  constructor(ctx: EngineContext, options: RunOutcomesOptions) {
+    this.#ctx = ctx;
+    this.#options = options;
+    this.#failures = new FailureTracker(options);
+    this.#quarantines = new FailureTracker(options);
+  }
+
+  /** Epoch ms before which scheduled runs of `stream` wait (a configuration or credential failure backs off). */
+  notBefore(stream: string): number | undefined {
+    return this.#failures.notBefore(stream);
+  }
+
+  /** Reports a failed run. A graceful stop (`SYNC_STOPPED`) is not a failure. */
+  async failed(
+    stream: string,
+    runId: string,
+    error: unknown,
+    hint: PhaseHint,
+    stats: RunStats,
+  ): Promise<void> {
+    if (isSyncError(error, 'SYNC_STOPPED')) return;
+    const ctx = this.#ctx;
+    const failure = classifyFailure(error, hint);
+    const verdict = this.#failures.failed(stream, failure, ctx.clock.now(), this.#options.intervalOf(stream));
+    // One line per failed run (with the redacted cause chain); the alert adds one on changes of state.
+    ctx.logger.warn(
+      { err: error, stream, runId, code: failure.code, phase: failure.phase, attempts: verdict.attempts },
+      'stream run failed',
+    );
+    ctx.events.emit('run-failed', {
+      stream,
+      runId,
+      error,
+      code: failure.code,
+      phase: failure.phase,
+      since: verdict.since,
+      attempts: verdict.attempts,
+      ...(verdict.retryAt !== undefined ? { retryAt: verdict.retryAt } : {}),
+    });
+    if (verdict.alert) {
+      // An error that knows its remedy better than the catalogue (a Power BI 401 naming the tenant setting) says it.
+      const remedy = remedyCarriedBy(error);
+      alert(ctx, remedy ? { ...verdict.alert, remedy } : verdict.alert);
+    }
+    await audit(ctx, {
+      type: 'run-failed',
+      stream,
+      message: `run ${runId} failed (${failure.phase}): ${failure.message}`,
+      data: {
+        runId,
+        code: failure.code,
+        phase: failure.phase,
+        attempts: verdict.attempts,
+        since: verdict.since,
+        ...countersOf(stats),
+      },
+    });
+  }
+
+  /** Reports a run that finished: the end of a failure streak, and the start, reminder or end of a quarantine. */
+  async succeeded(result: StreamRunResult, stats: RunStats): Promise<void> {
+    if (result.status === 'skipped') return;
+    const now = this.#ctx.clock.now();
+    await this.#recovered(this.#failures.succeeded(result.stream, result.runId, now), 'failed runs');
+    // A run that read nothing says nothing about a quarantine state: it neither goes on nor ends.
+    if (stats.recordsRead === 0) return;
+    const condition = quarantineCondition(result.runId, stats, this.#options.quarantineThreshold);
+    if (!condition) {
+      await this.#recovered(
+        this.#quarantines.succeeded(result.stream, result.runId, now),
+        'quarantining runs',
+      );
+      return;
+    }
+    const verdict = this.#quarantines.failed(result.stream, condition.failure, now);
+    if (verdict.alert) alert(this.#ctx, { ...verdict.alert, data: condition.data });
+  }
+
+  async #recovered(recovered: SyncRecovered | undefined, what: string): Promise<void> {
+    if (!recovered) return;
+    const ctx = this.#ctx;
+    ctx.events.emit('recovered', recovered);
+    ctx.logger.info({ ...recovered }, `stream ${recovered.stream} recovered`);
+    await audit(ctx, {
+      type: 'recovered',
+      stream: recovered.stream,
+      message: `stream ${recovered.stream} recovered after ${recovered.attempts} ${what} (${recovered.code})`,
+      data: { ...recovered },
+    });
+  }
+}
