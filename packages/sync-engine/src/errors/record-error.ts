@@ -1,4 +1,4 @@
-import { MlcError } from '@mlc/core';
+import { MlcError, isMlcError } from '@mlc/core';
 
 /** Stable codes of {@link RecordError}. */
 export type RecordErrorCode = 'SYNC_RECORD_INVALID' | 'SYNC_MAPPING_FAILED';
@@ -64,7 +64,13 @@ export class RecordError extends MlcError<RecordErrorCode> {
   }
 }
 
-/** True when `error` is a {@link RecordError}. */
+/** Every code of {@link RecordError}: the compiler checks the list is complete. */
+const RECORD_ERROR_CODES = Object.keys({
+  SYNC_RECORD_INVALID: true,
+  SYNC_MAPPING_FAILED: true,
+} satisfies Record<RecordErrorCode, true>) as RecordErrorCode[];
+
+/** True when `error` is a {@link RecordError}, also one built by another installed copy (core's brand and code). */
 export function isRecordError(error: unknown): error is RecordError {
-  return error instanceof Error && error.name === 'RecordError';
+  return isMlcError(error, RECORD_ERROR_CODES);
 }

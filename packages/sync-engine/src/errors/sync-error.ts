@@ -1,4 +1,4 @@
-import { type FailureKind, MlcError } from '@mlc/core';
+import { type FailureKind, MlcError, isMlcError } from '@mlc/core';
 
 /** Stable codes of {@link SyncError}. */
 export type SyncErrorCode =
@@ -61,9 +61,26 @@ export class SyncError extends MlcError<SyncErrorCode> {
   }
 }
 
+/** Every code of {@link SyncError}: the compiler checks the list is complete. */
+const SYNC_ERROR_CODES = Object.keys({
+  SYNC_CONFIG_INVALID: true,
+  SYNC_STREAM_UNKNOWN: true,
+  SYNC_STREAM_BUSY: true,
+  SYNC_LEASE_LOST: true,
+  SYNC_BATCH_FAILED: true,
+  SYNC_BATCH_QUARANTINED: true,
+  SYNC_VERIFICATION_UNAVAILABLE: true,
+  SYNC_VERIFICATION_PENDING: true,
+  SYNC_COUNT_UNREADABLE: true,
+  SYNC_STOPPED: true,
+  SYNC_SECRET_INVALID: true,
+  SYNC_REPLAY_REFUSED: true,
+  SYNC_SOURCE_KEYS_UNORDERED: true,
+  SYNC_SINK_MISSING: true,
+} satisfies Record<SyncErrorCode, true>) as SyncErrorCode[];
+
 /** True when `error` is a {@link SyncError} (optionally with the given code). */
 export function isSyncError(error: unknown, code?: SyncErrorCode): error is SyncError {
-  // Checked by shape, not `instanceof`: the ESM/CJS builds and the `/testing` entry may hold separate copies.
-  if (!(error instanceof Error) || error.name !== 'SyncError') return false;
-  return code === undefined || (error as SyncError).code === code;
+  // Core's brand and the code, not `instanceof`: the ESM/CJS builds and the `/testing` entry may hold separate copies.
+  return isMlcError<SyncErrorCode>(error, code ?? SYNC_ERROR_CODES);
 }

@@ -1,4 +1,4 @@
-import { MlcError } from '@mlc/core';
+import { MlcError, isMlcError } from '@mlc/core';
 
 /** Stable codes of {@link StateStoreError}. */
 export type StateStoreErrorCode =
@@ -43,9 +43,22 @@ export class StateStoreError extends MlcError<StateStoreErrorCode> {
   }
 }
 
+/** Every code of {@link StateStoreError}: the compiler checks the list is complete. */
+const STATE_STORE_ERROR_CODES = Object.keys({
+  STORE_NOT_OPEN: true,
+  STORE_UNREADABLE: true,
+  STORE_SCHEMA_NEWER: true,
+  STORE_STALE_FENCE: true,
+  STORE_LEASE_LOST: true,
+  STORE_BATCH_EXISTS: true,
+  STORE_BATCH_NOT_FOUND: true,
+  STORE_BATCH_NOT_OPEN: true,
+  STORE_CURSOR_BACKWARDS: true,
+  STORE_INVALID_ARGUMENT: true,
+} satisfies Record<StateStoreErrorCode, true>) as StateStoreErrorCode[];
+
 /** True when `error` is a {@link StateStoreError} (optionally with the given code). */
 export function isStateStoreError(error: unknown, code?: StateStoreErrorCode): error is StateStoreError {
-  // Checked by shape, not `instanceof`: the ESM/CJS builds and the `/testing` entry may hold separate copies.
-  if (!(error instanceof Error) || error.name !== 'StateStoreError') return false;
-  return code === undefined || (error as StateStoreError).code === code;
+  // Core's brand and the code, not `instanceof`: the ESM/CJS builds and the `/testing` entry may hold separate copies.
+  return isMlcError<StateStoreErrorCode>(error, code ?? STATE_STORE_ERROR_CODES);
 }
