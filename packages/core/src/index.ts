@@ -49,6 +49,7 @@ export {
   isSecretKey,
   redactHeaders,
   redactText,
+  redactUnparsedUrl,
   redactUrl,
   redactValue,
 } from './redact/redact.js';

@@ -7,6 +7,7 @@ import {
   createHttpClient,
   redactHeaders,
   redactText,
+  redactUnparsedUrl,
   redactValue,
 } from '../src/index.js';
 import { startLoopbackServer } from './support/loopback-server.js';
@@ -45,6 +46,14 @@ describe('redaction', () => {
     expect(out).not.toContain('MIIEvQ');
     expect(out).toContain('scope=x');
     expect(out).toContain('"expires_in":300');
+  });
+
+  it('redacts the user-info of a URL that did not parse, however its scheme was mistyped', () => {
+    expect(redactUnparsedUrl(`https//admin:${SECRET}@x3:8124/api`)).toBe('https//[REDACTED]@x3:8124/api');
+    expect(redactUnparsedUrl(`https://adm in:${SECRET}@x3`)).toBe('https://[REDACTED]@x3');
+    expect(redactUnparsedUrl(`admin:${SECRET}@x3`)).toBe('[REDACTED]@x3');
+    expect(redactUnparsedUrl(`x3 host:8124/?password=${SECRET}`)).toBe('x3 host:8124/?password=[REDACTED]');
+    expect(redactUnparsedUrl('not a url')).toBe('not a url');
   });
 
   it('redacts an object shared by two branches in both, and still cuts a cycle', () => {

@@ -75,6 +75,18 @@ export function redactText(text: string, knownSecrets: readonly string[] = []): 
     .replace(PAIR_RE, `$1$2${REDACTED}`);
 }
 
+/**
+ * Describes a URL option that did not parse, for an error message: whatever stands before an `@` is user-info (a
+ * user name and password), whether or not the scheme was spelled right (`https//admin:pw@host` escapes
+ * {@link redactText}'s URL rule), so it is replaced; secret query parameters too.
+ */
+export function redactUnparsedUrl(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at === -1) return redactText(text);
+  const scheme = /^[a-z][a-z0-9+.-]*:?\/\//i.exec(text)?.[0] ?? '';
+  return redactText(`${scheme}${REDACTED}${text.slice(at)}`);
+}
+
 /** Redacts a URL's secret query parameters and user-info; returns other text unchanged. */
 export function redactUrl(url: string | URL): string {
   return redactText(String(url));

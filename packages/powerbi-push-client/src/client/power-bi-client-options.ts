@@ -4,6 +4,7 @@ import {
   type Logger,
   type RetryPolicyOptions,
   defaultLogger,
+  redactUnparsedUrl,
   systemClock,
 } from '@mlc/core';
 import { POWER_BI_REDIRECT_HOSTS } from './follow-trusted-redirects.js';
@@ -161,7 +162,7 @@ export function resolvePowerBIClientOptions(options: PowerBIClientOptions): Reso
   try {
     new URL(apiBase);
   } catch {
-    throw invalid(`apiBase is not a URL: ${apiBase}`);
+    throw invalid(`apiBase is not a URL: ${redactUnparsedUrl(apiBase)}`);
   }
   return {
     credential: options.credential,

@@ -5,6 +5,7 @@ import {
   type RetryPolicyOptions,
   type TlsOptions,
   defaultLogger,
+  redactUnparsedUrl,
   systemClock,
 } from '@mlc/core';
 import type { X3AuthStrategy } from '../auth/x3-auth-strategy.js';
@@ -143,8 +144,13 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
   let base: URL;
   try {
     base = new URL(options.baseUrl);
-  } catch (error) {
-    throw new X3ConfigError(`baseUrl '${options.baseUrl}' is not a URL`, 'X3_CONFIG_INVALID', error);
+  } catch {
+    // Echoed without its user-info: a mistyped URL may still carry a password (the parser's own error, the cause,
+    // would hold it whole, so it is not kept).
+    throw new X3ConfigError(
+      `baseUrl '${redactUnparsedUrl(options.baseUrl)}' is not a URL`,
+      'X3_CONFIG_INVALID',
+    );
   }
   if (base.protocol !== 'https:' && base.protocol !== 'http:')
     throw new X3ConfigError('baseUrl must be http(s)');
@@ -164,9 +170,11 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
     let gql: URL;
     try {
       gql = new URL(options.graphqlUrl);
-    } catch (error) {
-      // The URL is not echoed: it may carry a password.
-      throw new X3ConfigError('graphqlUrl is not a URL', 'X3_CONFIG_INVALID', error);
+    } catch {
+      throw new X3ConfigError(
+        `graphqlUrl '${redactUnparsedUrl(options.graphqlUrl)}' is not a URL`,
+        'X3_CONFIG_INVALID',
+      );
     }
     if (gql.protocol !== 'https:' && gql.protocol !== 'http:')
       throw new X3ConfigError('graphqlUrl must be http(s)');

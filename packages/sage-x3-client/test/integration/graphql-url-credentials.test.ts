@@ -86,4 +86,29 @@ describe('credentials in graphqlUrl', () => {
       expect.objectContaining({ code: 'X3_CONFIG_INVALID', message: expect.not.stringContaining(PLANTED) }),
     );
   });
+
+  // A mistyped scheme (`https//`) escapes the URL user-info rule of the redactor: the message and every rendering
+  // of the error (its cause, the parser's own error, held the input whole) must still not carry the password.
+  it.each([
+    ['baseUrl', `https//admin:${PLANTED}@x3:8124`],
+    ['baseUrl', `https://admin:${PLANTED}@x3 host:8124`],
+    ['graphqlUrl', `http//admin:${PLANTED}@x3/xtrem/api`],
+  ])('a %s that is not a URL (%s) names what it got, without the password', (option, value) => {
+    let error: unknown;
+    try {
+      createX3Client({
+        baseUrl: sim.url,
+        endpoint: sim.endpoint,
+        auth: basicAuth(sim.credentials.basic),
+        [option]: value,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      code: 'X3_CONFIG_INVALID',
+      message: expect.stringContaining('[REDACTED]@x3'),
+    });
+    expect(errorText(error)).not.toContain(PLANTED);
+  });
 });
