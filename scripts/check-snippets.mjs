@@ -42,6 +42,7 @@ writeFileSync(
         baseUrl: '.',
         paths: {
           '@mlc/sync-engine/testing': ['../packages/sync-engine/src/testing.ts'],
+          '@mlc/sync-engine/conformance': ['../packages/sync-engine/src/conformance.ts'],
           '@mlc/sync-engine/sage-x3': ['../packages/sync-engine/src/sage-x3.ts'],
           '@mlc/sync-engine/powerbi': ['../packages/sync-engine/src/powerbi.ts'],
           '@mlc/*': ['../packages/*/src/index.ts'],

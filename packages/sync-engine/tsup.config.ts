@@ -4,6 +4,7 @@ export default defineConfig({
   entry: [
     'src/index.ts',
     'src/testing.ts',
+    'src/conformance.ts',
     'src/sql-store.ts',
     'src/store-kit.ts',
     'src/sage-x3.ts',

@@ -1,4 +1,4 @@
-import { describeStateStoreConformance } from '@mlc/sync-engine/testing';
+import { describeStateStoreConformance } from '@mlc/sync-engine/conformance';
 import { createRedisStateStore, type RedisStateStore } from '../src/index.js';
 import { deletePrefix, describeRedis, fileAdmin, randomPrefix, REDIS_URL } from './redis-test-env.js';
 

@@ -1,4 +1,4 @@
-import { describeCrashAtEachStep } from '@mlc/sync-engine/testing';
+import { describeCrashAtEachStep } from '@mlc/sync-engine/conformance';
 import { createRedisStateStore } from '../src/index.js';
 import { deletePrefix, describeRedis, fileAdmin, randomPrefix, REDIS_URL } from './redis-test-env.js';
 

@@ -1,4 +1,4 @@
-import { describeStateStoreConformance } from '@mlc/sync-engine/testing';
+import { describeStateStoreConformance } from '@mlc/sync-engine/conformance';
 import { afterAll } from 'vitest';
 import { createPostgresStateStore, type PostgresStateStore } from '../src/index.js';
 import { adminPool, describePostgres, PG_URL, randomSchema, unreachable } from './pg-test-env.js';

@@ -1,4 +1,4 @@
-import { describeCrashAtEachStep } from '@mlc/sync-engine/testing';
+import { describeCrashAtEachStep } from '@mlc/sync-engine/conformance';
 import { afterAll } from 'vitest';
 import { createPostgresStateStore } from '../src/index.js';
 import { adminPool, describePostgres, PG_URL, randomSchema, unreachable } from './pg-test-env.js';

@@ -1,5 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { describeStateStoreConformance } from '@mlc/sync-engine/testing';
+import { describeStateStoreConformance } from '@mlc/sync-engine/conformance';
 import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
 import { createSqliteStateStore, type SqliteStateStore } from '../src/index.js';

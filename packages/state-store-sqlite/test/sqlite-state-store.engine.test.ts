@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeCrashAtEachStep } from '@mlc/sync-engine/testing';
+import { describeCrashAtEachStep } from '@mlc/sync-engine/conformance';
 import { afterAll } from 'vitest';
 import { createSqliteStateStore } from '../src/index.js';
 import { makeTempDir } from './temp-dir.js';

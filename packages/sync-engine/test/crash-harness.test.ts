@@ -1,4 +1,5 @@
-import { assertExactlyOnceAfterCrash, crashAtStep, describeCrashAtEachStep } from '@mlc/sync-engine/testing';
+import { assertExactlyOnceAfterCrash, crashAtStep } from '@mlc/sync-engine/testing';
+import { describeCrashAtEachStep } from '@mlc/sync-engine/conformance';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStateStorage, type MemoryStateStorage, MemoryStateStore } from '../src/index.js';
 

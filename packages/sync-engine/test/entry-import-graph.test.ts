@@ -68,6 +68,11 @@ describe('what an entry point loads', () => {
     expect(packages).toContain('ky');
   });
 
+  it('/testing loads no vitest, so MemorySource and MemorySink work under any runner; /conformance does', () => {
+    expect(runtimeImportsOf(join(engineSrc, 'testing.ts')).packages).not.toContain('vitest');
+    expect(runtimeImportsOf(join(engineSrc, 'conformance.ts')).packages).toContain('vitest');
+  });
+
   it('the Sage X3 and Power BI entries load their client (the walk sees a client when there is one)', () => {
     expect(runtimeImportsOf(join(engineSrc, 'sage-x3.ts')).packages).toContain('graphql');
     expect(runtimeImportsOf(join(engineSrc, 'powerbi.ts')).packages).toContain('p-queue');

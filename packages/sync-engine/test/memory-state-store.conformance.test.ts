@@ -1,4 +1,4 @@
-import { describeStateStoreConformance } from '@mlc/sync-engine/testing';
+import { describeStateStoreConformance } from '@mlc/sync-engine/conformance';
 import { MemoryStateStore } from '../src/index.js';
 
 describeStateStoreConformance<MemoryStateStore>({

@@ -22,7 +22,7 @@ import type {
  * Everything the engine persists. Small and explicit: every method is async and every write is atomic (it
  * happens completely or not at all, and no reader sees half of it). Contract violations throw
  * {@link StateStoreError} with the documented code. Run `describeStateStoreConformance` from
- * `@mlc/sync-engine/testing` against any implementation.
+ * `@mlc/sync-engine/conformance` against any implementation.
  *
  * Fenced writes take the stream's lease as a {@link Fence}; the store rejects them with `STORE_STALE_FENCE`
  * when the fence's name is not the batch's stream, when a newer token was issued for that name, or when the
