@@ -73,8 +73,12 @@ function checkInt64(value: unknown): ValueCheck {
 function checkDecimal(value: unknown): ValueCheck {
   let decimal: Decimal | undefined;
   if (typeof value === 'number' && Number.isFinite(value)) decimal = Decimal.fromNumber(value);
-  else if (typeof value === 'string') decimal = Decimal.parse(value);
-  else if (typeof value === 'bigint') decimal = Decimal.of(value);
+  else if (typeof value === 'string') {
+    decimal = Decimal.parse(value);
+    // Say which form is wanted: a decimal comma ("12,5") or a thousands separator is the usual mistake.
+    if (!decimal)
+      return { ok: false, reason: `expected a decimal string like "-12.3456", got ${shown(value)}` };
+  } else if (typeof value === 'bigint') decimal = Decimal.of(value);
   else if (isDecimal(value)) decimal = value;
   if (!decimal) return fail('Decimal', value);
   return { ok: true, value: decimal.isExactNumber() ? decimal.toNumber() : decimal.toString() };
@@ -90,17 +94,20 @@ function checkDateTime(value: unknown): ValueCheck {
 }
 
 function fail(type: SinkColumnType, value: unknown): { ok: false; reason: string } {
-  const shown =
-    typeof value === 'string'
-      ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-      : value instanceof Date
-        ? 'an invalid Date'
-        : isDecimal(value)
-          ? `Decimal(${value.toString()})`
-          : typeof value === 'number' || typeof value === 'boolean'
-            ? String(value)
-            : Array.isArray(value)
-              ? 'an array'
-              : typeof value;
-  return { ok: false, reason: `expected ${type}, got ${shown}` };
+  return { ok: false, reason: `expected ${type}, got ${shown(value)}` };
+}
+
+/** A value as an error message shows it: strings quoted (and cut at 40 characters), other values by kind. */
+function shown(value: unknown): string {
+  return typeof value === 'string'
+    ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    : value instanceof Date
+      ? 'an invalid Date'
+      : isDecimal(value)
+        ? `Decimal(${value.toString()})`
+        : typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : Array.isArray(value)
+            ? 'an array'
+            : typeof value;
 }
