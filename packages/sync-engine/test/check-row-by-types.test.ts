@@ -80,7 +80,11 @@ describe('checkRowByTypes: the engine vocabulary, no destination limit', () => {
       reason: 'expected DateTime, got "2024-02-30"',
     });
     expect(checkRowByTypes({ table, row: row({ b: 'yes' }) })).toMatchObject({ field: 'b' });
-    expect(checkRowByTypes({ table, row: row({ m: 'abc' }) })).toMatchObject({ field: 'm' });
+    expect(checkRowByTypes({ table, row: row({ m: '12,5' }) })).toEqual({
+      ok: false,
+      field: 'm',
+      reason: 'expected a decimal string like "-12.3456", got "12,5"',
+    });
     expect(checkRowByTypes({ table, row: row({ s: 12 }) })).toMatchObject({
       field: 's',
       reason: 'expected String, got 12',
