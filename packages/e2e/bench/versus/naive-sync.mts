@@ -11,7 +11,7 @@
  * Input: JSON config in `MLC_NAIVE_CONFIG` (env, not argv, so secrets stay out of `ps`). Output: one JSON line on
  * stdout at the end: `{"posts":…,"rowsPosted":…,"cpuMs":…}`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 interface Config {
   x3: { url: string; endpoint: string; user: string; password: string };
@@ -175,7 +175,9 @@ async function main(): Promise<void> {
     posts++;
     rowsPosted += rows.length;
     rows = [];
-    writeFileSync(config.stateFile, JSON.stringify({ lastStamp: batchStamp }));
+    // Write-then-rename, the usual idiom: a kill mid-write must not leave a truncated state file.
+    writeFileSync(`${config.stateFile}.tmp`, JSON.stringify({ lastStamp: batchStamp }));
+    renameSync(`${config.stateFile}.tmp`, config.stateFile);
   };
   while (next) {
     const url: string = next;

@@ -9,6 +9,11 @@ export type X3Transport = 'rest' | 'graphql';
 
 /** Reads a dotted path from a JSON value; `undefined` when any step is missing. */
 export function readPath(value: unknown, path: X3FieldPath): unknown {
+  // Most paths are one property (`ACC`): read it without splitting (this runs for every field of every record).
+  if (!path.includes('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    return (value as Record<string, unknown>)[path];
+  }
   let current = value;
   for (const step of path.split('.')) {
     if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
@@ -64,9 +69,17 @@ function collectionItems(value: unknown): unknown[] | undefined {
   return undefined;
 }
 
+/** The entries of a mapping's `fields`, listed once per mapping instead of once per record. */
+const fieldEntries = new WeakMap<Record<string, X3FieldPath>, Array<[string, X3FieldPath]>>();
+
 function mapFields(raw: unknown, fields: Record<string, X3FieldPath>): Record<string, unknown> {
+  let entries = fieldEntries.get(fields);
+  if (!entries) {
+    entries = Object.entries(fields);
+    fieldEntries.set(fields, entries);
+  }
   const out: Record<string, unknown> = {};
-  for (const [name, path] of Object.entries(fields)) out[name] = readPath(raw, path);
+  for (const [name, path] of entries) out[name] = readPath(raw, path);
   return out;
 }
 

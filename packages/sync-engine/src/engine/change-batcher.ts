@@ -55,6 +55,12 @@ export class ChangeBatcher {
   #deferred = new Map<string, Deferred>();
   /** The first failure of a deferred settlement: the run fails with it. */
   #deferredFailure: { error: unknown } | undefined;
+  /**
+   * The last rows batch sent while the run reads on: resolves once it committed (or failed), or once its outcome
+   * turned out unknown and it settles off the critical path. The next flush waits for it, so batches commit, and
+   * cursors move, in order.
+   */
+  #inFlight: Promise<void> | undefined;
 
   /** Creates a batcher for one run or replay. */
   constructor(scope: RunScope, options: ChangeBatcherOptions) {
@@ -131,7 +137,7 @@ export class ChangeBatcher {
     this.#throwIfDeferredFailed();
   }
 
-  #defer(intent: BatchIntent, settled: Promise<BatchSettlement>): void {
+  #defer(intent: BatchIntent, settled: Promise<BatchSettlement>): Promise<void> {
     const entries = new Map<string, LedgerEntry>();
     for (const write of intent.entries) {
       if (write.delete) continue;
@@ -154,6 +160,7 @@ export class ChangeBatcher {
     // Failures are read through #deferredFailure and settleDeferred(), never left unhandled.
     done.catch(() => undefined);
     this.#deferred.set(intent.batchId, { entries, done });
+    return done;
   }
 
   #throwIfDeferredFailed(): void {
@@ -258,6 +265,11 @@ export class ChangeBatcher {
 
   /** Sends the accumulated batch (rows, state-only or snapshot) through the protocol. */
   async flush(): Promise<void> {
+    if (this.#inFlight) {
+      const inFlight = this.#inFlight;
+      this.#inFlight = undefined;
+      await inFlight;
+    }
     this.#throwIfDeferredFailed();
     const { ctx, stream, lease } = this.#scope;
     // While a batch settles off the critical path, later batches carry no cursor: the store never moves a cursor
@@ -296,15 +308,24 @@ export class ChangeBatcher {
     if (kind === 'snapshot') await this.#ensureRebuildIntent();
     let deferred = false;
     if (kind === 'rows' && this.#deferUnknown) {
-      // Memory stays bounded: at most MAX_DEFERRED batches wait for their settle time at once.
+      // Memory stays bounded: at most MAX_DEFERRED batches are sent or settling at once.
       while (this.#deferred.size >= MAX_DEFERRED)
         await Promise.race([...this.#deferred.values()].map((d) => d.done.catch(() => undefined)));
       this.#throwIfDeferredFailed();
-      const outcome = await sendRowsBatch(this.#scope, intent, { defer: true });
-      if (typeof outcome === 'object') {
-        this.#defer(intent, outcome.settled);
-        deferred = true;
-      }
+      // Sent while the run reads and decides the next records (its keys are decided against its entries meanwhile):
+      // reading overlaps the POST and the pacer's wait. An unknown outcome settles off the critical path.
+      let turnedDeferred!: () => void;
+      const deferral = new Promise<void>((resolve) => {
+        turnedDeferred = resolve;
+      });
+      const settled = sendRowsBatch(this.#scope, intent, { defer: true }).then((outcome) => {
+        if (typeof outcome !== 'object') return outcome;
+        turnedDeferred();
+        return outcome.settled;
+      });
+      const done = this.#defer(intent, settled);
+      this.#inFlight = Promise.race([done.catch(() => undefined), deferral]);
+      deferred = true;
     } else if (kind === 'rows') {
       await sendRowsBatch(this.#scope, intent);
     } else {

@@ -159,7 +159,8 @@ export async function runStream(
               (failure: unknown) => failure,
             );
             if (!isSyncError(error, 'SYNC_STOPPED')) throw error;
-            if (drained !== undefined) throw drained;
+            // A stop also ends the batches in flight with SYNC_STOPPED: their intents stay open for the next run.
+            if (drained !== undefined && !isSyncError(drained, 'SYNC_STOPPED')) throw drained;
             stopped = true;
           }
           if (fullReread && !stopped) await finishSinkReread(scope);

@@ -59,15 +59,32 @@ const MAX_CACHED = 4096;
 const sortedByShape = new Map<string, string[]>();
 const quotedKeys = new Map<string, string>();
 
+/** The last shape seen (its keys in insertion order) and its sorted keys: consecutive rows nearly always share it. */
+let lastShape: { keys: string[]; sorted: string[] } | undefined;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sortedKeys(obj: Record<string, unknown>): string[] {
   const keys = Object.keys(obj);
+  // Own keys in the same order as the last object's are the same set: its sorted order holds.
+  if (lastShape && sameKeys(keys, lastShape.keys)) return lastShape.sorted;
+  const sorted = sortedKeysOfShape(obj, keys);
+  lastShape = { keys, sorted };
+  return sorted;
+}
+
+function sortedKeysOfShape(obj: Record<string, unknown>, keys: string[]): string[] {
   const shape = keys.join('\u0000');
   const cached = sortedByShape.get(shape);
   // The joined shape can collide (keys holding U+0000, or [''] vs []): a hit counts only when it names exactly
   // the object's own keys (same length, all own, all distinct).
   if (cached && cached.length === keys.length && cached.every((key) => Object.hasOwn(obj, key)))
     return cached;
-  const sorted = keys.sort();
+  const sorted = [...keys].sort();
   if (!cached && sortedByShape.size < MAX_CACHED) sortedByShape.set(shape, sorted);
   return sorted;
 }
