@@ -88,9 +88,10 @@ export type {
   HttpResponse,
 } from './http/http-types.js';
 export { createHttpClient } from './http/create-http-client.js';
+export { userAgentOf } from './http/user-agent.js';
 export type { TlsOptions } from './http/tls-fetch.js';
 export { createTlsFetch } from './http/tls-fetch.js';
-export { bearerAuth, tokenAuth } from './http/token-auth.js';
+export { tokenAuth } from './http/token-auth.js';
 
 export type { DecimalRounding } from './values/decimal.js';
 export { Decimal, isDecimal } from './values/decimal.js';

@@ -14,6 +14,7 @@ import {
   clientSecretCredential,
   createPowerBIClient,
 } from '../src/index.js';
+import { version } from '../package.json';
 import { IoDriver } from './helpers/io-driver.js';
 import { capturingLogger, orderRows, ordersSchema } from './helpers/simulated-client.js';
 
@@ -83,6 +84,12 @@ describe('authentication against the simulated Entra ID', () => {
     );
     const found = await driver.run(certificate.ensureDataset(ordersSchema));
     expect(found).toMatchObject({ created: false, datasetId: created.datasetId });
+    // Every request, Entra token requests included, names the package, its version and Node.js.
+    const [major, minor] = process.versions.node.split('.');
+    const requests = s.control.requests();
+    expect(requests.some((r) => r.route === 'token')).toBe(true);
+    for (const request of requests)
+      expect(request.userAgent).toBe(`mlc-powerbi-push-client/${version} node/${major}.${minor}`);
 
     // The older RS256 + SHA-1 x5t assertion, and the secret sent as HTTP Basic auth: both documented forms.
     const rs256 = clientFor(

@@ -74,9 +74,9 @@ export { isSinkSetupLost, markSinkSetupLost } from './sink/sink-setup-lost.js';
 
 // Cursor and ledger helpers
 export type { ParsedStamp } from './cursor/stamp.js';
-export { compareStamps, formatInstant, parseStamp, stampToEpochMs } from './cursor/stamp.js';
+export { compareStamps, formatInstant, parseStamp } from './cursor/stamp.js';
 export type { StreamCursor } from './cursor/stream-cursor.js';
-export { compareCursors, maxCursor } from './cursor/stream-cursor.js';
+export { compareCursors } from './cursor/stream-cursor.js';
 export { canonicalJson, contentHash } from './ledger/content-hash.js';
 
 // State store contract and the in-memory store

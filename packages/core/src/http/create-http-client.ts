@@ -13,6 +13,7 @@ import { resolveRetryPolicy } from '../retry/retry-policy.js';
 import { withRetry } from '../retry/with-retry.js';
 import type { HttpClient, HttpClientOptions, HttpMethod, HttpRequest, HttpResponse } from './http-types.js';
 import { createTlsFetch } from './tls-fetch.js';
+import { userAgentOf } from './user-agent.js';
 
 const DEFAULT_REQUEST_ID_HEADERS = ['requestid', 'x-ms-request-id', 'request-id', 'x-request-id'] as const;
 const BODY_SNIPPET_CHARS = 1_000;
@@ -67,7 +68,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     retry: 0,
     throwHttpErrors: false,
     fetch: fetchImpl,
-    ...(options.headers ? { headers: options.headers } : {}),
+    headers: {
+      ...(options.userAgent !== undefined ? { 'user-agent': userAgentOf(options.userAgent) } : {}),
+      ...options.headers,
+    },
   });
 
   const resolveUrl = (request: HttpRequest): URL => {

@@ -60,6 +60,11 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
+  /**
+   * The caller's product token, `name/version` (e.g. `mlc-sage-x3-client/0.1.0`): every request then carries
+   * `User-Agent: <product> node/<major>.<minor>` (see `userAgentOf`). @default no User-Agent of the SDK's own
+   */
+  userAgent?: string;
   /** Credentials. */
   auth?: AuthProvider;
   /**

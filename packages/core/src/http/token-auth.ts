@@ -10,8 +10,3 @@ export function tokenAuth(cycler: TokenCycler): AuthProvider {
     },
   };
 }
-
-/** An {@link AuthProvider} with a fixed bearer token (tests, or tokens managed elsewhere). */
-export function bearerAuth(token: string): AuthProvider {
-  return { getHeaders: async () => ({ authorization: `Bearer ${token}` }) };
-}

@@ -1,3 +1,4 @@
+import { PRODUCT_TOKEN } from '../product-token.js';
 import {
   type Clock,
   type HttpClient,
@@ -183,6 +184,7 @@ export abstract class EntraCredential implements TokenCredential {
       ...(this.options.retry !== undefined ? { retry: this.options.retry } : {}),
       knownSecrets: this.knownSecrets(),
       errorFactory: entraErrorFactory,
+      userAgent: PRODUCT_TOKEN,
     });
     return this.#http;
   }

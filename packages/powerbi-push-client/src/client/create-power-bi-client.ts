@@ -1,3 +1,4 @@
+import { PRODUCT_TOKEN } from '../product-token.js';
 import { type QuotaStore, TokenCycler, createHttpClient, isMlcError, tokenAuth } from '@mlc/core';
 import { followTrustedRedirects } from './follow-trusted-redirects.js';
 import { EntraCredential } from '../auth/entra-credential.js';
@@ -133,6 +134,7 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
     timeoutMs: resolved.timeoutMs,
     auth: tokenAuth(tokens),
     authChallenge: isPowerBIAuthChallenge,
+    userAgent: PRODUCT_TOKEN,
     retry: resolved.retry,
     errorFactory: createPowerBIErrorFactory({ groupId: resolved.groupId }),
     onRetry: (event) => {

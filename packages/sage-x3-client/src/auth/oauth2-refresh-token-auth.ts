@@ -1,3 +1,4 @@
+import { PRODUCT_TOKEN } from '../product-token.js';
 import {
   type AccessToken,
   type HttpClient,
@@ -188,6 +189,7 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
         logger,
         ...(context.fetch ? { fetch: context.fetch } : context.tls ? { tls: context.tls } : {}),
         timeoutMs: options.timeoutMs ?? 30_000,
+        userAgent: PRODUCT_TOKEN,
         knownSecrets: [options.clientSecret, ...(options.refreshToken ? [options.refreshToken] : [])],
         errorFactory: (ctx) => tokenEndpointError(ctx, secrets()),
       });

@@ -1,3 +1,4 @@
+import { PRODUCT_TOKEN } from '../product-token.js';
 import { createHttpClient, redactText } from '@mlc/core';
 import type { GraphQLSchema } from 'graphql';
 import { graphqlChanges, completeCollections, connectionAt } from '../changes/graphql-changes.js';
@@ -171,6 +172,7 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
       retry: o.retry,
       timeoutMs: o.timeoutMs,
       headers: o.headers,
+      userAgent: PRODUCT_TOKEN,
       errorFactory,
       knownSecrets: () => auth.knownSecrets(),
       ...(o.fetch ? { fetch: o.fetch } : o.tls ? { tls: o.tls } : {}),

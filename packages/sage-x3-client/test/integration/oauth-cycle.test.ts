@@ -1,4 +1,4 @@
-import { TestClock } from '@mlc/core';
+import { TestClock, trackHttpRequests } from '@mlc/core';
 import { type SageX3Simulator, startSageX3Simulator } from '@mlc/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -9,9 +9,19 @@ import {
   createX3Client,
   oauth2RefreshTokenAuth,
 } from '../../src/index.js';
+import { version } from '../../package.json';
 import { capturingLogger, errorText } from './helpers.js';
 
 const START = '2024-06-01T08:00:00Z';
+
+/**
+ * Resolves once no request of this process is on the wire. Access tokens are refreshed in the background inside
+ * their refresh margin, so a token request may still be in flight when a read returns: time must not move then.
+ */
+const wire = trackHttpRequests();
+async function quiet(): Promise<void> {
+  while (wire.inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+}
 let sim: SageX3Simulator | undefined;
 afterEach(() => sim?.close());
 
@@ -77,11 +87,20 @@ describe('OAuth2 refresh-token strategy against the simulated cloud gateway', ()
     // One read per minute for 30 minutes; access tokens live 5 minutes and are refreshed 1 minute early.
     for (let minute = 0; minute <= 30; minute++) {
       expect(await clock.run(countAccounts(client))).toBe(expected);
+      await quiet();
       await clock.advance(60_000);
     }
     const tokenCalls = s.control.requestLog().filter((e) => e.surface === 'token');
     expect(tokenCalls.length).toBeGreaterThanOrEqual(7); // ≈ every 4 minutes over 30 minutes
     expect(tokenCalls.every((e) => e.status === 200)).toBe(true);
+    // Every request of the client, token endpoint included, names the package, its version and Node.js.
+    const [major, minor] = process.versions.node.split('.');
+    const clientRequests = s.control
+      .requestLog()
+      .filter((e) => e.surface === 'token' || e.surface === 'graphql');
+    expect(clientRequests.length).toBeGreaterThan(tokenCalls.length);
+    for (const entry of clientRequests)
+      expect(entry.userAgent).toBe(`mlc-sage-x3-client/${version} node/${major}.${minor}`);
     expect(saved.length).toBe(tokenCalls.length);
     expect(new Set(saved.map((t) => t.refreshToken)).size).toBe(saved.length);
     // Every rotated-away token is dead; only the last one is live.

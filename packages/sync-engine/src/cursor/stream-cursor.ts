@@ -17,13 +17,3 @@ export function compareCursors(a: StreamCursor, b: StreamCursor): number {
   if (byStamp !== 0) return byStamp;
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
-
-/** The later of two cursors (either may be missing). */
-export function maxCursor(
-  a: StreamCursor | undefined,
-  b: StreamCursor | undefined,
-): StreamCursor | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return compareCursors(a, b) >= 0 ? a : b;
-}

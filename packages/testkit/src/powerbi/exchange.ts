@@ -80,6 +80,7 @@ export async function exchange(
     requestId: spec.requestId,
     datasetId: spec.datasetId,
     table: spec.table,
+    ...(c.req.header('user-agent') ? { userAgent: c.req.header('user-agent') as string } : {}),
   };
   const decision = state.faults.decide(spec.route, spec.datasetId, spec.table);
   const drop = (outcome: PowerBIRequestOutcome): Response => {

@@ -36,4 +36,6 @@ export interface PowerBIRequestLogEntry {
   rowCount?: number;
   /** `error.code`, the AADSTS number, or the 429 reason. */
   errorCode?: string;
+  /** The `User-Agent` header, when the client sent one (the only header kept: it is not a credential). */
+  userAgent?: string;
 }

@@ -1,7 +1,7 @@
 import type { AuthMethod } from '../auth/authenticate.js';
 import type { SageX3FaultKind } from '../faults/fault-options.js';
 
-/** One served request. Never holds credentials: no headers, no bodies. */
+/** One served request. Never holds credentials: no headers but the User-Agent, no bodies. */
 export interface SageX3RequestLogEntry {
   /** 1-based sequence number. */
   readonly seq: number;
@@ -15,6 +15,8 @@ export interface SageX3RequestLogEntry {
   readonly auth: AuthMethod;
   /** Syracuse endpoint, when the request named one. */
   readonly endpoint?: string;
+  /** The `User-Agent` header, when the client sent one (not a credential). */
+  readonly userAgent?: string;
   readonly faults: readonly SageX3FaultKind[];
 }
 

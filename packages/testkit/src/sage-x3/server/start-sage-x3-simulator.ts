@@ -102,6 +102,7 @@ export async function startSageX3Simulator(options: SageX3SimulatorOptions = {})
       status,
       auth,
       ...(endpoint ? { endpoint } : {}),
+      ...(c.req.header('user-agent') ? { userAgent: c.req.header('user-agent') as string } : {}),
       faults: decision?.applied ?? [],
     });
   };
