@@ -87,6 +87,8 @@ describe('POST rows: types and per-request limits', () => {
     ['an invalid date', { postedAt: '2025-02-30' }, 'rows[0].postedAt'],
     ['a number in a String', { customer: 5 }, 'rows[0].customer'],
     ['a 4,001-character string', { customer: 'x'.repeat(4001) }, 'rows[0].customer'],
+    // 2,001 emoji are 4,002 UTF-16 code units: [inferred] .NET's String.Length, as the client counts.
+    ['2,001 characters outside the BMP', { customer: '😀'.repeat(2001) }, 'rows[0].customer'],
     ['an unknown column', { colour: 'red' }, 'rows[0].colour'],
   ])('refuses %s with 400 BadRequest and applies nothing', async (_name, row, target) => {
     const before = sim.control.rows(id, 'Orders').length;

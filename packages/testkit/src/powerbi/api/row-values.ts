@@ -56,11 +56,12 @@ export function coerceValue(type: CanonicalDataType, value: unknown, maxStringLe
       return coerceDateTime(value);
     case 'String': {
       if (typeof value !== 'string') return fail(value, type);
-      // [documented] S5/S7: 4,000 characters per string value; counted in code points [inferred].
-      if (value.length > maxStringLength && [...value].length > maxStringLength) {
+      // [documented] S5/S7: 4,000 characters per string value. [inferred] counted as .NET's String.Length, in UTF-16
+      // code units (the service is .NET): a character outside the BMP (an emoji) counts two, as the client counts.
+      if (value.length > maxStringLength) {
         return {
           ok: false,
-          reason: `String value of ${[...value].length} characters exceeds the limit of ${maxStringLength}`,
+          reason: `String value of ${value.length} characters exceeds the limit of ${maxStringLength}`,
         };
       }
       return { ok: true, value };
