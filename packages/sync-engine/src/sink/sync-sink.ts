@@ -1,4 +1,4 @@
-import type { DecimalRounding, QuotaStore } from '@mlc/core';
+import type { DecimalRounding, QuotaStore, RequestOutcome } from '@mlc/core';
 import type { Row } from '../state-store/types.js';
 
 /**
@@ -17,8 +17,8 @@ export interface SinkTable {
   columns: Record<string, SinkColumnType>;
 }
 
-/** What happened to one POST of a batch. */
-export type PostOutcome = 'applied' | 'not-applied' | 'unknown' | 'partial';
+/** What happened to one POST of a batch: core's {@link RequestOutcome}, or `partial` (some of its requests landed). */
+export type PostOutcome = RequestOutcome | 'partial';
 
 /** Result of {@link SyncSink.post}. */
 export interface PostResult {
