@@ -88,6 +88,13 @@ export type {
   HttpResponse,
 } from './http/http-types.js';
 export { createHttpClient } from './http/create-http-client.js';
+export type {
+  AddedPolicy,
+  PipelinePolicy,
+  PipelineRequest,
+  PipelineResponse,
+  SendRequest,
+} from './http/pipeline.js';
 export { userAgentOf } from './http/user-agent.js';
 export type { TlsOptions } from './http/tls-fetch.js';
 export { createTlsFetch } from './http/tls-fetch.js';

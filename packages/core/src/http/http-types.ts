@@ -5,6 +5,7 @@ import type { RequestOutcome } from '../errors/request-outcome.js';
 import type { Logger } from '../log/logger.js';
 import type { RetryPolicyOptions } from '../retry/retry-policy.js';
 import type { RetryEvent } from '../retry/with-retry.js';
+import type { AddedPolicy } from './pipeline.js';
 import type { TlsOptions } from './tls-fetch.js';
 
 /** HTTP methods the SDK uses. */
@@ -95,6 +96,12 @@ export interface HttpClientOptions {
   onRetry?: (event: RetryEvent & { method: HttpMethod; url: string }) => void;
   /** Random source for backoff jitter. @default Math.random */
   random?: () => number;
+  /**
+   * Your own pipeline policies, each with its place: `perCall` (once per `request()`, before the origin check and
+   * the retry loop) or `perRetry` (every attempt, after credentials were added, before `beforeSend` and the send).
+   * Policies of one position run in the order given. See `PipelinePolicy`. @default none
+   */
+  policies?: readonly AddedPolicy[];
 }
 
 /** One request. */
