@@ -114,13 +114,10 @@ export async function* restChanges<T>(
     if (!more) return;
     if (!lastValid) {
       // A whole page without one valid position: only the server's own link can move past it ([documented]
-      // §1.2–1.3 `$links.$next`; it pages by class key, so it is the fallback, not the rule).
-      if (page.nextUrl === undefined) {
-        throw new X3ResponseError(
-          `Cannot continue paging ${definition.name}: no record of ${page.url} has a valid ${stampField} and key (${rest.keyFields.join(', ')}), and X3 gave no $links.$next`,
-          { code: 'X3_UNEXPECTED_RESPONSE', url: page.url },
-        );
-      }
+      // §1.2–1.3 `$links.$next`, sent while more records remain; it pages by class key, so it is the fallback, not
+      // the rule). Without it the page was the last one: a full last page is no sign of more here, since no
+      // position exists to ask from (every record of it was yielded, to be dead-lettered by the caller).
+      if (page.nextUrl === undefined) return;
       nextUrl = page.nextUrl;
       continue;
     }

@@ -87,7 +87,7 @@ describe('REST paging is robust to bad keys and stamps at any position', () => {
     expect(urls[1]).toContain("ID gt 'B'");
   });
 
-  it('a page with no valid position follows the server $links.$next; without one it fails with a clear error', async () => {
+  it('a page with no valid position follows the server $links.$next; without one it was the last page', async () => {
     const { context, urls } = restContext([
       {
         resources: [rec(null, null), rec('', 'x'), rec(null, '2024-01-01T00:00:03Z')],
@@ -98,10 +98,13 @@ describe('REST paging is robust to bad keys and stamps at any position', () => {
     const changes = await collect(restChanges(context, entity, {}));
     expect(changes.map((c) => c.ok)).toEqual([false, false, false, true]);
     expect(urls[1]).toBe('http://x3/next-page');
-    const stuck = restContext([{ resources: [rec(null, null), rec(null, null), rec(null, null)] }]);
-    await expect(collect(restChanges(stuck.context, entity, {}))).rejects.toMatchObject({
-      code: 'X3_UNEXPECTED_RESPONSE',
-    });
+    // [documented] Sage's own paging loop stops when `$links.$next` is absent: a full page of records without a
+    // valid position and without the link ends the read (every record of it yielded, to be dead-lettered), instead
+    // of failing the run (a fuzz run found a full last page of such records failing the stream).
+    const last = restContext([{ resources: [rec(null, null), rec(null, null), rec(null, null)] }]);
+    const tail = await collect(restChanges(last.context, entity, {}));
+    expect(tail.map((c) => c.ok)).toEqual([false, false, false]);
+    expect(last.urls).toHaveLength(1);
   });
 });
 
