@@ -1,7 +1,13 @@
 import { SyncError } from '../errors/sync-error.js';
 import { isStateStoreError } from '../state-store/state-store-error.js';
 import type { Lease } from '../state-store/types.js';
-import { audit, type EngineContext } from './engine-context.js';
+import {
+  audit,
+  type EngineContext,
+  type ResolvedStream,
+  type RunScope,
+  type RunStats,
+} from './engine-context.js';
 
 /** Timing of a stream lease (see the fencing argument in docs/architecture.md). */
 export interface LeaseTiming {
@@ -162,4 +168,40 @@ export async function withHeldLease<T>(
       });
     }
   }
+}
+
+/** What a run (or a replay) under a held lease brings to its {@link RunScope}. */
+export interface ScopeUnderLease {
+  /** The run's own abort signal (a hard stop); a lost lease aborts it too. */
+  signal: AbortSignal;
+  stats: RunStats;
+  runId: string;
+  stopping(): boolean;
+  /** After each committed batch. @default renew the lease when due */
+  afterBatch?(): Promise<void>;
+}
+
+/** The {@link RunScope} of work done under `held`: the lease, fencing and heartbeat all come from it. */
+export function scopeUnderLease(
+  ctx: EngineContext,
+  stream: ResolvedStream,
+  held: HeldLease,
+  run: ScopeUnderLease,
+): RunScope {
+  return {
+    ctx,
+    stream,
+    get lease() {
+      return held.current();
+    },
+    // A lost lease aborts the run's requests in flight, as a hard stop does.
+    signal: AbortSignal.any([run.signal, held.signal]),
+    stats: run.stats,
+    runId: run.runId,
+    afterBatch: run.afterBatch ?? (() => held.renewIfDue()),
+    keepLease: () => held.renewIfDue(),
+    fence: (request) => held.fence(request),
+    leaseAcquiredAt: held.acquiredAt,
+    stopping: run.stopping,
+  };
 }

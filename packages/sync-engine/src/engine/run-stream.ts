@@ -14,7 +14,7 @@ import {
   type RunStats,
 } from './engine-context.js';
 import { type PreparedItem, prepareItem } from './prepare-item.js';
-import { withHeldLease } from './held-lease.js';
+import { scopeUnderLease, withHeldLease } from './held-lease.js';
 import { replayOnVersionChange, streamVersionChanged } from './replay-on-version-change.js';
 import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
 import { resolveOpenBatches, type SettlingIntent } from './resolve-open-batches.js';
@@ -62,25 +62,16 @@ export async function runStream(
       'mlc.sync.run',
       { 'mlc.sync.stream': stream.name, 'mlc.sync.run_id': runId },
       async () => {
-        const scope: RunScope = {
-          ctx,
-          stream,
-          get lease() {
-            return held.current();
-          },
-          // A lost lease aborts the run's requests in flight, as a hard stop does.
-          signal: AbortSignal.any([options.signal, held.signal]),
+        const scope = scopeUnderLease(ctx, stream, held, {
+          signal: options.signal,
           stats,
           runId,
+          stopping: options.stopping,
           afterBatch: async () => {
             await held.renewIfDue();
             emitProgress(ctx, stream, runId, stats, startedAt, progressed);
           },
-          keepLease: () => held.renewIfDue(),
-          fence: (request) => held.fence(request),
-          leaseAcquiredAt: held.acquiredAt,
-          stopping: options.stopping,
-        };
+        });
         // Open rows intents found at the start, settling while the run goes on (awaited on every way out).
         let settling: SettlingIntent[] = [];
         try {

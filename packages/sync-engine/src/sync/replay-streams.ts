@@ -1,11 +1,6 @@
 import { SyncError } from '../errors/sync-error.js';
-import {
-  type EngineContext,
-  type ResolvedStream,
-  type RunScope,
-  newRunStats,
-} from '../engine/engine-context.js';
-import { type LeaseTiming, withHeldLease } from '../engine/held-lease.js';
+import { type EngineContext, type ResolvedStream, newRunStats } from '../engine/engine-context.js';
+import { type LeaseTiming, scopeUnderLease, withHeldLease } from '../engine/held-lease.js';
 import { type ReplayResult, replayDeadLetters } from '../engine/replay-dead-letters.js';
 
 /** What {@link replayStreams} needs from the sync. */
@@ -46,21 +41,12 @@ export async function replayStreams(
     if (letters.length === 0) continue;
     await options.ensureSink(stream);
     const result = await withHeldLease(ctx, stream.name, options.timing, async (held) => {
-      const scope: RunScope = {
-        ctx,
-        stream,
-        get lease() {
-          return held.current();
-        },
-        signal: AbortSignal.any([options.signal, held.signal]),
+      const scope = scopeUnderLease(ctx, stream, held, {
+        signal: options.signal,
         stats: newRunStats(),
         runId: options.newId('replay'),
-        afterBatch: () => held.renewIfDue(),
-        keepLease: () => held.renewIfDue(),
-        fence: (request) => held.fence(request),
-        leaseAcquiredAt: held.acquiredAt,
         stopping: options.stopping,
-      };
+      });
       return replayDeadLetters(scope, letters, { force: options.force });
     });
     if (!result) {
