@@ -99,6 +99,28 @@ describe('TestClock.run with busy', () => {
     expect(await clock.run(fetch(url).then((r) => r.text()))).toBe('at 5000');
   });
 
+  it('TestClock.requestOnTheWire is the default busy, to combine with a test\'s own condition', async () => {
+    const { url, held, server } = await holdingServer();
+    closers.push(() => server.close());
+    new TestClock(0); // subscribes the process-wide tracker
+    expect(TestClock.requestOnTheWire()).toBe(false);
+    const response = fetch(url).then((r) => r.text());
+    await until(() => held.length === 1);
+    expect(TestClock.requestOnTheWire()).toBe(true);
+    // A test that also waits on its own I/O keeps time still for either reason.
+    const clock = new TestClock(0);
+    let ownWork = true;
+    const timeout = clock.sleep(30_000).then(() => 'timed out');
+    const winner = Promise.race([response, timeout]);
+    setTimeout(() => held[0]?.end('answered'), 20);
+    const result = clock.run(winner, { busy: () => TestClock.requestOnTheWire() || ownWork });
+    expect(await response).toBe('answered');
+    await until(() => !TestClock.requestOnTheWire());
+    expect(clock.now()).toBe(0); // own work still pending: time has not moved
+    ownWork = false;
+    expect(await result).toBe('answered');
+  });
+
   it('still accepts maxSteps as a number', async () => {
     const clock = new TestClock(0);
     const twice = (async () => {

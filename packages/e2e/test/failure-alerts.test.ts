@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { type Logger, TestClock, trackHttpRequests } from '@mlc/core';
+import { type Logger, TestClock } from '@mlc/core';
 import { type PowerBIClient, clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
 import { type JournalEntry, basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import { createSqliteStateStore } from '@mlc/state-store-sqlite';
@@ -93,8 +93,6 @@ async function harness(options: Options = {}): Promise<Harness> {
     () => x3sim.close(),
     () => pbisim.close(),
   );
-  const http = trackHttpRequests();
-  cleanups.push(() => http.close());
   const dir = mkdtempSync(join(tmpdir(), 'mlc-alerts-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const logs: string[] = [];
@@ -172,7 +170,7 @@ async function harness(options: Options = {}): Promise<Harness> {
           while (sync.isRunning()) await new Promise((resolve) => setTimeout(resolve, 2));
         };
         // Once the run is over nothing may move the clock (the next tick is the loop's business, not the run's).
-        await clock.run(finished(), { busy: () => http.inFlight > 0 || !sync.isRunning() });
+        await clock.run(finished(), { busy: () => TestClock.requestOnTheWire() || !sync.isRunning() });
       }
     },
     failures: () => of('run-failed'),

@@ -7,10 +7,6 @@ let requests: HttpRequestTracker | undefined;
 /** Sleeps of all test clocks that hold an HTTP request open (a simulator's latency): those requests are parked. */
 let heldRequests = 0;
 
-/**
- * The default `busy` of {@link TestClock.run}: a request is on the wire, i.e. more requests are in flight than
- * simulators hold open on a test clock.
- */
 function requestOnTheWire(): boolean {
   return (requests?.inFlight ?? 0) > heldRequests;
 }
@@ -56,6 +52,16 @@ export class TestClock implements Clock {
     requests ??= trackHttpRequests();
   }
 
+  /**
+   * The default `busy` of {@link TestClock.run}: `true` while a `fetch` of this process is on the wire, i.e. more
+   * requests are in flight than simulators hold open with a `holdsRequest` sleep on a test clock. Combine it with
+   * a test's own condition instead of tracking requests again:
+   * `clock.run(done, { busy: () => TestClock.requestOnTheWire() || dbQueryRunning })`.
+   */
+  static requestOnTheWire(): boolean {
+    return requestOnTheWire();
+  }
+
   /** {@inheritDoc Clock.now} */
   now(): number {
     return this.#now;
@@ -75,13 +81,16 @@ export class TestClock implements Clock {
         holdsRequest: options?.holdsRequest === true,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
-          if (sleeper.holdsRequest) heldRequests -= 1;
+          release();
           resolve();
         },
       };
+      const release = () => {
+        if (sleeper.holdsRequest) heldRequests -= 1;
+      };
       const onAbort = () => {
         this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
-        if (sleeper.holdsRequest) heldRequests -= 1;
+        release();
         reject(abortReason(signal));
       };
       if (sleeper.holdsRequest) heldRequests += 1;
