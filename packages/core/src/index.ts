@@ -29,7 +29,7 @@ export {
   describeFetchFailure,
   findErrorCode,
 } from './errors/http-errors.js';
-export { failedBeforeSend, markFailedBeforeSend } from './errors/not-sent.js';
+export { notSent } from './errors/not-sent.js';
 
 export type { LogFn, Logger } from './log/logger.js';
 export { childLogger, silentLogger } from './log/logger.js';

@@ -12,7 +12,7 @@ import {
   TestClock,
   TokenCycler,
   createHttpClient,
-  failedBeforeSend,
+  outcomeOf,
   isMlcError,
   tokenAuth,
 } from '../src/index.js';
@@ -157,14 +157,14 @@ describe('createHttpClient', () => {
     });
     const client = createHttpClient({ baseUrl: srv.url, auth: tokenAuth(cycler), retry: false });
     const error = await client.request({ method: 'POST', path: 'rows', json: [1] }).catch((e: unknown) => e);
-    // The token request's own flag stays as it was; the mark tells the rows request never left.
-    expect(error).toMatchObject({ status: 503, outcome: 'unknown' });
-    expect(failedBeforeSend(error)).toBe(true);
+    // The token request's facts stay (status, code); its outcome is now the rows request's: it never left.
+    expect(error).toMatchObject({ code: 'HTTP_ERROR', status: 503, outcome: 'not-applied' });
+    expect(outcomeOf(error)).toBe('not-applied');
     expect(srv.requests).toHaveLength(0);
     const sent = await createHttpClient({ baseUrl: tokenSrv.url, retry: false })
       .request({ method: 'POST', path: 'rows' })
       .catch((e: unknown) => e);
-    expect(failedBeforeSend(sent)).toBe(false);
+    expect(outcomeOf(sent)).toBe('unknown');
   });
 
   it('asks beforeSend right before each attempt leaves, with its timeout, and sends nothing when it refuses', async () => {
@@ -190,8 +190,9 @@ describe('createHttpClient', () => {
     const error = await client
       .request({ method: 'POST', path: 'rows', json: [1], beforeSend: () => Promise.reject(refusal) })
       .catch((e: unknown) => e);
-    expect(error).toBe(refusal);
-    expect(failedBeforeSend(error)).toBe(true);
+    // A foreign refusal is carried as an SDK error that says the request never left.
+    expect(error).toMatchObject({ code: 'NOT_SENT', outcome: 'not-applied', retryable: false });
+    expect((error as Error).cause).toMatchObject({ message: 'lease lost' });
     expect(srv.requests).toHaveLength(2);
   });
 

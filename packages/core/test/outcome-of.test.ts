@@ -7,7 +7,7 @@ import {
   NetworkError,
   type RequestOutcome,
   decideRetry,
-  markFailedBeforeSend,
+  notSent,
   outcomeOf,
   outcomeOfStatus,
   resolveRetryPolicy,
@@ -75,9 +75,20 @@ describe('outcomeOf: could the request behind an error have landed?', () => {
 
   it('says not-applied for any error raised before its request was sent, whatever the error says', () => {
     // A token endpoint's 5xx is `unknown` for the token request; the rows request never left.
-    expect(outcomeOf(markFailedBeforeSend(http(500)))).toBe('not-applied');
-    expect(outcomeOf(markFailedBeforeSend(new TypeError('dns')))).toBe('not-applied');
-    expect(outcomeOf(markFailedBeforeSend('a thrown string'))).toBe('not-applied');
+    const tokenFailure = http(500);
+    const rowsFailure = notSent(tokenFailure);
+    expect(outcomeOf(rowsFailure)).toBe('not-applied');
+    // A copy: same class and facts, and the original still describes the token request.
+    expect(rowsFailure).toBeInstanceOf(HttpError);
+    expect(rowsFailure).toMatchObject({ code: 'HTTP_ERROR', status: 500, message: 'HTTP 500' });
+    expect(outcomeOf(tokenFailure)).toBe('unknown');
+    expect(outcomeOf(notSent(new TypeError('dns')))).toBe('not-applied');
+    expect(notSent(new TypeError('dns'))).toMatchObject({ code: 'NOT_SENT', retryable: false });
+    expect(outcomeOf(notSent('a thrown string'))).toBe('not-applied');
+    const wrapped = notSent('x', (cause) => new AuthError('no token', { cause, outcome: 'not-applied' }));
+    expect(wrapped).toMatchObject({ code: 'AUTH_FAILED', outcome: 'not-applied' });
+    const refused = network('not-applied');
+    expect(notSent(refused)).toBe(refused);
   });
 
   it('reads an error of another installed copy of @mlc/core by its brand, unknown when it carries no outcome', () => {
@@ -134,7 +145,7 @@ describe('decideRetry reads outcomeOf for requests that are not idempotent', () 
     });
     expect(decideRetry(network('not-applied'), post, policy, () => 0)).toMatchObject({ action: 'retry' });
     // The credentials could not be fetched (token endpoint 5xx): nothing of the POST left.
-    expect(decideRetry(markFailedBeforeSend(http(500)), post, policy, () => 0)).toMatchObject({
+    expect(decideRetry(notSent(http(500)), post, policy, () => 0)).toMatchObject({
       action: 'retry',
     });
   });

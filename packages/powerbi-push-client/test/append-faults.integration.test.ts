@@ -97,7 +97,8 @@ describe('append faults over loopback HTTP', () => {
     s.control.addFault({ kind: 'status', status: 500, routes: ['token'] });
     const result = await clock.run(orders.append(orderRows(10), { batchId: 'b-token-5xx' }));
     expect(result.outcome).toBe('not-applied');
-    expect(result.requests[0]?.error).toMatchObject({ status: 500, outcome: 'unknown' });
+    // The token request's facts stay; the error's outcome describes the rows request, which never left.
+    expect(result.requests[0]?.error).toMatchObject({ status: 500, outcome: 'not-applied' });
     expect(s.control.requests({ route: 'token' }).length).toBeGreaterThanOrEqual(2);
     expect(s.control.requests({ route: 'postRows' })).toHaveLength(0);
   });

@@ -101,6 +101,7 @@ export class AuthError extends MlcError<'AUTH_FAILED' | 'TOKEN_REFRESH_FAILED'> 
       status?: number;
       retryable?: boolean;
       details?: Record<string, unknown>;
+      outcome?: RequestOutcome;
     } = {},
   ) {
     super(message, {
@@ -110,6 +111,7 @@ export class AuthError extends MlcError<'AUTH_FAILED' | 'TOKEN_REFRESH_FAILED'> 
       ...(options.status !== undefined ? { status: options.status } : {}),
       ...(options.details !== undefined ? { details: options.details } : {}),
       ...(options.retryable !== undefined ? { retryable: options.retryable } : {}),
+      ...(options.outcome !== undefined ? { outcome: options.outcome } : {}),
     });
   }
 }

@@ -17,7 +17,8 @@ export type CoreErrorCode =
   | 'TOKEN_REFRESH_FAILED'
   | 'INVALID_RESPONSE'
   | 'CONFIG_INVALID'
-  | 'VALIDATION_FAILED';
+  | 'VALIDATION_FAILED'
+  | 'NOT_SENT';
 
 /** What every SDK error may carry besides its message. */
 export interface MlcErrorOptions<Code extends string = string> {

@@ -1,29 +1,41 @@
-import { AuthError } from './http-errors.js';
-
-/** Shared by every copy of `@mlc/core`, like the error brand. */
-const NOT_SENT = Symbol.for('@mlc/core/failedBeforeSend');
+import { MlcError, isMlcError } from './mlc-error.js';
 
 /**
- * Marks `error` as raised before its request was sent (e.g. the credentials could not be obtained) and returns
- * it. A value that is not an object is wrapped in an {@link AuthError} first, so the mark can be carried.
+ * The failure of a request that never left this process (its credentials could not be obtained, a `beforeSend`
+ * check refused it, a pacer failed): an SDK error whose typed `outcome` is `not-applied`, so {@link outcomeOf} and
+ * the retry decision know the remote cannot have applied it.
+ *
+ * - An SDK error whose outcome already says `not-applied` is returned as it is.
+ * - Any other SDK error is returned as a copy (same class, `code`, `kind`, facts, message, stack and cause) whose
+ *   outcome is `not-applied`: the error's own outcome described another request (a token endpoint's 5xx is
+ *   `unknown` for the token request, not for the rows request that never left). The original is not changed.
+ * - Anything else becomes `wrapForeign(error)` when given (e.g. an `AuthError` for a failing credential provider),
+ *   else an `MlcError` with code `NOT_SENT` (not retryable) whose cause is the original; the wrapper must build an
+ *   error whose outcome is `not-applied`.
+ *
  * The HTTP client calls this; other transports may too.
  */
-export function markFailedBeforeSend(error: unknown): unknown {
-  const target =
-    typeof error === 'object' && error !== null
-      ? error
-      : new AuthError('Could not obtain credentials for the request', { cause: error });
-  if (Object.isExtensible(target)) {
-    Object.defineProperty(target, NOT_SENT, { value: true, enumerable: false, configurable: true });
+export function notSent(error: unknown, wrapForeign?: (cause: unknown) => MlcError): MlcError {
+  if (!isMlcError(error)) {
+    return wrapForeign
+      ? wrapForeign(error)
+      : new MlcError(`The request was not sent: ${messageOf(error)}`, {
+          code: 'NOT_SENT',
+          kind: 'client',
+          retryable: false,
+          cause: error,
+          outcome: 'not-applied',
+        });
   }
-  return target;
+  if (error.outcome === 'not-applied') return error;
+  const copy = Object.create(
+    Object.getPrototypeOf(error),
+    Object.getOwnPropertyDescriptors(error),
+  ) as MlcError;
+  Object.defineProperty(copy, 'outcome', { value: 'not-applied', enumerable: true, configurable: true });
+  return copy;
 }
 
-/**
- * True when `error` was raised before its request left this process: the remote cannot have applied it,
- * whatever the error's own `outcome` says. That outcome may describe another request: a token endpoint's
- * 5xx is `unknown` for the token request, not for the rows request that never left. Read through `outcomeOf`.
- */
-export function failedBeforeSend(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[NOT_SENT] === true;
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

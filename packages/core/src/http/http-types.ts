@@ -131,8 +131,9 @@ export interface HttpRequest {
   /**
    * Called right before each attempt is handed to `fetch` (after credentials were obtained), with the attempt's
    * timeout: the last moment to refuse sending, e.g. a fencing check ("do I still hold the lease for as long as
-   * this request can take?"). A rejection ends the attempt without sending; the error is marked
-   * `failedBeforeSend` (and retried only when it is a retryable SDK error).
+   * this request can take?"). A rejection ends the attempt without sending; the error goes on with outcome
+   * `not-applied` (see `notSent`; a foreign error as an SDK error `NOT_SENT` with it as cause), and is retried only
+   * when it is a retryable SDK error.
    */
   beforeSend?: (attempt: { timeoutMs: number }) => void | Promise<void>;
 }

@@ -2,7 +2,7 @@ import {
   MlcError,
   type RequestOutcome,
   isMlcError,
-  markFailedBeforeSend,
+  notSent as notSentError,
   outcomeOf,
   resolveRetryPolicy,
   withRetry,
@@ -214,7 +214,7 @@ async function sendRequest(
           await pacer.acquire(table.name, request.rowCount, signal);
         } catch (error) {
           // Nothing of this attempt left (e.g. the shared quota store failed): the retry decision may repeat it.
-          throw markFailedBeforeSend(error);
+          throw notSentError(error);
         }
         inFlight = true;
         const response = await context.http.request({
@@ -278,8 +278,8 @@ async function sendRequest(
 
 /**
  * Was a failed POST applied? A failure raised before the attempt's bytes left (waiting for the pacer, or an abort
- * between attempts) is `not-applied`; otherwise core's `outcomeOf` answers (a failure marked `failedBeforeSend`,
- * e.g. the token endpoint's 5xx, is `not-applied`; 4xx, 429 and refused connections too; 5xx, timeouts, aborts in
+ * between attempts) is `not-applied`; otherwise core's `outcomeOf` answers (a failure raised before sending,
+ * e.g. the token endpoint's 5xx, carries `not-applied`; 4xx, 429 and refused connections too; 5xx, timeouts, aborts in
  * flight and connections lost after sending are `unknown`).
  */
 function classifyFailure(error: unknown, inFlight: boolean): RequestOutcome {

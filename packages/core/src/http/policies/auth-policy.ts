@@ -1,4 +1,5 @@
-import { markFailedBeforeSend } from '../../errors/not-sent.js';
+import { AuthError } from '../../errors/http-errors.js';
+import { notSent } from '../../errors/not-sent.js';
 import type { AuthProvider } from '../http-types.js';
 import { type PipelinePolicy, type PipelineRequest, isSuccessStatus } from '../pipeline.js';
 
@@ -9,7 +10,7 @@ export type AuthChallenge = (response: { status: number; headers: Headers; text:
  * Adds the {@link AuthProvider}'s headers (usually a bearer token) to each attempt. When the answer is a challenge
  * (a 401, or what `authChallenge` recognises, e.g. Power BI's 403 `TokenExpired`), asks once for a forced refresh
  * and resends; a second challenge is a real auth failure and goes on as an error. An error while getting credentials
- * is marked `failedBeforeSend`: nothing of this request left.
+ * goes on as {@link notSent} (outcome `not-applied`; a foreign one as an `AuthError`): nothing of this request left.
  */
 export function authPolicy(auth: AuthProvider | undefined, isAuthChallenge: AuthChallenge): PipelinePolicy {
   return {
@@ -43,7 +44,11 @@ async function withCredentials(
     });
   } catch (error) {
     // A token endpoint's 5xx says "may have been applied" about the token request only.
-    throw markFailedBeforeSend(error);
+    throw notSent(
+      error,
+      (cause) =>
+        new AuthError('Could not obtain credentials for the request', { cause, outcome: 'not-applied' }),
+    );
   }
   const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(credentials)) headers.set(name, value);

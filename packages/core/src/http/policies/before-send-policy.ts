@@ -1,9 +1,10 @@
-import { markFailedBeforeSend } from '../../errors/not-sent.js';
+import { notSent } from '../../errors/not-sent.js';
 import type { PipelinePolicy } from '../pipeline.js';
 
 /**
  * Calls the request's `beforeSend` (e.g. a fencing check) right before each send, with the attempt's timeout. A
- * rejection ends the attempt without sending; the error is marked `failedBeforeSend`.
+ * rejection ends the attempt without sending; it goes on as
+ * {@link notSent} (outcome `not-applied`).
  */
 export function beforeSendPolicy(): PipelinePolicy {
   return {
@@ -13,7 +14,7 @@ export function beforeSendPolicy(): PipelinePolicy {
         try {
           await request.source.beforeSend({ timeoutMs: request.timeoutMs });
         } catch (error) {
-          throw markFailedBeforeSend(error);
+          throw notSent(error);
         }
       }
       return next(request);
