@@ -99,7 +99,7 @@ describe('TestClock.run with busy', () => {
     expect(await clock.run(fetch(url).then((r) => r.text()))).toBe('at 5000');
   });
 
-  it('TestClock.requestOnTheWire is the default busy, to combine with a test\'s own condition', async () => {
+  it("TestClock.requestOnTheWire is the default busy, to combine with a test's own condition", async () => {
     const { url, held, server } = await holdingServer();
     closers.push(() => server.close());
     new TestClock(0); // subscribes the process-wide tracker

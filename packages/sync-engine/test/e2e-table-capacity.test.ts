@@ -87,6 +87,13 @@ describe('e2e: the 5M-row cap of a push table', () => {
     ]);
     expect(await full.deadLetters()).toEqual([]);
     expect(l.rows('SalesInvoiceLines').length).toBe(before);
+    // The status (any process, from the store alone) gives the alert's own advice, not a catalogue fallback.
+    const status = await full.status();
+    expect(status.alerts.map((a) => [a.code, a.severity, a.remedy])).toContainEqual([
+      'PBI_TABLE_FULL',
+      'critical',
+      TABLE_CAPACITY_REMEDY,
+    ]);
 
     // Someone made room (a yearly table, a rebuilt window): the open batch lands, once.
     extra = 0;

@@ -3,8 +3,11 @@ import type { AlertSeverity, FailurePhase } from './sync-alert.js';
 const TABLE_FALLBACK_REMEDY =
   'The table is at or near its row cap: make room (split the data, keep a rolling window, or write to a new table); the message says how.';
 
-interface Advice {
+/** What the operator is told about an alert code: how urgent it is and what to do. */
+export interface Advice {
+  /** Urgency. */
   severity: AlertSeverity;
+  /** What to do about it. */
   remedy: string;
 }
 
@@ -189,4 +192,14 @@ export function remedyCarriedBy(error: unknown): string | undefined {
 /** Severity and remedy of an alert code (falling back to its phase). */
 export function alertAdvice(code: string, phase?: FailurePhase): Advice {
   return BY_CODE[code] ?? BY_PHASE[phase ?? 'run'];
+}
+
+/**
+ * Severity and remedy of a failed run, computed once when it fails: the alert says it, and the `run-failed` audit
+ * entry stores it, so `readSyncStatus` (another process, later) tells the operator the same words.
+ */
+export function failureAdvice(error: unknown, code: string, phase: FailurePhase): Advice {
+  const advice = alertAdvice(code, phase);
+  const carried = remedyCarriedBy(error);
+  return carried ? { ...advice, remedy: carried } : advice;
 }

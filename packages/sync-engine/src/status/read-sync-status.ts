@@ -1,5 +1,5 @@
 import { alertAdvice } from '../alerts/alert-catalog.js';
-import type { FailurePhase, SyncAlert } from '../alerts/sync-alert.js';
+import type { AlertSeverity, FailurePhase, SyncAlert } from '../alerts/sync-alert.js';
 import { stampToEpochMs } from '../cursor/stamp.js';
 import { compileSchedule } from '../scheduler/next-run-at.js';
 import type { StateStore } from '../state-store/state-store.js';
@@ -136,6 +136,10 @@ async function readStreamStatus(
   return status;
 }
 
+function isAlertSeverity(value: unknown): value is AlertSeverity {
+  return typeof value === 'string' && value in SEVERITY_ORDER;
+}
+
 function lagOf(stamp: string, now: number): number | undefined {
   try {
     const at = stampToEpochMs(stamp);
@@ -184,6 +188,8 @@ function lastRunOf(entries: readonly AuditEntry[]): LastRunStatus | undefined {
       code: typeof data?.code === 'string' ? data.code : 'SYNC_RUN_FAILED',
       phase: typeof data?.phase === 'string' ? data.phase : 'run',
       message: newest.message,
+      ...(isAlertSeverity(data?.severity) ? { severity: data.severity } : {}),
+      ...(typeof data?.remedy === 'string' ? { remedy: data.remedy } : {}),
       attempts: num(data, 'attempts') || 1,
       since: num(data, 'since') || newest.at,
     },
@@ -195,12 +201,13 @@ function streamAlerts(status: StreamStatus): SyncAlert[] {
   const failure = status.lastRun?.failure;
   if (failure) {
     const phase = failure.phase as FailurePhase;
+    // The advice stored with the failure is the alert's own; the catalogue answers only for older entries.
     const advice = alertAdvice(failure.code, phase);
     alerts.push({
       code: failure.code,
-      severity: advice.severity,
+      severity: failure.severity ?? advice.severity,
       message: failure.message,
-      remedy: advice.remedy,
+      remedy: failure.remedy ?? advice.remedy,
       phase,
       stream: status.stream,
       since: failure.since,

@@ -1,4 +1,4 @@
-import type { SyncAlert } from '../alerts/sync-alert.js';
+import type { AlertSeverity, SyncAlert } from '../alerts/sync-alert.js';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
 import type { Schedule } from '../definition/define-stream.js';
 import type { DeadLetterStatus, StreamMode } from '../state-store/types.js';
@@ -52,6 +52,10 @@ export interface LastRunStatus {
     phase: string;
     /** Redacted message (from the audit entry). */
     message: string;
+    /** Urgency, as the run's alert said it (absent in entries written before it was stored). */
+    severity?: AlertSeverity;
+    /** What to do, as the run's alert said it (absent in entries written before it was stored). */
+    remedy?: string;
     /** Consecutive failed runs up to this one. */
     attempts: number;
     /** Epoch ms of the first failure of the streak. */

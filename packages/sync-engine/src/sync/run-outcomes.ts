@@ -1,4 +1,4 @@
-import { remedyCarriedBy } from '../alerts/alert-catalog.js';
+import { failureAdvice } from '../alerts/alert-catalog.js';
 import { type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
 import { FailureTracker, type FailureTrackerOptions } from '../alerts/failure-tracker.js';
 import { quarantineCondition } from '../alerts/quarantine-condition.js';
@@ -53,6 +53,7 @@ export class RunOutcomes {
     if (isSyncError(error, 'SYNC_STOPPED')) return;
     const ctx = this.#ctx;
     const failure = classifyFailure(error, hint);
+    const advice = failureAdvice(error, failure.code, failure.phase);
     const verdict = this.#failures.failed(stream, failure, ctx.clock.now(), this.#options.intervalOf(stream));
     // One line per failed run (with the redacted cause chain); the alert adds one on changes of state.
     ctx.logger.warn(
@@ -69,11 +70,7 @@ export class RunOutcomes {
       attempts: verdict.attempts,
       ...(verdict.retryAt !== undefined ? { retryAt: verdict.retryAt } : {}),
     });
-    if (verdict.alert) {
-      // An error that knows its remedy better than the catalogue (a Power BI 401 naming the tenant setting) says it.
-      const remedy = remedyCarriedBy(error);
-      alert(ctx, remedy ? { ...verdict.alert, remedy } : verdict.alert);
-    }
+    if (verdict.alert) alert(ctx, { ...verdict.alert, ...advice });
     await audit(ctx, {
       type: 'run-failed',
       stream,
@@ -82,6 +79,9 @@ export class RunOutcomes {
         runId,
         code: failure.code,
         phase: failure.phase,
+        // Stored with the failure so the status of any process gives the alert's own words.
+        severity: advice.severity,
+        remedy: advice.remedy,
         attempts: verdict.attempts,
         since: verdict.since,
         ...countersOf(stats),
