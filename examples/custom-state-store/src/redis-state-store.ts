@@ -191,7 +191,10 @@ export class RedisStateStore implements StateStore {
         message: `Redis state store ${this.prefix}: data has schema version ${version}, this store reads up to ${STATE_STORE_SCHEMA_VERSION}`,
       });
     }
-    // Older layouts would be migrated here; version 1 is the first.
+    // Layout 2 added the ledger entry's optional `fingerprint` (§ledger.write). Entries are stored whole as JSON, so
+    // a layout-1 ledger reads as it is (its entries have none) and new writes carry it: only the marker moves.
+    if (version < STATE_STORE_SCHEMA_VERSION)
+      await redis.hset(meta, 'schemaVersion', String(STATE_STORE_SCHEMA_VERSION));
   }
 
   async #anyKey(redis: Redis): Promise<boolean> {

@@ -375,6 +375,42 @@ async function waitForLockWaiter(): Promise<void> {
   throw new Error('no backend ever waited for the lease row lock');
 }
 
+describePostgres('PostgresStateStore layout 2 (ledger fingerprints)', () => {
+  it('migrates a layout-1 store: its ledger rows read without a fingerprint, new writes keep one', async () => {
+    const s = randomSchema('layout1');
+    extraSchemas.push(s);
+    const first = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
+    await first.open();
+    await first.close();
+    // A store as layout 1 wrote it: no fingerprint column, schema_version 1, one ledger row.
+    await admin?.query(`ALTER TABLE "${s}".ledger DROP COLUMN fingerprint`);
+    await admin?.query(`UPDATE "${s}".meta SET value = '1' WHERE key = 'schema_version'`);
+    await admin?.query(
+      `INSERT INTO "${s}".ledger (stream, key, hash, version) VALUES ('m', 'old', 'h-old', 1)`,
+    );
+    const reopened = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
+    await reopened.open();
+    expect(await reopened.schemaVersion()).toBe(2);
+    expect((await reopened.lookupLedger('m', ['old'])).get('old')).toEqual({
+      key: 'old',
+      hash: 'h-old',
+      version: 1,
+    });
+    const l = await lease(reopened, 'm', 'A');
+    await reopened.beginBatch(
+      intent('m1', 'm', { entries: [{ key: 'old', hash: 'h-old', version: 1, fingerprint: 'v1.f' }] }),
+      l,
+    );
+    await reopened.commitBatch('m1', l, { at: 2 });
+    expect((await reopened.lookupLedger('m', ['old'])).get('old')?.fingerprint).toBe('v1.f');
+    await reopened.close();
+    const meta = await admin?.query<{ value: string }>(
+      `SELECT value FROM "${s}".meta WHERE key = 'schema_version'`,
+    );
+    expect(meta?.rows[0]?.value).toBe('2');
+  });
+});
+
 describePostgres('PostgresStateStore audit lookups of readSyncStatus', () => {
   it('an existing store gains the (stream, type, seq) index at open, without a schema version change', async () => {
     const s = randomSchema('index');

@@ -258,12 +258,47 @@ describe('SqliteStateStore ledger', () => {
     const db = new Database(path);
     const plan = db
       .prepare(
-        'EXPLAIN QUERY PLAN SELECT key, hash, version, seen_hash, stamp, rows FROM ledger WHERE stream = ? AND key IN (SELECT value FROM json_each(?))',
+        'EXPLAIN QUERY PLAN SELECT key, hash, version, seen_hash, stamp, rows, fingerprint FROM ledger WHERE stream = ? AND key IN (SELECT value FROM json_each(?))',
       )
       .all('s', '[]') as { detail: string }[];
     db.close();
     const details = plan.map((p) => p.detail).join(' | ');
     expect(details).toMatch(/SEARCH ledger USING INDEX \w+ \(stream=\? AND key=\?\)/);
+  });
+});
+
+describe('SqliteStateStore layout 2 (ledger fingerprints)', () => {
+  it('migrates a layout-1 store: its ledger rows read without a fingerprint, new writes keep one', async () => {
+    const path = newPath();
+    const store = createSqliteStateStore({ path });
+    await store.open();
+    await store.close();
+    // A store as layout 1 wrote it: no fingerprint column, schema_version 1, one ledger row.
+    let db = new Database(path);
+    db.exec('ALTER TABLE ledger DROP COLUMN fingerprint');
+    db.prepare("UPDATE meta SET value = '1' WHERE key = 'schema_version'").run();
+    db.prepare("INSERT INTO ledger (stream, key, hash, version) VALUES ('s', 'old', 'h-old', 1)").run();
+    db.close();
+    const reopened = createSqliteStateStore({ path });
+    await reopened.open();
+    expect(await reopened.schemaVersion()).toBe(2);
+    expect((await reopened.lookupLedger('s', ['old'])).get('old')).toEqual({
+      key: 'old',
+      hash: 'h-old',
+      version: 1,
+    });
+    const lease = await reopened.acquireLease({ name: 's', owner: 'A', ttlMs: 1000 });
+    if (!lease) throw new Error('lease');
+    await reopened.beginBatch(
+      intent('b1', { entries: [{ key: 'old', hash: 'h-old', version: 1, fingerprint: 'v1.f' }] }),
+      lease,
+    );
+    await reopened.commitBatch('b1', lease, { at: 2 });
+    expect((await reopened.lookupLedger('s', ['old'])).get('old')?.fingerprint).toBe('v1.f');
+    await reopened.close();
+    db = new Database(path);
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: '2' });
+    db.close();
   });
 });
 

@@ -18,6 +18,7 @@ import {
   type Lease,
   type LeaseRequest,
   type LedgerEntry,
+  type LedgerWrite,
   MemoryStateStore,
   type MemoryStateStoreOptions,
   type StateStore,
@@ -34,6 +35,22 @@ class CursorBeforeFence extends MemoryStateStore {
     const batch = this.storage.batches.get(batchId);
     if (batch?.cursor) this.writeCursor(batch.stream, batch.cursor);
     return super.commitBatch(batchId, fence, options);
+  }
+}
+
+/** Keeps the stored fingerprint when a ledger write carries none (an older layout's upsert would). */
+class StaleFingerprint extends MemoryStateStore {
+  protected override writeLedger(stream: string, entries: readonly LedgerWrite[]): void {
+    const ledger = this.storage.ledger.get(stream);
+    super.writeLedger(
+      stream,
+      entries.map((write) => {
+        const stored = ledger?.get(write.key)?.fingerprint;
+        return write.fingerprint === undefined && stored !== undefined && !write.delete
+          ? { ...write, fingerprint: stored }
+          : write;
+      }),
+    );
   }
 }
 
@@ -366,6 +383,7 @@ async function failures(Kind: StoreClass): Promise<string[]> {
 const mutants: Array<[StoreClass, string[]]> = [
   [CursorBeforeFence, ['stale-fence']],
   [Utf8ByteOrderScan, ['ledger-order']],
+  [StaleFingerprint, ['ledger-fingerprint']],
   [SettledUpdate, ['settled-batch']],
   [CrossStreamLetterStatus, ['dead-letter-streams']],
   [NonAtomicCommit, ['commit-atomic-readers', 'commit-atomic-on-reject']],

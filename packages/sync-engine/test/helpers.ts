@@ -69,12 +69,17 @@ export interface World {
 }
 
 /** Creates a world. */
-export function world(options: { pageSize?: number; sink?: Omit<MemorySinkOptions, 'clock'> } = {}): World {
+export function world(
+  options: { pageSize?: number; sink?: Omit<MemorySinkOptions, 'clock'>; fingerprints?: boolean } = {},
+): World {
   const clock = new TestClock('2024-03-01T00:00:00Z');
   const storage = createMemoryStateStorage();
   const store = new MemoryStateStore({ storage, clock });
   const sink = new MemorySink({ clock, ...options.sink });
-  const source = new MemorySource<Order>({ pageSize: options.pageSize ?? 50 });
+  const source = new MemorySource<Order>({
+    pageSize: options.pageSize ?? 50,
+    ...(options.fingerprints ? { fingerprints: true } : {}),
+  });
   return {
     clock,
     storage,

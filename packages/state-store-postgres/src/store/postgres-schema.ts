@@ -2,7 +2,7 @@ import { STATE_STORE_SCHEMA_VERSION, StateStoreError } from '@mlc/sync-engine';
 import type { PoolClient } from 'pg';
 
 /** The newest layout this package writes; equals the engine's {@link STATE_STORE_SCHEMA_VERSION}. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** Tables every readable store has. A store missing one is damaged, not empty. */
 const REQUIRED_TABLES = [
@@ -56,6 +56,13 @@ const MIGRATIONS: readonly { version: number; sql: (s: string) => string }[] = [
       CREATE INDEX audit_stream ON ${s}.audit (stream, seq);
       CREATE TABLE ${s}.secrets (name text PRIMARY KEY, value text NOT NULL);
     `,
+  },
+  {
+    // The raw-record fingerprint beside the content hash (LedgerEntry.fingerprint). Existing rows keep NULL: their
+    // records take the full path once and get one. A version bump, not an additive column: an older package would
+    // rewrite hashes without clearing a stale fingerprint, so it must refuse this layout.
+    version: 2,
+    sql: (s) => `ALTER TABLE ${s}.ledger ADD COLUMN fingerprint text;`,
   },
 ];
 

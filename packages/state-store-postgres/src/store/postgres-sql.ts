@@ -20,7 +20,7 @@ export function postgresSql(schema: string) {
   const s = `"${schema}"`;
   const now = (p: string) =>
     `COALESCE(${p}::bigint, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint)`;
-  const ledgerColumns = 'key, hash, version, seen_hash, stamp, rows';
+  const ledgerColumns = 'key, hash, version, seen_hash, stamp, rows, fingerprint';
   const batchSelect = `SELECT b.batch_id, b.stream, b.status, b.created_at::float8 AS created_at, b.info, p.rows, p.entries
     FROM ${s}.batches b LEFT JOIN ${s}.batch_payloads p ON p.batch_id = b.batch_id`;
   // Audit statements read `${s}.audit x`.
@@ -45,12 +45,13 @@ export function postgresSql(schema: string) {
     countLedger: named(`SELECT count(*)::float8 AS n FROM ${s}.ledger WHERE stream = $1`),
     // Keys are unique per call (last write per key), as ON CONFLICT may touch a row only once per statement.
     upsertLedger: named(
-      `INSERT INTO ${s}.ledger (stream, key, hash, version, seen_hash, stamp, rows)
-       SELECT $1, u.key, u.hash, u.version, u.seen_hash, u.stamp, u.rows
-       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])
-         AS u(key, hash, version, seen_hash, stamp, rows)
+      `INSERT INTO ${s}.ledger (stream, key, hash, version, seen_hash, stamp, rows, fingerprint)
+       SELECT $1, u.key, u.hash, u.version, u.seen_hash, u.stamp, u.rows, u.fingerprint
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])
+         AS u(key, hash, version, seen_hash, stamp, rows, fingerprint)
        ON CONFLICT (stream, key) DO UPDATE SET hash = EXCLUDED.hash, version = EXCLUDED.version,
-         seen_hash = EXCLUDED.seen_hash, stamp = EXCLUDED.stamp, rows = EXCLUDED.rows`,
+         seen_hash = EXCLUDED.seen_hash, stamp = EXCLUDED.stamp, rows = EXCLUDED.rows,
+         fingerprint = EXCLUDED.fingerprint`,
     ),
     deleteLedger: named(`DELETE FROM ${s}.ledger WHERE stream = $1 AND key = ANY($2::text[])`),
 

@@ -621,6 +621,7 @@ export class PostgresStateStore implements StateStore {
         upserts.map((w) => w.seenHash ?? null),
         upserts.map((w) => w.stamp ?? null),
         upserts.map((w) => (w.rows === undefined ? null : JSON.stringify(w.rows))),
+        upserts.map((w) => w.fingerprint ?? null),
       ]);
     }
     if (deletes.length > 0) await run(this.#sql.deleteLedger, [batch.stream, deletes]);

@@ -2,7 +2,7 @@ import { STATE_STORE_SCHEMA_VERSION, StateStoreError } from '@mlc/sync-engine';
 import type Database from 'better-sqlite3';
 
 /** The newest layout this package writes; equals the engine's {@link STATE_STORE_SCHEMA_VERSION}. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /** Tables every readable store has. A store missing one is damaged, not empty. */
 const REQUIRED_TABLES = [
@@ -54,6 +54,13 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX audit_stream ON audit (stream, seq);
       CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
+  },
+  {
+    // The raw-record fingerprint beside the content hash (LedgerEntry.fingerprint). Existing rows keep NULL: their
+    // records take the full path once and get one. A version bump, not an additive column: an older package would
+    // rewrite hashes without clearing a stale fingerprint, so it must refuse this layout.
+    version: 2,
+    sql: 'ALTER TABLE ledger ADD COLUMN fingerprint TEXT;',
   },
 ];
 

@@ -486,6 +486,7 @@ export class SqliteStateStore implements StateStore {
           write.seenHash ?? null,
           write.stamp ?? null,
           write.rows === undefined ? null : JSON.stringify(write.rows),
+          write.fingerprint ?? null,
         );
     }
     if (batch.info.cursor) st.putCursor.run(batch.stream, batch.info.cursor.stamp, batch.info.cursor.key);

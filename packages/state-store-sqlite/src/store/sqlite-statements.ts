@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditRow, BatchRow, DeadLetterRow, LedgerRow } from '@mlc/sync-engine/sql-store';
 
-const LEDGER_COLUMNS = 'key, hash, version, seen_hash, stamp, rows';
+const LEDGER_COLUMNS = 'key, hash, version, seen_hash, stamp, rows, fingerprint';
 const BATCH_SELECT = `SELECT b.batch_id, b.stream, b.status, b.created_at, b.info, p.rows, p.entries
   FROM batches b LEFT JOIN batch_payloads p ON p.batch_id = b.batch_id`;
 const AUDIT_COLUMNS = 'seq, at, type, stream, batch_id, key, message, data';
@@ -34,10 +34,14 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE stream = ? AND key > ? ORDER BY key LIMIT ?`,
     ),
     countLedger: prepare<[string], { n: number }>('SELECT count(*) AS n FROM ledger WHERE stream = ?'),
-    upsertLedger: prepare<[string, string, string, number, string | null, string | null, string | null]>(
-      `INSERT INTO ledger (stream, key, hash, version, seen_hash, stamp, rows) VALUES (?, ?, ?, ?, ?, ?, ?)
+    upsertLedger: prepare<
+      [string, string, string, number, string | null, string | null, string | null, string | null]
+    >(
+      `INSERT INTO ledger (stream, key, hash, version, seen_hash, stamp, rows, fingerprint)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (stream, key) DO UPDATE SET hash = excluded.hash, version = excluded.version,
-         seen_hash = excluded.seen_hash, stamp = excluded.stamp, rows = excluded.rows`,
+         seen_hash = excluded.seen_hash, stamp = excluded.stamp, rows = excluded.rows,
+         fingerprint = excluded.fingerprint`,
     ),
     deleteLedger: prepare<[string, string]>('DELETE FROM ledger WHERE stream = ? AND key = ?'),
 

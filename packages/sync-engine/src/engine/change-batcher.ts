@@ -3,7 +3,7 @@ import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
 import type { BatchIntent, LedgerEntry, LedgerWrite, Row } from '../state-store/types.js';
 import { type BatchSettlement, commitIntent, sendRowsBatch } from './batch-protocol.js';
 import { audit, type RunScope, step, throwIfStopping } from './engine-context.js';
-import type { InvalidItem, PreparedItem, ValidItem } from './prepare-item.js';
+import type { FingerprintedItem, InvalidItem, ReadItem, ValidItem } from './prepare-item.js';
 import { quarantineItem } from './quarantine-item.js';
 import { rebuildTable } from './rebuild-table.js';
 
@@ -48,6 +48,8 @@ export class ChangeBatcher {
   #looked = new Map<string, LedgerEntry>();
   #rows: Row[] = [];
   #entries: LedgerWrite[] = [];
+  /** Entries of the unflushed batch that change the ledger (not only its fingerprint): a `replace` snapshot. */
+  #changes = 0;
   #letters: string[] = [];
   #rebuild: BatchIntent | undefined;
   readonly #deferUnknown: boolean;
@@ -75,18 +77,40 @@ export class ChangeBatcher {
     return this.#decidedCursor;
   }
 
-  /** Decides a chunk of items in order (one bulk ledger look-up). */
-  async processChunk(items: readonly PreparedItem[]): Promise<void> {
+  /**
+   * Decides a chunk of items in order (one bulk ledger look-up). A fingerprinted item whose fingerprint the ledger
+   * already holds is unchanged as it stands; any other is prepared (mapped, checked, hashed) and decided.
+   */
+  async processChunk(items: readonly ReadItem[]): Promise<void> {
     this.#throwIfDeferredFailed();
-    const { ctx, stream } = this.#scope;
-    const keys = [...new Set(items.filter((i): i is ValidItem => i.ok).map((i) => i.key))];
+    const { ctx, stream, stats } = this.#scope;
+    const keys = new Set<string>();
+    for (const item of items) if (item.ok !== false) keys.add(item.key);
     this.#flushed.clear();
-    this.#looked = keys.length > 0 ? await ctx.store.lookupLedger(stream.name, keys) : new Map();
+    this.#looked = keys.size > 0 ? await ctx.store.lookupLedger(stream.name, [...keys]) : new Map();
     for (const item of items) {
-      if (item.ok) await this.#decide(item);
-      else await this.quarantine(item);
+      if (item.ok === 'fingerprinted' && this.#holdsFingerprint(item)) stats.recordsUnchanged += 1;
+      else {
+        const prepared = item.ok === 'fingerprinted' ? item.prepare() : item;
+        if (prepared.ok) await this.#decide(prepared);
+        else await this.quarantine(prepared);
+      }
       this.#advance(item);
     }
+  }
+
+  /**
+   * Whether the key's ledger state, as this run sees it (unflushed, flushed, settling off the critical path, or
+   * looked up), holds the item's fingerprint: the same raw record decided by the same definition. A settling batch
+   * either lands in the ledger or fails the run, so its entry counts (as for an unchanged hash in {@link #decide}).
+   */
+  #holdsFingerprint(item: FingerprintedItem): boolean {
+    const prior =
+      this.#pending.get(item.key) ??
+      this.#flushed.get(item.key) ??
+      (this.#deferred.size > 0 ? this.#deferredEntry(item.key)?.entry : undefined) ??
+      this.#looked.get(item.key);
+    return prior?.fingerprint === item.fingerprint;
   }
 
   /** Marks a replayed dead letter as done once everything before this point is flushed. */
@@ -112,6 +136,7 @@ export class ChangeBatcher {
     for (const key of keys) {
       if (this.#entries.length >= this.#scope.stream.batchSize) await this.flush();
       this.#entries.push({ key, hash: '', version: 0, delete: true });
+      this.#changes += 1;
     }
   }
 
@@ -179,13 +204,16 @@ export class ChangeBatcher {
   async #decide(item: ValidItem): Promise<void> {
     const { ctx, stream, stats } = this.#scope;
     let prior = this.#pending.get(item.key) ?? this.#flushed.get(item.key);
+    let settlingPrior = false;
     if (!prior && this.#deferred.size > 0) {
       const settling = this.#deferredEntry(item.key);
       // A batch settling off the critical path either lands in the ledger (committed or quarantined) or fails the
       // run, so its entry is the key's state for an unchanged record. A changed one waits for the settlement, so
       // that no later batch ever holds a key of a batch still settling.
-      if (settling && settling.entry.hash === item.hash) prior = settling.entry;
-      else if (settling) {
+      if (settling && settling.entry.hash === item.hash) {
+        prior = settling.entry;
+        settlingPrior = true;
+      } else if (settling) {
         await settling.done;
         prior = this.#flushed.get(item.key);
       }
@@ -193,6 +221,8 @@ export class ChangeBatcher {
     prior ??= this.#looked.get(item.key);
     if (prior && prior.hash === item.hash) {
       stats.recordsUnchanged += 1;
+      // A key of a batch still settling is written by no later batch; its fingerprint is refreshed next time.
+      if (!settlingPrior) await this.#refreshFingerprint(prior, item);
       return;
     }
     // Entry-only writes (seen hashes, snapshot rows) are bounded by the batch size like rows.
@@ -201,6 +231,7 @@ export class ChangeBatcher {
       // Posted facts are never re-posted; the change is audited once per distinct content.
       if (prior.seenHash === item.hash) {
         stats.recordsUnchanged += 1;
+        await this.#refreshFingerprint(prior, item);
         return;
       }
       ctx.events.emit('changed-after-post', {
@@ -216,7 +247,7 @@ export class ChangeBatcher {
         message: `record ${item.key} changed after it was posted; not re-posted (append mode)`,
         data: { postedHash: prior.hash, hash: item.hash, stamp: item.stamp },
       });
-      this.#add({ ...prior, seenHash: item.hash }, []);
+      this.#add(withFingerprint({ ...prior, seenHash: item.hash }, item.fingerprint), []);
       return;
     }
     const version = (prior?.version ?? 0) + 1;
@@ -225,6 +256,7 @@ export class ChangeBatcher {
       hash: item.hash,
       version,
       ...(item.stamp !== undefined ? { stamp: item.stamp } : {}),
+      ...(item.fingerprint !== undefined ? { fingerprint: item.fingerprint } : {}),
     };
     if (stream.mode === 'replace') {
       entry.rows = item.rows;
@@ -241,14 +273,26 @@ export class ChangeBatcher {
     this.#add(entry, rows);
   }
 
-  #add(entry: LedgerWrite, rows: Row[]): void {
+  /**
+   * An unchanged record read with another fingerprint than its entry holds (an entry written before fingerprints, by
+   * another stream version, or a raw change that maps to the same rows): the entry gets the new one, so the next
+   * read skips the record. Nothing else of the entry changes, and no row is posted.
+   */
+  async #refreshFingerprint(prior: LedgerEntry, item: ValidItem): Promise<void> {
+    if (item.fingerprint === undefined || prior.fingerprint === item.fingerprint) return;
+    if (this.#entries.length >= this.#scope.stream.batchSize) await this.flush();
+    this.#add({ ...prior, fingerprint: item.fingerprint }, [], false);
+  }
+
+  #add(entry: LedgerWrite, rows: Row[], change = true): void {
+    if (change) this.#changes += 1;
     this.#entries.push(rows.length > 0 ? { ...entry, rowCount: rows.length } : entry);
     for (const row of rows) this.#rows.push(row);
     const { rowCount: _rowCount, delete: _delete, ...state } = entry;
     this.#pending.set(entry.key, state);
   }
 
-  #advance(item: PreparedItem): void {
+  #advance(item: ReadItem): void {
     if (!this.#trackCursor || item.key === undefined || item.stamp === undefined) return;
     const position = { stamp: item.stamp, key: item.key };
     if (!this.#decidedCursor || compareCursors(position, this.#decidedCursor) > 0)
@@ -285,11 +329,7 @@ export class ChangeBatcher {
       return;
     throwIfStopping(this.#scope);
     const kind: BatchIntent['kind'] =
-      this.#rows.length > 0
-        ? 'rows'
-        : stream.mode === 'replace' && this.#entries.length > 0
-          ? 'snapshot'
-          : 'state';
+      this.#rows.length > 0 ? 'rows' : stream.mode === 'replace' && this.#changes > 0 ? 'snapshot' : 'state';
     const intent: BatchIntent = {
       batchId: ctx.newId('b'),
       stream: stream.name,
@@ -340,6 +380,7 @@ export class ChangeBatcher {
     this.#pending = new Map();
     this.#rows = [];
     this.#entries = [];
+    this.#changes = 0;
     this.#letters = [];
   }
 
@@ -369,4 +410,10 @@ export class ChangeBatcher {
     await ctx.store.beginBatch(intent, lease);
     this.#rebuild = intent;
   }
+}
+
+/** The entry with the item's fingerprint, or without any when the item has none (a stale one would hide changes). */
+function withFingerprint(entry: LedgerWrite, fingerprint: string | undefined): LedgerWrite {
+  const { fingerprint: _stale, ...rest } = entry;
+  return fingerprint === undefined ? rest : { ...rest, fingerprint };
 }

@@ -1,6 +1,7 @@
 import { parseStamp } from '../cursor/stamp.js';
 import { RecordError, isRecordError } from '../errors/record-error.js';
 import { contentHash } from '../ledger/content-hash.js';
+import { ledgerFingerprint } from '../ledger/record-fingerprint.js';
 import type { SourceItem } from '../source/sync-source.js';
 import type { Row } from '../state-store/types.js';
 import { checkRows } from './check-rows.js';
@@ -18,6 +19,8 @@ export interface ValidItem {
   rows: Row[];
   /** Content hash of `rows`. */
   hash: string;
+  /** Ledger fingerprint of the raw record (see {@link ledgerFingerprint}), when the source gives one. */
+  fingerprint?: string;
   /** Dead letter this item replays. */
   letterId?: string;
 }
@@ -48,8 +51,42 @@ export interface InvalidItem {
 export type PreparedItem = ValidItem | InvalidItem;
 
 /**
- * Maps and validates a source item into rows and a content hash, or into a quarantine item that names the
- * field and the reason.
+ * A record with a fingerprint, not yet prepared: the batcher prepares it only when the ledger does not hold its
+ * fingerprint already (an unchanged record costs a look-up, not a mapping, row checks and a hash).
+ */
+export interface FingerprintedItem {
+  /** Not prepared yet. */
+  ok: 'fingerprinted';
+  /** Key. */
+  key: string;
+  /** Raw stamp. */
+  stamp: string;
+  /** Ledger fingerprint (see {@link ledgerFingerprint}). */
+  fingerprint: string;
+  /** Maps and validates it ({@link prepareItem}). */
+  prepare(): PreparedItem;
+}
+
+/** An item read by a run: prepared, or waiting for the ledger to say whether it needs preparing. */
+export type ReadItem = PreparedItem | FingerprintedItem;
+
+/** A source item as a run reads it: records with a fingerprint are prepared later, if at all. */
+export function readItem(stream: ResolvedStream, item: SourceItem<unknown>): ReadItem {
+  if (item.ok && item.fingerprint !== undefined) {
+    return {
+      ok: 'fingerprinted',
+      key: item.key,
+      stamp: item.stamp,
+      fingerprint: ledgerFingerprint(stream, item.fingerprint),
+      prepare: () => prepareItem(stream, item),
+    };
+  }
+  return prepareItem(stream, item);
+}
+
+/**
+ * Maps and validates a source item into rows and a content hash (and its ledger fingerprint when the source gives
+ * one), or into a quarantine item that names the field and the reason.
  */
 export function prepareItem(stream: ResolvedStream, item: SourceItem<unknown>): PreparedItem {
   if (!item.ok) {
@@ -78,7 +115,9 @@ export function prepareItem(stream: ResolvedStream, item: SourceItem<unknown>): 
       });
     }
     const rows = checkRows(stream, list, Array.isArray(mapped));
-    return { ok: true, key: item.key, stamp: item.stamp, rows, hash: contentHash(rows) };
+    const valid: ValidItem = { ok: true, key: item.key, stamp: item.stamp, rows, hash: contentHash(rows) };
+    if (item.fingerprint !== undefined) valid.fingerprint = ledgerFingerprint(stream, item.fingerprint);
+    return valid;
   } catch (error) {
     const recordError = isRecordError(error) ? error : undefined;
     return {

@@ -13,7 +13,7 @@ import {
   type RunScope,
   type RunStats,
 } from './engine-context.js';
-import { type PreparedItem, prepareItem } from './prepare-item.js';
+import { type ReadItem, readItem } from './prepare-item.js';
 import { scopeUnderLease, withHeldLease } from './held-lease.js';
 import { replayOnVersionChange, streamVersionChanged } from './replay-on-version-change.js';
 import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
@@ -108,7 +108,7 @@ export async function runStream(
           progressed.window = window;
           progressed.stamp = () => batcher.decidedCursor?.stamp;
           let stopped = false;
-          let chunk: PreparedItem[] = [];
+          let chunk: ReadItem[] = [];
           const flushChunk = async () => {
             const items = chunk;
             chunk = [];
@@ -133,7 +133,7 @@ export async function runStream(
                 window = windowOf(item.stamp, until);
                 progressed.window = window;
               }
-              chunk.push(prepareItem(stream, item));
+              chunk.push(readItem(stream, item));
               if (chunk.length >= LOOKUP_CHUNK) {
                 await flushChunk();
                 await held.renewIfDue();

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { type X3Change, type X3Client, normalizeRecord } from '@mlc/sage-x3-client';
 import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
 
@@ -7,10 +8,22 @@ export interface X3SourceOptions {
   pageSize?: number;
 }
 
-/** Converts one X3 change into a source item (invalid records keep their field path and reason). */
-export function fromX3Change<T>(change: X3Change<T>): SourceItem<T> {
-  if (change.ok)
-    return { ok: true, key: change.key, stamp: change.stamp, record: change.record, raw: change.raw };
+/**
+ * Converts one X3 change into a source item (invalid records keep their field path and reason). With `fingerprint`
+ * (see {@link x3Fingerprinter}), a valid record carries the fingerprint of its raw content.
+ */
+export function fromX3Change<T>(change: X3Change<T>, fingerprint?: (raw: unknown) => string): SourceItem<T> {
+  if (change.ok) {
+    const item: SourceItem<T> = {
+      ok: true,
+      key: change.key,
+      stamp: change.stamp,
+      record: change.record,
+      raw: change.raw,
+    };
+    if (fingerprint) item.fingerprint = fingerprint(change.raw);
+    return item;
+  }
   return {
     ok: false,
     raw: change.raw,
@@ -20,6 +33,28 @@ export function fromX3Change<T>(change: X3Change<T>): SourceItem<T> {
     ...(change.stamp !== undefined ? { stamp: change.stamp } : {}),
     ...(change.error.field ? { field: change.error.field } : {}),
   };
+}
+
+/**
+ * The fingerprint of an entity's raw records (`SourceRecord.fingerprint`): SHA-256 (132 bits in base64url) of the
+ * record's JSON as parsed from X3 (`JSON.stringify` keeps the received member order), behind a short hash of the
+ * entity's name, transport and field mapping, so that two reads alike are normalised alike. The entity's zod schema
+ * is code and is not seen: declare a new stream `version` when a custom entity's schema changes how a record
+ * normalises.
+ */
+export function x3Fingerprinter<E, K extends keyof E & string>(
+  client: X3Client<E>,
+  entity: K,
+): (raw: unknown) => string {
+  const definition = client.entity(entity);
+  const mapping = client.transport === 'rest' ? definition.rest : definition.graphql;
+  const seed = hash(
+    'sha256',
+    JSON.stringify([definition.name, client.transport, mapping ?? null]),
+    'base64url',
+  );
+  const prefix = `${seed.slice(0, 6)}.`;
+  return (raw) => prefix + hash('sha256', JSON.stringify(raw) ?? 'undefined', 'base64url').slice(0, 22);
 }
 
 /**
@@ -35,6 +70,7 @@ export function x3Source<E, K extends keyof E & string>(
   entity: K,
   options: X3SourceOptions = {},
 ): SyncSource<E[K]> {
+  const fingerprint = x3Fingerprinter(client, entity);
   return {
     async *read(request: SourceReadRequest): AsyncIterable<SourceItem<E[K]>> {
       const changes = client.changes(entity, {
@@ -43,7 +79,7 @@ export function x3Source<E, K extends keyof E & string>(
         ...(request.signal ? { signal: request.signal } : {}),
         ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       });
-      for await (const change of changes) yield fromX3Change(change);
+      for await (const change of changes) yield fromX3Change(change, fingerprint);
     },
     keys(keyOptions: { signal?: AbortSignal }): AsyncIterable<string> {
       return client.keys(entity, {
@@ -53,10 +89,10 @@ export function x3Source<E, K extends keyof E & string>(
     },
     async readKey(key: string, readOptions: { signal?: AbortSignal }): Promise<SourceItem<E[K]> | undefined> {
       const change = await client.read(entity, key, readOptions.signal ? { signal: readOptions.signal } : {});
-      return change === undefined ? undefined : fromX3Change(change);
+      return change === undefined ? undefined : fromX3Change(change, fingerprint);
     },
     revalidate(raw: unknown): SourceItem<E[K]> {
-      return fromX3Change(normalizeRecord(client.entity(entity), client.transport, raw));
+      return fromX3Change(normalizeRecord(client.entity(entity), client.transport, raw), fingerprint);
     },
   };
 }

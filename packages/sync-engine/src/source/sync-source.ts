@@ -10,6 +10,14 @@ export interface SourceRecord<T = unknown> {
   record: T;
   /** The raw record as received, kept for dead letters. */
   raw?: unknown;
+  /**
+   * Optional: a fingerprint of everything the record's validation and mapping depend on, typically a strong hash
+   * (128 bits or more) of the raw record as received. Two reads of a key with the same fingerprint must validate
+   * and map alike: the engine then counts the second one unchanged without mapping, checking or hashing it (the
+   * engine keys it by the stream's version itself, so a mapping change is seen). Without it every record takes the
+   * full path.
+   */
+  fingerprint?: string;
 }
 
 /** A record the source could not validate. It is quarantined with these facts and the run goes on. */

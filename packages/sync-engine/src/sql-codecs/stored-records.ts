@@ -50,6 +50,8 @@ export interface LedgerRow {
   seen_hash: string | null;
   stamp: string | null;
   rows: string | null;
+  /** Layout 2; NULL in rows written before it. */
+  fingerprint: string | null;
 }
 
 /** A `dead_letters` row. */
@@ -132,6 +134,7 @@ export function ledgerEntryFromRow(row: LedgerRow): LedgerEntry {
   const entry: LedgerEntry = { key, hash: row.hash, version: row.version };
   if (row.seen_hash !== null) entry.seenHash = row.seen_hash;
   if (row.stamp !== null) entry.stamp = row.stamp;
+  if (row.fingerprint !== null) entry.fingerprint = row.fingerprint;
   if (row.rows !== null) entry.rows = parseStored(row.rows, `ledger rows of key ${JSON.stringify(key)}`);
   return entry;
 }

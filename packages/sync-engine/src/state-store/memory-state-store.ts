@@ -158,7 +158,9 @@ export class MemoryStateStore implements StateStore {
           message: `memory state store: data has schema version ${version}, this engine reads up to ${STATE_STORE_SCHEMA_VERSION}`,
         });
       }
-      // Older layouts would be migrated here; version 1 is the first.
+      // Layout 2 added the ledger's optional `fingerprint`: a version-1 ledger holds none, so it reads as is.
+      if (version < STATE_STORE_SCHEMA_VERSION)
+        this.storage.meta = { ...(meta as object), schemaVersion: STATE_STORE_SCHEMA_VERSION };
     }
     this.#open = true;
   }

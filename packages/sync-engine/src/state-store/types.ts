@@ -10,7 +10,7 @@ export type Row = Record<string, RowValue>;
 export type StreamMode = 'append' | 'versioned' | 'replace';
 
 /** The version of the state-store data layout this engine reads and writes. */
-export const STATE_STORE_SCHEMA_VERSION = 1;
+export const STATE_STORE_SCHEMA_VERSION = 2;
 
 /**
  * A fencing token: the lease on the stream (lease name = stream name) under which a write is made. A store
@@ -43,6 +43,13 @@ export interface LedgerEntry {
   seenHash?: string;
   /** Raw stamp of the record version behind `hash`. */
   stamp?: string;
+  /**
+   * Fingerprint of the raw record last decided for this key, keyed by the stream's version (layout 2): a record
+   * read again with the same fingerprint is unchanged without being validated, mapped or hashed. Absent when the
+   * source gives none (or for entries written before layout 2): such records take the full path. A write without
+   * it clears the stored one.
+   */
+  fingerprint?: string;
   /** `replace` mode: the latest mapped rows of the key (the snapshot the table is rebuilt from). */
   rows?: Row[];
 }

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import type { TestClock } from '@mlc/core';
 import type { StateStore } from '../state-store/state-store.js';
 import { isStateStoreError } from '../state-store/state-store-error.js';
-import { type DeadLetter, type Fence, STATE_STORE_SCHEMA_VERSION } from '../state-store/types.js';
+import {
+  type DeadLetter,
+  type Fence,
+  type LedgerWrite,
+  STATE_STORE_SCHEMA_VERSION,
+} from '../state-store/types.js';
 import { contractConformanceCases } from './conformance-contract-cases.js';
 import { quotaConformanceCases } from './conformance-quota-cases.js';
 import { entries, intent, lease, rejects, S, snapshotOf } from './conformance-helpers.js';
@@ -126,6 +131,40 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       assert.equal(after.get('k1')?.version, 2);
       assert.equal(after.get('k1')?.seenHash, 's');
       assert.deepEqual(after.get('k1')?.rows, [{ x: 1 }]);
+    },
+  },
+  {
+    id: 'ledger-fingerprint',
+    contract: ['ledger.write', 'ledger.lookup', 'ledger.scan'],
+    title:
+      'a ledger fingerprint is stored beside the hash and read back; a write without one clears it (layout 2)',
+    async run(h) {
+      const l = await lease(h.store);
+      const write = (id: string, list: LedgerWrite[]) =>
+        h.store
+          .beginBatch(intent(id, { kind: 'state', rows: [], rowCount: 0, entries: list }), l)
+          .then(() => h.store.commitBatch(id, l, { at: 2 }));
+      await write('f1', [
+        { key: 'k1', hash: 'h1', version: 1, fingerprint: 'v1.raw-1' },
+        { key: 'k2', hash: 'h2', version: 1 },
+      ]);
+      const found = await h.store.lookupLedger(S, ['k1', 'k2']);
+      assert.equal(found.get('k1')?.fingerprint, 'v1.raw-1', 'lookupLedger returns the fingerprint');
+      assert.equal(found.get('k2')?.fingerprint, undefined, 'an entry written without one has none');
+      assert.equal(
+        (await h.store.scanLedger(S, { limit: 10 })).find((e) => e.key === 'k1')?.fingerprint,
+        'v1.raw-1',
+        'scanLedger returns the fingerprint',
+      );
+      // The engine skips a record whose fingerprint matches: a stale one surviving a rewrite would hide a change.
+      await write('f2', [
+        { key: 'k1', hash: 'h1b', version: 2 },
+        { key: 'k2', hash: 'h2', version: 1, fingerprint: 'v1.raw-2' },
+      ]);
+      const after = await h.store.lookupLedger(S, ['k1', 'k2']);
+      assert.equal(after.get('k1')?.hash, 'h1b');
+      assert.equal(after.get('k1')?.fingerprint, undefined, 'a write without a fingerprint clears it');
+      assert.equal(after.get('k2')?.fingerprint, 'v1.raw-2', 'a write with one replaces it');
     },
   },
   {

@@ -1,4 +1,5 @@
 import { compareCursors } from '../cursor/stream-cursor.js';
+import { contentHash } from '../ledger/content-hash.js';
 import { compareStamps, parseStamp } from '../cursor/stamp.js';
 import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
 
@@ -15,6 +16,11 @@ export interface MemorySourceOptions {
   pageSize?: number;
   /** Called before each page is read (e.g. to change records mid-run in a test). */
   onPage?: (pageIndex: number) => void | Promise<void>;
+  /**
+   * Give each valid record a `fingerprint` (a content hash of the record, as `x3Source` hashes the raw record), so
+   * the engine skips unchanged records before mapping them. @default false
+   */
+  fingerprints?: boolean;
 }
 
 /**
@@ -26,6 +32,7 @@ export class MemorySource<T> implements SyncSource<T> {
   #sorted: Entry<T>[] | undefined;
   readonly #pageSize: number;
   readonly #onPage: MemorySourceOptions['onPage'];
+  readonly #fingerprints: boolean;
   /** Number of pages served (for assertions). */
   pagesRead = 0;
 
@@ -33,6 +40,7 @@ export class MemorySource<T> implements SyncSource<T> {
   constructor(options: MemorySourceOptions = {}) {
     this.#pageSize = options.pageSize ?? 100;
     this.#onPage = options.onPage;
+    this.#fingerprints = options.fingerprints === true;
   }
 
   /** Inserts or replaces a record at `stamp`. */
@@ -94,6 +102,7 @@ export class MemorySource<T> implements SyncSource<T> {
             stamp: e.stamp,
             record: structuredClone(e.record),
             raw: structuredClone(e.record),
+            ...(this.#fingerprints ? { fingerprint: contentHash(e.record) } : {}),
           };
         else if (e.invalid) {
           yield {

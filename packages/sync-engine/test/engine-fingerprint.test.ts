@@ -1,0 +1,124 @@
+// Unchanged records skip the engine's work: a record whose raw fingerprint (keyed by the stream's version) the
+// ledger already holds is counted unchanged without being mapped, checked or hashed; anything else takes the full path.
+import { describe, expect, it } from 'vitest';
+import { MemorySource } from '@mlc/sync-engine/testing';
+import type { StreamDefinition } from '../src/index.js';
+import { drive, duplicates, type Order, seedOrders, world } from './helpers.js';
+
+/** Re-reads everything on every run (the lookback reaches before the first stamp). */
+const FULL_REREAD = { lookbackMs: 365 * 86_400_000 };
+
+function countingMap() {
+  const counter = { calls: 0 };
+  const map = (o: Order) => {
+    counter.calls += 1;
+    return { key: o.key, customer: o.customer, amount: o.amount as number, updatedAt: o.updatedAt };
+  };
+  return { counter, map };
+}
+
+async function ledgerOf(w: ReturnType<typeof world>) {
+  await w.store.open();
+  return w.store.scanLedger('orders', { limit: 1000 });
+}
+
+async function changedAfterPost(w: ReturnType<typeof world>) {
+  await w.store.open();
+  return w.store.queryAudit({ types: ['changed-after-post'] });
+}
+
+describe('ledger fingerprints', () => {
+  it('an unchanged record is not mapped again; a changed one (same stamp) is mapped and posted', async () => {
+    const w = world({ fingerprints: true });
+    seedOrders(w.source, 20);
+    const { counter, map } = countingMap();
+    const stream: Partial<StreamDefinition<Order>> = { ...FULL_REREAD, map, mode: 'versioned' };
+    const [first] = await drive(w.clock, w.sync({}, stream).run());
+    expect(first).toMatchObject({ rowsPosted: 20 });
+    expect(counter.calls).toBe(20);
+    expect((await ledgerOf(w)).every((e) => typeof e.fingerprint === 'string')).toBe(true);
+
+    const [again] = await drive(w.clock, w.sync({}, stream).run());
+    expect(again).toMatchObject({ recordsRead: 20, recordsUnchanged: 20, rowsPosted: 0 });
+    expect(counter.calls, 'no record was mapped again').toBe(20);
+
+    const changed = w.source.get('o000007') as Order;
+    w.source.put('o000007', changed.updatedAt, { ...changed, amount: 999 });
+    const [third] = await drive(w.clock, w.sync({}, stream).run());
+    expect(third).toMatchObject({ recordsUnchanged: 19, rowsPosted: 1 });
+    expect(counter.calls).toBe(21);
+    const posted = w.sink.rows('Orders').filter((row) => row.key === 'o000007');
+    expect(posted.map((row) => [row._version, row.amount])).toEqual([
+      [1, 10.5],
+      [2, 999],
+    ]);
+  });
+
+  it('a new stream version maps every record once again, posts nothing unchanged, and refreshes the fingerprints', async () => {
+    const w = world({ fingerprints: true });
+    seedOrders(w.source, 12);
+    const { counter, map } = countingMap();
+    await drive(w.clock, w.sync({}, { ...FULL_REREAD, map, version: 1 }).run());
+    const before = new Map((await ledgerOf(w)).map((e) => [e.key, e.fingerprint]));
+    const [bumped] = await drive(w.clock, w.sync({}, { ...FULL_REREAD, map, version: 2 }).run());
+    expect(bumped).toMatchObject({ recordsUnchanged: 12, rowsPosted: 0 });
+    expect(counter.calls, 'the version change voids every fingerprint').toBe(24);
+    const after = await ledgerOf(w);
+    expect(after.every((e) => e.fingerprint !== undefined && e.fingerprint !== before.get(e.key))).toBe(true);
+    await drive(w.clock, w.sync({}, { ...FULL_REREAD, map, version: 2 }).run());
+    expect(counter.calls, 'the refreshed fingerprints skip the records again').toBe(24);
+    expect(w.sink.rows('Orders')).toHaveLength(12);
+  });
+
+  it('entries without a fingerprint (an older ledger, a source without them) take the full path, then get one', async () => {
+    const w = world();
+    seedOrders(w.source, 10);
+    const { counter, map } = countingMap();
+    await drive(w.clock, w.sync({}, { ...FULL_REREAD, map }).run());
+    expect((await ledgerOf(w)).some((e) => e.fingerprint !== undefined)).toBe(false);
+    const fingerprinted = new MemorySource<Order>({ pageSize: 50, fingerprints: true });
+    seedOrders(fingerprinted, 10);
+    const [r] = await drive(w.clock, w.sync({}, { ...FULL_REREAD, map, source: fingerprinted }).run());
+    expect(r).toMatchObject({ recordsUnchanged: 10, rowsPosted: 0 });
+    expect(counter.calls).toBe(20);
+    await drive(w.clock, w.sync({}, { ...FULL_REREAD, map, source: fingerprinted }).run());
+    expect(counter.calls).toBe(20);
+    expect(duplicates(w.sink)).toEqual([]);
+  });
+
+  it('append mode: a record changed after posting is audited once, and its fingerprint follows what was read', async () => {
+    const w = world({ fingerprints: true });
+    seedOrders(w.source, 5);
+    const { counter, map } = countingMap();
+    const sync = () => w.sync({}, { ...FULL_REREAD, map });
+    await drive(w.clock, sync().run());
+    const original = w.source.get('o000002') as Order;
+    w.source.put('o000002', original.updatedAt, { ...original, customer: 'changed' });
+    await drive(w.clock, sync().run());
+    await drive(w.clock, sync().run());
+    expect(counter.calls, 'the changed record is mapped once, then skipped').toBe(6);
+    expect(await changedAfterPost(w)).toHaveLength(1);
+    // Back to the posted content: mapped again (another fingerprint), found equal to the posted hash, not posted.
+    w.source.put('o000002', original.updatedAt, original);
+    const [back] = await drive(w.clock, sync().run());
+    expect(back).toMatchObject({ rowsPosted: 0, recordsUnchanged: 5 });
+    expect(counter.calls).toBe(7);
+    expect(await changedAfterPost(w)).toHaveLength(1);
+    expect(w.sink.rows('Orders')).toHaveLength(5);
+  });
+
+  it('replace mode: refreshing fingerprints alone stages no snapshot, so the table is not rebuilt', async () => {
+    const w = world();
+    seedOrders(w.source, 8);
+    await drive(w.clock, w.sync({}, { ...FULL_REREAD, mode: 'replace' }).run());
+    const fingerprinted = new MemorySource<Order>({ pageSize: 50, fingerprints: true });
+    seedOrders(fingerprinted, 8);
+    const [r] = await drive(
+      w.clock,
+      w.sync({}, { ...FULL_REREAD, mode: 'replace', source: fingerprinted }).run(),
+    );
+    expect(r).toMatchObject({ recordsUnchanged: 8, rebuilt: false });
+    expect((await ledgerOf(w)).every((e) => e.fingerprint !== undefined && e.rows !== undefined)).toBe(true);
+    expect(w.sink.rows('Orders')).toHaveLength(8);
+  });
+});

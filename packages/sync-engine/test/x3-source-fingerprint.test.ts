@@ -1,0 +1,37 @@
+import { accountEntity, type X3Client } from '@mlc/sage-x3-client';
+import { describe, expect, it } from 'vitest';
+import { fromX3Change } from '../src/sage-x3.js';
+import { x3Fingerprinter } from '../src/sage-x3/x3-source.js';
+
+/** Just what the fingerprint reads of a client: the entity's definition and the transport. */
+function clientOf(transport: 'rest' | 'graphql') {
+  return { transport, entity: () => accountEntity } as unknown as X3Client<{ account: unknown }>;
+}
+
+const raw = { ACC: '401000', DES: 'Suppliers', UPDDATTIM: '2024-01-01T00:00:00Z' };
+
+describe('x3Source fingerprints', () => {
+  it('equal raw records get equal fingerprints; any change of content, transport or mapping another one', () => {
+    const rest = x3Fingerprinter(clientOf('rest'), 'account');
+    expect(rest({ ...raw })).toBe(rest(raw));
+    expect(rest({ ...raw, DES: 'Suppliers ' })).not.toBe(rest(raw));
+    expect(x3Fingerprinter(clientOf('graphql'), 'account')(raw)).not.toBe(rest(raw));
+    const otherMapping = {
+      transport: 'rest',
+      entity: () => ({ ...accountEntity, rest: { ...accountEntity.rest, className: 'OTHER' } }),
+    } as unknown as X3Client<{ account: unknown }>;
+    expect(x3Fingerprinter(otherMapping, 'account')(raw)).not.toBe(rest(raw));
+  });
+
+  it('valid changes carry the fingerprint of their raw record; invalid ones none', () => {
+    const fingerprint = x3Fingerprinter(clientOf('rest'), 'account');
+    const valid = fromX3Change(
+      { ok: true, entity: 'account', key: '401000', stamp: raw.UPDDATTIM, record: {}, raw },
+      fingerprint,
+    );
+    expect(valid).toMatchObject({ ok: true, fingerprint: fingerprint(raw) });
+    expect(
+      fromX3Change({ ok: true, entity: 'account', key: 'k', stamp: 's', record: {}, raw }),
+    ).not.toHaveProperty('fingerprint');
+  });
+});
