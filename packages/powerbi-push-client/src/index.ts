@@ -113,7 +113,12 @@ export {
   DEFAULT_POWER_BI_SCOPE,
   resolvePowerBIClientOptions,
 } from './client/power-bi-client-options.js';
-export type { EnsureDatasetOptions, EnsureDatasetReport } from './client/ensure-dataset.js';
+export type {
+  EnsureDatasetOptions,
+  EnsureDatasetReport,
+  KnownTableDefinitions,
+} from './client/ensure-dataset.js';
+export { tableFingerprint } from './client/ensure-dataset.js';
 export type {
   AppendOptions,
   AppendRequestResult,

@@ -92,6 +92,34 @@ describe('ensureDataset', () => {
     expect(s.control.requests({ route: 'putTable' })).toHaveLength(1);
   });
 
+  it('skips the PUT of a table whose definition is known to be in the dataset (knownTables)', async () => {
+    const { sim: s, clock, client } = await setup();
+    const created = await clock.run(client.ensureDataset(ordersSchema));
+    expect(created.tableFingerprints).toEqual({ Orders: expect.any(String) });
+    // The simulator lists table names only, so without knownTables every call re-sends the definition.
+    const blind = await clock.run(client.ensureDataset(ordersSchema));
+    expect(blind.updatedTables).toEqual(['Orders']);
+    const known = { datasetId: created.datasetId, tables: created.tableFingerprints };
+    const again = await clock.run(client.ensureDataset(ordersSchema, { knownTables: known }));
+    expect(again.updatedTables).toEqual([]);
+    expect(again.tableFingerprints).toEqual(created.tableFingerprints);
+    expect(s.control.requests({ route: 'putTable' })).toHaveLength(1);
+    // Another dataset id, or a changed definition, is PUT as before.
+    const elsewhere = { datasetId: 'another-dataset', tables: created.tableFingerprints };
+    await clock.run(client.ensureDataset(ordersSchema, { knownTables: elsewhere }));
+    expect(s.control.requests({ route: 'putTable' })).toHaveLength(2);
+    const v2 = defineDataset({
+      name: 'Sales',
+      tables: {
+        Orders: { columns: { id: 'Int64', amount: 'Decimal', note: { type: 'String', nullable: true } } },
+      },
+    });
+    const changed = await clock.run(client.ensureDataset(v2, { knownTables: known }));
+    expect(changed.updatedTables).toEqual(['Orders']);
+    expect(changed.tableFingerprints.Orders).not.toBe(created.tableFingerprints.Orders);
+    expect(s.control.requests({ route: 'putTable' })).toHaveLength(3);
+  });
+
   it('makes duplicate names an explicit error or an explicit choice', async () => {
     const { clock, client } = await setup();
     const first = await clock.run(client.createDataset(ordersSchema));

@@ -66,6 +66,7 @@ export type {
   SinkAlert,
   RowCheckResult,
   SinkColumnType,
+  SinkSetupNote,
   SinkTable,
   SyncSink,
 } from './sink/sync-sink.js';

@@ -1,5 +1,6 @@
 import { clientSecretCredential, createPowerBIClient, type PushTable } from '@mlc/powerbi-push-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStateStore } from '../src/index.js';
 import { datasetForStreams, powerBISink } from '../src/powerbi.js';
 import { type Loop, startLoop } from './e2e-helpers.js';
 
@@ -52,5 +53,36 @@ describe('e2e: a new process seeds the pacer with the row counts of the tables',
       ),
     );
     expect(seeded.get('GLEntryLines')).toBe(stored);
+  }, 60_000);
+
+  it('a restart does not PUT unchanged tables again: the store keeps what the last set-up sent', async () => {
+    loop = await startLoop({
+      streams: {
+        glAccounts: false,
+        suppliers: false,
+        purchaseOrders: false,
+        salesInvoices: false,
+        products: false,
+      },
+    });
+    const l = loop;
+    await l.clock.run(l.sync().run());
+    expect(l.pbisim.control.requests({ route: 'createDataset' })).toHaveLength(1);
+    // Restarts: a fresh sink each time (nothing cached in memory), the same store. The simulator lists table names
+    // only, so only the kept set-up note tells the sink the definitions are already there.
+    const restart = () =>
+      l.sync({ sink: powerBISink(l.pbi, { dataset: datasetForStreams('Sage X3 e2e', l.streams) }) });
+    await l.clock.run(restart().run());
+    await l.clock.run(restart().run());
+    expect(l.pbisim.control.requests({ route: 'putTable' })).toHaveLength(0);
+    // One note, written by the set-up that created the dataset; the restarts found it unchanged.
+    const store = new MemoryStateStore({ storage: l.storage, clock: l.clock });
+    await store.open();
+    const kept = await store.queryAudit({ types: ['sink-set-up'] });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]?.data).toMatchObject({
+      tables: ['GLEntryLines'],
+      note: { datasetId: l.pbisim.control.datasets()[0]?.id, tables: { GLEntryLines: expect.any(String) } },
+    });
   }, 60_000);
 });

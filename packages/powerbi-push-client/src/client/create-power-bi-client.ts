@@ -16,6 +16,7 @@ import {
   createDataset,
   ensureDataset,
   listDatasets,
+  tableFingerprint,
   listTables,
 } from './ensure-dataset.js';
 import { executeQuery } from './execute-query.js';
@@ -207,6 +208,7 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
         created: true,
         updatedTables: [],
         actions: [`created dataset "${schema.name}" (${datasetId})`],
+        tableFingerprints: Object.fromEntries(schema.tables.map((t) => [t.name, tableFingerprint(t)])),
       });
     },
     table: (datasetId, tableName, tableOptions = {}) => tableOf(datasetId, tableName, tableOptions.schema),

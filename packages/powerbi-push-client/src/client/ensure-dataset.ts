@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PowerBIDatasetError } from '../errors/power-bi-dataset-error.js';
 import type { PowerBIHttpError } from '../errors/power-bi-http-error.js';
 import { isPowerBIError } from '../errors/is-power-bi-error.js';
@@ -20,6 +21,23 @@ export interface EnsureDatasetOptions {
    * @default 'auto'
    */
   updateTables?: 'auto' | 'never';
+  /**
+   * The table definitions known to be in the dataset already: an earlier report's `datasetId` and
+   * `tableFingerprints`, kept by the caller (the sync engine keeps them in its state store). Used only when the
+   * service does not list a table's columns: a table whose fingerprint here equals the schema's, for the dataset
+   * found, is taken as up to date and not PUT again. Without it such a table is PUT on every call — a request, and a
+   * rewrite of a table whose rows may not survive it ([U] reference §2.4). A table changed outside this client since
+   * is not noticed. Ignored for another dataset id.
+   */
+  knownTables?: KnownTableDefinitions;
+}
+
+/** Table definitions a caller knows a dataset has (see {@link EnsureDatasetOptions.knownTables}). */
+export interface KnownTableDefinitions {
+  /** The dataset they are in. */
+  datasetId: string;
+  /** Table name → {@link tableFingerprint} of the definition created or PUT there last. */
+  tables: Readonly<Record<string, string>>;
 }
 
 /** What `ensureDataset()` found and did. */
@@ -32,6 +50,23 @@ export interface EnsureDatasetReport {
   created: boolean;
   /** Tables whose definition was replaced by PUT. */
   updatedTables: string[];
+  /**
+   * Table name → {@link tableFingerprint} of each schema table the dataset is now known to match (created, PUT, or
+   * found equal); a table left different (`updateTables: 'never'`) is absent. Pass it back as
+   * {@link EnsureDatasetOptions.knownTables} to skip PUTs of unchanged tables next time.
+   */
+  tableFingerprints: Record<string, string>;
+}
+
+/**
+ * A short digest of the definition `ensureDataset` sends for `table` (its PUT body): equal fingerprints mean the same
+ * columns, types, formats and measures.
+ */
+export function tableFingerprint(table: ResolvedTable): string {
+  return createHash('sha256')
+    .update(JSON.stringify(toApiTable(table)))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** Lists the datasets of the workspace ([documented] reference §2.2). */
@@ -152,7 +187,8 @@ export async function ensureDataset(
     );
     if (retirement) actions.push(`warning: ${retirement}`);
     context.options.logger.info({ datasetId, name: schema.name }, 'power bi dataset created');
-    return { datasetId, actions, created: true, updatedTables: [] };
+    const tableFingerprints = Object.fromEntries(schema.tables.map((t) => [t.name, tableFingerprint(t)]));
+    return { datasetId, actions, created: true, updatedTables: [], tableFingerprints };
   }
 
   const datasetId = target.id;
@@ -177,10 +213,19 @@ export async function ensureDataset(
     );
   }
   const updatedTables: string[] = [];
+  const tableFingerprints: Record<string, string> = {};
+  const known = options.knownTables?.datasetId === datasetId ? options.knownTables.tables : {};
   for (const table of schema.tables) {
     const current = existing.get(table.name) as ApiTable;
-    const change = describeChange(table, current);
-    if (!change) continue;
+    const fingerprint = tableFingerprint(table);
+    const change =
+      !Array.isArray(current.columns) && known[table.name] === fingerprint
+        ? undefined
+        : describeChange(table, current);
+    if (!change) {
+      tableFingerprints[table.name] = fingerprint;
+      continue;
+    }
     if (options.updateTables === 'never') {
       actions.push(`table "${table.name}" not updated (${change}; updateTables is 'never')`);
       continue;
@@ -192,6 +237,7 @@ export async function ensureDataset(
       ...(signal ? { signal } : {}),
     });
     updatedTables.push(table.name);
+    tableFingerprints[table.name] = fingerprint;
     actions.push(`updated table "${table.name}" (${change})`);
   }
   for (const name of existing.keys()) {
@@ -199,7 +245,7 @@ export async function ensureDataset(
   }
   if (updatedTables.length === 0) actions.push('schema up to date');
   context.schemas.set(datasetId, schema);
-  return { datasetId, actions, created: false, updatedTables };
+  return { datasetId, actions, created: false, updatedTables, tableFingerprints };
 }
 
 /** Why `table` differs from the service's copy, or undefined when it does not. */

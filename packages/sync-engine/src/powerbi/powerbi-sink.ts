@@ -2,6 +2,7 @@ import { type QuotaStore, isMlcError, outcomeOf } from '@mlc/core';
 import {
   type AnyDatasetSchema,
   BATCH_COLUMN,
+  type KnownTableDefinitions,
   type PowerBIClient,
   POWER_BI_LIMITS,
   type PushTable,
@@ -11,7 +12,14 @@ import {
 } from '@mlc/powerbi-push-client';
 import { SyncError } from '../errors/sync-error.js';
 import { markSinkSetupLost } from '../sink/sink-setup-lost.js';
-import type { PostResult, RowCheckRequest, RowCheckResult, SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type {
+  PostResult,
+  RowCheckRequest,
+  RowCheckResult,
+  SinkSetupNote,
+  SinkTable,
+  SyncSink,
+} from '../sink/sync-sink.js';
 import type { Row } from '../state-store/types.js';
 import { checkPowerBIRow, checkRowAgainst } from './check-power-bi-row.js';
 import { datasetForTables } from './dataset-for-tables.js';
@@ -47,6 +55,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
   let schema: AnyDatasetSchema | undefined =
     typeof options.dataset === 'string' ? undefined : options.dataset;
   const tables = new Map<string, PushTable>();
+  let setupNote: SinkSetupNote | undefined;
   const checkedColumns = new Map<object, ResolvedColumn[]>();
   const table = (name: string): PushTable => {
     if (!datasetId || !schema) {
@@ -107,7 +116,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
     },
     async ensureTables(
       specs: readonly SinkTable[],
-      { signal, quota }: { signal?: AbortSignal; quota?: QuotaStore },
+      { signal, quota, lastSetup }: { signal?: AbortSignal; quota?: QuotaStore; lastSetup?: SinkSetupNote },
     ) {
       if (!schema) schema = datasetForTables(options.dataset as string, specs);
       const known = new Set(schema.tables.map((t) => t.name));
@@ -119,8 +128,15 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         });
       }
       if (datasetId === undefined) {
-        const ensured = await client.ensureDataset(schema, signal ? { signal } : {});
+        // The table definitions the last set-up left in the dataset (kept by the engine): the service does not list
+        // columns, so without them every start would PUT every table again.
+        const knownTables = knownTablesOf(lastSetup);
+        const ensured = await client.ensureDataset(schema, {
+          ...(signal ? { signal } : {}),
+          ...(knownTables ? { knownTables } : {}),
+        });
         datasetId = ensured.datasetId;
+        setupNote = { datasetId: ensured.datasetId, tables: ensured.tableFingerprints };
       }
       // With a state store that keeps quotas, the dataset's pacing windows live there: shared by every process
       // writing this dataset, and still there after a restart.
@@ -137,6 +153,9 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
         }
       }
     },
+    // The dataset id and a digest of each table definition it is known to have: the next set-up (a restart) passes
+    // them back, so an unchanged table is not PUT again (the service does not list columns to compare with).
+    setupNote: () => setupNote,
     async post({ table: name, rows, batchId, signal, beforeSend }): Promise<PostResult> {
       const before = datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0;
       try {
@@ -192,4 +211,15 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
       await table(name).clear(signal ? { signal } : {});
     },
   };
+}
+
+/** The table definitions a set-up note of this sink records (`{ datasetId, tables }`), or undefined. */
+function knownTablesOf(note: SinkSetupNote | undefined): KnownTableDefinitions | undefined {
+  const datasetId = note?.datasetId;
+  const tables = note?.tables;
+  if (typeof datasetId !== 'string' || tables === null || typeof tables !== 'object') return undefined;
+  const fingerprints = Object.entries(tables).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
+  return { datasetId, tables: Object.fromEntries(fingerprints) };
 }

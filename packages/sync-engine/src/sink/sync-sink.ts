@@ -20,6 +20,12 @@ export interface SinkTable {
 /** What happened to one POST of a batch: core's {@link RequestOutcome}, or `partial` (some of its requests landed). */
 export type PostOutcome = RequestOutcome | 'partial';
 
+/**
+ * What a sink's set-up left, in the sink's own words: JSON without secrets (e.g. the Power BI dataset id and a
+ * digest of each table definition sent). See {@link SyncSink.ensureTables}.
+ */
+export type SinkSetupNote = Readonly<Record<string, unknown>>;
+
 /** Result of {@link SyncSink.post}. */
 export interface PostResult {
   /**
@@ -114,11 +120,21 @@ export interface SyncSink {
    * Creates or checks the tables (each also gets a String `_batch` column). `quota` is the state store's shared
    * quota when the store has one (§optional.quota): a sink that paces its requests keeps its windows there, so
    * every process writing the same destination shares them and a restart resumes them.
+   *
+   * `lastSetup` is what {@link SyncSink.setupNote} said after the last successful set-up of a sink with the same
+   * tables, in any process sharing the store: work it shows done (a table definition already sent) need not be
+   * redone on every start. A hint the sink checks against what it finds, never a reason to skip a check that
+   * matters for correctness.
    */
   ensureTables(
     tables: readonly SinkTable[],
-    options: { signal?: AbortSignal; quota?: QuotaStore },
+    options: { signal?: AbortSignal; quota?: QuotaStore; lastSetup?: SinkSetupNote },
   ): Promise<void>;
+  /**
+   * After a successful {@link SyncSink.ensureTables}: what that set-up left, for the next one (the engine keeps it
+   * in the state store, audited `sink-set-up`, and passes it back as `lastSetup`). @default nothing is kept
+   */
+  setupNote?(): SinkSetupNote | undefined;
   /**
    * Appends `rows`, each with `_batch = batchId`. Must not resend on its own a request that may have landed. Must
    * call `beforeSend` right before every HTTP request that carries rows (each split request, each retry) and not

@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '@mlc/core';
 import { SyncError } from '../errors/sync-error.js';
-import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type { SinkSetupNote, SinkTable, SyncSink } from '../sink/sync-sink.js';
 import { quotaStoreOf } from '../state-store/quota-store-of.js';
 import type { StateStore } from '../state-store/state-store.js';
 
@@ -9,6 +9,13 @@ const SINK_SETUP_LEASE = 'mlc:sink-setup';
 const SINK_SETUP_TTL_MS = 120_000;
 /** How long a worker waits for another one's sink set-up before giving up for this run. */
 const SINK_SETUP_WAIT_MS = 180_000;
+/**
+ * The audit "stream" under which set-up notes are kept, so the next set-up finds the latest through the store's
+ * (stream, type) index instead of scanning the whole log.
+ */
+const SINK_SETUP_AUDIT_STREAM = 'mlc:sink-setup';
+/** Set-up notes read back at start: the latest of every sink sharing the store is among them. */
+const SINK_SETUP_NOTES_READ = 20;
 
 /** What {@link SinkSetup} needs. */
 export interface SinkSetupOptions {
@@ -26,6 +33,8 @@ export interface SinkSetupOptions {
  * and, across workers sharing the store, one worker at a time under a store lease: Power BI allows duplicate dataset
  * names, so two workers creating "the" dataset at the same moment would create two. A failed set-up is tried again
  * by the next run; {@link SinkSetup.forget} makes the next run set a sink up again (its container was deleted).
+ * What a sink's set-up left ({@link SyncSink.setupNote}) is kept in the store's audit log and handed back to its
+ * next set-up, in this process or a restarted one, so it need not redo what it knows is done.
  */
 export class SinkSetup {
   readonly #options: SinkSetupOptions;
@@ -42,10 +51,18 @@ export class SinkSetup {
     if (!pending) {
       const tables = [...this.#options.tablesOf(sink)];
       const quota = quotaStoreOf(this.#options.store);
-      pending = this.#underSetupLease(
-        () => sink.ensureTables(tables, { ...(signal ? { signal } : {}), ...(quota ? { quota } : {}) }),
-        signal,
-      );
+      pending = this.#underSetupLease(async () => {
+        // A sink is known by its tables' names (several sinks may share a store); its note says the rest.
+        const sinkKey = tables.map((t) => t.name);
+        const lastSetup = await this.#lastNote(sinkKey);
+        await sink.ensureTables(tables, {
+          ...(signal ? { signal } : {}),
+          ...(quota ? { quota } : {}),
+          ...(lastSetup ? { lastSetup } : {}),
+        });
+        const note = sink.setupNote?.();
+        if (note && JSON.stringify(note) !== JSON.stringify(lastSetup)) await this.#keepNote(sinkKey, note);
+      }, signal);
       this.#ensured.set(sink, pending);
       pending.catch(() => this.#ensured.delete(sink));
     }
@@ -55,6 +72,50 @@ export class SinkSetup {
   /** Sets `sink` up again on its next use (its container was deleted: it gets a new identity). */
   forget(sink: SyncSink): void {
     this.#ensured.delete(sink);
+  }
+
+  /**
+   * The note the last set-up of the sink with these tables left (see {@link SyncSink.setupNote}), or undefined:
+   * none yet, a store without `latestAudit`, or a failed read (the sink then does its set-up in full).
+   */
+  async #lastNote(sinkKey: readonly string[]): Promise<SinkSetupNote | undefined> {
+    const { store, logger } = this.#options;
+    try {
+      const entries =
+        (await store.latestAudit?.({
+          stream: SINK_SETUP_AUDIT_STREAM,
+          types: ['sink-set-up'],
+          limit: SINK_SETUP_NOTES_READ,
+        })) ?? [];
+      const key = JSON.stringify(sinkKey);
+      const data = entries.find((entry) => JSON.stringify(entry.data?.tables) === key)?.data;
+      const note = data?.note;
+      return note !== null && typeof note === 'object' ? (note as SinkSetupNote) : undefined;
+    } catch (error) {
+      logger.warn({ err: error }, 'could not read the last sink set-up note; setting the sink up in full');
+      return undefined;
+    }
+  }
+
+  /** Keeps a sink's set-up note for the next set-up (audited `sink-set-up`); a failure only costs that one the work. */
+  async #keepNote(sinkKey: readonly string[], note: SinkSetupNote): Promise<void> {
+    const { store, clock, logger } = this.#options;
+    await store
+      .appendAudit([
+        {
+          at: clock.now(),
+          type: 'sink-set-up',
+          stream: SINK_SETUP_AUDIT_STREAM,
+          message: `sink with table(s) ${sinkKey.join(', ')} set up`,
+          data: { tables: [...sinkKey], note },
+        },
+      ])
+      .catch((error: unknown) => {
+        logger.warn(
+          { err: error },
+          'could not keep the sink set-up note; the next start sets the sink up in full',
+        );
+      });
   }
 
   async #underSetupLease(work: () => Promise<void>, signal?: AbortSignal): Promise<void> {
