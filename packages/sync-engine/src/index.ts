@@ -134,6 +134,7 @@ export type {
   SyncAlertInput,
   SyncRecovered,
 } from './alerts/sync-alert.js';
+export type { FailureDescription } from './alerts/failure-description.js';
 export type { SyncEventListener, SyncEventName, SyncEvents, SyncProgress } from './events/sync-events.js';
 
 // Secrets

@@ -8,3 +8,4 @@ export type { ThrottleMeter } from './powerbi/throttle-meter.js';
 export { createThrottleMeter } from './powerbi/throttle-meter.js';
 export { datasetForStreams, datasetForTables } from './powerbi/dataset-for-tables.js';
 export { checkPowerBIRow } from './powerbi/check-power-bi-row.js';
+export { describePowerBIFailure } from './powerbi/describe-power-bi-failure.js';

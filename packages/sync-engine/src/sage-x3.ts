@@ -3,6 +3,7 @@
 
 export type { X3SourceOptions } from './sage-x3/x3-source.js';
 export { fromX3Change, x3Source } from './sage-x3/x3-source.js';
+export { describeX3Failure } from './sage-x3/describe-x3-failure.js';
 export type { X3ClientWith, X3StreamOverrides } from './sage-x3/x3-stream-options.js';
 export { x3Stream } from './sage-x3/x3-stream-options.js';
 export type { X3ClientWithBuiltIns, X3StreamsOptions } from './sage-x3/x3-streams.js';

@@ -1,6 +1,7 @@
 import { MlcError, NetworkError, type TestClock } from '@mlc/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStateStore, type Sync, type SyncEvents } from '../src/index.js';
+import { describeX3Failure } from '../src/sage-x3/describe-x3-failure.js';
 import { drive, MemorySink, seedOrders, world } from './helpers.js';
 
 /** Records every failure-related event of a sync, with the test clock's time. */
@@ -35,8 +36,9 @@ describe('alerts on failed scheduled runs', () => {
     const w = world();
     seedOrders(w.source, 10);
     let broken = true;
-    // Sage X3 refusing the password, as the Basic strategy reports it (kind auth).
+    // Sage X3 refusing the password, as the Basic strategy reports it (kind auth); the X3 source's own advice.
     const source = w.source;
+    source.describeFailure = describeX3Failure;
     const originalRead = source.read.bind(source);
     source.read = (request) => {
       if (broken) {

@@ -64,6 +64,11 @@ describe('operator status', () => {
       }
       return read(request);
     };
+    // The source describes its own failure; the engine knows no source's codes.
+    w.source.describeFailure = (error) =>
+      (error as { code?: unknown }).code === 'X3_AUTH_REJECTED'
+        ? { severity: 'critical', remedy: 'Check the user and password of the X3 source.' }
+        : undefined;
     const sync = w.sync();
     await drive(w.clock, sync.run());
     await drive(w.clock, sync.run());

@@ -1,7 +1,5 @@
+import type { ClassifiedFailure } from './classify-failure.js';
 import type { AlertSeverity, FailurePhase } from './sync-alert.js';
-
-const TABLE_FALLBACK_REMEDY =
-  'The table is at or near its row cap: make room (split the data, keep a rolling window, or write to a new table); the message says how.';
 
 /** What the operator is told about an alert code: how urgent it is and what to do. */
 export interface Advice {
@@ -11,39 +9,11 @@ export interface Advice {
   remedy: string;
 }
 
-/** Remedies by stable code; the one place operators' advice lives. */
+/**
+ * Remedies of the engine's own codes (and the stores'); the one place that advice lives. A source's or sink's codes
+ * are theirs to describe (`describeFailure` of the source/sink contract): the engine knows none of them.
+ */
 const BY_CODE: Record<string, Advice> = {
-  PBI_AUTH_FAILED: {
-    severity: 'critical',
-    remedy:
-      'Check the Entra tenant id, client id and client secret (the AADSTS code in the message names the cause); rotate an expired secret.',
-  },
-  PBI_NOT_AUTHORIZED: {
-    severity: 'critical',
-    remedy:
-      'Power BI refuses the service principal: a Fabric/Power BI admin must enable the tenant setting "Service principals can use Fabric APIs" (formerly "Allow service principals to use Power BI APIs") for a security group containing it, and it must be a Member or Admin of the workspace. Tenant setting changes take 15–30 minutes.',
-  },
-  PBI_TOKEN_UNAVAILABLE: {
-    severity: 'error',
-    remedy: 'The Entra token endpoint is unreachable; check network access to login.microsoftonline.com.',
-  },
-  PBI_DATASET_NOT_PUSH: {
-    severity: 'critical',
-    remedy: 'The dataset name is taken by a non-push dataset; choose another dataset name or remove it.',
-  },
-  PBI_DATASET_DUPLICATE: {
-    severity: 'critical',
-    remedy:
-      'Several datasets share the name; delete the extra ones in the workspace, keeping the one with data.',
-  },
-  // The Power BI client's error message and the sink's alert carry the full advice (TABLE_CAPACITY_REMEDY of
-  // @mlc/powerbi-push-client); the engine knows no sink, so this is the fallback only.
-  PBI_TABLE_FULL: { severity: 'critical', remedy: TABLE_FALLBACK_REMEDY },
-  PBI_TABLE_NEARLY_FULL: { severity: 'warning', remedy: TABLE_FALLBACK_REMEDY },
-  PBI_TABLE_MISSING: {
-    severity: 'error',
-    remedy: 'A table of the dataset is missing; the next run recreates it, check who deletes it.',
-  },
   SYNC_SINK_MISSING: {
     severity: 'critical',
     remedy:
@@ -53,21 +23,6 @@ const BY_CODE: Record<string, Advice> = {
     severity: 'warning',
     remedy:
       'The dataset was created again after a deletion; every record is being posted again from the source. Reports must use the new dataset.',
-  },
-  X3_AUTH_REJECTED: {
-    severity: 'critical',
-    remedy:
-      'Sage X3 refused the credentials; check the user and password (or OAuth2 client) of the X3 source.',
-  },
-  X3_REFRESH_TOKEN_INVALID: {
-    severity: 'critical',
-    remedy:
-      'The X3 refresh token is invalid or expired; run the OAuth2 consent again and store the new token.',
-  },
-  X3_REFRESH_TOKEN_MISSING: {
-    severity: 'critical',
-    remedy:
-      'No X3 refresh token is stored; run the OAuth2 consent and save the token with sync.tokenStore().',
   },
   SYNC_CONFIG_INVALID: { severity: 'critical', remedy: 'Fix the configuration named in the message.' },
   SYNC_SECRET_INVALID: {
@@ -196,10 +151,13 @@ export function alertAdvice(code: string, phase?: FailurePhase): Advice {
 
 /**
  * Severity and remedy of a failed run, computed once when it fails: the alert says it, and the `run-failed` audit
- * entry stores it, so `readSyncStatus` (another process, later) tells the operator the same words.
+ * entry stores it, so `readSyncStatus` (another process, later) tells the operator the same words. A remedy the
+ * error carries wins, then the description of the source or sink that claimed the error, then this catalogue.
  */
-export function failureAdvice(error: unknown, code: string, phase: FailurePhase): Advice {
-  const advice = alertAdvice(code, phase);
-  const carried = remedyCarriedBy(error);
-  return carried ? { ...advice, remedy: carried } : advice;
+export function failureAdvice(error: unknown, failure: ClassifiedFailure): Advice {
+  const advice = alertAdvice(failure.code, failure.phase);
+  return {
+    severity: failure.description?.severity ?? advice.severity,
+    remedy: remedyCarriedBy(error) ?? failure.description?.remedy ?? advice.remedy,
+  };
 }

@@ -1,4 +1,5 @@
 import { type FailureKind, isMlcError, redactText } from '@mlc/core';
+import type { FailureDescription } from './failure-description.js';
 import type { FailurePhase } from './sync-alert.js';
 
 /** A failed run, as the operator sees it. */
@@ -16,6 +17,22 @@ export interface ClassifiedFailure {
   batchId?: string;
   /** Whether scheduled runs should back off (configuration and credential failures do not heal by themselves). */
   backsOff: boolean;
+  /** How the stream's source or sink described the error, when it claimed it as its own. */
+  description?: FailureDescription;
+}
+
+/** Whatever can describe its own failures: a stream's `SyncSource` and `SyncSink`. */
+export interface DescribesFailures {
+  /** See `SyncSource.describeFailure` / `SyncSink.describeFailure`. */
+  describeFailure?(error: unknown): FailureDescription | undefined;
+}
+
+/** The source and sink of the failed stream, asked (in that order) whether the error is theirs. */
+export interface FailureOwners {
+  /** The stream's source. */
+  source?: DescribesFailures;
+  /** The stream's sink. */
+  sink?: DescribesFailures;
 }
 
 /** Where the engine was when the error came out (refined from the error itself when it tells more). */
@@ -32,9 +49,17 @@ export function markPhase(error: unknown, phase: FailurePhase): unknown {
 
 const CONFIG_CODES = /(^|_)(CONFIG_INVALID|OPTIONS_INVALID|SECRET_INVALID|SCHEMA_NEWER)$/;
 
-/** Classifies the error of a failed run: its code, phase, redacted message and whether retries back off. */
-export function classifyFailure(error: unknown, hint: PhaseHint): ClassifiedFailure {
-  const code = notAuthorized(error) ? 'PBI_NOT_AUTHORIZED' : (codeOf(error) ?? 'SYNC_RUN_FAILED');
+/**
+ * Classifies the error of a failed run: its code, phase, redacted message and whether retries back off. The
+ * engine knows only its own codes; the stream's source and sink describe theirs (`owners`).
+ */
+export function classifyFailure(
+  error: unknown,
+  hint: PhaseHint,
+  owners: FailureOwners = {},
+): ClassifiedFailure {
+  const claimed = describedBy(error, owners, hint);
+  const code = claimed?.description.code ?? codeOf(error) ?? 'SYNC_RUN_FAILED';
   const message = redactText(error instanceof Error ? error.message : String(error));
   const chain = causeChain(error);
   const credentials = chain.some((e) => kindOf(e) === 'auth');
@@ -45,6 +70,7 @@ export function classifyFailure(error: unknown, hint: PhaseHint): ClassifiedFail
   else
     phase =
       (typeof error === 'object' && error !== null ? marked.get(error) : undefined) ??
+      claimed?.phase ??
       phaseOfCode(code, hint);
   const batchId = (error as { batchId?: unknown } | null)?.batchId;
   return {
@@ -53,32 +79,37 @@ export function classifyFailure(error: unknown, hint: PhaseHint): ClassifiedFail
     message,
     backsOff: configuration || credentials,
     ...(typeof batchId === 'string' ? { batchId } : {}),
+    ...(claimed ? { description: claimed.description } : {}),
   };
 }
 
+/** The description of the owner that claims `error` (the source first), with the phase it implies. */
+function describedBy(
+  error: unknown,
+  owners: FailureOwners,
+  hint: PhaseHint,
+): { description: FailureDescription; phase: FailurePhase } | undefined {
+  const fromSource = owners.source?.describeFailure?.(error);
+  if (fromSource) return { description: fromSource, phase: fromSource.phase ?? 'source' };
+  const fromSink = owners.sink?.describeFailure?.(error);
+  if (fromSink)
+    return {
+      description: fromSink,
+      phase: fromSink.phase ?? (hint === 'sink-setup' ? 'sink-setup' : 'sink'),
+    };
+  return undefined;
+}
+
+/** The phase of the engine's own codes (sources' and sinks' codes are theirs to describe). */
 function phaseOfCode(code: string, hint: PhaseHint): FailurePhase {
   if (code === 'STORE_LEASE_LOST' || code === 'STORE_STALE_FENCE' || code === 'SYNC_LEASE_LOST')
     return 'lease';
   if (code.startsWith('STORE_')) return 'store';
   if (code.startsWith('SYNC_VERIFICATION_') || code === 'SYNC_COUNT_UNREADABLE') return 'verification';
-  if (code.startsWith('X3_') || code === 'SYNC_SOURCE_KEYS_UNORDERED') return 'source';
+  if (code === 'SYNC_SOURCE_KEYS_UNORDERED') return 'source';
   if (hint === 'sink-setup') return 'sink-setup';
-  if (code.startsWith('PBI_') || code === 'SYNC_BATCH_FAILED' || code === 'SYNC_BATCH_QUARANTINED')
-    return 'sink';
+  if (code === 'SYNC_BATCH_FAILED' || code === 'SYNC_BATCH_QUARANTINED') return 'sink';
   return hint;
-}
-
-/**
- * Power BI answers 401 `PowerBINotAuthorizedException` both when the tenant setting "Service principals can use
- * Fabric APIs" is off and when the principal is not allowed or not a member ([documented-3p] powerbi.md §2.8, §5 item 6): the
- * answer does not tell which, so the failure gets one code whose remedy names both, rather than the generic
- * `PBI_HTTP_ERROR`.
- */
-function notAuthorized(error: unknown): boolean {
-  const e = error as { code?: unknown; status?: unknown; serviceCode?: unknown } | null;
-  return (
-    e?.code === 'PBI_HTTP_ERROR' && (e.status === 401 || e.serviceCode === 'PowerBINotAuthorizedException')
-  );
 }
 
 function causeChain(error: unknown): unknown[] {

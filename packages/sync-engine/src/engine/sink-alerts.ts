@@ -16,6 +16,7 @@ export function handleSinkReport(scope: RunScope, result: PostResult, batchId: s
       stream: scope.stream.name,
       batchId,
       ...(a.data ? { data: a.data } : {}),
+      ...(a.severity ? { severity: a.severity } : {}),
       ...(a.remedy ? { remedy: a.remedy } : {}),
     });
   }

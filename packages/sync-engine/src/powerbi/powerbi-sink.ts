@@ -23,6 +23,7 @@ import type {
 import type { Row } from '../state-store/types.js';
 import { checkPowerBIRow, checkRowAgainst } from './check-power-bi-row.js';
 import { datasetForTables } from './dataset-for-tables.js';
+import { describePowerBIFailure } from './describe-power-bi-failure.js';
 import type { ThrottleMeter } from './throttle-meter.js';
 
 /** Options of {@link powerBISink}. */
@@ -101,6 +102,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
   return {
     maxRowsPerPost: POWER_BI_LIMITS.maxRowsPerRequest,
     identity: () => datasetId,
+    describeFailure: describePowerBIFailure,
     requestTimeoutMs: client.requestTimeoutMs,
     // The same rules the push client's encoder applies when `post` sends the row (`checkRow` of
     // @mlc/powerbi-push-client), with the dataset schema's own nullability when a schema was given.
@@ -178,6 +180,7 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
                 alerts: [
                   {
                     code: 'PBI_TABLE_NEARLY_FULL',
+                    severity: 'warning',
                     message: `Power BI table ${capacity.table} holds ${capacity.rows} rows, ${Math.round(capacity.threshold * 100)}% of its ${capacity.cap}-row cap`,
                     remedy: TABLE_CAPACITY_REMEDY,
                     data: { ...capacity },

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { type X3Change, type X3Client, normalizeRecord } from '@mlc/sage-x3-client';
 import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
+import { describeX3Failure } from './describe-x3-failure.js';
 
 /** Options of {@link x3Source}. */
 export interface X3SourceOptions {
@@ -64,6 +65,7 @@ export function x3Fingerprinter<E, K extends keyof E & string>(
  * (`client.read`) so a replay maps the record as X3 holds it today. `keys()` delegates to the client's
  * `keys(entity)`, which lists every live key strictly ascending in UTF-16 order and throws
  * (`X3_KEY_ORDER_UNEXPECTED`) rather than yield out of order — so `reconcileDeletes` works on `replace` streams.
+ * Its failures are described to the operator by {@link describeX3Failure}.
  */
 export function x3Source<E, K extends keyof E & string>(
   client: X3Client<E>,
@@ -94,5 +96,6 @@ export function x3Source<E, K extends keyof E & string>(
     revalidate(raw: unknown): SourceItem<E[K]> {
       return fromX3Change(normalizeRecord(client.entity(entity), client.transport, raw), fingerprint);
     },
+    describeFailure: describeX3Failure,
   };
 }

@@ -1,5 +1,7 @@
 import type { DecimalRounding, QuotaStore, RequestOutcome } from '@mlc/core';
 import type { Row } from '../state-store/types.js';
+import type { FailureDescription } from '../alerts/failure-description.js';
+import type { AlertSeverity } from '../alerts/sync-alert.js';
 
 /**
  * The engine's column vocabulary, which every sink maps to its own types: `String` (text), `Int64` (a signed
@@ -60,15 +62,17 @@ export interface PostResult {
 }
 
 /**
- * A condition a sink reports with a post; the engine raises it as an alert (severity and remedy from the engine's
- * catalogue by `code` unless the sink gives its own).
+ * A condition a sink reports with a post; the engine raises it as an alert (severity and remedy are the sink's;
+ * without them the engine's generic advice for the `sink` phase).
  */
 export interface SinkAlert {
   /** Stable code (`PBI_TABLE_NEARLY_FULL`, ...). */
   code: string;
   /** What happened. */
   message: string;
-  /** What to do about it (the sink knows its destination best). @default the engine's catalogue entry */
+  /** How urgent it is. @default `error` */
+  severity?: AlertSeverity;
+  /** What to do about it (the sink knows its destination best). @default the engine's advice for the phase */
   remedy?: string;
   /** Facts (counts, the table...). */
   data?: Record<string, unknown>;
@@ -159,4 +163,10 @@ export interface SyncSink {
   }): Promise<number | 'unsupported'>;
   /** Deletes every row of the table. */
   clear(request: { table: string; signal?: AbortSignal }): Promise<void>;
+  /**
+   * Optional: describes `error` to the operator (code, phase, severity, remedy) when it is one of this sink's own
+   * failures, else `undefined`. The engine asks it for every failed run of a stream writing to this sink; without
+   * it (or for an error it does not claim) the alert has the engine's generic advice for the phase.
+   */
+  describeFailure?(error: unknown): FailureDescription | undefined;
 }

@@ -1,3 +1,5 @@
+import type { FailureDescription } from '../alerts/failure-description.js';
+
 /** A valid record read from a source. */
 export interface SourceRecord<T = unknown> {
   /** Valid. */
@@ -71,4 +73,10 @@ export interface SyncSource<T = unknown> {
   readKey?(key: string, options: { signal?: AbortSignal }): Promise<SourceItem<T> | undefined>;
   /** Optional: every live key in ascending UTF-16 order, for delete reconciliation of `replace` streams. */
   keys?(options: { signal?: AbortSignal }): AsyncIterable<string>;
+  /**
+   * Optional: describes `error` to the operator (code, phase, severity, remedy) when it is one of this source's
+   * own failures, else `undefined`. The engine asks it for every failed run of a stream of this source; without
+   * it (or for an error it does not claim) the alert has the engine's generic advice for the phase.
+   */
+  describeFailure?(error: unknown): FailureDescription | undefined;
 }

@@ -217,7 +217,7 @@ export function createSync(options: SyncOptions): Sync {
         // The sink's container was deleted: set it up again next run (it then has a new identity, and each
         // stream posts its records again).
         if (isSinkSetupLost(error)) sinks.forget(stream.sink);
-        await outcomes.failed(name, runId, error, hint, stats);
+        await outcomes.failed(name, runId, error, hint, stats, { source: stream.source, sink: stream.sink });
         throw error;
       }
     })().finally(() => running.delete(name));

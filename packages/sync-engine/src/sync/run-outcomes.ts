@@ -1,5 +1,5 @@
 import { failureAdvice } from '../alerts/alert-catalog.js';
-import { type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
+import { type FailureOwners, type PhaseHint, classifyFailure } from '../alerts/classify-failure.js';
 import { FailureTracker, type FailureTrackerOptions } from '../alerts/failure-tracker.js';
 import { quarantineCondition } from '../alerts/quarantine-condition.js';
 import type { SyncRecovered } from '../alerts/sync-alert.js';
@@ -42,18 +42,22 @@ export class RunOutcomes {
     return this.#failures.notBefore(stream);
   }
 
-  /** Reports a failed run. A graceful stop (`SYNC_STOPPED`) is not a failure. */
+  /**
+   * Reports a failed run. A graceful stop (`SYNC_STOPPED`) is not a failure. `owners` are the stream's source and
+   * sink, which describe their own failures.
+   */
   async failed(
     stream: string,
     runId: string,
     error: unknown,
     hint: PhaseHint,
     stats: RunStats,
+    owners: FailureOwners = {},
   ): Promise<void> {
     if (isSyncError(error, 'SYNC_STOPPED')) return;
     const ctx = this.#ctx;
-    const failure = classifyFailure(error, hint);
-    const advice = failureAdvice(error, failure.code, failure.phase);
+    const failure = classifyFailure(error, hint, owners);
+    const advice = failureAdvice(error, failure);
     const verdict = this.#failures.failed(stream, failure, ctx.clock.now(), this.#options.intervalOf(stream));
     // One line per failed run (with the redacted cause chain); the alert adds one on changes of state.
     ctx.logger.warn(

@@ -1,6 +1,7 @@
 import { compareCursors } from '../cursor/stream-cursor.js';
 import { contentHash } from '../ledger/content-hash.js';
 import { compareStamps, parseStamp } from '../cursor/stamp.js';
+import type { FailureDescription } from '../alerts/failure-description.js';
 import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
 
 interface Entry<T> {
@@ -35,6 +36,8 @@ export class MemorySource<T> implements SyncSource<T> {
   readonly #fingerprints: boolean;
   /** Number of pages served (for assertions). */
   pagesRead = 0;
+  /** How this source describes its own failures (`SyncSource.describeFailure`); set it to simulate a real one. */
+  describeFailure?: (error: unknown) => FailureDescription | undefined;
 
   /** Creates an empty source. */
   constructor(options: MemorySourceOptions = {}) {
