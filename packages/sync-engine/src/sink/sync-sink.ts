@@ -136,7 +136,7 @@ export interface SyncSink {
   ): Promise<void>;
   /**
    * After a successful {@link SyncSink.ensureTables}: what that set-up left, for the next one (the engine keeps it
-   * in the state store, audited `sink-set-up`, and passes it back as `lastSetup`). @default nothing is kept
+   * in a named slot of the state store and passes it back as `lastSetup`). @default nothing is kept
    */
   setupNote?(): SinkSetupNote | undefined;
   /**

@@ -291,9 +291,7 @@ export type AuditType =
   | 'recovered'
   | 'stream-version-changed'
   /** The sink container was created again: the stream's ledger was voided and every record is posted again. */
-  | 'sink-recreated'
-  /** A sink was set up and noted what it did (`data.note`, a SinkSetupNote), read back by its next set-up. */
-  | 'sink-set-up';
+  | 'sink-recreated';
 
 /** An audit entry to append. */
 export interface AuditEntryInput {

@@ -9,14 +9,6 @@ const SINK_SETUP_LEASE = 'mlc:sink-setup';
 const SINK_SETUP_TTL_MS = 120_000;
 /** How long a worker waits for another one's sink set-up before giving up for this run. */
 const SINK_SETUP_WAIT_MS = 180_000;
-/**
- * The audit "stream" under which set-up notes are kept, so the next set-up finds the latest through the store's
- * (stream, type) index instead of scanning the whole log.
- */
-const SINK_SETUP_AUDIT_STREAM = 'mlc:sink-setup';
-/** Set-up notes read back at start: the latest of every sink sharing the store is among them. */
-const SINK_SETUP_NOTES_READ = 20;
-
 /** What {@link SinkSetup} needs. */
 export interface SinkSetupOptions {
   store: StateStore;
@@ -33,8 +25,8 @@ export interface SinkSetupOptions {
  * and, across workers sharing the store, one worker at a time under a store lease: Power BI allows duplicate dataset
  * names, so two workers creating "the" dataset at the same moment would create two. A failed set-up is tried again
  * by the next run; {@link SinkSetup.forget} makes the next run set a sink up again (its container was deleted).
- * What a sink's set-up left ({@link SyncSink.setupNote}) is kept in the store's audit log and handed back to its
- * next set-up, in this process or a restarted one, so it need not redo what it knows is done.
+ * What a sink's set-up left ({@link SyncSink.setupNote}) is kept in a named store slot ({@link sinkSetupSlot}) and
+ * handed back to its next set-up, in this process or a restarted one, so it need not redo what it knows is done.
  */
 export class SinkSetup {
   readonly #options: SinkSetupOptions;
@@ -53,15 +45,15 @@ export class SinkSetup {
       const quota = quotaStoreOf(this.#options.store);
       pending = this.#underSetupLease(async () => {
         // A sink is known by its tables' names (several sinks may share a store); its note says the rest.
-        const sinkKey = tables.map((t) => t.name);
-        const lastSetup = await this.#lastNote(sinkKey);
+        const slot = sinkSetupSlot(tables.map((t) => t.name));
+        const lastSetup = await this.#lastNote(slot);
         await sink.ensureTables(tables, {
           ...(signal ? { signal } : {}),
           ...(quota ? { quota } : {}),
           ...(lastSetup ? { lastSetup } : {}),
         });
         const note = sink.setupNote?.();
-        if (note && JSON.stringify(note) !== JSON.stringify(lastSetup)) await this.#keepNote(sinkKey, note);
+        if (note && JSON.stringify(note) !== JSON.stringify(lastSetup)) await this.#keepNote(slot, note);
       }, signal);
       this.#ensured.set(sink, pending);
       pending.catch(() => this.#ensured.delete(sink));
@@ -76,20 +68,13 @@ export class SinkSetup {
 
   /**
    * The note the last set-up of the sink with these tables left (see {@link SyncSink.setupNote}), or undefined:
-   * none yet, a store without `latestAudit`, or a failed read (the sink then does its set-up in full).
+   * none yet, or a failed or unreadable read (the sink then does its set-up in full).
    */
-  async #lastNote(sinkKey: readonly string[]): Promise<SinkSetupNote | undefined> {
+  async #lastNote(slot: string): Promise<SinkSetupNote | undefined> {
     const { store, logger } = this.#options;
     try {
-      const entries =
-        (await store.latestAudit?.({
-          stream: SINK_SETUP_AUDIT_STREAM,
-          types: ['sink-set-up'],
-          limit: SINK_SETUP_NOTES_READ,
-        })) ?? [];
-      const key = JSON.stringify(sinkKey);
-      const data = entries.find((entry) => JSON.stringify(entry.data?.tables) === key)?.data;
-      const note = data?.note;
+      const text = await store.getSecret(slot);
+      const note: unknown = text === undefined ? undefined : JSON.parse(text);
       return note !== null && typeof note === 'object' ? (note as SinkSetupNote) : undefined;
     } catch (error) {
       logger.warn({ err: error }, 'could not read the last sink set-up note; setting the sink up in full');
@@ -97,25 +82,15 @@ export class SinkSetup {
     }
   }
 
-  /** Keeps a sink's set-up note for the next set-up (audited `sink-set-up`); a failure only costs that one the work. */
-  async #keepNote(sinkKey: readonly string[], note: SinkSetupNote): Promise<void> {
-    const { store, clock, logger } = this.#options;
-    await store
-      .appendAudit([
-        {
-          at: clock.now(),
-          type: 'sink-set-up',
-          stream: SINK_SETUP_AUDIT_STREAM,
-          message: `sink with table(s) ${sinkKey.join(', ')} set up`,
-          data: { tables: [...sinkKey], note },
-        },
-      ])
-      .catch((error: unknown) => {
-        logger.warn(
-          { err: error },
-          'could not keep the sink set-up note; the next start sets the sink up in full',
-        );
-      });
+  /** Keeps a sink's set-up note for the next set-up; a failure only costs that one the work. */
+  async #keepNote(slot: string, note: SinkSetupNote): Promise<void> {
+    const { store, logger } = this.#options;
+    await store.putSecret(slot, JSON.stringify(note)).catch((error: unknown) => {
+      logger.warn(
+        { err: error },
+        'could not keep the sink set-up note; the next start sets the sink up in full',
+      );
+    });
   }
 
   async #underSetupLease(work: () => Promise<void>, signal?: AbortSignal): Promise<void> {
@@ -141,4 +116,13 @@ export class SinkSetup {
       await clock.sleep(1_000, signal);
     }
   }
+}
+
+/**
+ * The store slot holding the set-up note of the sink with these tables. Like the stream's sink binding, it uses the
+ * contract's generic named slots (`getSecret` / `putSecret`) as plain JSON: a dataset id and digests of table
+ * definitions are no secret, and every store already has the slots.
+ */
+export function sinkSetupSlot(tableNames: readonly string[]): string {
+  return `mlc:sink-setup:${JSON.stringify(tableNames)}`;
 }
