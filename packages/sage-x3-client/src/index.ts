@@ -39,7 +39,7 @@ export type {
   X3RestMapping,
 } from './entities/x3-entity-definition.js';
 export { applyEntityOverride, defineX3Entity } from './entities/x3-entity-definition.js';
-export type { X3Change } from './entities/x3-change.js';
+export type { X3Change, X3RawChange } from './entities/x3-change.js';
 export type { X3Transport } from './entities/normalize-record.js';
 export { normalizeRecord } from './entities/normalize-record.js';
 export {

@@ -2,7 +2,8 @@
 // ledger already holds is counted unchanged without being mapped, checked or hashed; anything else takes the full path.
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '@mlc/sync-engine/testing';
-import type { StreamDefinition } from '../src/index.js';
+import { contentHash } from '../src/ledger/content-hash.js';
+import type { SourceItem, SourceReadRequest, StreamDefinition, SyncSource } from '../src/index.js';
 import { drive, duplicates, type Order, seedOrders, world } from './helpers.js';
 
 /** Re-reads everything on every run (the lookback reaches before the first stamp). */
@@ -120,5 +121,56 @@ describe('ledger fingerprints', () => {
     expect(r).toMatchObject({ recordsUnchanged: 8, rebuilt: false });
     expect((await ledgerOf(w)).every((e) => e.fingerprint !== undefined && e.rows !== undefined)).toBe(true);
     expect(w.sink.rows('Orders')).toHaveLength(8);
+  });
+
+  it('unvalidated records are validated only when their fingerprint is not in the ledger; invalid ones are quarantined', async () => {
+    const w = world();
+    seedOrders(w.source, 10);
+    const validated: string[] = [];
+    // A source that defers validation, as x3Source does: a negative amount is invalid.
+    const lazy: SyncSource<Order> = {
+      async *read(request: SourceReadRequest): AsyncIterable<SourceItem<Order>> {
+        for await (const item of w.source.read(request)) {
+          if (item.ok !== true) continue;
+          const record = item.record;
+          yield {
+            ok: 'unvalidated',
+            key: item.key,
+            stamp: item.stamp,
+            raw: record,
+            fingerprint: contentHash(record),
+            validate: () => {
+              validated.push(item.key);
+              return Number(record.amount) < 0
+                ? {
+                    ok: false,
+                    key: item.key,
+                    stamp: item.stamp,
+                    raw: record,
+                    field: 'amount',
+                    reason: 'is negative',
+                  }
+                : { ok: true, key: item.key, stamp: item.stamp, record };
+            },
+          };
+        }
+      },
+    };
+    const stream = { ...FULL_REREAD, source: lazy };
+    const [first] = await drive(w.clock, w.sync({}, stream).run());
+    expect(first).toMatchObject({ rowsPosted: 10 });
+    expect(validated).toHaveLength(10);
+    const [again] = await drive(w.clock, w.sync({}, stream).run());
+    expect(again).toMatchObject({ recordsUnchanged: 10, rowsPosted: 0 });
+    expect(validated, 'unchanged records are not validated').toHaveLength(10);
+
+    const broken = w.source.get('o000004') as Order;
+    w.source.put('o000004', broken.updatedAt, { ...broken, amount: -1 });
+    const [third] = await drive(w.clock, w.sync({}, stream).run());
+    expect(third).toMatchObject({ recordsUnchanged: 9, recordsQuarantined: 1, rowsPosted: 0 });
+    expect(validated.slice(10)).toEqual(['o000004']);
+    const [letter] = await w.sync({}, stream).deadLetters({ stream: 'orders', status: ['open'] });
+    expect(letter).toMatchObject({ key: 'o000004', stage: 'source', field: 'amount', reason: 'is negative' });
+    expect(letter?.raw).toMatchObject({ amount: -1 });
   });
 });

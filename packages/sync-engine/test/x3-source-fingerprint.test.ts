@@ -1,7 +1,7 @@
 import { accountEntity, type X3Client } from '@mlc/sage-x3-client';
 import { describe, expect, it } from 'vitest';
 import { fromX3Change } from '../src/sage-x3.js';
-import { x3Fingerprinter } from '../src/sage-x3/x3-source.js';
+import { fromX3RawChange, x3Fingerprinter } from '../src/sage-x3/x3-source.js';
 
 /** Just what the fingerprint reads of a client: the entity's definition and the transport. */
 function clientOf(transport: 'rest' | 'graphql') {
@@ -33,5 +33,41 @@ describe('x3Source fingerprints', () => {
     expect(
       fromX3Change({ ok: true, entity: 'account', key: 'k', stamp: 's', record: {}, raw }),
     ).not.toHaveProperty('fingerprint');
+  });
+
+  it('a raw change with a key and a valid stamp is yielded unvalidated; without them it is validated at once', () => {
+    const fingerprint = x3Fingerprinter(clientOf('rest'), 'account');
+    let normalized = 0;
+    const change = (key: string | undefined, stamp: string | undefined) => ({
+      entity: 'account',
+      ...(key !== undefined ? { key } : {}),
+      ...(stamp !== undefined ? { stamp } : {}),
+      raw,
+      normalize: () => {
+        normalized += 1;
+        return {
+          ok: true as const,
+          entity: 'account',
+          key: key ?? '',
+          stamp: stamp ?? '',
+          record: { n: 1 },
+          raw,
+        };
+      },
+    });
+    const lazy = fromX3RawChange(change('401000', raw.UPDDATTIM), fingerprint);
+    expect(lazy).toMatchObject({ ok: 'unvalidated', key: '401000', fingerprint: fingerprint(raw) });
+    expect(normalized).toBe(0);
+    if (lazy.ok !== 'unvalidated') throw new Error('expected an unvalidated item');
+    expect(lazy.validate()).toMatchObject({ ok: true, record: { n: 1 } });
+    expect(normalized).toBe(1);
+    for (const [key, stamp] of [
+      [undefined, raw.UPDDATTIM],
+      ['401000', undefined],
+      ['401000', '2024-02-30T00:00:00Z'],
+    ] as const) {
+      expect(fromX3RawChange(change(key, stamp), fingerprint).ok).not.toBe('unvalidated');
+    }
+    expect(normalized).toBe(4);
   });
 });

@@ -105,11 +105,24 @@ export async function completeCollections(
  * Cursors are opaque and position the next page after the last `(stamp, _id)` returned, so equal-stamp groups
  * straddling pages are neither skipped nor repeated. Filter and orderBy travel as variables. One page in memory.
  */
-export async function* graphqlChanges<T>(
+export function graphqlChanges<T>(
   context: GraphQLChangesContext,
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
 ): AsyncGenerator<X3Change<T>, void, undefined> {
+  return graphqlRecords(context, definition, options, (raw) => normalizeRecord(definition, 'graphql', raw));
+}
+
+/**
+ * The GraphQL reader of {@link graphqlChanges}, yielding `emit(raw)` for each record as received, its lines
+ * completed (`normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`).
+ */
+export async function* graphqlRecords<T, R>(
+  context: GraphQLChangesContext,
+  definition: X3EntityDefinition<T>,
+  options: X3ChangesOptions,
+  emit: (raw: unknown) => R,
+): AsyncGenerator<R, void, undefined> {
   const mapping = definition.graphql;
   if (!mapping) {
     throw new X3ConfigError(
@@ -149,7 +162,7 @@ export async function* graphqlChanges<T>(
       const stamp = readPath(raw, stampField);
       if (typeof stamp === 'string' && parseStamp(stamp))
         guard.check(stamp, `${root.rootField}.${root.nodeName}`);
-      yield normalizeRecord(definition, 'graphql', raw);
+      yield emit(raw);
     }
   }
 }

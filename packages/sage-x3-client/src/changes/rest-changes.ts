@@ -63,11 +63,24 @@ export function afterCursorWhere(
  * `orderBy=UPDDATTIM asc,KEY asc&count=N` — so an equal-stamp group that straddles a page boundary continues at
  * the right key, whatever the page size. Memory holds one page.
  */
-export async function* restChanges<T>(
+export function restChanges<T>(
   context: RestChangesContext,
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
 ): AsyncGenerator<X3Change<T>, void, undefined> {
+  return restRecords(context, definition, options, (raw) => normalizeRecord(definition, 'rest', raw));
+}
+
+/**
+ * The REST reader of {@link restChanges}, yielding `emit(raw)` for each record as received (`normalizeRecord` for
+ * `changes()`, a deferred validation for `rawChanges()`).
+ */
+export async function* restRecords<T, R>(
+  context: RestChangesContext,
+  definition: X3EntityDefinition<T>,
+  options: X3ChangesOptions,
+  emit: (raw: unknown) => R,
+): AsyncGenerator<R, void, undefined> {
   const rest = definition.rest;
   if (!rest)
     throw new X3ConfigError(
@@ -107,7 +120,7 @@ export async function* restChanges<T>(
       if (valid) guard.check(stamp, page.url);
       const key = rest.keyFields.map((f) => keyValue(readPath(raw, f)));
       if (valid && key.every((k) => k !== undefined)) lastValid = { stamp, key: key as SDataValue[] };
-      yield normalizeRecord(definition, 'rest', raw);
+      yield emit(raw);
     }
     if (page.resources.length === 0) return;
     const more = page.nextUrl !== undefined || page.resources.length >= (page.itemsPerPage ?? pageSize);

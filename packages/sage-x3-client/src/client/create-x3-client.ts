@@ -1,14 +1,19 @@
 import { PRODUCT_TOKEN } from '../product-token.js';
 import { createHttpClient, redactText } from '@mlc/core';
 import type { GraphQLSchema } from 'graphql';
-import { graphqlChanges, completeCollections, connectionAt } from '../changes/graphql-changes.js';
-import { restChanges } from '../changes/rest-changes.js';
+import {
+  graphqlChanges,
+  graphqlRecords,
+  completeCollections,
+  connectionAt,
+} from '../changes/graphql-changes.js';
+import { restChanges, restRecords } from '../changes/rest-changes.js';
 import type { X3ChangesOptions } from '../changes/x3-changes-options.js';
 import { graphqlKeys } from '../keys/graphql-keys.js';
 import { restKeys } from '../keys/rest-keys.js';
 import type { X3KeysOptions } from '../keys/x3-keys-options.js';
-import { normalizeRecord } from '../entities/normalize-record.js';
-import type { X3Change } from '../entities/x3-change.js';
+import { normalizeRecord, readIdentity } from '../entities/normalize-record.js';
+import type { X3Change, X3RawChange } from '../entities/x3-change.js';
 import type { X3EntityDefinition, X3GraphQLMapping } from '../entities/x3-entity-definition.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { type X3Document, buildReadDocument, checkedDocument } from '../graphql/build-documents.js';
@@ -104,6 +109,16 @@ export interface X3Client<E = X3EntityMap<Record<never, never>>> {
    * are yielded as `{ ok: false, error }` (or thrown in strict mode), never dropped.
    */
   changes<K extends keyof E & string>(entity: K, options?: X3ChangesOptions): AsyncIterable<X3Change<E[K]>>;
+  /**
+   * The records of {@link X3Client.changes}, same requests, same order, each yielded before validation: key and raw
+   * stamp as far as they can be read, the raw record, and `normalize()` giving the `X3Change` `changes()` would have
+   * yielded (strict mode and the invalid-record warning apply when it is called). For callers that skip some records
+   * by their raw content alone (the sync engine's ledger fingerprints): their schema validation is never spent.
+   */
+  rawChanges<K extends keyof E & string>(
+    entity: K,
+    options?: X3ChangesOptions,
+  ): AsyncIterable<X3RawChange<E[K]>>;
   /**
    * Every live key of an entity, strictly ascending in UTF-16 code-unit order (JavaScript's `<`), one page in
    * memory — for delete reconciliation of `replace` streams. Keys are the strings `changes()` yields as `key`.
@@ -220,17 +235,20 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
     return { root, schema };
   };
 
-  const strictly = async function* <T>(source: AsyncIterable<X3Change<T>>): AsyncGenerator<X3Change<T>> {
-    for await (const change of source) {
-      if (!change.ok && o.strict) throw change.error;
-      if (!change.ok) {
-        o.logger.warn(
-          { entity: change.entity, key: change.key, field: change.error.field, reason: change.error.reason },
-          'invalid X3 record',
-        );
-      }
-      yield change;
+  /** Strict mode throws an invalid record's error; otherwise it is logged (never dropped) and returned. */
+  const checkedChange = <T>(change: X3Change<T>): X3Change<T> => {
+    if (!change.ok && o.strict) throw change.error;
+    if (!change.ok) {
+      o.logger.warn(
+        { entity: change.entity, key: change.key, field: change.error.field, reason: change.error.reason },
+        'invalid X3 record',
+      );
     }
+    return change;
+  };
+
+  const strictly = async function* <T>(source: AsyncIterable<X3Change<T>>): AsyncGenerator<X3Change<T>> {
+    for await (const change of source) yield checkedChange(change);
   };
 
   const client: X3Client<Record<string, unknown>> = {
@@ -254,6 +272,30 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
               opts,
             );
       return strictly(source);
+    },
+    rawChanges(entity, callOptions = {}) {
+      const definition = definitionOf(entity);
+      const signal = combineSignals(o.signal, callOptions.signal);
+      const opts = { ...callOptions, ...(signal ? { signal } : {}) };
+      const emit = (raw: unknown): X3RawChange<unknown> => ({
+        entity: definition.name,
+        ...readIdentity(definition, o.transport, raw),
+        raw,
+        normalize: () => checkedChange(normalizeRecord(definition, o.transport, raw)),
+      });
+      return o.transport === 'rest'
+        ? restRecords({ transport: rest, location, pageSize: o.pageSize }, definition, opts, emit)
+        : graphqlRecords(
+            {
+              transport: gql,
+              resolve: resolveGraphQL,
+              pageSize: o.pageSize,
+              linesPageSize: o.linesPageSize,
+            },
+            definition,
+            opts,
+            emit,
+          );
     },
     keys(entity, callOptions = {}) {
       const definition = definitionOf(entity);

@@ -34,3 +34,23 @@ export type X3Change<T> =
       /** What is wrong: field path and reason. */
       error: X3RecordError;
     };
+
+/**
+ * One record read from X3 by `rawChanges()`, before validation: its key and raw stamp as far as they can be read,
+ * the record as received, and `normalize()`, which validates it into the {@link X3Change} `changes()` would have
+ * yielded (strict mode and the invalid-record warning apply there). For callers that can tell from the raw record
+ * alone that they do not need it (the sync engine skips records whose raw content it already posted), so the schema
+ * validation is spent only on records that are used.
+ */
+export interface X3RawChange<T> {
+  /** Entity name. */
+  entity: string;
+  /** Record key, when it could be read. */
+  key?: string;
+  /** Raw update stamp, when it could be read (not yet checked to be a date-time). */
+  stamp?: string;
+  /** The record as X3 sent it. */
+  raw: unknown;
+  /** Validates and normalises the record (each call validates again: call it once). */
+  normalize(): X3Change<T>;
+}

@@ -110,6 +110,32 @@ describe('entities over both transports (simulator)', () => {
     expect(error).toBeInstanceOf(X3RecordError);
   });
 
+  it('rawChanges yields the records of changes() before validation; normalize() gives the same change', async () => {
+    for (const transport of ['rest', 'graphql'] as const) {
+      const c = client(sim, transport);
+      const changes = [];
+      for await (const change of c.changes('supplier')) changes.push(change);
+      const raws = [];
+      for await (const raw of c.rawChanges('supplier')) raws.push(raw);
+      expect(raws.map((r) => [r.key, r.stamp])).toEqual(changes.map((ch) => [ch.key, ch.stamp]));
+      expect(raws.map((r) => r.normalize())).toEqual(changes);
+    }
+    // Invalid records are found (and strict mode throws) when normalize() is called, not when they are read.
+    const entities = {
+      supplier: {
+        schema: supplierSchema.extend({ currency: x3Code }),
+        rest: { fields: { currency: 'NOT_THERE' } },
+      },
+    };
+    const strict = client(sim, 'rest', { entities, strict: true });
+    const [first] = await (async () => {
+      for await (const raw of strict.rawChanges('supplier')) return [raw];
+      return [];
+    })();
+    expect(first?.key).toMatch(/^SU/);
+    expect(() => first?.normalize()).toThrow(X3RecordError);
+  });
+
   it('explains a GraphQL field that the endpoint schema does not have', async () => {
     const c = client(sim, 'graphql', {
       entities: { supplier: { graphql: { fields: { name: 'companyName1' } } } },

@@ -2,7 +2,7 @@ import { parseStamp } from '../cursor/stamp.js';
 import { RecordError, isRecordError } from '../errors/record-error.js';
 import { contentHash } from '../ledger/content-hash.js';
 import { ledgerFingerprint } from '../ledger/record-fingerprint.js';
-import type { SourceItem } from '../source/sync-source.js';
+import { type SourceItem, validatedItem } from '../source/sync-source.js';
 import type { Row } from '../state-store/types.js';
 import { checkRows } from './check-rows.js';
 import type { ResolvedStream } from './engine-context.js';
@@ -70,9 +70,12 @@ export interface FingerprintedItem {
 /** An item read by a run: prepared, or waiting for the ledger to say whether it needs preparing. */
 export type ReadItem = PreparedItem | FingerprintedItem;
 
-/** A source item as a run reads it: records with a fingerprint are prepared later, if at all. */
+/**
+ * A source item as a run reads it: records with a fingerprint are prepared later, if at all (an unvalidated one is
+ * validated then too).
+ */
 export function readItem(stream: ResolvedStream, item: SourceItem<unknown>): ReadItem {
-  if (item.ok && item.fingerprint !== undefined) {
+  if (item.ok !== false && item.fingerprint !== undefined) {
     return {
       ok: 'fingerprinted',
       key: item.key,
@@ -85,10 +88,12 @@ export function readItem(stream: ResolvedStream, item: SourceItem<unknown>): Rea
 }
 
 /**
- * Maps and validates a source item into rows and a content hash (and its ledger fingerprint when the source gives
- * one), or into a quarantine item that names the field and the reason.
+ * Validates (when the source deferred it) and maps a source item into rows and a content hash (and its ledger
+ * fingerprint when the source gives one), or into a quarantine item that names the field and the reason.
  */
-export function prepareItem(stream: ResolvedStream, item: SourceItem<unknown>): PreparedItem {
+export function prepareItem(stream: ResolvedStream, read: SourceItem<unknown>): PreparedItem {
+  const fingerprint = read.ok !== false ? read.fingerprint : undefined;
+  const item = validatedItem(read);
   if (!item.ok) {
     return {
       ok: false,
@@ -116,7 +121,7 @@ export function prepareItem(stream: ResolvedStream, item: SourceItem<unknown>): 
     }
     const rows = checkRows(stream, list, Array.isArray(mapped));
     const valid: ValidItem = { ok: true, key: item.key, stamp: item.stamp, rows, hash: contentHash(rows) };
-    if (item.fingerprint !== undefined) valid.fingerprint = ledgerFingerprint(stream, item.fingerprint);
+    if (fingerprint !== undefined) valid.fingerprint = ledgerFingerprint(stream, fingerprint);
     return valid;
   } catch (error) {
     const recordError = isRecordError(error) ? error : undefined;

@@ -1,6 +1,13 @@
 import { hash } from 'node:crypto';
-import { type X3Change, type X3Client, normalizeRecord } from '@mlc/sage-x3-client';
-import type { SourceItem, SourceReadRequest, SyncSource } from '../source/sync-source.js';
+import { parseStamp } from '@mlc/core';
+import { type X3Change, type X3Client, type X3RawChange, normalizeRecord } from '@mlc/sage-x3-client';
+import type {
+  SourceInvalidRecord,
+  SourceItem,
+  SourceReadRequest,
+  SourceRecord,
+  SyncSource,
+} from '../source/sync-source.js';
 import { describeX3Failure } from './describe-x3-failure.js';
 
 /** Options of {@link x3Source}. */
@@ -13,9 +20,12 @@ export interface X3SourceOptions {
  * Converts one X3 change into a source item (invalid records keep their field path and reason). With `fingerprint`
  * (see {@link x3Fingerprinter}), a valid record carries the fingerprint of its raw content.
  */
-export function fromX3Change<T>(change: X3Change<T>, fingerprint?: (raw: unknown) => string): SourceItem<T> {
+export function fromX3Change<T>(
+  change: X3Change<T>,
+  fingerprint?: (raw: unknown) => string,
+): SourceRecord<T> | SourceInvalidRecord {
   if (change.ok) {
-    const item: SourceItem<T> = {
+    const item: SourceRecord<T> = {
       ok: true,
       key: change.key,
       stamp: change.stamp,
@@ -33,6 +43,28 @@ export function fromX3Change<T>(change: X3Change<T>, fingerprint?: (raw: unknown
     ...(change.key !== undefined ? { key: change.key } : {}),
     ...(change.stamp !== undefined ? { stamp: change.stamp } : {}),
     ...(change.error.field ? { field: change.error.field } : {}),
+  };
+}
+
+/**
+ * Converts one record read before validation into a source item: with a key and a valid stamp it is yielded
+ * unvalidated, with its fingerprint, and validated only if the engine needs it; otherwise it is validated at once
+ * (and is invalid, naming the field).
+ */
+export function fromX3RawChange<T>(
+  change: X3RawChange<T>,
+  fingerprint: (raw: unknown) => string,
+): SourceItem<T> {
+  const { key, stamp, raw } = change;
+  if (key === undefined || stamp === undefined || !parseStamp(stamp))
+    return fromX3Change(change.normalize(), fingerprint);
+  return {
+    ok: 'unvalidated',
+    key,
+    stamp,
+    raw,
+    fingerprint: fingerprint(raw),
+    validate: () => fromX3Change(change.normalize()),
   };
 }
 
@@ -59,8 +91,10 @@ export function x3Fingerprinter<E, K extends keyof E & string>(
 }
 
 /**
- * A {@link SyncSource} over one entity of a Sage X3 client: `changes(entity, { since, until })` ordered by
- * (stamp, key) with bounded memory (contract 1 of the cross-package contracts). Raw records that failed their
+ * A {@link SyncSource} over one entity of a Sage X3 client: `rawChanges(entity, { since, until })` ordered by
+ * (stamp, key) with bounded memory (contract 1 of the cross-package contracts). Each record is yielded with its
+ * fingerprint ({@link x3Fingerprinter}) before validation: the engine validates it (the entity's zod schema) only when
+ * the ledger does not hold that fingerprint, i.e. when the record is new or changed. Raw records that failed their
  * schema can be re-validated on replay with the client's entity definition, and `readKey` re-reads a record by key
  * (`client.read`) so a replay maps the record as X3 holds it today. `keys()` delegates to the client's
  * `keys(entity)`, which lists every live key strictly ascending in UTF-16 order and throws
@@ -75,13 +109,13 @@ export function x3Source<E, K extends keyof E & string>(
   const fingerprint = x3Fingerprinter(client, entity);
   return {
     async *read(request: SourceReadRequest): AsyncIterable<SourceItem<E[K]>> {
-      const changes = client.changes(entity, {
+      const changes = client.rawChanges(entity, {
         until: request.until,
         ...(request.since !== undefined ? { since: request.since } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       });
-      for await (const change of changes) yield fromX3Change(change, fingerprint);
+      for await (const change of changes) yield fromX3RawChange(change, fingerprint);
     },
     keys(keyOptions: { signal?: AbortSignal }): AsyncIterable<string> {
       return client.keys(entity, {

@@ -40,8 +40,35 @@ export interface SourceInvalidRecord {
   error?: unknown;
 }
 
+/**
+ * Optional: a record read with its fingerprint but not validated yet. The engine calls `validate()` only when the
+ * ledger does not hold the fingerprint (the record is new or changed); a record it skips was valid when it was last
+ * decided, as only valid records get a fingerprint into the ledger. `validate()` gives the record or the reasons it
+ * is invalid (quarantined like any invalid record, with field and reason). Key and stamp must be the ones
+ * validation would give, the stamp a valid date-time (yield an invalid or validated item otherwise).
+ */
+export interface SourceUnvalidatedRecord<T = unknown> {
+  /** Not validated yet. */
+  ok: 'unvalidated';
+  /** Record key. */
+  key: string;
+  /** Update stamp exactly as the source returned it. */
+  stamp: string;
+  /** The raw record as received. */
+  raw: unknown;
+  /** As {@link SourceRecord.fingerprint}. */
+  fingerprint: string;
+  /** Validates the record (called at most once, and not at all for a record the ledger says is unchanged). */
+  validate(): SourceRecord<T> | SourceInvalidRecord;
+}
+
 /** One item of a source read. */
-export type SourceItem<T = unknown> = SourceRecord<T> | SourceInvalidRecord;
+export type SourceItem<T = unknown> = SourceRecord<T> | SourceInvalidRecord | SourceUnvalidatedRecord<T>;
+
+/** The item validated: a {@link SourceUnvalidatedRecord} is validated, any other item is returned as it is. */
+export function validatedItem<T>(item: SourceItem<T>): SourceRecord<T> | SourceInvalidRecord {
+  return item.ok === 'unvalidated' ? item.validate() : item;
+}
 
 /** What a run asks the source for. */
 export interface SourceReadRequest {
