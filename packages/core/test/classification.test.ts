@@ -14,12 +14,7 @@ import {
 
 const policy = resolveRetryPolicy({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 });
 const http = (status: number, extra: Partial<{ retryAfterMs: number }> = {}) =>
-  new HttpError(`HTTP ${status}`, {
-    status,
-    method: 'GET',
-    url: 'http://x/',
-    ...extra,
-  });
+  new HttpError({ message: `HTTP ${status}`, status, method: 'GET', url: 'http://x/', ...extra });
 
 describe('failure classification', () => {
   it('classifies statuses', () => {
@@ -58,7 +53,7 @@ describe('failure classification', () => {
   });
 
   it('recognises SDK errors across package copies by a global brand', () => {
-    const err = new MlcError('x', { code: 'X', kind: 'client' });
+    const err = new MlcError({ message: 'x', code: 'X', kind: 'client' });
     expect(isMlcError(err)).toBe(true);
     expect(isMlcError(new Error('x'))).toBe(false);
     const foreign = Object.create(Error.prototype);
@@ -132,7 +127,8 @@ describe('decideRetry', () => {
   });
 
   it('never repeats a non-idempotent request that may have been applied', () => {
-    const ambiguous = new NetworkError('reset', {
+    const ambiguous = new NetworkError({
+      message: 'reset',
       method: 'POST',
       url: 'http://x/',
       outcome: 'unknown',

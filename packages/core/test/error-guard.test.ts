@@ -15,18 +15,23 @@ describe('isMlcError: one guard, across duplicate package copies', () => {
   it('recognises an error of a second copy, where instanceof does not', async () => {
     const other = await secondCopy();
     expect(other.MlcError).not.toBe(MlcError);
-    const foreign = new other.HttpError('HTTP 500', { status: 500, method: 'GET', url: 'http://x/' });
+    const foreign = new other.HttpError({
+      message: 'HTTP 500',
+      status: 500,
+      method: 'GET',
+      url: 'http://x/',
+    });
     expect(foreign instanceof HttpError).toBe(false);
     expect(foreign instanceof MlcError).toBe(false);
     expect(isMlcError(foreign)).toBe(true);
     expect(isMlcError(foreign, 'HTTP_ERROR')).toBe(true);
     expect(isMlcError(foreign, 'NETWORK_ERROR')).toBe(false);
     // And the other way round: the second copy's guard knows this copy's errors.
-    expect(other.isMlcError(new MlcError('x', { code: 'X', kind: 'client' }), 'X')).toBe(true);
+    expect(other.isMlcError(new MlcError({ message: 'x', code: 'X', kind: 'client' }), 'X')).toBe(true);
   });
 
   it('narrows by one code or any of a list', () => {
-    const error = new MlcError('x', { code: 'B', kind: 'client' });
+    const error = new MlcError({ message: 'x', code: 'B', kind: 'client' });
     expect(isMlcError(error, 'B')).toBe(true);
     expect(isMlcError(error, 'A')).toBe(false);
     expect(isMlcError(error, ['A', 'B'])).toBe(true);

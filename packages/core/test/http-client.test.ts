@@ -211,7 +211,8 @@ describe('createHttpClient', () => {
     const client = createHttpClient({
       baseUrl: srv.url,
       errorFactory: (ctx) =>
-        new MlcError(`not found: ${(JSON.parse(ctx.text) as { error: { code: string } }).error.code}`, {
+        new MlcError({
+          message: `not found: ${(JSON.parse(ctx.text) as { error: { code: string } }).error.code}`,
           code: 'PBI_NOT_FOUND',
           kind: 'client',
           status: ctx.status,

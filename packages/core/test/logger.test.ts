@@ -66,7 +66,8 @@ describe('createStderrLogger (the default logger)', () => {
 
   it('redacts messages, fields and error causes, and keeps child bindings', () => {
     const { logger, lines } = capture({ level: 'info' });
-    const err = new MlcError('token refused: client_secret=planted-s3cret', {
+    const err = new MlcError({
+      message: 'token refused: client_secret=planted-s3cret',
       code: 'AUTH_FAILED',
       kind: 'auth',
       cause: new Error('Authorization: Bearer planted.jwt.value'),

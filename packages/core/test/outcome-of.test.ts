@@ -14,7 +14,8 @@ import {
 } from '../src/index.js';
 
 const http = (status: number, retryAfterMs?: number) =>
-  new HttpError(`HTTP ${status}`, {
+  new HttpError({
+    message: `HTTP ${status}`,
     status,
     method: 'POST',
     url: 'http://x/',
@@ -22,13 +23,20 @@ const http = (status: number, retryAfterMs?: number) =>
   });
 
 const network = (outcome: 'not-applied' | 'unknown', timeout = false) =>
-  new NetworkError('failed', { method: 'POST', url: 'http://x/', outcome, timeout, cause: new Error('x') });
+  new NetworkError({
+    message: 'failed',
+    method: 'POST',
+    url: 'http://x/',
+    outcome,
+    timeout,
+    cause: new Error('x'),
+  });
 
 describe('outcomeOf: could the request behind an error have landed?', () => {
   it.each<[string, unknown, RequestOutcome]>([
     [
       'a 2xx answer that failed afterwards (body not JSON)',
-      new MlcError('x', { code: 'INVALID_RESPONSE', kind: 'server', status: 200 }),
+      new MlcError({ message: 'x', code: 'INVALID_RESPONSE', kind: 'server', status: 200 }),
       'applied',
     ],
     ['a redirect that was not followed', http(302), 'not-applied'],
@@ -47,23 +55,23 @@ describe('outcomeOf: could the request behind an error have landed?', () => {
     ['a connection lost after sending', network('unknown'), 'unknown'],
     ['a timeout', network('unknown', true), 'unknown'],
     ['an abort (maybe in flight)', new AbortedError(), 'unknown'],
-    ['an auth failure with no status', new AuthError('no token'), 'unknown'],
-    ['an auth failure from a 401', new AuthError('refused', { status: 401 }), 'not-applied'],
+    ['an auth failure with no status', new AuthError({ message: 'no token' }), 'unknown'],
+    ['an auth failure from a 401', new AuthError({ message: 'refused', status: 401 }), 'not-applied'],
     [
       'local validation',
-      new MlcError('bad row', { code: 'VALIDATION_FAILED', kind: 'validation' }),
+      new MlcError({ message: 'bad row', code: 'VALIDATION_FAILED', kind: 'validation' }),
       'not-applied',
     ],
     [
       'a client error with no status',
-      new MlcError('bad config', { code: 'CONFIG_INVALID', kind: 'client' }),
+      new MlcError({ message: 'bad config', code: 'CONFIG_INVALID', kind: 'client' }),
       'unknown',
     ],
-    ['a server error with no status', new MlcError('x', { code: 'X', kind: 'server' }), 'unknown'],
-    ['a throttle with no status', new MlcError('x', { code: 'X', kind: 'throttled' }), 'unknown'],
+    ['a server error with no status', new MlcError({ message: 'x', code: 'X', kind: 'server' }), 'unknown'],
+    ['a throttle with no status', new MlcError({ message: 'x', code: 'X', kind: 'throttled' }), 'unknown'],
     [
       'an outcome given at construction',
-      new MlcError('x', { code: 'X', kind: 'server', status: 500, outcome: 'not-applied' }),
+      new MlcError({ message: 'x', code: 'X', kind: 'server', status: 500, outcome: 'not-applied' }),
       'not-applied',
     ],
     ['a foreign Error', new TypeError('fetch failed'), 'unknown'],
@@ -85,7 +93,10 @@ describe('outcomeOf: could the request behind an error have landed?', () => {
     expect(outcomeOf(notSent(new TypeError('dns')))).toBe('not-applied');
     expect(notSent(new TypeError('dns'))).toMatchObject({ code: 'NOT_SENT', retryable: false });
     expect(outcomeOf(notSent('a thrown string'))).toBe('not-applied');
-    const wrapped = notSent('x', (cause) => new AuthError('no token', { cause, outcome: 'not-applied' }));
+    const wrapped = notSent(
+      'x',
+      (cause) => new AuthError({ message: 'no token', cause, outcome: 'not-applied' }),
+    );
     expect(wrapped).toMatchObject({ code: 'AUTH_FAILED', outcome: 'not-applied' });
     const refused = network('not-applied');
     expect(notSent(refused)).toBe(refused);
@@ -131,7 +142,7 @@ describe('decideRetry reads outcomeOf for requests that are not idempotent', () 
       reason: 'may-have-been-applied',
     });
     expect(decideRetry(network('unknown', true), post, policy, () => 0)).toMatchObject({ action: 'throw' });
-    const applied = new MlcError('x', { code: 'X', kind: 'server', status: 200, retryable: true });
+    const applied = new MlcError({ message: 'x', code: 'X', kind: 'server', status: 200, retryable: true });
     expect(decideRetry(applied, post, policy, () => 0)).toEqual({
       action: 'throw',
       reason: 'may-have-been-applied',

@@ -6,7 +6,8 @@ describe('pRetryOptions', () => {
   it('is accepted by p-retry itself (the structural type matches) and retries only retryable SDK errors', async () => {
     const options: Options = { ...pRetryOptions({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }) };
     let calls = 0;
-    const transient = () => new MlcError('flaky', { code: 'HTTP_ERROR', kind: 'transient', retryable: true });
+    const transient = () =>
+      new MlcError({ message: 'flaky', code: 'HTTP_ERROR', kind: 'transient', retryable: true });
     await expect(
       pRetry(async () => {
         calls += 1;
@@ -19,7 +20,7 @@ describe('pRetryOptions', () => {
     await expect(
       pRetry(async () => {
         calls += 1;
-        throw new MlcError('bad request', { code: 'HTTP_ERROR', kind: 'client', retryable: false });
+        throw new MlcError({ message: 'bad request', code: 'HTTP_ERROR', kind: 'client', retryable: false });
       }, options),
     ).rejects.toThrow('bad request');
     expect(calls).toBe(1);

@@ -44,7 +44,8 @@ function capture(): { logger: Logger; lines: string[] } {
 
 describe('redaction covers the whole cause chain', () => {
   it('keeps a foreign cause only as a redacted shell, codes and facts kept', () => {
-    const error = new NetworkError('fetch failed', {
+    const error = new NetworkError({
+      message: 'fetch failed',
       method: 'GET',
       url: 'https://x3.example.com/',
       outcome: 'not-applied',
@@ -70,8 +71,8 @@ describe('redaction covers the whole cause chain', () => {
   });
 
   it('SDK causes are kept as they are', () => {
-    const inner = new MlcError('inner', { code: 'X', kind: 'client' });
-    expect(new MlcError('outer', { code: 'Y', kind: 'client', cause: inner }).cause).toBe(inner);
+    const inner = new MlcError({ message: 'inner', code: 'X', kind: 'client' });
+    expect(new MlcError({ message: 'outer', code: 'Y', kind: 'client', cause: inner }).cause).toBe(inner);
   });
 
   it('a redacting logger redacts messages, fields and foreign errors (with causes) in every call', () => {

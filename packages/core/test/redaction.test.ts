@@ -84,7 +84,8 @@ describe('redaction', () => {
 
   it('keeps planted secrets out of every rendering of an error and its causes', () => {
     const root = new Error(`upstream said password=${SECRET}`);
-    const error = new AuthError(`refresh failed for refresh_token=${SECRET}`, {
+    const error = new AuthError({
+      message: `refresh failed for refresh_token=${SECRET}`,
       cause: root,
       details: { body: `{"refresh_token":"${SECRET}"}`, clientSecret: SECRET },
     });

@@ -7,7 +7,7 @@ import { describePowerBIFailure } from '../src/powerbi/describe-power-bi-failure
 import { describeX3Failure } from '../src/sage-x3/describe-x3-failure.js';
 
 const x3 = (code: string, kind: 'auth' | 'server' = 'server') =>
-  new MlcError(`X3 failed (${code})`, { code, kind });
+  new MlcError({ message: `X3 failed (${code})`, code, kind });
 
 describe('classifyFailure: the engine knows its own codes; sources and sinks describe theirs', () => {
   it('takes phase, severity and remedy from the source that claims the error', () => {
@@ -47,7 +47,10 @@ describe('classifyFailure: the engine knows its own codes; sources and sinks des
       remedy: expect.stringContaining('Service principals can use Fabric APIs'),
     });
     expect(classifyFailure(refused, 'sink-setup').code).toBe('PBI_HTTP_ERROR');
-    const taken = new PowerBIDatasetError('PBI_DATASET_NOT_PUSH', 'the name is taken by a non-push dataset');
+    const taken = new PowerBIDatasetError({
+      code: 'PBI_DATASET_NOT_PUSH',
+      message: 'the name is taken by a non-push dataset',
+    });
     expect(classifyFailure(taken, 'sink-setup', owners).phase).toBe('sink-setup');
     expect(classifyFailure(taken, 'run', owners).phase).toBe('sink');
     expect(failureAdvice(taken, classifyFailure(taken, 'run', owners)).severity).toBe('critical');
@@ -60,11 +63,12 @@ describe('classifyFailure: the engine knows its own codes; sources and sinks des
           ? { phase: 'sink' as const, severity: 'warning' as const, remedy: 'Buy more ACME quota.' }
           : undefined,
     };
-    const quota = new MlcError('ACME quota used up', { code: 'ACME_QUOTA', kind: 'client' });
+    const quota = new MlcError({ message: 'ACME quota used up', code: 'ACME_QUOTA', kind: 'client' });
     const failure = classifyFailure(quota, 'run', { sink });
     expect(failure).toMatchObject({ code: 'ACME_QUOTA', phase: 'sink' });
     expect(failureAdvice(quota, failure)).toEqual({ severity: 'warning', remedy: 'Buy more ACME quota.' });
-    const carried = new MlcError('ACME quota used up', {
+    const carried = new MlcError({
+      message: 'ACME quota used up',
       code: 'ACME_QUOTA',
       kind: 'client',
       details: { remedy: 'Wait for midnight.' },

@@ -42,7 +42,8 @@ describe('alerts on failed scheduled runs', () => {
     const originalRead = source.read.bind(source);
     source.read = (request) => {
       if (broken) {
-        throw new MlcError('Sage X3 refused the credentials of user admin (HTTP 401)', {
+        throw new MlcError({
+          message: 'Sage X3 refused the credentials of user admin (HTTP 401)',
           code: 'X3_AUTH_REJECTED',
           kind: 'auth',
           status: 401,
@@ -117,7 +118,8 @@ describe('alerts on failed scheduled runs', () => {
     seedOrders(w.source, 3);
     const source = w.source;
     source.read = () => {
-      throw new NetworkError('GET https://x3.example/api failed: connect ECONNREFUSED', {
+      throw new NetworkError({
+        message: 'GET https://x3.example/api failed: connect ECONNREFUSED',
         method: 'GET',
         url: 'https://x3.example/api',
         outcome: 'not-applied',
@@ -144,7 +146,12 @@ describe('alerts on failed scheduled runs', () => {
     const ensureTables = sink.ensureTables.bind(sink);
     sink.ensureTables = async (tables) => {
       if (setupFails) {
-        throw new MlcError('workspace w1 not found', { code: 'PBI_HTTP_ERROR', kind: 'client', status: 404 });
+        throw new MlcError({
+          message: 'workspace w1 not found',
+          code: 'PBI_HTTP_ERROR',
+          kind: 'client',
+          status: 404,
+        });
       }
       return ensureTables(tables);
     };
@@ -204,7 +211,8 @@ describe('default logging', () => {
   const failingRun = async (over: Parameters<ReturnType<typeof world>['sync']>[0]) => {
     const w = world();
     w.source.read = () => {
-      throw new MlcError('Sage X3 refused user admin: password=planted-pw', {
+      throw new MlcError({
+        message: 'Sage X3 refused user admin: password=planted-pw',
         code: 'X3_AUTH_REJECTED',
         kind: 'auth',
       });

@@ -56,7 +56,8 @@ describe('operator status', () => {
     const read = w.source.read.bind(w.source);
     w.source.read = (request) => {
       if (broken) {
-        throw new MlcError('Sage X3 refused the credentials of user admin (HTTP 401)', {
+        throw new MlcError({
+          message: 'Sage X3 refused the credentials of user admin (HTTP 401)',
           code: 'X3_AUTH_REJECTED',
           kind: 'auth',
           status: 401,

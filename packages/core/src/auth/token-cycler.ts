@@ -131,13 +131,17 @@ export class TokenCycler {
       try {
         const token = await this.#refresh({ forced, ...(previous ? { previous } : {}) });
         if (!token || typeof token.token !== 'string' || !Number.isFinite(token.expiresAt)) {
-          throw new AuthError('Token refresh returned no usable token', { code: 'TOKEN_REFRESH_FAILED' });
+          throw new AuthError({
+            message: 'Token refresh returned no usable token',
+            code: 'TOKEN_REFRESH_FAILED',
+          });
         }
         this.#current = token;
         return token;
       } catch (error) {
         if (isMlcError(error)) throw error;
-        throw new AuthError('Token refresh failed', {
+        throw new AuthError({
+          message: 'Token refresh failed',
           code: 'TOKEN_REFRESH_FAILED',
           cause: error,
           retryable: false,

@@ -22,8 +22,8 @@ export class HttpError extends MlcError<'HTTP_ERROR'> {
   declare readonly status: number;
 
   constructor(
-    message: string,
     facts: RequestFacts & {
+      message: string;
       status: number;
       requestId?: string;
       retryAfterMs?: number;
@@ -33,7 +33,8 @@ export class HttpError extends MlcError<'HTTP_ERROR'> {
     },
   ) {
     // The outcome follows from the status (see `outcomeOfStatus`): MlcError's default.
-    super(message, {
+    super({
+      message: facts.message,
       code: 'HTTP_ERROR',
       kind: facts.kind ?? classifyResponse(facts.status, facts.retryAfterMs),
       status: facts.status,
@@ -56,8 +57,8 @@ export class NetworkError extends MlcError<'NETWORK_ERROR' | 'TIMEOUT'> {
   readonly url: string;
 
   constructor(
-    message: string,
     facts: RequestFacts & {
+      message: string;
       cause: unknown;
       /**
        * Whether the remote may have applied the request: `not-applied` only when it certainly did not (connection
@@ -68,7 +69,8 @@ export class NetworkError extends MlcError<'NETWORK_ERROR' | 'TIMEOUT'> {
       kind?: FailureKind;
     },
   ) {
-    super(message, {
+    super({
+      message: facts.message,
       code: facts.timeout ? 'TIMEOUT' : 'NETWORK_ERROR',
       kind: facts.kind ?? 'transient',
       cause: facts.cause,
@@ -85,26 +87,32 @@ export class NetworkError extends MlcError<'NETWORK_ERROR' | 'TIMEOUT'> {
  */
 export class AbortedError extends MlcError<'ABORTED'> {
   override name = 'AbortedError';
-  constructor(message = 'The operation was aborted', cause?: unknown) {
-    super(message, { code: 'ABORTED', kind: 'client', cause, retryable: false, outcome: 'unknown' });
+  constructor(facts: { message?: string; cause?: unknown } = {}) {
+    super({
+      message: facts.message ?? 'The operation was aborted',
+      code: 'ABORTED',
+      kind: 'client',
+      cause: facts.cause,
+      retryable: false,
+      outcome: 'unknown',
+    });
   }
 }
 
 /** A credential could not be obtained or was refused. */
 export class AuthError extends MlcError<'AUTH_FAILED' | 'TOKEN_REFRESH_FAILED'> {
   override name = 'AuthError';
-  constructor(
-    message: string,
-    options: {
-      code?: 'AUTH_FAILED' | 'TOKEN_REFRESH_FAILED';
-      cause?: unknown;
-      status?: number;
-      retryable?: boolean;
-      details?: Record<string, unknown>;
-      outcome?: RequestOutcome;
-    } = {},
-  ) {
-    super(message, {
+  constructor(options: {
+    message: string;
+    code?: 'AUTH_FAILED' | 'TOKEN_REFRESH_FAILED';
+    cause?: unknown;
+    status?: number;
+    retryable?: boolean;
+    details?: Record<string, unknown>;
+    outcome?: RequestOutcome;
+  }) {
+    super({
+      message: options.message,
       code: options.code ?? 'AUTH_FAILED',
       kind: options.retryable ? 'transient' : 'auth',
       ...(options.cause !== undefined ? { cause: options.cause } : {}),

@@ -20,8 +20,14 @@ export type CoreErrorCode =
   | 'VALIDATION_FAILED'
   | 'NOT_SENT';
 
-/** What every SDK error may carry besides its message. */
+/**
+ * What every SDK error is built from: the one constructor shape of the SDK's errors, `new XError({ code, message,
+ * cause, ...facts })`. Subclasses take the same one object with their own facts (and drop `code` or `message` when
+ * they have only one code or build the message from their facts).
+ */
 export interface MlcErrorOptions<Code extends string = string> {
+  /** Human-readable message; redacted on construction. */
+  message: string;
   /** Stable machine-readable code. */
   code: Code;
   /** Failure classification read by retry code and users. */
@@ -72,10 +78,10 @@ export class MlcError<Code extends string = string> extends Error {
   /** Could the request behind this error have landed? Callers read it through `outcomeOf(error)`. */
   readonly outcome: RequestOutcome;
 
-  constructor(message: string, options: MlcErrorOptions<Code>) {
+  constructor(options: MlcErrorOptions<Code>) {
     // A foreign cause is kept only as a redacted shell (its message, stack, facts and own causes redacted).
     super(
-      redactText(message),
+      redactText(options.message),
       options.cause === undefined ? undefined : { cause: redactedCause(options.cause) },
     );
     Object.defineProperty(this, MLC_ERROR_BRAND, { value: true });
@@ -116,7 +122,7 @@ export class MlcError<Code extends string = string> extends Error {
 }
 
 /** The outcome an error has when its constructor was not told one: from its HTTP status, else by kind. */
-function defaultOutcome(options: MlcErrorOptions): RequestOutcome {
+function defaultOutcome(options: Omit<MlcErrorOptions, 'message'>): RequestOutcome {
   if (options.status !== undefined) return outcomeOfStatus(options.status, options.retryAfterMs);
   return options.kind === 'validation' ? 'not-applied' : 'unknown';
 }

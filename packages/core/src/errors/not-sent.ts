@@ -19,7 +19,8 @@ export function notSent(error: unknown, wrapForeign?: (cause: unknown) => MlcErr
   if (!isMlcError(error)) {
     return wrapForeign
       ? wrapForeign(error)
-      : new MlcError(`The request was not sent: ${messageOf(error)}`, {
+      : new MlcError({
+          message: `The request was not sent: ${messageOf(error)}`,
           code: 'NOT_SENT',
           kind: 'client',
           retryable: false,

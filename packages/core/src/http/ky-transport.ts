@@ -50,9 +50,11 @@ async function send(
     });
   } catch (error) {
     const safeUrl = safeUrlOf(request.url);
-    if (signal?.aborted) throw new AbortedError(`${method} ${safeUrl} aborted`, signal.reason);
+    if (signal?.aborted)
+      throw new AbortedError({ message: `${method} ${safeUrl} aborted`, cause: signal.reason });
     if (error instanceof KyTimeoutError) {
-      throw new NetworkError(`${method} ${safeUrl} timed out after ${request.timeoutMs} ms`, {
+      throw new NetworkError({
+        message: `${method} ${safeUrl} timed out after ${request.timeoutMs} ms`,
         method,
         url: safeUrl,
         outcome: 'unknown',
@@ -61,10 +63,14 @@ async function send(
       });
     }
     const failure = describeFetchFailure(error);
-    throw new NetworkError(
-      `${method} ${safeUrl} failed: ${failure.code ?? (error instanceof Error ? error.message : 'network error')}`,
-      { method, url: safeUrl, outcome: failure.outcome, kind: failure.kind, cause: error },
-    );
+    throw new NetworkError({
+      message: `${method} ${safeUrl} failed: ${failure.code ?? (error instanceof Error ? error.message : 'network error')}`,
+      method,
+      url: safeUrl,
+      outcome: failure.outcome,
+      kind: failure.kind,
+      cause: error,
+    });
   }
 }
 
@@ -80,7 +86,8 @@ async function readBody(
     // The status line arrived, then the connection died: the remote did process the request, and its answer
     // is lost (kept `unknown`, as a timeout: the status alone does not say whether it was applied).
     const safeUrl = safeUrlOf(request.url);
-    throw new NetworkError(`${request.method} ${safeUrl} response body was cut off`, {
+    throw new NetworkError({
+      message: `${request.method} ${safeUrl} response body was cut off`,
       method: request.method,
       url: safeUrl,
       outcome: 'unknown',

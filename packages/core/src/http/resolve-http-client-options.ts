@@ -47,13 +47,11 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   baseUrl.username = '';
   baseUrl.password = '';
   if (options.fetch && options.tls) {
-    throw new MlcError(
-      'createHttpClient: pass either `fetch` or `tls`, not both (configure TLS in your fetch)',
-      {
-        code: 'CONFIG_INVALID',
-        kind: 'client',
-      },
-    );
+    throw new MlcError({
+      message: 'createHttpClient: pass either `fetch` or `tls`, not both (configure TLS in your fetch)',
+      code: 'CONFIG_INVALID',
+      kind: 'client',
+    });
   }
   const knownSecrets = options.knownSecrets ?? [];
   const secrets = (): readonly string[] =>

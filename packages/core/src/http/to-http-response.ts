@@ -17,7 +17,8 @@ export function toHttpResponse(response: PipelineResponse, safeUrl: string): Htt
       try {
         return JSON.parse(text) as T;
       } catch (error) {
-        throw new MlcError(`${method} ${safeUrl} returned a body that is not JSON`, {
+        throw new MlcError({
+          message: `${method} ${safeUrl} returned a body that is not JSON`,
           code: 'INVALID_RESPONSE',
           kind: 'server',
           status,

@@ -102,7 +102,8 @@ export async function buildClientAssertion(options: ClientAssertionOptions): Pro
 }
 
 function invalid(reason: string): PowerBIValidationError {
-  return new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+  return new PowerBIValidationError({
+    code: 'PBI_OPTIONS_INVALID',
     reason: `clientCertificateCredential: ${reason}`,
   });
 }

@@ -28,7 +28,8 @@ export class ClientSecretCredential extends EntraCredential {
   constructor(options: ClientSecretCredentialOptions) {
     super(options);
     if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
-      throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+      throw new PowerBIValidationError({
+        code: 'PBI_OPTIONS_INVALID',
         reason: 'clientSecretCredential: clientSecret must be a non-empty string',
       });
     }

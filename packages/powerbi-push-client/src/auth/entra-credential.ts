@@ -83,7 +83,8 @@ export abstract class EntraCredential implements TokenCredential {
   protected constructor(options: EntraCredentialOptions) {
     for (const key of ['tenantId', 'clientId'] as const) {
       if (typeof options[key] !== 'string' || options[key].trim() === '') {
-        throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+        throw new PowerBIValidationError({
+          code: 'PBI_OPTIONS_INVALID',
           reason: `credential: ${key} must be a non-empty string`,
         });
       }
@@ -155,12 +156,16 @@ export abstract class EntraCredential implements TokenCredential {
     });
     const body = response.json<TokenResponseBody>();
     if (typeof body.access_token !== 'string' || body.access_token === '') {
-      throw new PowerBIAuthError('Entra ID answered without an access_token', { status: response.status });
+      throw new PowerBIAuthError({
+        message: 'Entra ID answered without an access_token',
+        status: response.status,
+      });
     }
     // [documented-3p] §1.3: numbers may arrive as numeric strings.
     const expiresIn = Number(body.expires_in);
     if (!Number.isFinite(expiresIn) || expiresIn <= 0) {
-      throw new PowerBIAuthError('Entra ID answered without a usable expires_in', {
+      throw new PowerBIAuthError({
+        message: 'Entra ID answered without a usable expires_in',
         status: response.status,
       });
     }
@@ -207,19 +212,17 @@ export function entraErrorFactory(context: HttpErrorContext): PowerBIAuthError |
   const retryable = oauthError === 'temporarily_unavailable' || context.status >= 500;
   const summary =
     typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0] : undefined;
-  return new PowerBIAuthError(
-    `Entra ID refused the token request (${context.status} ${oauthError}${aadstsCode !== undefined ? `, AADSTS${aadstsCode}` : ''})${
+  return new PowerBIAuthError({
+    message: `Entra ID refused the token request (${context.status} ${oauthError}${aadstsCode !== undefined ? `, AADSTS${aadstsCode}` : ''})${
       summary ? `: ${summary.replace(/^AADSTS\d+:\s*/, '')}` : ''
     }`,
-    {
-      status: context.status,
-      oauthError,
-      retryable,
-      ...(aadstsCode !== undefined ? { aadstsCode } : {}),
-      ...(typeof body.trace_id === 'string' ? { traceId: body.trace_id } : {}),
-      ...(typeof body.correlation_id === 'string' ? { correlationId: body.correlation_id } : {}),
-    },
-  );
+    status: context.status,
+    oauthError,
+    retryable,
+    ...(aadstsCode !== undefined ? { aadstsCode } : {}),
+    ...(typeof body.trace_id === 'string' ? { traceId: body.trace_id } : {}),
+    ...(typeof body.correlation_id === 'string' ? { correlationId: body.correlation_id } : {}),
+  });
 }
 
 function aadstsFromDescription(description: unknown): number | undefined {

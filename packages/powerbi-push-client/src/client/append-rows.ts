@@ -100,14 +100,16 @@ export async function appendRows(
   const { batchId, signal, beforeSend } = options;
   if (batchId !== undefined) {
     if (!table.hasBatchColumn) {
-      throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+      throw new PowerBIValidationError({
+        code: 'PBI_OPTIONS_INVALID',
         reason:
           'batchId needs the reserved "_batch" column: define the dataset with batchColumn enabled (the default)',
         table: table.name,
       });
     }
     if (typeof batchId !== 'string' || batchId === '' || batchId.length > POWER_BI_LIMITS.maxStringLength) {
-      throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+      throw new PowerBIValidationError({
+        code: 'PBI_OPTIONS_INVALID',
         reason: `batchId must be a non-empty string of at most ${POWER_BI_LIMITS.maxStringLength} characters`,
         table: table.name,
       });
@@ -298,7 +300,8 @@ function notSent(request: PlannedRequest, failure: { index: number; error: unkno
     outcome: 'not-applied',
     startIndex: request.startIndex,
     rowCount: request.rowCount,
-    error: new MlcError(`Not sent: request ${failure.index} of this append failed first`, {
+    error: new MlcError({
+      message: `Not sent: request ${failure.index} of this append failed first`,
       code: 'PBI_APPEND_STOPPED',
       kind: 'client',
       retryable: true,

@@ -111,14 +111,17 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
         token = await credential.getToken(resolved.scope, signal ? { abortSignal: signal } : {});
       } catch (error) {
         if (isMlcError(error)) throw error;
-        throw new PowerBIAuthError(
-          'The credential could not provide a Power BI token',
-          { cause: error },
-          'PBI_TOKEN_UNAVAILABLE',
-        );
+        throw new PowerBIAuthError({
+          message: 'The credential could not provide a Power BI token',
+          cause: error,
+          code: 'PBI_TOKEN_UNAVAILABLE',
+        });
       }
       if (!token || typeof token.token !== 'string') {
-        throw new PowerBIAuthError('The credential returned no token', {}, 'PBI_TOKEN_UNAVAILABLE');
+        throw new PowerBIAuthError({
+          message: 'The credential returned no token',
+          code: 'PBI_TOKEN_UNAVAILABLE',
+        });
       }
       return toAccessToken(token);
     },
@@ -166,22 +169,20 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
     if (schema) context.schemas.set(datasetId, schema);
     const known = schema ?? context.schemas.get(datasetId);
     if (!known) {
-      throw new PowerBIDatasetError(
-        'PBI_SCHEMA_UNKNOWN',
-        `No schema is known for dataset ${datasetId}: call ensureDataset(schema) on this client first, or pass { schema }`,
-        { datasetIds: [datasetId] },
-      );
+      throw new PowerBIDatasetError({
+        code: 'PBI_SCHEMA_UNKNOWN',
+        message: `No schema is known for dataset ${datasetId}: call ensureDataset(schema) on this client first, or pass { schema }`,
+        datasetIds: [datasetId],
+      });
     }
     const table = known.tablesByName.get(tableName);
     if (!table) {
-      throw new PowerBIDatasetError(
-        'PBI_SCHEMA_UNKNOWN',
-        `Table "${tableName}" is not in the schema of dataset "${known.name}"`,
-        {
-          datasetName: known.name,
-          datasetIds: [datasetId],
-        },
-      );
+      throw new PowerBIDatasetError({
+        code: 'PBI_SCHEMA_UNKNOWN',
+        message: `Table "${tableName}" is not in the schema of dataset "${known.name}"`,
+        datasetName: known.name,
+        datasetIds: [datasetId],
+      });
     }
     return createPushTable<RowOfTable<S, N>>(context, datasetId, table);
   };

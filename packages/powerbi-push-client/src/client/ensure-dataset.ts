@@ -113,23 +113,22 @@ export async function createDataset(
       isPowerBIError(error, 'PBI_HTTP_ERROR') &&
       (error as PowerBIHttpError).serviceCode === 'FeatureDeprecatedError'
     ) {
-      throw new PowerBIDatasetError(
-        'PBI_DATASET_CREATION_RETIRED',
-        `Power BI refused to create push dataset "${schema.name}" (FeatureDeprecatedError): Microsoft ended the creation of new push semantic models after 2027-10-31. Existing push datasets keep working, so keep the one you have (do not delete it; ensureDataset finds it by name), or move new tables to Real-Time Intelligence in Microsoft Fabric`,
-        { datasetName: schema.name, cause: error },
-      );
+      throw new PowerBIDatasetError({
+        code: 'PBI_DATASET_CREATION_RETIRED',
+        message: `Power BI refused to create push dataset "${schema.name}" (FeatureDeprecatedError): Microsoft ended the creation of new push semantic models after 2027-10-31. Existing push datasets keep working, so keep the one you have (do not delete it; ensureDataset finds it by name), or move new tables to Real-Time Intelligence in Microsoft Fabric`,
+        datasetName: schema.name,
+        cause: error,
+      });
     }
     throw error;
   }
   const body = response.json<{ id?: unknown }>();
   if (typeof body.id !== 'string') {
-    throw new PowerBIDatasetError(
-      'PBI_DATASET_NOT_PUSH',
-      `Power BI created dataset "${schema.name}" but returned no id`,
-      {
-        datasetName: schema.name,
-      },
-    );
+    throw new PowerBIDatasetError({
+      code: 'PBI_DATASET_NOT_PUSH',
+      message: `Power BI created dataset "${schema.name}" but returned no id`,
+      datasetName: schema.name,
+    });
   }
   return body.id;
 }
@@ -152,23 +151,22 @@ export async function ensureDataset(
     const policy = options.onDuplicate ?? context.options.onDuplicateDataset;
     const ids = matches.map((dataset) => dataset.id);
     if (policy === 'error') {
-      throw new PowerBIDatasetError(
-        'PBI_DATASET_DUPLICATE',
-        `${matches.length} datasets are named "${schema.name}" (${ids.join(', ')}); Power BI names are not unique. Delete the extras, or pass onDuplicate: 'first' or a chooser function`,
-        { datasetName: schema.name, datasetIds: ids },
-      );
+      throw new PowerBIDatasetError({
+        code: 'PBI_DATASET_DUPLICATE',
+        message: `${matches.length} datasets are named "${schema.name}" (${ids.join(', ')}); Power BI names are not unique. Delete the extras, or pass onDuplicate: 'first' or a chooser function`,
+        datasetName: schema.name,
+        datasetIds: ids,
+      });
     }
     const chosen = policy === 'first' ? matches[0]?.id : policy(matches);
     target = matches.find((dataset) => dataset.id === chosen);
     if (!target) {
-      throw new PowerBIDatasetError(
-        'PBI_DATASET_DUPLICATE',
-        `onDuplicate chose "${String(chosen)}", which is not one of ${ids.join(', ')}`,
-        {
-          datasetName: schema.name,
-          datasetIds: ids,
-        },
-      );
+      throw new PowerBIDatasetError({
+        code: 'PBI_DATASET_DUPLICATE',
+        message: `onDuplicate chose "${String(chosen)}", which is not one of ${ids.join(', ')}`,
+        datasetName: schema.name,
+        datasetIds: ids,
+      });
     }
     actions.push(`chose dataset ${target.id} among ${matches.length} named "${schema.name}"`);
   } else {
@@ -193,11 +191,12 @@ export async function ensureDataset(
 
   const datasetId = target.id;
   if (target.addRowsAPIEnabled === false) {
-    throw new PowerBIDatasetError(
-      'PBI_DATASET_NOT_PUSH',
-      `Dataset "${schema.name}" (${datasetId}) is not a push dataset (addRowsAPIEnabled is false); only datasets created through the push API accept rows`,
-      { datasetName: schema.name, datasetIds: [datasetId] },
-    );
+    throw new PowerBIDatasetError({
+      code: 'PBI_DATASET_NOT_PUSH',
+      message: `Dataset "${schema.name}" (${datasetId}) is not a push dataset (addRowsAPIEnabled is false); only datasets created through the push API accept rows`,
+      datasetName: schema.name,
+      datasetIds: [datasetId],
+    });
   }
   actions.push(`found dataset "${schema.name}" (${datasetId})`);
   const existing = new Map(
@@ -206,11 +205,12 @@ export async function ensureDataset(
   const missing = schema.tables.filter((table) => !existing.has(table.name));
   if (missing.length > 0) {
     const retirement = creationRetirementWarning(context.options.clock.now());
-    throw new PowerBIDatasetError(
-      'PBI_TABLE_MISSING',
-      `Dataset "${schema.name}" (${datasetId}) lacks table(s) ${missing.map((table) => `"${table.name}"`).join(', ')}. Power BI cannot add a table to an existing dataset: delete the dataset (deleteDataset) and run ensureDataset again to recreate it${retirement ? ` — but ${retirement}: deleting it may leave you with no dataset at all` : ''}`,
-      { datasetName: schema.name, datasetIds: [datasetId] },
-    );
+    throw new PowerBIDatasetError({
+      code: 'PBI_TABLE_MISSING',
+      message: `Dataset "${schema.name}" (${datasetId}) lacks table(s) ${missing.map((table) => `"${table.name}"`).join(', ')}. Power BI cannot add a table to an existing dataset: delete the dataset (deleteDataset) and run ensureDataset again to recreate it${retirement ? ` — but ${retirement}: deleting it may leave you with no dataset at all` : ''}`,
+      datasetName: schema.name,
+      datasetIds: [datasetId],
+    });
   }
   const updatedTables: string[] = [];
   const tableFingerprints: Record<string, string> = {};

@@ -52,7 +52,8 @@ export async function executeQuery(
     throw mapQueryFailure(error, query);
   }
   const unreadable = (why: string, cause?: unknown) =>
-    new PowerBIQueryAnswerError(`executeQueries answer unreadable: ${why}`, {
+    new PowerBIQueryAnswerError({
+      message: `executeQueries answer unreadable: ${why}`,
       query,
       ...(requestId ? { requestId } : {}),
       ...(cause !== undefined ? { cause } : {}),
@@ -75,7 +76,8 @@ export async function executeQuery(
     (isObject(result) ? errorOf(result) : undefined) ??
     (isObject(table) ? errorOf(table) : undefined);
   if (error) {
-    throw new PowerBIQueryError(`DAX query failed: ${error.code ?? ''} ${error.message ?? ''}`.trim(), {
+    throw new PowerBIQueryError({
+      message: `DAX query failed: ${error.code ?? ''} ${error.message ?? ''}`.trim(),
       query,
       ...(requestId ? { requestId } : {}),
     });
@@ -117,18 +119,18 @@ function mapQueryFailure(error: unknown, query: string): unknown {
     (code !== undefined && UNAVAILABLE_CODES.test(code)) ||
     ((status === 401 || status === 403) && !isTokenExpired({ status, serviceCode: code }));
   if (unavailable) {
-    return new PowerBIQueryUnavailableError(
-      'executeQueries is not available: a Power BI admin must enable the tenant setting "Dataset Execute Queries REST API", and the service principal needs Read and Build permission on the dataset',
-      {
-        ...(status !== undefined ? { status } : {}),
-        ...(code !== undefined ? { serviceCode: code } : {}),
-        ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
-        cause: error,
-      },
-    );
+    return new PowerBIQueryUnavailableError({
+      message:
+        'executeQueries is not available: a Power BI admin must enable the tenant setting "Dataset Execute Queries REST API", and the service principal needs Read and Build permission on the dataset',
+      ...(status !== undefined ? { status } : {}),
+      ...(code !== undefined ? { serviceCode: code } : {}),
+      ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
+      cause: error,
+    });
   }
   if (status === 400) {
-    return new PowerBIQueryError(`DAX query failed: ${facts.serviceMessage ?? code ?? 'bad request'}`, {
+    return new PowerBIQueryError({
+      message: `DAX query failed: ${facts.serviceMessage ?? code ?? 'bad request'}`,
       query,
       status,
       cause: error,

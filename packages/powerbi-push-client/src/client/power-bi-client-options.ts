@@ -132,7 +132,7 @@ export interface ResolvedPowerBIClientOptions {
 /** Fills the defaults of {@link PowerBIClientOptions} once and rejects invalid values. */
 export function resolvePowerBIClientOptions(options: PowerBIClientOptions): ResolvedPowerBIClientOptions {
   const invalid = (reason: string) =>
-    new PowerBIValidationError('PBI_OPTIONS_INVALID', { reason: `createPowerBIClient: ${reason}` });
+    new PowerBIValidationError({ code: 'PBI_OPTIONS_INVALID', reason: `createPowerBIClient: ${reason}` });
   if (typeof options !== 'object' || options === null) throw invalid('options are required');
   if (!options.credential || typeof options.credential.getToken !== 'function') {
     throw invalid(

@@ -55,7 +55,8 @@ export function createPushTable<Row extends object>(
 ): PushTable<Row> {
   const checkColumn = (column: string) => {
     if (!table.columnsByName.has(column)) {
-      throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+      throw new PowerBIValidationError({
+        code: 'PBI_OPTIONS_INVALID',
         reason: 'not a column of the table (names are case-sensitive)',
         table: table.name,
         column: String(column),

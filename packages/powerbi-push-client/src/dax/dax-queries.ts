@@ -21,7 +21,8 @@ export function daxLiteral(value: DaxComparable): string {
   if (typeof value === 'boolean') return value ? 'TRUE()' : 'FALSE()';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(value);
-  throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+  throw new PowerBIValidationError({
+    code: 'PBI_OPTIONS_INVALID',
     reason: `cannot compare with ${String(value)}: use a string, finite number, bigint, boolean or null`,
   });
 }
@@ -61,5 +62,5 @@ export function readCount(row: Record<string, unknown> | undefined, query: strin
       : raw === undefined
         ? 'no [n] count cell in the row'
         : `the count cell is ${raw === null ? 'null' : `not a non-negative integer (${typeof raw})`}`;
-  throw new PowerBIQueryAnswerError(`executeQueries answer unreadable: ${why}`, { query });
+  throw new PowerBIQueryAnswerError({ message: `executeQueries answer unreadable: ${why}`, query });
 }

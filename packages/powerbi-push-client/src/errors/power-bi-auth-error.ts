@@ -24,6 +24,14 @@ export interface PowerBIAuthFacts {
   cause?: unknown;
 }
 
+/** What a {@link PowerBIAuthError} is built from. */
+export interface PowerBIAuthErrorInit extends PowerBIAuthFacts {
+  /** What failed; the remedy hint is appended. */
+  message: string;
+  /** @default 'PBI_AUTH_FAILED' */
+  code?: PowerBIAuthCode;
+}
+
 /**
  * A Power BI access token could not be obtained: Entra ID refused the client credentials (with the AADSTS code,
  * trace and correlation ids and a remedy hint), or a custom `TokenCredential` failed.
@@ -41,9 +49,11 @@ export class PowerBIAuthError extends MlcError<PowerBIAuthCode> {
   /** What to check or change. */
   readonly hint?: string;
 
-  constructor(message: string, facts: PowerBIAuthFacts = {}, code: PowerBIAuthCode = 'PBI_AUTH_FAILED') {
+  constructor(facts: PowerBIAuthErrorInit) {
+    const { message, code = 'PBI_AUTH_FAILED' } = facts;
     const hint = facts.hint ?? authRemedyHint(facts.aadstsCode, facts.oauthError);
-    super(hint ? `${message}. Hint: ${hint}` : message, {
+    super({
+      message: hint ? `${message}. Hint: ${hint}` : message,
       code,
       kind: facts.retryable ? 'transient' : 'auth',
       retryable: facts.retryable ?? false,

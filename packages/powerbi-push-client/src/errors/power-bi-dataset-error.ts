@@ -21,12 +21,16 @@ export class PowerBIDatasetError extends MlcError<PowerBIDatasetCode> {
   /** The ids of the datasets concerned (e.g. the duplicates). */
   readonly datasetIds: readonly string[];
 
-  constructor(
-    code: PowerBIDatasetCode,
-    message: string,
-    options: { datasetName?: string; datasetIds?: readonly string[]; cause?: unknown } = {},
-  ) {
-    super(message, {
+  constructor(options: {
+    code: PowerBIDatasetCode;
+    message: string;
+    datasetName?: string;
+    datasetIds?: readonly string[];
+    cause?: unknown;
+  }) {
+    const { code, message } = options;
+    super({
+      message: message,
       code,
       kind: 'client',
       retryable: false,

@@ -64,7 +64,8 @@ export class PowerBIHttpError extends MlcError<'PBI_HTTP_ERROR'> {
     const what = [facts.serviceCode, facts.serviceMessage].filter(Boolean).join(': ');
     const base = `Power BI ${facts.method} ${facts.url} failed with ${facts.status}${what ? ` (${what})` : ''}`;
     // Its outcome (`outcomeOf`) follows from the status: a 5xx may have been applied, anything else was not.
-    super(facts.hint ? `${base}. Hint: ${facts.hint}` : base, {
+    super({
+      message: facts.hint ? `${base}. Hint: ${facts.hint}` : base,
       code: 'PBI_HTTP_ERROR',
       kind: facts.kind ?? classifyResponse(facts.status, facts.retryAfterMs),
       status: facts.status,
@@ -109,20 +110,18 @@ export class PowerBIThrottledError extends MlcError<'PBI_THROTTLED'> {
     serviceMessage?: string;
     status?: number;
   }) {
-    super(
-      `Power BI throttled ${facts.method} ${facts.url}${
+    super({
+      message: `Power BI throttled ${facts.method} ${facts.url}${
         facts.retryAfterMs !== undefined ? `; retry after ${facts.retryAfterMs} ms` : ''
       }${facts.serviceMessage ? ` (${facts.serviceMessage})` : ''}`,
-      {
-        code: 'PBI_THROTTLED',
-        kind: 'throttled',
-        // A throttled request is refused before processing [inferred], so it was not applied.
-        outcome: 'not-applied',
-        status: facts.status ?? 429,
-        ...(facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {}),
-        ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
-      },
-    );
+      code: 'PBI_THROTTLED',
+      kind: 'throttled',
+      // A throttled request is refused before processing [inferred], so it was not applied.
+      outcome: 'not-applied',
+      status: facts.status ?? 429,
+      ...(facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {}),
+      ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
+    });
     this.method = facts.method;
     this.url = facts.url;
     if (facts.serviceMessage !== undefined) this.serviceMessage = facts.serviceMessage;

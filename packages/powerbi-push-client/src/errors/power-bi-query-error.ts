@@ -10,11 +10,15 @@ export class PowerBIQueryUnavailableError extends MlcError<'PBI_QUERY_UNAVAILABL
   /** Power BI's `error.code`, when the service gave one. */
   readonly serviceCode?: string;
 
-  constructor(
-    message: string,
-    options: { status?: number; serviceCode?: string; requestId?: string; cause?: unknown },
-  ) {
-    super(message, {
+  constructor(options: {
+    message: string;
+    status?: number;
+    serviceCode?: string;
+    requestId?: string;
+    cause?: unknown;
+  }) {
+    super({
+      message: options.message,
       code: 'PBI_QUERY_UNAVAILABLE',
       kind: 'client',
       retryable: false,
@@ -32,11 +36,15 @@ export class PowerBIQueryError extends MlcError<'PBI_QUERY_FAILED'> {
   /** The DAX text that failed (contains only schema names and the compared value, no credentials). */
   readonly query: string;
 
-  constructor(
-    message: string,
-    options: { query: string; status?: number; requestId?: string; cause?: unknown },
-  ) {
-    super(message, {
+  constructor(options: {
+    message: string;
+    query: string;
+    status?: number;
+    requestId?: string;
+    cause?: unknown;
+  }) {
+    super({
+      message: options.message,
       code: 'PBI_QUERY_FAILED',
       kind: 'client',
       retryable: false,
@@ -59,8 +67,9 @@ export class PowerBIQueryAnswerError extends MlcError<'PBI_QUERY_ANSWER_UNREADAB
   /** The DAX text that was asked (schema names and the compared value only). */
   readonly query: string;
 
-  constructor(message: string, options: { query: string; requestId?: string; cause?: unknown }) {
-    super(message, {
+  constructor(options: { message: string; query: string; requestId?: string; cause?: unknown }) {
+    super({
+      message: options.message,
       code: 'PBI_QUERY_ANSWER_UNREADABLE',
       kind: 'server',
       retryable: true,

@@ -38,16 +38,14 @@ export class PowerBITableFullError extends MlcError<'PBI_TABLE_FULL'> {
   readonly cap: number;
 
   constructor(facts: TableCapacityFacts & { adding: number }) {
-    super(
-      `Table '${facts.table}' holds ${facts.rows} rows; ${facts.adding} more would pass its cap of ${facts.cap}. Nothing was sent. ${TABLE_CAPACITY_REMEDY}`,
-      {
-        code: 'PBI_TABLE_FULL',
-        kind: 'client',
-        retryable: false,
-        outcome: 'not-applied',
-        details: { ...facts, remedy: TABLE_CAPACITY_REMEDY },
-      },
-    );
+    super({
+      message: `Table '${facts.table}' holds ${facts.rows} rows; ${facts.adding} more would pass its cap of ${facts.cap}. Nothing was sent. ${TABLE_CAPACITY_REMEDY}`,
+      code: 'PBI_TABLE_FULL',
+      kind: 'client',
+      retryable: false,
+      outcome: 'not-applied',
+      details: { ...facts, remedy: TABLE_CAPACITY_REMEDY },
+    });
     this.datasetId = facts.datasetId;
     this.table = facts.table;
     this.rows = facts.rows;

@@ -30,13 +30,9 @@ export class PowerBIValidationError extends MlcError<PowerBIValidationCode> {
   /** 0-based row index in the `append()` input, for row errors. */
   readonly rowIndex?: number;
 
-  constructor(code: PowerBIValidationCode, facts: PowerBIValidationFacts) {
-    super(describe(facts), {
-      code,
-      kind: 'validation',
-      retryable: false,
-      details: { ...facts },
-    });
+  constructor(init: PowerBIValidationFacts & { code: PowerBIValidationCode }) {
+    const { code, ...facts } = init;
+    super({ message: describe(facts), code, kind: 'validation', retryable: false, details: { ...facts } });
     this.reason = facts.reason;
     if (facts.table !== undefined) this.table = facts.table;
     if (facts.column !== undefined) this.column = facts.column;

@@ -66,7 +66,8 @@ export function resolvePacingOptions(options: PacingOptions | false | undefined)
   };
   for (const [key, value] of Object.entries({ ...resolved, timeScale })) {
     if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-      throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+      throw new PowerBIValidationError({
+        code: 'PBI_OPTIONS_INVALID',
         reason: `pacing.${key} must be a finite number >= 0`,
       });
     }
@@ -77,12 +78,14 @@ export function resolvePacingOptions(options: PacingOptions | false | undefined)
     resolved.postsPerHourLargeTable < 1 ||
     timeScale <= 0
   ) {
-    throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+    throw new PowerBIValidationError({
+      code: 'PBI_OPTIONS_INVALID',
       reason: 'pacing.maxInFlight, postsPerMinute, postsPerHourLargeTable and timeScale must be positive',
     });
   }
   if (resolved.rowsPerHour < POWER_BI_LIMITS.maxRowsPerRequest) {
-    throw new PowerBIValidationError('PBI_OPTIONS_INVALID', {
+    throw new PowerBIValidationError({
+      code: 'PBI_OPTIONS_INVALID',
       reason: `pacing.rowsPerHour must be at least ${POWER_BI_LIMITS.maxRowsPerRequest} (one full request)`,
     });
   }

@@ -26,7 +26,8 @@ export function encodeRow(
   options: EncodeRowOptions = {},
 ): string {
   const fail = (reason: string, column?: string): never => {
-    throw new PowerBIValidationError('PBI_ROW_INVALID', {
+    throw new PowerBIValidationError({
+      code: 'PBI_ROW_INVALID',
       reason,
       table: table.name,
       rowIndex,

@@ -50,7 +50,8 @@ export function planRequests(
     POWER_BI_LIMITS.maxRequestBytes,
   );
   if (!Array.isArray(rows)) {
-    throw new PowerBIValidationError('PBI_ROW_INVALID', {
+    throw new PowerBIValidationError({
+      code: 'PBI_ROW_INVALID',
       reason: 'rows must be an array',
       table: table.name,
     });
@@ -80,7 +81,8 @@ export function planRequests(
     );
     const size = Buffer.byteLength(text, 'utf8');
     if (ENVELOPE_BYTES + size > maxBytes) {
-      throw new PowerBIValidationError('PBI_ROW_INVALID', {
+      throw new PowerBIValidationError({
+        code: 'PBI_ROW_INVALID',
         reason: `the row alone serialises to ${size} bytes, more than the ${maxBytes}-byte request limit`,
         table: table.name,
         rowIndex: index,

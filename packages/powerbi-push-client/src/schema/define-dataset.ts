@@ -291,5 +291,5 @@ function describeValue(value: unknown): string {
 }
 
 function fail(reason: string, where: { table?: string; column?: string } = {}): never {
-  throw new PowerBIValidationError('PBI_SCHEMA_INVALID', { reason, ...where });
+  throw new PowerBIValidationError({ code: 'PBI_SCHEMA_INVALID', reason, ...where });
 }

@@ -28,14 +28,12 @@ export function basicAuth(options: BasicAuthOptions): X3AuthStrategy {
         knownSecrets: () => [options.password, header.slice(6)],
         describeRejection(context) {
           const serverMessage = describeServerMessage(context.text);
-          return new X3AuthError(
-            `X3 refused the credentials of Basic-auth user '${options.user}' (HTTP ${context.status}): check the password, that the Syracuse user is enabled for basic authentication and mapped to an X3 user with rights on this endpoint`,
-            {
-              code: 'X3_AUTH_REJECTED',
-              status: context.status,
-              ...(serverMessage ? { serverMessage: redactText(serverMessage, [options.password]) } : {}),
-            },
-          );
+          return new X3AuthError({
+            message: `X3 refused the credentials of Basic-auth user '${options.user}' (HTTP ${context.status}): check the password, that the Syracuse user is enabled for basic authentication and mapped to an X3 user with rights on this endpoint`,
+            code: 'X3_AUTH_REJECTED',
+            status: context.status,
+            ...(serverMessage ? { serverMessage: redactText(serverMessage, [options.password]) } : {}),
+          });
         },
       };
     },

@@ -93,17 +93,15 @@ export function connectedAppAuth(options: ConnectedAppAuthOptions): X3AuthStrate
           const m = serverMessage ? /error\s*(\d+)/i.exec(serverMessage) : null;
           const number = m ? Number(m[1]) : undefined;
           const hint = number !== undefined ? JWT_ERROR_HINTS[number] : undefined;
-          return new X3AuthError(
-            `X3 rejected the connected-application token${number !== undefined ? ` (error ${number})` : ''} (HTTP ${context.status}): ${
+          return new X3AuthError({
+            message: `X3 rejected the connected-application token${number !== undefined ? ` (error ${number})` : ''} (HTTP ${context.status}): ${
               hint ?? 'check clientId, secret, user and audience against the connected application'
             }`,
-            {
-              code: 'X3_JWT_REJECTED',
-              status: context.status,
-              ...(number !== undefined ? { x3ErrorNumber: number } : {}),
-              ...(serverMessage ? { serverMessage: redactText(serverMessage, [options.secret]) } : {}),
-            },
-          );
+            code: 'X3_JWT_REJECTED',
+            status: context.status,
+            ...(number !== undefined ? { x3ErrorNumber: number } : {}),
+            ...(serverMessage ? { serverMessage: redactText(serverMessage, [options.secret]) } : {}),
+          });
         },
       };
     },

@@ -128,28 +128,32 @@ function tokenEndpointError(context: HttpErrorContext, secrets: readonly string[
   const said = safe ? `: ${safe}` : '';
   if (context.status >= 500 || context.status === 429) return undefined; // core classifies and retries these
   if (context.status === 404) {
-    return new X3AuthError(
-      `Sage token endpoint answered 404${said} — unknown client_id, customer or token URL; check tokenUrl and clientId`,
-      { code: 'X3_TOKEN_ENDPOINT_ERROR', ...base },
-    );
-  }
-  // [inferred] 401 from the token endpoint: the client credentials (not the refresh token) were refused.
-  if (context.status === 401) {
-    return new X3AuthError(
-      `Sage token endpoint refused the client credentials (HTTP 401)${said}: check clientId and clientSecret`,
-      { code: 'X3_TOKEN_ENDPOINT_ERROR', ...base },
-    );
-  }
-  if (safe && /missing required|invalid grant type|app(lication)? (is )?disabled|client/i.test(safe)) {
-    return new X3AuthError(`Sage token endpoint refused the request (HTTP ${context.status})${said}`, {
+    return new X3AuthError({
+      message: `Sage token endpoint answered 404${said} — unknown client_id, customer or token URL; check tokenUrl and clientId`,
       code: 'X3_TOKEN_ENDPOINT_ERROR',
       ...base,
     });
   }
-  return new X3AuthError(
-    `The Sage X3 refresh token was rejected (HTTP ${context.status})${said}. It was already used (tokens rotate on every refresh), revoked, or expired: redo the authorization-code pairing to get a new one`,
-    { code: 'X3_REFRESH_TOKEN_INVALID', ...base },
-  );
+  // [inferred] 401 from the token endpoint: the client credentials (not the refresh token) were refused.
+  if (context.status === 401) {
+    return new X3AuthError({
+      message: `Sage token endpoint refused the client credentials (HTTP 401)${said}: check clientId and clientSecret`,
+      code: 'X3_TOKEN_ENDPOINT_ERROR',
+      ...base,
+    });
+  }
+  if (safe && /missing required|invalid grant type|app(lication)? (is )?disabled|client/i.test(safe)) {
+    return new X3AuthError({
+      message: `Sage token endpoint refused the request (HTTP ${context.status})${said}`,
+      code: 'X3_TOKEN_ENDPOINT_ERROR',
+      ...base,
+    });
+  }
+  return new X3AuthError({
+    message: `The Sage X3 refresh token was rejected (HTTP ${context.status})${said}. It was already used (tokens rotate on every refresh), revoked, or expired: redo the authorization-code pairing to get a new one`,
+    code: 'X3_REFRESH_TOKEN_INVALID',
+    ...base,
+  });
 }
 
 /**
@@ -207,12 +211,10 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
           loaded = true;
         }
         if (!current) {
-          throw new X3AuthError(
-            'No Sage X3 refresh token: the token store is empty and no refreshToken was given',
-            {
-              code: 'X3_REFRESH_TOKEN_MISSING',
-            },
-          );
+          throw new X3AuthError({
+            message: 'No Sage X3 refresh token: the token store is empty and no refreshToken was given',
+            code: 'X3_REFRESH_TOKEN_MISSING',
+          });
         }
         return current;
       };
@@ -232,10 +234,10 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
       const refresh = async ({ signal }: { signal?: AbortSignal }): Promise<AccessToken> => {
         const used = await loadCurrent();
         if (used.expiresAt <= clock.now()) {
-          throw new X3AuthError(
-            `The Sage X3 refresh token expired at ${new Date(used.expiresAt).toISOString()}: redo the authorization-code pairing`,
-            { code: 'X3_REFRESH_TOKEN_INVALID' },
-          );
+          throw new X3AuthError({
+            message: `The Sage X3 refresh token expired at ${new Date(used.expiresAt).toISOString()}: redo the authorization-code pairing`,
+            code: 'X3_REFRESH_TOKEN_INVALID',
+          });
         }
         // [documented] §2.3 step 5 posts JSON to the token URL; the refresh grant reuses that shape ([inferred]).
         // A retry after a lost response is safe: if the first attempt rotated the token, the retry fails with a
@@ -257,7 +259,8 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
         try {
           body = response.json();
         } catch (error) {
-          throw new X3AuthError('Sage token endpoint returned a body that is not JSON', {
+          throw new X3AuthError({
+            message: 'Sage token endpoint returned a body that is not JSON',
             code: 'X3_TOKEN_ENDPOINT_ERROR',
             status: response.status,
             cause: error,
@@ -266,7 +269,8 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
         const now = clock.now();
         const parsed = parseTokenResponse(body, now);
         if (!parsed) {
-          throw new X3AuthError('Sage token endpoint returned no access token', {
+          throw new X3AuthError({
+            message: 'Sage token endpoint returned no access token',
             code: 'X3_TOKEN_ENDPOINT_ERROR',
             status: response.status,
           });
@@ -283,18 +287,15 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
             try {
               await options.tokenStore.save({ ...rotated });
             } catch (error) {
-              throw new X3AuthError(
-                'Saving the rotated Sage X3 refresh token failed; the new access token was not used. Fix the token store: the rotated token is only in memory now',
-                {
-                  code: 'X3_TOKEN_STORE_FAILED',
-                  // The store's own message could quote the token: keep only a redacted copy.
-                  cause: isMlcError(error)
-                    ? error
-                    : new Error(
-                        redactText(error instanceof Error ? error.message : String(error), secrets()),
-                      ),
-                },
-              );
+              throw new X3AuthError({
+                message:
+                  'Saving the rotated Sage X3 refresh token failed; the new access token was not used. Fix the token store: the rotated token is only in memory now',
+                code: 'X3_TOKEN_STORE_FAILED',
+                // The store's own message could quote the token: keep only a redacted copy.
+                cause: isMlcError(error)
+                  ? error
+                  : new Error(redactText(error instanceof Error ? error.message : String(error), secrets())),
+              });
             }
           }
         }
@@ -313,14 +314,12 @@ export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): 
         knownSecrets: secrets,
         describeRejection(ctx) {
           const serverMessage = describeServerMessage(ctx.text);
-          return new X3AuthError(
-            `Sage X3 refused the OAuth2 access token (HTTP ${ctx.status}) even after a refresh: check the app's scopes (api.graphQL) and the pairing`,
-            {
-              code: 'X3_AUTH_REJECTED',
-              status: ctx.status,
-              ...(serverMessage ? { serverMessage: redactText(serverMessage, secrets()) } : {}),
-            },
-          );
+          return new X3AuthError({
+            message: `Sage X3 refused the OAuth2 access token (HTTP ${ctx.status}) even after a refresh: check the app's scopes (api.graphQL) and the pairing`,
+            code: 'X3_AUTH_REJECTED',
+            status: ctx.status,
+            ...(serverMessage ? { serverMessage: redactText(serverMessage, secrets()) } : {}),
+          });
         },
       };
     },

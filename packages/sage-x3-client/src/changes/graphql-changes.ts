@@ -34,7 +34,8 @@ type Node = Record<string, unknown>;
 export function connectionAt(data: unknown, root: X3NodeRoot, leaf: 'query' | 'read'): unknown {
   const value = readPath(data, `${root.rootField}.${root.nodeName}.${leaf}`);
   if (value === undefined) {
-    throw new X3ResponseError(`X3 GraphQL answer has no ${root.rootField}.${root.nodeName}.${leaf}`, {
+    throw new X3ResponseError({
+      message: `X3 GraphQL answer has no ${root.rootField}.${root.nodeName}.${leaf}`,
       code: 'X3_UNEXPECTED_RESPONSE',
     });
   }
@@ -45,7 +46,8 @@ export function connectionAt(data: unknown, root: X3NodeRoot, leaf: 'query' | 'r
 export function asConnection(value: unknown, what: string): RelayConnection<Node> {
   const c = value as RelayConnection<Node> | null;
   if (!c || !Array.isArray(c.edges) || !c.pageInfo || typeof c.pageInfo.hasNextPage !== 'boolean') {
-    throw new X3ResponseError(`X3 GraphQL ${what} is not a relay connection (edges + pageInfo)`, {
+    throw new X3ResponseError({
+      message: `X3 GraphQL ${what} is not a relay connection (edges + pageInfo)`,
       code: 'X3_UNEXPECTED_RESPONSE',
     });
   }
@@ -125,9 +127,9 @@ export async function* graphqlRecords<T, R>(
 ): AsyncGenerator<R, void, undefined> {
   const mapping = definition.graphql;
   if (!mapping) {
-    throw new X3ConfigError(
-      `Entity '${definition.name}' has no GraphQL mapping; use the REST transport or add one`,
-    );
+    throw new X3ConfigError({
+      message: `Entity '${definition.name}' has no GraphQL mapping; use the REST transport or add one`,
+    });
   }
   const stampField = mapping.stampField ?? '_updateStamp';
   const keyField = mapping.keyField ?? '_id';

@@ -83,11 +83,11 @@ export async function* restRecords<T, R>(
 ): AsyncGenerator<R, void, undefined> {
   const rest = definition.rest;
   if (!rest)
-    throw new X3ConfigError(
-      `Entity '${definition.name}' has no REST mapping; use the GraphQL transport or add one`,
-    );
+    throw new X3ConfigError({
+      message: `Entity '${definition.name}' has no REST mapping; use the GraphQL transport or add one`,
+    });
   if (rest.keyFields.length === 0)
-    throw new X3ConfigError(`Entity '${definition.name}' has no REST key fields`);
+    throw new X3ConfigError({ message: `Entity '${definition.name}' has no REST key fields` });
   const stampField = rest.stampField ?? 'UPDDATTIM';
   const pageSize = options.pageSize ?? context.pageSize;
   const location: RestLocation = {
@@ -136,13 +136,11 @@ export async function* restRecords<T, R>(
     }
     const next = lastValid;
     if (cursor && cursor.stamp === next.stamp && cursor.key.every((k, i) => k === next.key[i])) {
-      throw new X3ResponseError(
-        `X3 returned the same page twice while paging ${definition.name} at ${page.url}`,
-        {
-          code: 'X3_UNEXPECTED_RESPONSE',
-          url: page.url,
-        },
-      );
+      throw new X3ResponseError({
+        message: `X3 returned the same page twice while paging ${definition.name} at ${page.url}`,
+        code: 'X3_UNEXPECTED_RESPONSE',
+        url: page.url,
+      });
     }
     cursor = next;
     lower = afterCursorWhere(stampField, rest.keyFields, cursor);

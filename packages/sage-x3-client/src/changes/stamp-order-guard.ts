@@ -16,10 +16,11 @@ export class StampOrderGuard {
     const ms = parseStamp(stamp)?.epochMs;
     if (ms === undefined) return;
     if (ms < this.#lastMs) {
-      throw new X3ResponseError(
-        `X3 returned records out of update-stamp order (${stamp} after ${this.#lastStamp}) at ${where}: the server ignored orderBy, incremental reading cannot be trusted`,
-        { code: 'X3_UNEXPECTED_RESPONSE', url: where },
-      );
+      throw new X3ResponseError({
+        message: `X3 returned records out of update-stamp order (${stamp} after ${this.#lastStamp}) at ${where}: the server ignored orderBy, incremental reading cannot be trusted`,
+        code: 'X3_UNEXPECTED_RESPONSE',
+        url: where,
+      });
     }
     this.#lastMs = ms;
     this.#lastStamp = stamp;

@@ -215,7 +215,9 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
   const definitionOf = (name: string): X3EntityDefinition<unknown> => {
     const def = o.entities.get(name);
     if (!def)
-      throw new X3ConfigError(`Unknown entity '${name}' (known: ${[...o.entities.keys()].join(', ')})`);
+      throw new X3ConfigError({
+        message: `Unknown entity '${name}' (known: ${[...o.entities.keys()].join(', ')})`,
+      });
     return def;
   };
 
@@ -318,7 +320,7 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
       let raw: unknown;
       if (o.transport === 'rest') {
         const mapping = definition.rest;
-        if (!mapping) throw new X3ConfigError(`Entity '${entity}' has no REST mapping`);
+        if (!mapping) throw new X3ConfigError({ message: `Entity '${entity}' has no REST mapping` });
         const parts = mapping.keyFields.length > 1 ? key.split('~') : [key];
         const url = buildRestDetailsUrl(
           {
@@ -331,7 +333,7 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
         raw = await rest.getRecord(url, signal);
       } else {
         const mapping = definition.graphql;
-        if (!mapping) throw new X3ConfigError(`Entity '${entity}' has no GraphQL mapping`);
+        if (!mapping) throw new X3ConfigError({ message: `Entity '${entity}' has no GraphQL mapping` });
         const { root, schema } = await resolveGraphQL(mapping, signal);
         const doc: X3Document = buildReadDocument(root, mapping, o.linesPageSize, schema);
         const result = await gql.execute(doc.text, { id: key }, doc.operationName, signal ? { signal } : {});
@@ -411,9 +413,11 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
           );
           const connection = readPath(result.data, pageOptions.connectionPath.join('.'));
           if (!connection || typeof connection !== 'object') {
-            throw new X3ConfigError(
-              redactText(`No connection at ${pageOptions.connectionPath.join('.')} in the GraphQL answer`),
-            );
+            throw new X3ConfigError({
+              message: redactText(
+                `No connection at ${pageOptions.connectionPath.join('.')} in the GraphQL answer`,
+              ),
+            });
           }
           return connection as RelayConnection<never>;
         });

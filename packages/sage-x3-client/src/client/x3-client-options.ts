@@ -110,7 +110,7 @@ export interface ResolvedX3ClientOptions {
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 1)
-    throw new X3ConfigError(`${name} must be a positive integer (got ${String(v)})`);
+    throw new X3ConfigError({ message: `${name} must be a positive integer (got ${String(v)})` });
   return v;
 }
 
@@ -147,22 +147,25 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
   } catch {
     // Echoed without its user-info: a mistyped URL may still carry a password (the parser's own error, the cause,
     // would hold it whole, so it is not kept).
-    throw new X3ConfigError(
-      `baseUrl '${redactUnparsedUrl(options.baseUrl)}' is not a URL`,
-      'X3_CONFIG_INVALID',
-    );
+    throw new X3ConfigError({
+      message: `baseUrl '${redactUnparsedUrl(options.baseUrl)}' is not a URL`,
+      code: 'X3_CONFIG_INVALID',
+    });
   }
   if (base.protocol !== 'https:' && base.protocol !== 'http:')
-    throw new X3ConfigError('baseUrl must be http(s)');
+    throw new X3ConfigError({ message: 'baseUrl must be http(s)' });
   if (!options.endpoint)
-    throw new X3ConfigError('endpoint is required (the Syracuse endpoint name, e.g. SEED)');
+    throw new X3ConfigError({ message: 'endpoint is required (the Syracuse endpoint name, e.g. SEED)' });
   if (!options.auth || typeof options.auth.start !== 'function') {
-    throw new X3ConfigError('auth is required: basicAuth(), connectedAppAuth() or oauth2RefreshTokenAuth()');
+    throw new X3ConfigError({
+      message: 'auth is required: basicAuth(), connectedAppAuth() or oauth2RefreshTokenAuth()',
+    });
   }
-  if (options.fetch && options.tls) throw new X3ConfigError('pass either fetch or tls, not both');
+  if (options.fetch && options.tls)
+    throw new X3ConfigError({ message: 'pass either fetch or tls, not both' });
   const transport = options.transport ?? 'graphql';
   if (transport !== 'rest' && transport !== 'graphql')
-    throw new X3ConfigError(`unknown transport '${String(transport)}'`);
+    throw new X3ConfigError({ message: `unknown transport '${String(transport)}'` });
   const logger = defaultLogger(options.logger, options.logLevel);
   const baseUrl = withoutCredentials(base, 'baseUrl', logger).href.replace(/\/+$/, '');
   let graphqlUrl = `${baseUrl}/xtrem/api`;
@@ -171,13 +174,13 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
     try {
       gql = new URL(options.graphqlUrl);
     } catch {
-      throw new X3ConfigError(
-        `graphqlUrl '${redactUnparsedUrl(options.graphqlUrl)}' is not a URL`,
-        'X3_CONFIG_INVALID',
-      );
+      throw new X3ConfigError({
+        message: `graphqlUrl '${redactUnparsedUrl(options.graphqlUrl)}' is not a URL`,
+        code: 'X3_CONFIG_INVALID',
+      });
     }
     if (gql.protocol !== 'https:' && gql.protocol !== 'http:')
-      throw new X3ConfigError('graphqlUrl must be http(s)');
+      throw new X3ConfigError({ message: 'graphqlUrl must be http(s)' });
     graphqlUrl = withoutCredentials(gql, 'graphqlUrl', logger).href;
   }
   const entities = new Map<string, X3EntityDefinition<unknown>>();
@@ -187,14 +190,14 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
     const builtIn = entities.get(name);
     if (isDefinition(value)) {
       if (value.name !== name)
-        throw new X3ConfigError(`entities.${name}: definition is named '${value.name}'`);
+        throw new X3ConfigError({ message: `entities.${name}: definition is named '${value.name}'` });
       entities.set(name, value);
     } else if (builtIn) {
       entities.set(name, applyEntityOverride(builtIn, value));
     } else {
-      throw new X3ConfigError(
-        `entities.${name}: not a built-in entity; give a full definition (name, schema, rest/graphql)`,
-      );
+      throw new X3ConfigError({
+        message: `entities.${name}: not a built-in entity; give a full definition (name, schema, rest/graphql)`,
+      });
     }
   }
   return {

@@ -84,15 +84,13 @@ export function createX3ErrorFactory(auth: X3AuthRuntime) {
     }
     // 429 / 5xx: core's HttpError carries Retry-After and the throttled/server classification that drives retries.
     if (context.status === 429 || context.status >= 500) return undefined;
-    return new X3ResponseError(
-      `X3 ${context.method} ${context.url} failed with HTTP ${context.status}${safe ? `: ${safe}` : ''}`,
-      {
-        code: 'X3_HTTP_ERROR',
-        url: context.url,
-        status: context.status,
-        retryable: context.status === 408,
-        ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
-      },
-    );
+    return new X3ResponseError({
+      message: `X3 ${context.method} ${context.url} failed with HTTP ${context.status}${safe ? `: ${safe}` : ''}`,
+      code: 'X3_HTTP_ERROR',
+      url: context.url,
+      status: context.status,
+      retryable: context.status === 408,
+      ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
+    });
   };
 }

@@ -17,6 +17,8 @@ export type X3AuthErrorCode =
 
 /** Options of {@link X3AuthError}. */
 export interface X3AuthErrorOptions {
+  /** Human-readable message (never a secret). */
+  message: string;
   /** Stable code. */
   code: X3AuthErrorCode;
   /** HTTP status, when a response caused it. */
@@ -42,8 +44,9 @@ export class X3AuthError extends MlcError<X3AuthErrorCode> {
   /** The server's message (redacted). */
   readonly serverMessage?: string;
 
-  constructor(message: string, options: X3AuthErrorOptions) {
-    super(message, {
+  constructor(options: X3AuthErrorOptions) {
+    super({
+      message: options.message,
       code: options.code,
       kind: options.retryable ? 'transient' : 'auth',
       retryable: options.retryable ?? false,

@@ -14,8 +14,14 @@ export type X3ConfigErrorCode =
 export class X3ConfigError extends MlcError<X3ConfigErrorCode> {
   override name = 'X3ConfigError' as const;
 
-  constructor(message: string, code: X3ConfigErrorCode = 'X3_CONFIG_INVALID', cause?: unknown) {
-    super(message, { code, kind: 'validation', retryable: false, cause });
+  constructor(options: { message: string; code?: X3ConfigErrorCode; cause?: unknown }) {
+    super({
+      message: options.message,
+      code: options.code ?? 'X3_CONFIG_INVALID',
+      kind: 'validation',
+      retryable: false,
+      cause: options.cause,
+    });
   }
 }
 

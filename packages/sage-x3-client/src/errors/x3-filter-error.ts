@@ -30,7 +30,8 @@ export class X3FilterError extends MlcError<'X3_FILTER_INVALID'> {
 
   constructor(options: X3FilterErrorOptions) {
     const subject = options.field ? `field '${options.field}'` : 'filter';
-    super(`X3 rejected the ${subject}: ${options.reason}`, {
+    super({
+      message: `X3 rejected the ${subject}: ${options.reason}`,
       code: 'X3_FILTER_INVALID',
       kind: options.status === undefined ? 'validation' : 'client',
       retryable: false,

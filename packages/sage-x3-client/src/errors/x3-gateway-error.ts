@@ -54,25 +54,23 @@ export class X3GatewayError extends MlcError<'X3_GATEWAY_ERROR'> {
   constructor(options: X3GatewayErrorOptions) {
     const kind = classifyResponse(options.status, options.retryAfterMs);
     const what = [options.dataCode, options.message].filter((s) => s !== undefined && s !== '').join(': ');
-    super(
-      `X3 ${options.source ?? 'server'} ${options.method} ${options.url} failed with HTTP ${options.status}${
+    super({
+      message: `X3 ${options.source ?? 'server'} ${options.method} ${options.url} failed with HTTP ${options.status}${
         what ? ` (${what})` : ''
       }`,
-      {
-        code: 'X3_GATEWAY_ERROR',
-        kind,
-        status: options.status,
-        ...(options.retryAfterMs !== undefined ? { retryAfterMs: options.retryAfterMs } : {}),
-        ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
-        details: {
-          url: options.url,
-          dataCode: options.dataCode,
-          source: options.source,
-          severity: options.severity,
-          message: options.message,
-        },
+      code: 'X3_GATEWAY_ERROR',
+      kind,
+      status: options.status,
+      ...(options.retryAfterMs !== undefined ? { retryAfterMs: options.retryAfterMs } : {}),
+      ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
+      details: {
+        url: options.url,
+        dataCode: options.dataCode,
+        source: options.source,
+        severity: options.severity,
+        message: options.message,
       },
-    );
+    });
     if (options.dataCode !== undefined) this.dataCode = options.dataCode;
     if (options.source !== undefined) this.source = options.source;
     if (options.severity !== undefined) this.severity = options.severity;

@@ -38,7 +38,8 @@ export class X3GraphQLError extends MlcError<'X3_GRAPHQL_ERROR'> {
   constructor(options: X3GraphQLErrorOptions) {
     const first = options.errors[0]?.message ?? 'unknown error';
     const more = options.errors.length > 1 ? ` (+${options.errors.length - 1} more)` : '';
-    super(`X3 GraphQL ${options.operation ? `${options.operation} ` : ''}failed: ${first}${more}`, {
+    super({
+      message: `X3 GraphQL ${options.operation ? `${options.operation} ` : ''}failed: ${first}${more}`,
       code: 'X3_GRAPHQL_ERROR',
       kind: options.kind,
       // Only transient GraphQL errors are worth another attempt; a server error inside a 200 is deterministic.

@@ -31,7 +31,8 @@ export class X3RecordError extends MlcError<'X3_RECORD_INVALID'> {
 
   constructor(options: X3RecordErrorOptions) {
     const where = options.key === undefined ? 'record without a readable key' : `record '${options.key}'`;
-    super(`Invalid ${options.entity} ${where}: field '${options.field || '(record)'}' ${options.reason}`, {
+    super({
+      message: `Invalid ${options.entity} ${where}: field '${options.field || '(record)'}' ${options.reason}`,
       code: 'X3_RECORD_INVALID',
       kind: 'validation',
       cause: options.cause,

@@ -17,6 +17,8 @@ export type X3ResponseErrorCode =
 
 /** Options of {@link X3ResponseError}. */
 export interface X3ResponseErrorOptions {
+  /** Human-readable message. */
+  message: string;
   /** Stable code. */
   code: X3ResponseErrorCode;
   /** The page / request URL (query secrets redacted). */
@@ -53,9 +55,10 @@ export class X3ResponseError extends MlcError<X3ResponseErrorCode> {
   /** `X3_KEY_ORDER_UNEXPECTED`: the offending key. */
   readonly key?: string;
 
-  constructor(message: string, options: X3ResponseErrorOptions) {
+  constructor(options: X3ResponseErrorOptions) {
     const kind = options.status === undefined ? 'server' : options.status >= 500 ? 'server' : 'client';
-    super(message, {
+    super({
+      message: options.message,
       code: options.code,
       kind,
       retryable: options.retryable ?? (options.code === 'X3_HTTP_ERROR' && kind === 'server'),

@@ -11,7 +11,7 @@ function addPath(tree: SelectionTree, path: string): void {
   let node = tree;
   for (const step of path.split('.')) {
     if (!NAME_RE.test(step)) {
-      throw new X3ConfigError(`'${path}' is not a GraphQL field path (names joined by '.')`);
+      throw new X3ConfigError({ message: `'${path}' is not a GraphQL field path (names joined by '.')` });
     }
     let next = node.get(step);
     if (!next) {
@@ -45,7 +45,7 @@ export function recordSelection(mapping: X3GraphQLMapping, linesPageSize: number
   const parts = [render(tree)];
   for (const collection of Object.values(mapping.collections ?? {})) {
     if (!NAME_RE.test(collection.source))
-      throw new X3ConfigError(`'${collection.source}' is not a GraphQL field name`);
+      throw new X3ConfigError({ message: `'${collection.source}' is not a GraphQL field name` });
     parts.push(collectionSelection(collection, linesPageSize));
   }
   return parts.join(' ');
@@ -79,20 +79,20 @@ export function checkedDocument(
   try {
     document = parse(text);
   } catch (error) {
-    throw new X3ConfigError(
-      `Invalid GraphQL document: ${(error as Error).message}`,
-      'X3_SCHEMA_MISMATCH',
-      error,
-    );
+    throw new X3ConfigError({
+      message: `Invalid GraphQL document: ${(error as Error).message}`,
+      code: 'X3_SCHEMA_MISMATCH',
+      cause: error,
+    });
   }
   if (schema) {
     const errors = validate(schema, document);
     if (errors.length > 0) {
-      throw new X3ConfigError(
-        `GraphQL ${operationName} does not fit this endpoint's schema: ${errors.map((e) => e.message).join('; ')}`,
-        'X3_SCHEMA_MISMATCH',
-        errors[0],
-      );
+      throw new X3ConfigError({
+        message: `GraphQL ${operationName} does not fit this endpoint's schema: ${errors.map((e) => e.message).join('; ')}`,
+        code: 'X3_SCHEMA_MISMATCH',
+        cause: errors[0],
+      });
     }
   }
   return { text, document, operationName };

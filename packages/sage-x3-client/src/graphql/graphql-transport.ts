@@ -94,7 +94,8 @@ export class GraphQLTransport {
       if (repairs > 0)
         logger.warn({ url: redactUrl(url), repairs }, 'X3 GraphQL returned malformed JSON; repaired');
       if (!value || typeof value !== 'object') {
-        throw new X3ResponseError('X3 GraphQL answered with no JSON object', {
+        throw new X3ResponseError({
+          message: 'X3 GraphQL answered with no JSON object',
           code: 'X3_UNEXPECTED_RESPONSE',
           url,
         });
@@ -103,7 +104,8 @@ export class GraphQLTransport {
       const errors = normalizeErrors(body.errors, this.#o.knownSecrets());
       if (errors.length === 0) {
         if (body.data === undefined) {
-          throw new X3ResponseError('X3 GraphQL answered with neither data nor errors', {
+          throw new X3ResponseError({
+            message: 'X3 GraphQL answered with neither data nor errors',
             code: 'X3_UNEXPECTED_RESPONSE',
             url,
           });
@@ -151,15 +153,18 @@ export class GraphQLTransport {
           signal ? { signal } : {},
         );
         if (!result.data)
-          throw new X3ConfigError('GraphQL introspection returned no data', 'X3_SCHEMA_MISMATCH');
+          throw new X3ConfigError({
+            message: 'GraphQL introspection returned no data',
+            code: 'X3_SCHEMA_MISMATCH',
+          });
         try {
           return buildClientSchema(result.data);
         } catch (error) {
-          throw new X3ConfigError(
-            `GraphQL introspection result is unusable: ${(error as Error).message}`,
-            'X3_SCHEMA_MISMATCH',
-            error,
-          );
+          throw new X3ConfigError({
+            message: `GraphQL introspection result is unusable: ${(error as Error).message}`,
+            code: 'X3_SCHEMA_MISMATCH',
+            cause: error,
+          });
         }
       })();
       this.#schemas.set(key, cached);

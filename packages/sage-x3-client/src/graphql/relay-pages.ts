@@ -24,7 +24,8 @@ export async function* relayPages<N>(
     if (!page.pageInfo.hasNextPage) return;
     const next = page.pageInfo.endCursor ?? page.edges.at(-1)?.cursor ?? undefined;
     if (!next || next === after) {
-      throw new X3ResponseError('X3 GraphQL page says hasNextPage but gives no new endCursor', {
+      throw new X3ResponseError({
+        message: 'X3 GraphQL page says hasNextPage but gives no new endCursor',
         code: 'X3_UNEXPECTED_RESPONSE',
       });
     }

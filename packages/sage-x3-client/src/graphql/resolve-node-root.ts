@@ -41,12 +41,13 @@ export function resolveNodeRoot(schema: GraphQLSchema, packageName: string, node
     if (roots.length === 1) rootField = roots[0];
     else {
       const roots2 = Object.keys(schema.getQueryType()?.getFields() ?? {});
-      throw new X3ConfigError(
-        roots.length > 1
-          ? `GraphQL node '${nodeName}' exists under several packages (${roots.join(', ')}); set graphql.rootField for this entity`
-          : `GraphQL schema has no node '${packageName}.${nodeName}' (roots: ${roots2.slice(0, 30).join(', ')}); override the entity's graphql.packageName/nodeName`,
-        'X3_SCHEMA_MISMATCH',
-      );
+      throw new X3ConfigError({
+        message:
+          roots.length > 1
+            ? `GraphQL node '${nodeName}' exists under several packages (${roots.join(', ')}); set graphql.rootField for this entity`
+            : `GraphQL schema has no node '${packageName}.${nodeName}' (roots: ${roots2.slice(0, 30).join(', ')}); override the entity's graphql.packageName/nodeName`,
+        code: 'X3_SCHEMA_MISMATCH',
+      });
     }
   }
   const node = nodeFieldOf(schema, rootField!, nodeName)!;

@@ -37,18 +37,16 @@ export function parseX3Json(text: string, url: string): ParsedX3Json {
     const position = syntaxErrorPosition(first, text);
     const start = Math.max(0, (position ?? 0) - 40);
     const excerpt = redactText(text.slice(start, start + 80));
-    throw new X3ResponseError(
-      `X3 returned malformed JSON at ${redactText(url)}${position === undefined ? '' : ` (offset ${position})`}: ${
+    throw new X3ResponseError({
+      message: `X3 returned malformed JSON at ${redactText(url)}${position === undefined ? '' : ` (offset ${position})`}: ${
         first instanceof Error ? first.message : String(first)
       }`,
-      {
-        code: 'X3_MALFORMED_JSON',
-        url,
-        ...(position !== undefined ? { position } : {}),
-        excerpt,
-        cause: first,
-      },
-    );
+      code: 'X3_MALFORMED_JSON',
+      url,
+      ...(position !== undefined ? { position } : {}),
+      excerpt,
+      cause: first,
+    });
   }
 }
 

@@ -31,9 +31,9 @@ export async function* graphqlKeys(
 ): AsyncGenerator<string, void, undefined> {
   const mapping = definition.graphql;
   if (!mapping) {
-    throw new X3ConfigError(
-      `Entity '${definition.name}' has no GraphQL mapping; use the REST transport or add one`,
-    );
+    throw new X3ConfigError({
+      message: `Entity '${definition.name}' has no GraphQL mapping; use the REST transport or add one`,
+    });
   }
   const keyField = mapping.keyField ?? '_id';
   const { root, schema } = await context.resolve(mapping, options.signal);
@@ -57,10 +57,11 @@ export async function* graphqlKeys(
       const key = readIdentity(definition, 'graphql', edge.node).key;
       if (key === undefined) {
         // A record without its key cannot be matched; skipping it would make reconciliation delete its row.
-        throw new X3ResponseError(
-          `X3 listed a ${definition.name} record without ${keyField} at ${where} (record ${index + 1} of the listing)`,
-          { code: 'X3_UNEXPECTED_RESPONSE', url: where },
-        );
+        throw new X3ResponseError({
+          message: `X3 listed a ${definition.name} record without ${keyField} at ${where} (record ${index + 1} of the listing)`,
+          code: 'X3_UNEXPECTED_RESPONSE',
+          url: where,
+        });
       }
       guard.check(key, where);
       index += 1;

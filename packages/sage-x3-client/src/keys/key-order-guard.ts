@@ -21,10 +21,13 @@ export class KeyOrderGuard {
   check(key: string, where: string): void {
     const previous = this.#previous;
     if (previous !== undefined && !(previous < key)) {
-      throw new X3ResponseError(
-        `X3 listed ${this.#entity} key '${key}' after '${previous}' at ${where}: keys must arrive strictly ascending in UTF-16 code-unit order (${previous === key ? 'a key came twice' : "the server's collation or sort differs"}); the key list cannot be used for delete reconciliation`,
-        { code: 'X3_KEY_ORDER_UNEXPECTED', url: where, previousKey: previous, key },
-      );
+      throw new X3ResponseError({
+        message: `X3 listed ${this.#entity} key '${key}' after '${previous}' at ${where}: keys must arrive strictly ascending in UTF-16 code-unit order (${previous === key ? 'a key came twice' : "the server's collation or sort differs"}); the key list cannot be used for delete reconciliation`,
+        code: 'X3_KEY_ORDER_UNEXPECTED',
+        url: where,
+        previousKey: previous,
+        key,
+      });
     }
     this.#previous = key;
   }

@@ -36,11 +36,11 @@ export async function* restKeys(
 ): AsyncGenerator<string, void, undefined> {
   const rest = definition.rest;
   if (!rest)
-    throw new X3ConfigError(
-      `Entity '${definition.name}' has no REST mapping; use the GraphQL transport or add one`,
-    );
+    throw new X3ConfigError({
+      message: `Entity '${definition.name}' has no REST mapping; use the GraphQL transport or add one`,
+    });
   if (rest.keyFields.length === 0)
-    throw new X3ConfigError(`Entity '${definition.name}' has no REST key fields`);
+    throw new X3ConfigError({ message: `Entity '${definition.name}' has no REST key fields` });
   const pageSize = options.pageSize ?? context.pageSize;
   const location: RestLocation = {
     ...context.location,
@@ -57,10 +57,11 @@ export async function* restKeys(
       const key = readIdentity(definition, 'rest', raw).key;
       if (key === undefined) {
         // A record without its key cannot be matched; skipping it would make reconciliation delete its row.
-        throw new X3ResponseError(
-          `X3 listed a ${definition.name} record without its key (${rest.keyFields.join(', ')}) at ${page.url} (record ${i + 1} of the page)`,
-          { code: 'X3_UNEXPECTED_RESPONSE', url: page.url },
-        );
+        throw new X3ResponseError({
+          message: `X3 listed a ${definition.name} record without its key (${rest.keyFields.join(', ')}) at ${page.url} (record ${i + 1} of the page)`,
+          code: 'X3_UNEXPECTED_RESPONSE',
+          url: page.url,
+        });
       }
       guard.check(key, page.url);
       lastParts = rest.keyFields.map((f) => keyText(readPath(raw, f)) as string);
@@ -68,7 +69,8 @@ export async function* restKeys(
     }
     if (page.nextUrl !== undefined) {
       if (page.nextUrl === url) {
-        throw new X3ResponseError(`X3 $next link points at the same page: ${page.url}`, {
+        throw new X3ResponseError({
+          message: `X3 $next link points at the same page: ${page.url}`,
           code: 'X3_UNEXPECTED_RESPONSE',
           url: page.url,
         });

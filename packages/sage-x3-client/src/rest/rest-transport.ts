@@ -118,7 +118,8 @@ export class RestTransport {
     const resources = body && typeof body === 'object' ? body.$resources : undefined;
     // No match is a 200 with empty `$resources` ([documented] §1.3); a missing array is not that.
     if (!Array.isArray(resources)) {
-      throw new X3ResponseError(`X3 page has no $resources array: ${redactUrl(url)}`, {
+      throw new X3ResponseError({
+        message: `X3 page has no $resources array: ${redactUrl(url)}`,
         code: 'X3_UNEXPECTED_RESPONSE',
         url: redactUrl(url),
       });
@@ -144,7 +145,8 @@ export class RestTransport {
       const page: X3RestPage = await this.getPage(url, signal);
       yield page;
       if (page.nextUrl === url) {
-        throw new X3ResponseError(`X3 $next link points at the same page: ${redactUrl(url)}`, {
+        throw new X3ResponseError({
+          message: `X3 $next link points at the same page: ${redactUrl(url)}`,
           code: 'X3_UNEXPECTED_RESPONSE',
           url: redactUrl(url),
         });

@@ -57,7 +57,8 @@ export function encodeQueryValue(value: string): string {
 }
 
 function checkSegment(name: string, value: string): string {
-  if (!SEGMENT_RE.test(value)) throw new X3ConfigError(`${name} '${value}' is not a valid X3 name`);
+  if (!SEGMENT_RE.test(value))
+    throw new X3ConfigError({ message: `${name} '${value}' is not a valid X3 name` });
   return value;
 }
 
@@ -81,7 +82,7 @@ export function buildRestQueryUrl(location: RestLocation, params: RestQueryParam
   ];
   if (params.count !== undefined) {
     if (!Number.isInteger(params.count) || params.count < 1)
-      throw new X3ConfigError(`count must be a positive integer`);
+      throw new X3ConfigError({ message: `count must be a positive integer` });
     parts.push(`count=${params.count}`);
   }
   if (params.where) parts.push(`where=${encodeQueryValue(params.where.text)}`);

@@ -28,8 +28,8 @@ describe('X3 error guards use core brand and code, not instanceof', () => {
       url: 'https://x3/',
       dataCode: 'X',
     });
-    const auth = new other.X3AuthError('refused', { code: 'X3_JWT_REJECTED' });
-    const config = new other.X3ConfigError('bad', 'X3_SCHEMA_MISMATCH');
+    const auth = new other.X3AuthError({ message: 'refused', code: 'X3_JWT_REJECTED' });
+    const config = new other.X3ConfigError({ message: 'bad', code: 'X3_SCHEMA_MISMATCH' });
     expect(gateway instanceof X3GatewayError).toBe(false);
     expect(isX3GatewayError(gateway)).toBe(true);
     expect(isX3AuthError(auth)).toBe(true);
@@ -37,8 +37,8 @@ describe('X3 error guards use core brand and code, not instanceof', () => {
   });
 
   it('tell the error classes apart by their codes', () => {
-    const auth = new X3AuthError('refused', { code: 'X3_AUTH_REJECTED' });
-    const config = new X3ConfigError('bad');
+    const auth = new X3AuthError({ message: 'refused', code: 'X3_AUTH_REJECTED' });
+    const config = new X3ConfigError({ message: 'bad' });
     for (const guard of [
       isX3GatewayError,
       isX3ConfigError,

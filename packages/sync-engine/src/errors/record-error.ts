@@ -51,7 +51,8 @@ export class RecordError extends MlcError<RecordErrorCode> {
     ]
       .filter(Boolean)
       .join(', ');
-    super(where ? `${where}: ${init.reason}` : init.reason, {
+    super({
+      message: where ? `${where}: ${init.reason}` : init.reason,
       code: init.code ?? 'SYNC_MAPPING_FAILED',
       kind: 'validation',
       ...(init.cause !== undefined ? { cause: init.cause } : {}),

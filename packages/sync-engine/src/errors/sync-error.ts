@@ -49,7 +49,8 @@ export class SyncError extends MlcError<SyncErrorCode> {
 
   /** Builds the error from one init object. */
   constructor(init: SyncErrorInit) {
-    super(init.message, {
+    super({
+      message: init.message,
       code: init.code,
       kind: init.kind ?? 'client',
       ...(init.cause !== undefined ? { cause: init.cause } : {}),

@@ -34,7 +34,8 @@ export class StateStoreError extends MlcError<StateStoreErrorCode> {
 
   /** Builds the error. Store contract violations are `client` failures and never retried blindly. */
   constructor(init: StateStoreErrorInit) {
-    super(init.message, {
+    super({
+      message: init.message,
       code: init.code,
       kind: 'client',
       retryable: false,

@@ -47,7 +47,11 @@ async function withCredentials(
     throw notSent(
       error,
       (cause) =>
-        new AuthError('Could not obtain credentials for the request', { cause, outcome: 'not-applied' }),
+        new AuthError({
+          message: 'Could not obtain credentials for the request',
+          cause,
+          outcome: 'not-applied',
+        }),
     );
   }
   const headers = new Headers(request.headers);

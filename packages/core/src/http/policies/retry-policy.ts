@@ -53,7 +53,10 @@ export function retryPolicy(settings: RetryPolicySettings): PipelinePolicy {
         });
       } catch (error) {
         if (signal?.aborted && !isMlcError(error)) {
-          throw new AbortedError(`${method} ${settings.safeUrlOf(request.url)} aborted`, signal.reason);
+          throw new AbortedError({
+            message: `${method} ${settings.safeUrlOf(request.url)} aborted`,
+            cause: signal.reason,
+          });
         }
         throw error;
       }

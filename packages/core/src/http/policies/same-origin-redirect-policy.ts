@@ -12,7 +12,8 @@ export function sameOriginRedirectPolicy(baseUrl: URL, safeUrlOf: (url: URL) => 
     name: 'sameOriginRedirectPolicy',
     sendRequest(request, next) {
       if (request.url.origin !== baseUrl.origin) {
-        throw new MlcError(`Refusing to send credentials to another origin: ${safeUrlOf(request.url)}`, {
+        throw new MlcError({
+          message: `Refusing to send credentials to another origin: ${safeUrlOf(request.url)}`,
           code: 'CONFIG_INVALID',
           kind: 'client',
         });

@@ -46,7 +46,8 @@ export function statusErrorPolicy(settings: StatusErrorSettings): PipelinePolicy
       // A package error carries its own outcome from construction (read by `outcomeOf` in the retry decision).
       const custom = settings.errorFactory?.(context);
       if (custom) throw custom;
-      throw new HttpError(`${method} ${url} failed with HTTP ${status}`, {
+      throw new HttpError({
+        message: `${method} ${url} failed with HTTP ${status}`,
         ...context,
         bodySnippet: redactText(text.slice(0, BODY_SNIPPET_CHARS), settings.secrets()),
       });
