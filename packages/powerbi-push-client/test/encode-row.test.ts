@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PowerBIValidationError, defineDataset, encodeRow, planRequests } from '../src/index.js';
+import { PowerBIValidationError, checkRow, defineDataset, encodeRow, planRequests } from '../src/index.js';
 
 const schema = defineDataset({
   name: 'Rows',
@@ -187,6 +187,50 @@ describe('planRequests', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('rows checkRow returned (one check per row on the sync path)', () => {
+  const own = table.columns.filter((c) => !c.reserved);
+  const checked = (row: unknown, columns: Parameters<typeof checkRow>[0] = own) => {
+    const result = checkRow(columns, row, { assumeUtc: true });
+    if (!result.ok) throw new Error(result.reason);
+    return result.row;
+  };
+
+  it('encode to the same text as the rows they came from, and cannot be changed after the check', () => {
+    const rows = [
+      valid,
+      { ...valid, text: 'x"y', amount: '12345678901234567890.1234', at: '2024-03-01T10:00:00' },
+      { ...valid, id: '9007199254740993', text: null },
+    ];
+    for (const row of rows) {
+      const plain = checkRow(own, row, { assumeUtc: true });
+      if (!plain.ok) throw new Error(plain.reason);
+      const copy = { ...plain.row };
+      const branded = checked(row);
+      expect(Object.isFrozen(branded)).toBe(true);
+      expect(() => {
+        (branded as Record<string, unknown>).id = 'not a number';
+      }).toThrow(TypeError);
+      expect(encodeRow(table, branded, 0, { batchId: 'b' })).toBe(
+        encodeRow(table, copy, 0, { batchId: 'b' }),
+      );
+    }
+    const [request] = planRequests(table, [checked(valid)], { batchId: 'b' });
+    expect(request?.body).toBe(planRequests(table, [{ ...checked(valid) }], { batchId: 'b' })[0]?.body);
+  });
+
+  it('checked against other columns than the table has, they are checked again', () => {
+    const asText = own.map((c) => (c.name === 'id' ? { ...c, dataType: 'String' as const } : c));
+    const row = checked({ ...valid, id: 'abc' }, asText);
+    expect(() => encodeRow(table, row, 3)).toThrow(PowerBIValidationError);
+    const fewer = checked({ id: 1, amount: 1, ratio: 1, at: valid.at, ok: true }, own.slice(0, 5));
+    expect(encodeRow(table, fewer, 0)).toBe(encodeRow(table, { ...fewer }, 0));
+    const nullable = own.map((c) => ({ ...c, nullable: true }));
+    expect(() => encodeRow(table, checked({ ...valid, id: null }, nullable), 4)).toThrow(
+      PowerBIValidationError,
     );
   });
 });

@@ -95,8 +95,21 @@ export function checkValue(
 const COLUMN_NAMES = new WeakMap<readonly CheckedColumn[], ReadonlySet<string>>();
 
 /**
+ * Rows {@link checkRow} returned, with the columns they were checked against. They are frozen, so a row found here
+ * still holds exactly the values that passed: the encoder writes them without checking them again when the table's
+ * columns are those columns (one rule, applied once per row on the sync path). Nothing else can enter this map.
+ */
+const CHECKED_ROWS = new WeakMap<object, readonly CheckedColumn[]>();
+
+/** The columns a row returned by {@link checkRow} was checked against, or `undefined` for any other object. */
+export function checkedColumnsOf(row: object): readonly CheckedColumn[] | undefined {
+  return CHECKED_ROWS.get(row);
+}
+
+/**
  * Checks a row against columns: every value with {@link checkValue}, `null`/missing only where the column is
- * nullable, and no key that is not a column. Returns the normalised row (columns in order, missing as `null`).
+ * nullable, and no key that is not a column. Returns the normalised row (columns in order, missing as `null`),
+ * frozen: appended to a table of the same columns, it is encoded without being checked a second time.
  */
 export function checkRow(
   columns: readonly CheckedColumn[],
@@ -132,6 +145,8 @@ export function checkRow(
     if (!checked.ok) return { ok: false, column: column.name, reason: checked.reason };
     out[column.name] = checked.value;
   }
+  Object.freeze(out);
+  CHECKED_ROWS.set(out, columns);
   return { ok: true, row: out };
 }
 

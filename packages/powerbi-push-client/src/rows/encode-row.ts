@@ -1,6 +1,13 @@
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { BATCH_COLUMN, type ResolvedColumn, type ResolvedTable } from '../schema/schema-types.js';
-import { type CheckValueOptions, checkValue, literalOf } from './check-value.js';
+import {
+  type CheckValueOptions,
+  type CheckedColumn,
+  type CheckedValue,
+  checkValue,
+  checkedColumnsOf,
+  literalOf,
+} from './check-value.js';
 
 /** Options for {@link encodeRow}. */
 export interface EncodeRowOptions {
@@ -13,7 +20,8 @@ export interface EncodeRowOptions {
 /**
  * Validates one row against its table and returns its JSON text, ready to be joined into a POST rows body. Values
  * are checked by {@link checkValue} (the same rules a caller can apply before batching, so nothing that passed a
- * check is refused here) and written in the form Power BI reads unambiguously: Int64 as exact integer literals (bigint and digit strings
+ * check is refused here) — except in a row `checkRow` returned for exactly this table's columns, whose values passed
+ * those rules already and cannot have changed since (it is frozen) — and written in the form Power BI reads unambiguously: Int64 as exact integer literals (bigint and digit strings
  * included, beyond 2^53), Decimal as exact decimal literals, DateTime as ISO 8601 UTC (`…Z`). Missing or `null`
  * nullable values are omitted (left blank).
  *
@@ -37,6 +45,9 @@ export function encodeRow(
   if (typeof row !== 'object' || row === null || Array.isArray(row))
     fail(`a row must be an object (got ${typeName(row)})`);
   const record = row as Record<string, unknown>;
+  const checkedAgainst = checkedColumnsOf(record);
+  if (checkedAgainst !== undefined && checkedForTable(table, checkedAgainst))
+    return encodeChecked(table, record, options.batchId);
   for (const key of Object.keys(record)) {
     const column = table.columnsByName.get(key);
     if (!column) {
@@ -64,6 +75,56 @@ export function encodeRow(
         if (typeof encoded !== 'string') fail(encoded.reason, column.name);
         literal = encoded as string;
       }
+    }
+    if (literal !== undefined) out += `${out === '' ? '' : ','}${names[c]}:${literal}`;
+  }
+  return `{${out}}`;
+}
+
+/** Whether columns a row was checked against are exactly the table's own (names, types, nullability). */
+const CHECKED_FOR = new WeakMap<ResolvedTable, WeakMap<readonly CheckedColumn[], boolean>>();
+
+function checkedForTable(table: ResolvedTable, columns: readonly CheckedColumn[]): boolean {
+  let known = CHECKED_FOR.get(table);
+  if (!known) {
+    known = new WeakMap();
+    CHECKED_FOR.set(table, known);
+  }
+  let same = known.get(columns);
+  if (same === undefined) {
+    const own = table.columns.filter((c) => !c.reserved);
+    same =
+      own.length === columns.length &&
+      columns.every((c) => {
+        const column = table.columnsByName.get(c.name);
+        return (
+          column !== undefined &&
+          !column.reserved &&
+          column.dataType === c.dataType &&
+          column.nullable === (c.nullable ?? true)
+        );
+      });
+    known.set(columns, same);
+  }
+  return same;
+}
+
+/** {@link encodeRow} of a row `checkRow` returned for this table's columns: its values are in their posted form. */
+function encodeChecked(
+  table: ResolvedTable,
+  record: Record<string, unknown>,
+  batchId: string | undefined,
+): string {
+  const names = quotedNames(table);
+  let out = '';
+  for (let c = 0; c < table.columns.length; c++) {
+    const column = table.columns[c] as ResolvedColumn;
+    let literal: string | undefined;
+    if (column.reserved) {
+      if (batchId !== undefined) literal = JSON.stringify(batchId);
+    } else {
+      const value = record[column.name];
+      if (value !== null && value !== undefined) literal = literalOf(column.dataType, value as CheckedValue);
     }
     if (literal !== undefined) out += `${out === '' ? '' : ','}${names[c]}:${literal}`;
   }

@@ -32,7 +32,9 @@ const ENVELOPE_BYTES = PREFIX.length + SUFFIX.length;
 /**
  * Validates every row, then splits them into request bodies of at most `maxRows` rows and `maxBytes` bytes of
  * serialised JSON ([documented] reference §3: 10,000 rows and 16 MB per request). Every row is validated before
- * anything is returned, so a bad row means no request at all.
+ * anything is returned, so a bad row means no request at all. A row that `checkRow` returned for exactly this
+ * table's columns (the sync engine checks every row so before batching) is not checked a second time
+ * ({@link encodeRow}).
  *
  * @throws {PowerBIValidationError} `PBI_ROW_INVALID` for the first invalid row.
  */
