@@ -44,30 +44,56 @@ export function rebuildTable(scope: RunScope, intent: BatchIntent, resumed: bool
   );
 }
 
-async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): Promise<number> {
-  const { ctx, stream, lease, signal } = scope;
-  let progress: RebuildProgress = intent.rebuild ?? { phase: 'clear', chunksPosted: 0, rowsPosted: 0 };
-  ctx.events.emit('rebuild-started', { stream: stream.name, batchId: intent.batchId, resumed });
-  await audit(ctx, {
-    type: 'rebuild-started',
-    stream: stream.name,
-    batchId: intent.batchId,
-    message: `${resumed ? 'resuming' : 'starting'} rebuild of ${stream.table.name}`,
-    data: { phase: progress.phase, chunksPosted: progress.chunksPosted },
-  });
-  const save = async (next: RebuildProgress) => {
-    progress = next;
-    await ctx.store.updateBatch(intent.batchId, { rebuild: next }, lease);
-  };
-  let restarts = 0;
-  let fromEarlierRun = resumed;
-  const restart = async (reason: string) => {
-    restarts += 1;
-    if (restarts > MAX_RESTARTS) {
+/**
+ * The state of one rebuild while it runs: its durable progress (saved in the intent before and after every step),
+ * the restarts so far, and whether an in-flight chunk may still be the previous lease holder's.
+ */
+class RebuildRun {
+  readonly scope: RunScope;
+  readonly intent: BatchIntent;
+  progress: RebuildProgress;
+  /** True until the first in-flight chunk is settled or the table is cleared in this run. */
+  fromEarlierRun: boolean;
+  #restarts = 0;
+
+  constructor(scope: RunScope, intent: BatchIntent, resumed: boolean) {
+    this.scope = scope;
+    this.intent = intent;
+    this.progress = intent.rebuild ?? { phase: 'clear', chunksPosted: 0, rowsPosted: 0 };
+    this.fromEarlierRun = resumed;
+  }
+
+  /** Records `next` durably in the intent (under the lease) before anything else happens. */
+  async save(next: RebuildProgress): Promise<void> {
+    this.progress = next;
+    await this.scope.ctx.store.updateBatch(this.intent.batchId, { rebuild: next }, this.scope.lease);
+  }
+
+  /** Forgets the in-flight chunk (it certainly did not land): it is posted again. */
+  async dropInflight(): Promise<void> {
+    const { inflight: _dropped, ...rest } = this.progress;
+    await this.save(rest);
+  }
+
+  /** Records that a chunk of `rowCount` rows up to `toKey` is in the table. */
+  async chunkLanded(toKey: string, rowCount: number): Promise<void> {
+    await this.save({
+      phase: 'post',
+      postedThroughKey: toKey,
+      chunksPosted: this.progress.chunksPosted + 1,
+      rowsPosted: this.progress.rowsPosted + rowCount,
+    });
+  }
+
+  /** Starts over from an empty table (alerted), at most {@link MAX_RESTARTS} times. */
+  async restart(reason: string): Promise<void> {
+    const { ctx, stream } = this.scope;
+    this.#restarts += 1;
+    if (this.#restarts > MAX_RESTARTS) {
       throw new SyncError({
         code: 'SYNC_BATCH_QUARANTINED',
         stream: stream.name,
-        batchId: intent.batchId,
+        batchId: this.intent.batchId,
         message: `rebuild of ${stream.table.name} keeps failing (${reason}); intent left open`,
       });
     }
@@ -75,148 +101,200 @@ async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): 
       code: 'SYNC_REBUILD_RESTARTED',
       message: `rebuild restarts from an empty table: ${reason}`,
       stream: stream.name,
-      batchId: intent.batchId,
+      batchId: this.intent.batchId,
     });
-    await save({ phase: 'clear', chunksPosted: 0, rowsPosted: 0 });
-  };
+    await this.save({ phase: 'clear', chunksPosted: 0, rowsPosted: 0 });
+  }
+}
 
+/**
+ * The rebuild loop, one step per turn: settle a chunk left in flight, clear the table, or post the next chunk of the
+ * snapshot; then commit the intent once the snapshot is all in.
+ */
+async function rebuild(scope: RunScope, intent: BatchIntent, resumed: boolean): Promise<number> {
+  const run = new RebuildRun(scope, intent, resumed);
+  await announceStart(run, resumed);
   for (;;) {
-    // 1. An in-flight chunk from before a crash (or from an unknown POST below): find out whether it landed.
+    const { progress } = run;
     if (progress.phase === 'post' && progress.inflight) {
-      const inflight = progress.inflight;
-      const verdict = await verifyBatch(scope, {
-        table: stream.table.name,
-        batchId: inflight.batchId,
-        expected: inflight.rowCount,
-        // A chunk from an earlier run may still be in flight from the previous lease holder.
-        postedAt: fromEarlierRun ? takeoverPostedAt(scope, inflight.postedAt) : inflight.postedAt,
-      });
-      fromEarlierRun = false;
-      if (verdict.decision === 'commit') {
-        await save({
-          phase: 'post',
-          postedThroughKey: inflight.toKey,
-          chunksPosted: progress.chunksPosted + 1,
-          rowsPosted: progress.rowsPosted + inflight.rowCount,
-        });
-      } else if (verdict.decision === 'resend') {
-        const { inflight: _dropped, ...rest } = progress;
-        await save(rest);
-      } else if (verdict.decision === 'pending') {
-        throw new SyncError({
-          code: 'SYNC_VERIFICATION_PENDING',
-          kind: 'transient',
-          retryable: true,
-          stream: stream.name,
-          batchId: inflight.batchId,
-          message: `rebuild chunk ${inflight.batchId}: row count not settled; rebuild resumes on the next run`,
-        });
-      } else if (verdict.decision === 'unreadable') {
-        // No count read: unknown is not zero, and not "partial" either. Leave the rebuild open; the run's
-        // failure is alerted once.
-        throw new SyncError({
-          code: 'SYNC_COUNT_UNREADABLE',
-          kind: 'transient',
-          retryable: true,
-          stream: stream.name,
-          batchId: inflight.batchId,
-          message: `rebuild chunk ${inflight.batchId}: row count unreadable; rebuild resumes on the next run`,
-          cause: verdict.error,
-        });
-      } else {
-        // Partial or uncountable: the table is a rebuildable copy, so start over rather than guess.
-        await restart(
-          verdict.decision === 'unsupported'
-            ? 'chunk outcome unknown and uncountable'
-            : `chunk ${inflight.batchId} partly applied`,
-        );
-      }
+      await settleInflightChunk(run, progress.inflight);
       continue;
     }
-    // 2. Clear — only once every snapshot row is known to pass the sink's checks: a record the sink would refuse
-    // is quarantined first, so a rebuild never clears a table it cannot fill again.
     if (progress.phase === 'clear') {
-      fromEarlierRun = false;
-      await quarantinePoisonRows(scope, intent);
-      // A stale worker must not empty a table the new lease holder is rebuilding.
-      await scope.fence({ timeoutMs: stream.sink.requestTimeoutMs ?? 0 });
-      await stream.sink.clear({ table: stream.table.name, signal });
-      await save({ phase: 'post', chunksPosted: 0, rowsPosted: 0 });
-      await step(scope, 'rebuild-cleared', intent.batchId);
+      await clearTable(run);
       continue;
     }
     // A graceful stop leaves the rebuild intent open between chunks; the next run resumes it.
     throwIfStopping(scope);
-    // 3. Next chunk of the snapshot, in key order, bounded by the batch size.
     const chunk = await nextChunk(scope, progress.postedThroughKey);
     if (!chunk) break;
-    if (chunk.rows.length === 0) {
-      // Keys that map to no rows: nothing to post, just move past them.
-      await save({ ...progress, postedThroughKey: chunk.toKey });
-      continue;
-    }
-    const chunkId = `${intent.batchId}.${progress.chunksPosted + 1}`;
-    const postedAt = ctx.clock.now();
-    await save({
-      ...progress,
-      inflight: { batchId: chunkId, toKey: chunk.toKey, rowCount: chunk.rows.length, postedAt },
-    });
-    await step(scope, 'before-post', chunkId);
-    let result: PostResult;
-    try {
-      result = await stream.sink.post({
-        table: stream.table.name,
-        rows: chunk.rows,
-        batchId: chunkId,
-        signal,
-        beforeSend: scope.fence,
+    await postChunk(run, chunk);
+  }
+  return finish(run);
+}
+
+async function announceStart(run: RebuildRun, resumed: boolean): Promise<void> {
+  const { ctx, stream } = run.scope;
+  ctx.events.emit('rebuild-started', { stream: stream.name, batchId: run.intent.batchId, resumed });
+  await audit(ctx, {
+    type: 'rebuild-started',
+    stream: stream.name,
+    batchId: run.intent.batchId,
+    message: `${resumed ? 'resuming' : 'starting'} rebuild of ${stream.table.name}`,
+    data: { phase: run.progress.phase, chunksPosted: run.progress.chunksPosted },
+  });
+}
+
+/**
+ * A chunk in flight from before a crash (or from an unknown POST): finds out whether it landed. Counted → the next
+ * chunk; none → post it again; partial or uncountable → start over; not settled or unreadable → resume next run.
+ */
+async function settleInflightChunk(
+  run: RebuildRun,
+  inflight: NonNullable<RebuildProgress['inflight']>,
+): Promise<void> {
+  const { scope } = run;
+  const verdict = await verifyBatch(scope, {
+    table: scope.stream.table.name,
+    batchId: inflight.batchId,
+    expected: inflight.rowCount,
+    // A chunk from an earlier run may still be in flight from the previous lease holder.
+    postedAt: run.fromEarlierRun ? takeoverPostedAt(scope, inflight.postedAt) : inflight.postedAt,
+  });
+  run.fromEarlierRun = false;
+  switch (verdict.decision) {
+    case 'commit':
+      await run.chunkLanded(inflight.toKey, inflight.rowCount);
+      return;
+    case 'resend':
+      await run.dropInflight();
+      return;
+    case 'pending':
+      throw new SyncError({
+        code: 'SYNC_VERIFICATION_PENDING',
+        kind: 'transient',
+        retryable: true,
+        stream: scope.stream.name,
+        batchId: inflight.batchId,
+        message: `rebuild chunk ${inflight.batchId}: row count not settled; rebuild resumes on the next run`,
       });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      result = { outcome: 'unknown', error };
-    }
-    if (signal.aborted && result.outcome !== 'applied') throw abortError(signal);
-    ctx.events.emit('batch-posted', {
+    case 'unreadable':
+      // No count read: unknown is not zero, and not "partial" either. Leave the rebuild open; the run's
+      // failure is alerted once.
+      throw new SyncError({
+        code: 'SYNC_COUNT_UNREADABLE',
+        kind: 'transient',
+        retryable: true,
+        stream: scope.stream.name,
+        batchId: inflight.batchId,
+        message: `rebuild chunk ${inflight.batchId}: row count unreadable; rebuild resumes on the next run`,
+        cause: verdict.error,
+      });
+    default:
+      // Partial or uncountable: the table is a rebuildable copy, so start over rather than guess.
+      await run.restart(
+        verdict.decision === 'unsupported'
+          ? 'chunk outcome unknown and uncountable'
+          : `chunk ${inflight.batchId} partly applied`,
+      );
+  }
+}
+
+/**
+ * Clears the table — only once every snapshot row is known to pass the sink's checks: a record the sink would
+ * refuse is quarantined first, so a rebuild never clears a table it cannot fill again.
+ */
+async function clearTable(run: RebuildRun): Promise<void> {
+  const { scope, intent } = run;
+  const { stream } = scope;
+  run.fromEarlierRun = false;
+  await quarantinePoisonRows(scope, intent);
+  // A stale worker must not empty a table the new lease holder is rebuilding.
+  await scope.fence({ timeoutMs: stream.sink.requestTimeoutMs ?? 0 });
+  await stream.sink.clear({ table: stream.table.name, signal: scope.signal });
+  await run.save({ phase: 'post', chunksPosted: 0, rowsPosted: 0 });
+  await step(scope, 'rebuild-cleared', intent.batchId);
+}
+
+/**
+ * Posts the next chunk of the snapshot (in key order, bounded by the batch size), recorded as in flight first. An
+ * unknown or partial outcome stays in flight: the next turn of the loop verifies it.
+ */
+async function postChunk(run: RebuildRun, chunk: { rows: Row[]; toKey: string }): Promise<void> {
+  const { scope, progress } = run;
+  const { stream } = scope;
+  if (chunk.rows.length === 0) {
+    // Keys that map to no rows: nothing to post, just move past them.
+    await run.save({ ...progress, postedThroughKey: chunk.toKey });
+    return;
+  }
+  const chunkId = `${run.intent.batchId}.${progress.chunksPosted + 1}`;
+  const postedAt = scope.ctx.clock.now();
+  await run.save({
+    ...progress,
+    inflight: { batchId: chunkId, toKey: chunk.toKey, rowCount: chunk.rows.length, postedAt },
+  });
+  const result = await sendChunk(scope, chunkId, chunk.rows);
+  if (result.outcome === 'applied') {
+    await run.chunkLanded(chunk.toKey, chunk.rows.length);
+    await step(scope, 'rebuild-chunk-posted', chunkId);
+    return;
+  }
+  if (result.outcome === 'not-applied' && result.retryAfterMs !== undefined) {
+    // Throttled beyond the client's cap: the chunk never landed. Forget it as in flight, wait, post it again.
+    await run.dropInflight();
+    await parkForThrottle(scope, chunkId, result.retryAfterMs);
+    return;
+  }
+  if (result.outcome === 'not-applied') {
+    throw new SyncError({
+      code: 'SYNC_BATCH_FAILED',
       stream: stream.name,
       batchId: chunkId,
-      table: stream.table.name,
-      rows: chunk.rows.length,
-      outcome: result.outcome,
+      message: `rebuild chunk ${chunkId} was not applied; the rebuild resumes on the next run`,
+      cause: result.error,
     });
-    if (result.throttledMs) {
-      scope.stats.throttledMs += result.throttledMs;
-      ctx.events.emit('throttled', { stream: stream.name, ms: result.throttledMs });
-    }
-    await step(scope, 'post-returned', chunkId);
-    handleSinkReport(scope, result, chunkId);
-    if (result.outcome === 'applied') {
-      await save({
-        phase: 'post',
-        postedThroughKey: chunk.toKey,
-        chunksPosted: progress.chunksPosted + 1,
-        rowsPosted: progress.rowsPosted + chunk.rows.length,
-      });
-      await step(scope, 'rebuild-chunk-posted', chunkId);
-      continue;
-    }
-    if (result.outcome === 'not-applied' && result.retryAfterMs !== undefined) {
-      // Throttled beyond the client's cap: the chunk never landed. Forget it as in flight, wait, post it again.
-      const { inflight: _parked, ...rest } = progress;
-      await save(rest);
-      await parkForThrottle(scope, chunkId, result.retryAfterMs);
-      continue;
-    }
-    if (result.outcome === 'not-applied') {
-      throw new SyncError({
-        code: 'SYNC_BATCH_FAILED',
-        stream: stream.name,
-        batchId: chunkId,
-        message: `rebuild chunk ${chunkId} was not applied; the rebuild resumes on the next run`,
-        cause: result.error,
-      });
-    }
-    // unknown / partial: loop to step 1 (verification of the in-flight chunk).
   }
+}
+
+/** One POST of a chunk to the sink, with its events, throttle time and the sink's own report. */
+async function sendChunk(scope: RunScope, chunkId: string, rows: Row[]): Promise<PostResult> {
+  const { ctx, stream, signal } = scope;
+  await step(scope, 'before-post', chunkId);
+  let result: PostResult;
+  try {
+    result = await stream.sink.post({
+      table: stream.table.name,
+      rows,
+      batchId: chunkId,
+      signal,
+      beforeSend: scope.fence,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    result = { outcome: 'unknown', error };
+  }
+  if (signal.aborted && result.outcome !== 'applied') throw abortError(signal);
+  ctx.events.emit('batch-posted', {
+    stream: stream.name,
+    batchId: chunkId,
+    table: stream.table.name,
+    rows: rows.length,
+    outcome: result.outcome,
+  });
+  if (result.throttledMs) {
+    scope.stats.throttledMs += result.throttledMs;
+    ctx.events.emit('throttled', { stream: stream.name, ms: result.throttledMs });
+  }
+  await step(scope, 'post-returned', chunkId);
+  handleSinkReport(scope, result, chunkId);
+  return result;
+}
+
+/** The snapshot is all in: commits the rebuild intent and reports the rows. */
+async function finish(run: RebuildRun): Promise<number> {
+  const { scope, intent, progress } = run;
+  const { ctx, stream } = scope;
   const rows = progress.rowsPosted;
   scope.stats.rowsPosted += rows;
   scope.stats.rebuilt = true;
