@@ -38,8 +38,8 @@ export interface PowerBISinkOptions {
   /** Reports throttled time into the sync's progress. */
   throttleMeter?: ThrottleMeter;
   /**
-   * Told when a table's row count could not be read at set-up (executeQueries disallowed or failing): the
-   * client's pacer then starts without it, as if the table were empty. @default ignored
+   * Told when a table's row count could not be read before the first POST after set-up (executeQueries disallowed
+   * or failing): the client's pacer then starts without it, as if the table were empty. @default ignored
    */
   onSeedFailure?: (table: string, error: unknown) => void;
 }
@@ -99,6 +99,29 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
       }),
     );
   };
+  /**
+   * A new process's pacer starts empty: before the first POST to a table after each set-up, tell it how large the
+   * table already is (COUNTROWS), so a table past 250k rows is paced at 120 POSTs per hour from the first POST, not
+   * after a burst of 429s. Not at set-up: a run that posts nothing (an unchanged re-sync) need not ask. Best effort:
+   * a tenant without executeQueries, or an unreadable answer, leaves the pacer (or the shared count) as it was.
+   */
+  const seeded = new Map<string, Promise<void>>();
+  const seed = (name: string, signal?: AbortSignal): Promise<void> => {
+    let pending = seeded.get(name);
+    if (!pending) {
+      pending = (async () => {
+        try {
+          table(name).setKnownRowCount(await table(name).countRows(signal ? { signal } : {}));
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          options.onSeedFailure?.(name, error);
+        }
+      })();
+      seeded.set(name, pending);
+      pending.catch(() => seeded.delete(name));
+    }
+    return pending;
+  };
   return {
     maxRowsPerPost: POWER_BI_LIMITS.maxRowsPerRequest,
     identity: () => datasetId,
@@ -143,22 +166,14 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
       // With a state store that keeps quotas, the dataset's pacing windows live there: shared by every process
       // writing this dataset, and still there after a restart.
       if (quota && datasetId !== undefined) await client.shareQuota(datasetId, quota);
-      // A new process's pacer starts empty: tell it how large each table already is (COUNTROWS), so a table past
-      // 250k rows is paced at 120 POSTs per hour from the first POST, not after a burst of 429s. Best effort: a
-      // tenant without executeQueries, or an unreadable answer, leaves the pacer (or the shared count) as it was.
-      for (const spec of specs) {
-        try {
-          table(spec.name).setKnownRowCount(await table(spec.name).countRows(signal ? { signal } : {}));
-        } catch (error) {
-          if (signal?.aborted) throw error;
-          options.onSeedFailure?.(spec.name, error);
-        }
-      }
+      // Each table's row count is read again before its first POST after this set-up (see `seed`).
+      seeded.clear();
     },
     // The dataset id and a digest of each table definition it is known to have: the next set-up (a restart) passes
     // them back, so an unchanged table is not PUT again (the service does not list columns to compare with).
     setupNote: () => setupNote,
     async post({ table: name, rows, batchId, signal, beforeSend }): Promise<PostResult> {
+      await seed(name, signal);
       const before = datasetId ? (options.throttleMeter?.totalMs(datasetId) ?? 0) : 0;
       try {
         const result = await table(name).append(rows as readonly Row[], {
@@ -212,6 +227,8 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
     },
     async clear({ table: name, signal }) {
       await table(name).clear(signal ? { signal } : {});
+      // The pacer now knows the count (0): no need to read it.
+      seeded.set(name, Promise.resolve());
     },
   };
 }
