@@ -279,12 +279,17 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
       const definition = definitionOf(entity);
       const signal = combineSignals(o.signal, callOptions.signal);
       const opts = { ...callOptions, ...(signal ? { signal } : {}) };
-      const emit = (raw: unknown): X3RawChange<unknown> => ({
-        entity: definition.name,
-        ...readIdentity(definition, o.transport, raw),
-        raw,
-        normalize: () => checkedChange(normalizeRecord(definition, o.transport, raw)),
-      });
+      const emit = (raw: unknown): X3RawChange<unknown> => {
+        const { key, stamp } = readIdentity(definition, o.transport, raw);
+        const change: X3RawChange<unknown> = {
+          entity: definition.name,
+          raw,
+          normalize: () => checkedChange(normalizeRecord(definition, o.transport, raw)),
+        };
+        if (key !== undefined) change.key = key;
+        if (stamp !== undefined) change.stamp = stamp;
+        return change;
+      };
       return o.transport === 'rest'
         ? restRecords({ transport: rest, location, pageSize: o.pageSize }, definition, opts, emit)
         : graphqlRecords(
