@@ -100,10 +100,13 @@ describe('ensureDataset', () => {
     const blind = await clock.run(client.ensureDataset(ordersSchema));
     expect(blind.updatedTables).toEqual(['Orders']);
     const known = { datasetId: created.datasetId, tables: created.tableFingerprints };
+    const listed = s.control.requests({ route: 'listTables' }).length;
     const again = await clock.run(client.ensureDataset(ordersSchema, { knownTables: known }));
     expect(again.updatedTables).toEqual([]);
     expect(again.tableFingerprints).toEqual(created.tableFingerprints);
     expect(s.control.requests({ route: 'putTable' })).toHaveLength(1);
+    // Every table known: not even listed.
+    expect(s.control.requests({ route: 'listTables' })).toHaveLength(listed);
     // Another dataset id, or a changed definition, is PUT as before.
     const elsewhere = { datasetId: 'another-dataset', tables: created.tableFingerprints };
     await clock.run(client.ensureDataset(ordersSchema, { knownTables: elsewhere }));

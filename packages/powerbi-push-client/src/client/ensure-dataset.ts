@@ -23,11 +23,12 @@ export interface EnsureDatasetOptions {
   updateTables?: 'auto' | 'never';
   /**
    * The table definitions known to be in the dataset already: an earlier report's `datasetId` and
-   * `tableFingerprints`, kept by the caller (the sync engine keeps them in its state store). Used only when the
-   * service does not list a table's columns: a table whose fingerprint here equals the schema's, for the dataset
-   * found, is taken as up to date and not PUT again. Without it such a table is PUT on every call — a request, and a
-   * rewrite of a table whose rows may not survive it ([U] reference §2.4). A table changed outside this client since
-   * is not noticed. Ignored for another dataset id.
+   * `tableFingerprints`, kept by the caller (the sync engine keeps them in its state store). For the dataset found,
+   * a table whose fingerprint here equals the schema's is taken as up to date and not PUT again; when every table's
+   * does, the tables are not even listed (the API cannot remove a table from a dataset). Without it, a table whose
+   * columns the service does not list is PUT on every call — a request, and a rewrite of a table whose rows may not
+   * survive it ([U] reference §2.4). A table changed outside this client since is not noticed. Ignored for another
+   * dataset id.
    */
   knownTables?: KnownTableDefinitions;
 }
@@ -199,6 +200,21 @@ export async function ensureDataset(
     });
   }
   actions.push(`found dataset "${schema.name}" (${datasetId})`);
+  const known = options.knownTables?.datasetId === datasetId ? options.knownTables.tables : {};
+  const fingerprints = new Map(schema.tables.map((table) => [table.name, tableFingerprint(table)]));
+  if (schema.tables.every((table) => known[table.name] === fingerprints.get(table.name))) {
+    // Every table was created or PUT with this very definition, and the API cannot remove a table from a dataset:
+    // nothing to list or compare.
+    actions.push('schema up to date (every table definition known to be there)');
+    context.schemas.set(datasetId, schema);
+    return {
+      datasetId,
+      actions,
+      created: false,
+      updatedTables: [],
+      tableFingerprints: Object.fromEntries(fingerprints),
+    };
+  }
   const existing = new Map(
     (await listTables(context, datasetId, signal)).map((table) => [table.name, table]),
   );
@@ -214,10 +230,9 @@ export async function ensureDataset(
   }
   const updatedTables: string[] = [];
   const tableFingerprints: Record<string, string> = {};
-  const known = options.knownTables?.datasetId === datasetId ? options.knownTables.tables : {};
   for (const table of schema.tables) {
     const current = existing.get(table.name) as ApiTable;
-    const fingerprint = tableFingerprint(table);
+    const fingerprint = fingerprints.get(table.name) as string;
     const change =
       !Array.isArray(current.columns) && known[table.name] === fingerprint
         ? undefined
