@@ -13,7 +13,7 @@ import { decodeJwt } from 'jose';
 import { X3AuthError } from '../errors/x3-auth-error.js';
 import { describeServerMessage } from './describe-server-message.js';
 import type { StoredRefreshToken, TokenStore } from './token-store.js';
-import type { X3AuthContext, X3AuthStrategy } from './x3-auth-strategy.js';
+import type { X3AuthContext, X3AuthRuntime, X3AuthStrategy } from './x3-auth-strategy.js';
 
 /** Payload of the refresh-token-expiring warning (cross-package contract 1). */
 export interface RefreshTokenExpiringEvent {
@@ -166,162 +166,212 @@ function tokenEndpointError(context: HttpErrorContext, secrets: readonly string[
  * - a dead refresh token gives an `X3AuthError` with code `X3_REFRESH_TOKEN_INVALID`.
  */
 export function oauth2RefreshTokenAuth(options: OAuth2RefreshTokenAuthOptions): X3AuthStrategy {
+  checkOptions(options);
+  const tokenUrl = new URL(options.tokenUrl);
+  return {
+    kind: 'oauth2-refresh-token',
+    start: (context: X3AuthContext) => new RefreshTokenSession(options, tokenUrl, context).runtime(),
+  };
+}
+
+function checkOptions(options: OAuth2RefreshTokenAuthOptions): void {
   for (const key of ['tokenUrl', 'clientId', 'clientSecret'] as const) {
     if (!options[key]) throw new TypeError(`oauth2RefreshTokenAuth: ${key} is required`);
   }
   if (!options.refreshToken && !options.tokenStore) {
     throw new TypeError('oauth2RefreshTokenAuth: give a refreshToken, a tokenStore, or both');
   }
-  const tokenUrl = new URL(options.tokenUrl);
-  const windowMs = options.expiryWarningWindowMs ?? 7 * DAY_MS;
-  return {
-    kind: 'oauth2-refresh-token',
-    start(context: X3AuthContext) {
-      const { clock, logger } = context;
-      let current: StoredRefreshToken | undefined;
-      let loaded = false;
-      let warnedFor: string | undefined;
-      const secrets = (): string[] => [
-        options.clientSecret,
-        ...(options.refreshToken ? [options.refreshToken] : []),
-        ...(current ? [current.refreshToken] : []),
-        ...(cycler.current ? [cycler.current.token] : []),
-      ];
-      const http: HttpClient = createHttpClient({
-        baseUrl: tokenUrl.origin,
-        clock,
-        logger,
-        ...(context.fetch ? { fetch: context.fetch } : context.tls ? { tls: context.tls } : {}),
-        timeoutMs: options.timeoutMs ?? 30_000,
-        userAgent: PRODUCT_TOKEN,
-        knownSecrets: [options.clientSecret, ...(options.refreshToken ? [options.refreshToken] : [])],
-        errorFactory: (ctx) => tokenEndpointError(ctx, secrets()),
+}
+
+/**
+ * One started strategy: the refresh token in use (loaded once from the store), the token endpoint's HTTP client,
+ * and the cycler that renews the access token. A refresh reads the refresh token, exchanges it, keeps a rotated one
+ * (saved before the new access token is used) and warns when the refresh token nears its expiry.
+ */
+class RefreshTokenSession {
+  readonly #options: OAuth2RefreshTokenAuthOptions;
+  readonly #tokenUrl: URL;
+  readonly #context: X3AuthContext;
+  readonly #windowMs: number;
+  readonly #http: HttpClient;
+  readonly #cycler: TokenCycler;
+  #current: StoredRefreshToken | undefined;
+  #loaded = false;
+  #warnedFor: string | undefined;
+
+  constructor(options: OAuth2RefreshTokenAuthOptions, tokenUrl: URL, context: X3AuthContext) {
+    const { clock, logger } = context;
+    this.#options = options;
+    this.#tokenUrl = tokenUrl;
+    this.#context = context;
+    this.#windowMs = options.expiryWarningWindowMs ?? 7 * DAY_MS;
+    this.#http = createHttpClient({
+      baseUrl: tokenUrl.origin,
+      clock,
+      logger,
+      ...(context.fetch ? { fetch: context.fetch } : context.tls ? { tls: context.tls } : {}),
+      timeoutMs: options.timeoutMs ?? 30_000,
+      userAgent: PRODUCT_TOKEN,
+      knownSecrets: [options.clientSecret, ...(options.refreshToken ? [options.refreshToken] : [])],
+      errorFactory: (ctx) => tokenEndpointError(ctx, this.#secrets()),
+    });
+    this.#cycler = new TokenCycler((ctx) => this.#refresh(ctx.signal), {
+      clock,
+      logger,
+      refreshMarginMs: options.refreshMarginMs ?? 60_000,
+    });
+  }
+
+  /** What the X3 client uses: the bearer provider, the secrets to redact, the final 401's error. */
+  runtime(): X3AuthRuntime {
+    return {
+      provider: tokenAuth(this.#cycler),
+      knownSecrets: () => this.#secrets(),
+      describeRejection: (ctx) => this.#rejection(ctx),
+    };
+  }
+
+  #secrets(): string[] {
+    const options = this.#options;
+    return [
+      options.clientSecret,
+      ...(options.refreshToken ? [options.refreshToken] : []),
+      ...(this.#current ? [this.#current.refreshToken] : []),
+      ...(this.#cycler?.current ? [this.#cycler.current.token] : []),
+    ];
+  }
+
+  /** One refresh: the refresh token in use, exchanged for an access token (and maybe a rotated refresh token). */
+  async #refresh(signal: AbortSignal | undefined): Promise<AccessToken> {
+    const used = await this.#loadCurrent();
+    if (used.expiresAt <= this.#context.clock.now()) {
+      throw new X3AuthError({
+        message: `The Sage X3 refresh token expired at ${new Date(used.expiresAt).toISOString()}: redo the authorization-code pairing`,
+        code: 'X3_REFRESH_TOKEN_INVALID',
       });
-
-      const loadCurrent = async (): Promise<StoredRefreshToken> => {
-        if (!loaded) {
-          const stored = options.tokenStore ? await options.tokenStore.load() : undefined;
-          if (stored) current = stored;
-          else if (options.refreshToken) {
-            current = {
-              refreshToken: options.refreshToken,
-              expiresAt: jwtExpiry(options.refreshToken) ?? Number.POSITIVE_INFINITY,
-            };
-          }
-          loaded = true;
-        }
-        if (!current) {
-          throw new X3AuthError({
-            message: 'No Sage X3 refresh token: the token store is empty and no refreshToken was given',
-            code: 'X3_REFRESH_TOKEN_MISSING',
-          });
-        }
-        return current;
-      };
-
-      const warnIfExpiring = (token: StoredRefreshToken) => {
-        if (!Number.isFinite(token.expiresAt)) return;
-        const remainingMs = token.expiresAt - clock.now();
-        if (remainingMs > windowMs || warnedFor === token.refreshToken) return;
-        warnedFor = token.refreshToken;
-        logger.warn(
-          { expiresAt: new Date(token.expiresAt).toISOString(), remainingMs },
-          'Sage X3 refresh token expires soon: redo the pairing before it does',
-        );
-        options.onRefreshTokenExpiring?.({ expiresAt: token.expiresAt, remainingMs });
-      };
-
-      const refresh = async ({ signal }: { signal?: AbortSignal }): Promise<AccessToken> => {
-        const used = await loadCurrent();
-        if (used.expiresAt <= clock.now()) {
-          throw new X3AuthError({
-            message: `The Sage X3 refresh token expired at ${new Date(used.expiresAt).toISOString()}: redo the authorization-code pairing`,
-            code: 'X3_REFRESH_TOKEN_INVALID',
-          });
-        }
-        // [documented] §2.3 step 5 posts JSON to the token URL; the refresh grant reuses that shape ([inferred]).
-        // A retry after a lost response is safe: if the first attempt rotated the token, the retry fails with a
-        // clear X3_REFRESH_TOKEN_INVALID instead of doing anything twice.
-        const response = await http.request({
-          method: 'POST',
-          path: tokenUrl.href,
-          json: {
-            grant_type: 'refresh_token',
-            refresh_token: used.refreshToken,
-            client_id: options.clientId,
-            client_secret: options.clientSecret,
-          },
-          idempotent: true,
-          authenticate: false,
-          ...(signal ? { signal } : {}),
-        });
-        let body: unknown;
-        try {
-          body = response.json();
-        } catch (error) {
-          throw new X3AuthError({
-            message: 'Sage token endpoint returned a body that is not JSON',
-            code: 'X3_TOKEN_ENDPOINT_ERROR',
-            status: response.status,
-            cause: error,
-          });
-        }
-        const now = clock.now();
-        const parsed = parseTokenResponse(body, now);
-        if (!parsed) {
-          throw new X3AuthError({
-            message: 'Sage token endpoint returned no access token',
-            code: 'X3_TOKEN_ENDPOINT_ERROR',
-            status: response.status,
-          });
-        }
-        if (parsed.refreshToken && parsed.refreshToken !== used.refreshToken) {
-          // The old refresh token is dead from now on; keep the new one in memory first so that even a failed
-          // save below does not leave us holding a dead token.
-          const rotated = {
-            refreshToken: parsed.refreshToken,
-            expiresAt: parsed.refreshExpiresAt ?? now + DEFAULT_REFRESH_MS,
-          };
-          current = rotated;
-          if (options.tokenStore) {
-            try {
-              await options.tokenStore.save({ ...rotated });
-            } catch (error) {
-              throw new X3AuthError({
-                message:
-                  'Saving the rotated Sage X3 refresh token failed; the new access token was not used. Fix the token store: the rotated token is only in memory now',
-                code: 'X3_TOKEN_STORE_FAILED',
-                // The store's own message could quote the token: keep only a redacted copy.
-                cause: isMlcError(error)
-                  ? error
-                  : new Error(redactText(error instanceof Error ? error.message : String(error), secrets())),
-              });
-            }
-          }
-        }
-        warnIfExpiring(current!);
-        return { token: parsed.accessToken, expiresAt: parsed.accessExpiresAt };
-      };
-
-      const cycler = new TokenCycler((ctx) => refresh(ctx.signal ? { signal: ctx.signal } : {}), {
-        clock,
-        logger,
-        refreshMarginMs: options.refreshMarginMs ?? 60_000,
+    }
+    const { parsed, now } = await this.#exchange(used, signal);
+    if (parsed.refreshToken && parsed.refreshToken !== used.refreshToken) {
+      await this.#keepRotated({
+        refreshToken: parsed.refreshToken,
+        expiresAt: parsed.refreshExpiresAt ?? now + DEFAULT_REFRESH_MS,
       });
+    }
+    this.#warnIfExpiring(this.#current as StoredRefreshToken);
+    return { token: parsed.accessToken, expiresAt: parsed.accessExpiresAt };
+  }
 
-      return {
-        provider: tokenAuth(cycler),
-        knownSecrets: secrets,
-        describeRejection(ctx) {
-          const serverMessage = describeServerMessage(ctx.text);
-          return new X3AuthError({
-            message: `Sage X3 refused the OAuth2 access token (HTTP ${ctx.status}) even after a refresh: check the app's scopes (api.graphQL) and the pairing`,
-            code: 'X3_AUTH_REJECTED',
-            status: ctx.status,
-            ...(serverMessage ? { serverMessage: redactText(serverMessage, secrets()) } : {}),
-          });
-        },
-      };
-    },
-  };
+  /** The refresh token in use: the store's (read once), else the one given in the options. */
+  async #loadCurrent(): Promise<StoredRefreshToken> {
+    const options = this.#options;
+    if (!this.#loaded) {
+      const stored = options.tokenStore ? await options.tokenStore.load() : undefined;
+      if (stored) this.#current = stored;
+      else if (options.refreshToken) {
+        this.#current = {
+          refreshToken: options.refreshToken,
+          expiresAt: jwtExpiry(options.refreshToken) ?? Number.POSITIVE_INFINITY,
+        };
+      }
+      this.#loaded = true;
+    }
+    if (!this.#current) {
+      throw new X3AuthError({
+        message: 'No Sage X3 refresh token: the token store is empty and no refreshToken was given',
+        code: 'X3_REFRESH_TOKEN_MISSING',
+      });
+    }
+    return this.#current;
+  }
+
+  /** Posts the refresh grant and reads the answer's tokens. */
+  async #exchange(
+    used: StoredRefreshToken,
+    signal: AbortSignal | undefined,
+  ): Promise<{ parsed: TokenResponse; now: number }> {
+    // [documented] §2.3 step 5 posts JSON to the token URL; the refresh grant reuses that shape ([inferred]).
+    // A retry after a lost response is safe: if the first attempt rotated the token, the retry fails with a
+    // clear X3_REFRESH_TOKEN_INVALID instead of doing anything twice.
+    const response = await this.#http.request({
+      method: 'POST',
+      path: this.#tokenUrl.href,
+      json: {
+        grant_type: 'refresh_token',
+        refresh_token: used.refreshToken,
+        client_id: this.#options.clientId,
+        client_secret: this.#options.clientSecret,
+      },
+      idempotent: true,
+      authenticate: false,
+      ...(signal ? { signal } : {}),
+    });
+    let body: unknown;
+    try {
+      body = response.json();
+    } catch (error) {
+      throw new X3AuthError({
+        message: 'Sage token endpoint returned a body that is not JSON',
+        code: 'X3_TOKEN_ENDPOINT_ERROR',
+        status: response.status,
+        cause: error,
+      });
+    }
+    const now = this.#context.clock.now();
+    const parsed = parseTokenResponse(body, now);
+    if (!parsed) {
+      throw new X3AuthError({
+        message: 'Sage token endpoint returned no access token',
+        code: 'X3_TOKEN_ENDPOINT_ERROR',
+        status: response.status,
+      });
+    }
+    return { parsed, now };
+  }
+
+  /**
+   * The old refresh token is dead from now on: the rotated one is kept in memory first, so that even a failed save
+   * does not leave us holding a dead token, then saved; a failed save fails the refresh (the access token unused).
+   */
+  async #keepRotated(rotated: StoredRefreshToken): Promise<void> {
+    this.#current = rotated;
+    const store = this.#options.tokenStore;
+    if (!store) return;
+    try {
+      await store.save({ ...rotated });
+    } catch (error) {
+      throw new X3AuthError({
+        message:
+          'Saving the rotated Sage X3 refresh token failed; the new access token was not used. Fix the token store: the rotated token is only in memory now',
+        code: 'X3_TOKEN_STORE_FAILED',
+        // The store's own message could quote the token: keep only a redacted copy.
+        cause: isMlcError(error)
+          ? error
+          : new Error(redactText(error instanceof Error ? error.message : String(error), this.#secrets())),
+      });
+    }
+  }
+
+  /** Warns (log and `onRefreshTokenExpiring`) once per refresh token that expires within the window. */
+  #warnIfExpiring(token: StoredRefreshToken): void {
+    if (!Number.isFinite(token.expiresAt)) return;
+    const remainingMs = token.expiresAt - this.#context.clock.now();
+    if (remainingMs > this.#windowMs || this.#warnedFor === token.refreshToken) return;
+    this.#warnedFor = token.refreshToken;
+    this.#context.logger.warn(
+      { expiresAt: new Date(token.expiresAt).toISOString(), remainingMs },
+      'Sage X3 refresh token expires soon: redo the pairing before it does',
+    );
+    this.#options.onRefreshTokenExpiring?.({ expiresAt: token.expiresAt, remainingMs });
+  }
+
+  /** The error of a 401 that a refreshed access token did not cure. */
+  #rejection(ctx: HttpErrorContext): X3AuthError {
+    const serverMessage = describeServerMessage(ctx.text);
+    return new X3AuthError({
+      message: `Sage X3 refused the OAuth2 access token (HTTP ${ctx.status}) even after a refresh: check the app's scopes (api.graphQL) and the pairing`,
+      code: 'X3_AUTH_REJECTED',
+      status: ctx.status,
+      ...(serverMessage ? { serverMessage: redactText(serverMessage, this.#secrets()) } : {}),
+    });
+  }
 }
