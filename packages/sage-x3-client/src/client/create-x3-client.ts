@@ -154,6 +154,20 @@ function combineSignals(a: AbortSignal | undefined, b: AbortSignal | undefined):
   return AbortSignal.any([a, b]);
 }
 
+type ResolvedOptions = ReturnType<typeof resolveX3ClientOptions>;
+
+/** What one client instance talks through: its options, the started auth, and the REST and GraphQL transports. */
+interface X3Connection {
+  /** The resolved options. */
+  o: ResolvedOptions;
+  /** REST api1 transport. */
+  rest: RestTransport;
+  /** GraphQL transport. */
+  gql: GraphQLTransport;
+  /** Where REST URLs point. */
+  location: { baseUrl: string; endpoint: string; application: string; contract: string };
+}
+
 /**
  * Creates a Sage X3 client for one customer's server and endpoint. Nothing is global: HTTP clients, token caches
  * and the introspected schema belong to this instance.
@@ -170,7 +184,25 @@ function combineSignals(a: AbortSignal | undefined, b: AbortSignal | undefined):
 export function createX3Client<C extends X3EntitiesOption = Record<never, never>>(
   options: X3ClientOptions<C>,
 ): X3Client<X3EntityMap<C>> {
-  const o = resolveX3ClientOptions(options);
+  const x3 = connect(resolveX3ClientOptions(options));
+  const { o } = x3;
+  const client: X3Client<Record<string, unknown>> = {
+    transport: o.transport,
+    endpoint: o.endpoint,
+    changes: (entity, callOptions = {}) => changesOf(x3, definitionOf(x3, entity), callOptions),
+    rawChanges: (entity, callOptions = {}) => rawChangesOf(x3, definitionOf(x3, entity), callOptions),
+    keys: (entity, callOptions = {}) => keysOf(x3, definitionOf(x3, entity), callOptions),
+    read: (entity, key, callOptions = {}) => readOne(x3, entity, key, callOptions.signal),
+    entity: (name) => definitionOf(x3, name),
+    entityNames: () => [...o.entities.keys()],
+    rest: restApi(x3),
+    graphql: graphqlApi(x3),
+  };
+  return client as unknown as X3Client<X3EntityMap<C>>;
+}
+
+/** Starts the auth strategy and builds the HTTP clients and transports (one HTTP client per origin). */
+function connect(o: ResolvedOptions): X3Connection {
   const auth = o.auth.start({
     clock: o.clock,
     logger: o.logger,
@@ -211,223 +243,263 @@ export function createX3Client<C extends X3EntitiesOption = Record<never, never>
     application: o.restApplication,
     contract: o.restContract,
   };
+  return { o, rest, gql, location };
+}
 
-  const definitionOf = (name: string): X3EntityDefinition<unknown> => {
-    const def = o.entities.get(name);
-    if (!def)
-      throw new X3ConfigError({
-        message: `Unknown entity '${name}' (known: ${[...o.entities.keys()].join(', ')})`,
-      });
-    return def;
+function definitionOf(x3: X3Connection, name: string): X3EntityDefinition<unknown> {
+  const def = x3.o.entities.get(name);
+  if (!def)
+    throw new X3ConfigError({
+      message: `Unknown entity '${name}' (known: ${[...x3.o.entities.keys()].join(', ')})`,
+    });
+  return def;
+}
+
+/** Where a GraphQL node lives (from the introspected schema, unless introspection is off). */
+async function resolveGraphQL(
+  x3: X3Connection,
+  mapping: X3GraphQLMapping,
+  signal?: AbortSignal,
+): Promise<{ root: X3NodeRoot; schema?: GraphQLSchema }> {
+  if (!x3.o.introspection) {
+    return {
+      root: { rootField: mapping.rootField ?? mapping.packageName, nodeName: mapping.nodeName },
+    };
+  }
+  const schema = await x3.gql.schema(signal);
+  const root = mapping.rootField
+    ? resolveNodeRoot(schema, mapping.rootField, mapping.nodeName)
+    : resolveNodeRoot(schema, mapping.packageName, mapping.nodeName);
+  return { root, schema };
+}
+
+/** What the REST readers need. */
+function restReader(x3: X3Connection) {
+  return { transport: x3.rest, location: x3.location, pageSize: x3.o.pageSize };
+}
+
+/** What the GraphQL readers need. */
+function graphqlReader(x3: X3Connection) {
+  return {
+    transport: x3.gql,
+    resolve: (mapping: X3GraphQLMapping, signal?: AbortSignal) => resolveGraphQL(x3, mapping, signal),
+    pageSize: x3.o.pageSize,
+    linesPageSize: x3.o.linesPageSize,
   };
+}
 
-  const resolveGraphQL = async (
-    mapping: X3GraphQLMapping,
-    signal?: AbortSignal,
-  ): Promise<{ root: X3NodeRoot; schema?: GraphQLSchema }> => {
-    if (!o.introspection) {
-      return {
-        root: { rootField: mapping.rootField ?? mapping.packageName, nodeName: mapping.nodeName },
-      };
-    }
-    const schema = await gql.schema(signal);
-    const root = mapping.rootField
-      ? resolveNodeRoot(schema, mapping.rootField, mapping.nodeName)
-      : resolveNodeRoot(schema, mapping.packageName, mapping.nodeName);
-    return { root, schema };
-  };
+/** Strict mode throws an invalid record's error; otherwise it is logged (never dropped) and returned. */
+function checkedChange<T>(o: ResolvedOptions, change: X3Change<T>): X3Change<T> {
+  if (!change.ok && o.strict) throw change.error;
+  if (!change.ok) {
+    o.logger.warn(
+      { entity: change.entity, key: change.key, field: change.error.field, reason: change.error.reason },
+      'invalid X3 record',
+    );
+  }
+  return change;
+}
 
-  /** Strict mode throws an invalid record's error; otherwise it is logged (never dropped) and returned. */
-  const checkedChange = <T>(change: X3Change<T>): X3Change<T> => {
-    if (!change.ok && o.strict) throw change.error;
-    if (!change.ok) {
-      o.logger.warn(
-        { entity: change.entity, key: change.key, field: change.error.field, reason: change.error.reason },
-        'invalid X3 record',
-      );
-    }
+/** The call's options with the client's signal and the call's combined. */
+function withClientSignal<T extends { signal?: AbortSignal }>(o: ResolvedOptions, callOptions: T): T {
+  const signal = combineSignals(o.signal, callOptions.signal);
+  return { ...callOptions, ...(signal ? { signal } : {}) };
+}
+
+function changesOf(
+  x3: X3Connection,
+  definition: X3EntityDefinition<unknown>,
+  callOptions: X3ChangesOptions,
+): AsyncIterable<X3Change<unknown>> {
+  const opts = withClientSignal(x3.o, callOptions);
+  const source =
+    x3.o.transport === 'rest'
+      ? restChanges(restReader(x3), definition, opts)
+      : graphqlChanges(graphqlReader(x3), definition, opts);
+  return checkedChanges(x3.o, source);
+}
+
+async function* checkedChanges<T>(
+  o: ResolvedOptions,
+  source: AsyncIterable<X3Change<T>>,
+): AsyncGenerator<X3Change<T>> {
+  for await (const change of source) yield checkedChange(o, change);
+}
+
+function rawChangesOf(
+  x3: X3Connection,
+  definition: X3EntityDefinition<unknown>,
+  callOptions: X3ChangesOptions,
+): AsyncIterable<X3RawChange<unknown>> {
+  const { o } = x3;
+  const opts = withClientSignal(o, callOptions);
+  const emit = (raw: unknown): X3RawChange<unknown> => {
+    const { key, stamp } = readIdentity(definition, o.transport, raw);
+    const change: X3RawChange<unknown> = {
+      entity: definition.name,
+      raw,
+      normalize: () => checkedChange(o, normalizeRecord(definition, o.transport, raw)),
+    };
+    if (key !== undefined) change.key = key;
+    if (stamp !== undefined) change.stamp = stamp;
     return change;
   };
+  return o.transport === 'rest'
+    ? restRecords(restReader(x3), definition, opts, emit)
+    : graphqlRecords(graphqlReader(x3), definition, opts, emit);
+}
 
-  const strictly = async function* <T>(source: AsyncIterable<X3Change<T>>): AsyncGenerator<X3Change<T>> {
-    for await (const change of source) yield checkedChange(change);
+function keysOf(
+  x3: X3Connection,
+  definition: X3EntityDefinition<unknown>,
+  callOptions: X3KeysOptions,
+): AsyncIterable<string> {
+  const signal = combineSignals(x3.o.signal, callOptions.signal);
+  const opts: X3KeysOptions = {
+    ...(callOptions.pageSize !== undefined ? { pageSize: callOptions.pageSize } : {}),
+    ...(signal ? { signal } : {}),
   };
+  return x3.o.transport === 'rest'
+    ? restKeys(restReader(x3), definition, opts)
+    : graphqlKeys(graphqlReader(x3), definition, opts);
+}
 
-  const client: X3Client<Record<string, unknown>> = {
-    transport: o.transport,
-    endpoint: o.endpoint,
-    changes(entity, callOptions = {}) {
-      const definition = definitionOf(entity);
-      const signal = combineSignals(o.signal, callOptions.signal);
-      const opts = { ...callOptions, ...(signal ? { signal } : {}) };
-      const source =
-        o.transport === 'rest'
-          ? restChanges({ transport: rest, location, pageSize: o.pageSize }, definition, opts)
-          : graphqlChanges(
-              {
-                transport: gql,
-                resolve: resolveGraphQL,
-                pageSize: o.pageSize,
-                linesPageSize: o.linesPageSize,
-              },
-              definition,
-              opts,
-            );
-      return strictly(source);
+/** One record by key, normalised; `undefined` when X3 does not have it. */
+async function readOne(
+  x3: X3Connection,
+  entity: string,
+  key: string,
+  callSignal: AbortSignal | undefined,
+): Promise<X3Change<unknown> | undefined> {
+  const { o } = x3;
+  const definition = definitionOf(x3, entity);
+  const signal = combineSignals(o.signal, callSignal);
+  const raw =
+    o.transport === 'rest'
+      ? await readRestRecord(x3, entity, definition, key, signal)
+      : await readGraphQLRecord(x3, entity, definition, key, signal);
+  if (raw === undefined || raw === null) return undefined;
+  const change = normalizeRecord(definition, o.transport, raw);
+  if (!change.ok && o.strict) throw change.error;
+  return change;
+}
+
+/** `$details` of the record (a composite key split on `~`). */
+async function readRestRecord(
+  x3: X3Connection,
+  entity: string,
+  definition: X3EntityDefinition<unknown>,
+  key: string,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const mapping = definition.rest;
+  if (!mapping) throw new X3ConfigError({ message: `Entity '${entity}' has no REST mapping` });
+  const parts = mapping.keyFields.length > 1 ? key.split('~') : [key];
+  const url = buildRestDetailsUrl(
+    {
+      ...x3.location,
+      className: mapping.className,
+      representation: mapping.detailsRepresentation ?? mapping.representation,
     },
-    rawChanges(entity, callOptions = {}) {
-      const definition = definitionOf(entity);
-      const signal = combineSignals(o.signal, callOptions.signal);
-      const opts = { ...callOptions, ...(signal ? { signal } : {}) };
-      const emit = (raw: unknown): X3RawChange<unknown> => {
-        const { key, stamp } = readIdentity(definition, o.transport, raw);
-        const change: X3RawChange<unknown> = {
-          entity: definition.name,
-          raw,
-          normalize: () => checkedChange(normalizeRecord(definition, o.transport, raw)),
-        };
-        if (key !== undefined) change.key = key;
-        if (stamp !== undefined) change.stamp = stamp;
-        return change;
-      };
-      return o.transport === 'rest'
-        ? restRecords({ transport: rest, location, pageSize: o.pageSize }, definition, opts, emit)
-        : graphqlRecords(
-            {
-              transport: gql,
-              resolve: resolveGraphQL,
-              pageSize: o.pageSize,
-              linesPageSize: o.linesPageSize,
-            },
-            definition,
-            opts,
-            emit,
-          );
+    parts,
+  );
+  return x3.rest.getRecord(url, signal);
+}
+
+/** The node by `_id`, with its collections paged to the end. */
+async function readGraphQLRecord(
+  x3: X3Connection,
+  entity: string,
+  definition: X3EntityDefinition<unknown>,
+  key: string,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const mapping = definition.graphql;
+  if (!mapping) throw new X3ConfigError({ message: `Entity '${entity}' has no GraphQL mapping` });
+  const { root, schema } = await resolveGraphQL(x3, mapping, signal);
+  const doc: X3Document = buildReadDocument(root, mapping, x3.o.linesPageSize, schema);
+  const result = await x3.gql.execute(doc.text, { id: key }, doc.operationName, signal ? { signal } : {});
+  const raw = connectionAt(result.data, root, 'read');
+  if (!raw || typeof raw !== 'object') return raw;
+  return completeCollections(
+    graphqlReader(x3),
+    mapping,
+    root,
+    schema,
+    raw as Record<string, unknown>,
+    signal,
+    new Map(),
+  );
+}
+
+/** {@link X3RestApi} over the client's REST transport. */
+function restApi(x3: X3Connection): X3RestApi {
+  const { o, rest, location } = x3;
+  return {
+    async *query(q) {
+      const url = buildRestQueryUrl(
+        { ...location, className: q.className, representation: q.representation },
+        {
+          ...(q.count !== undefined ? { count: q.count } : {}),
+          ...(q.where ? { where: q.where } : {}),
+          ...(q.orderBy ? { orderBy: q.orderBy } : {}),
+          ...(q.key ? { key: q.key } : {}),
+        },
+      );
+      yield* rest.pages(url, combineSignals(o.signal, q.signal));
     },
-    keys(entity, callOptions = {}) {
-      const definition = definitionOf(entity);
+    details(q) {
+      const url = buildRestDetailsUrl(
+        { ...location, className: q.className, representation: q.representation },
+        typeof q.key === 'string' ? [q.key] : q.key,
+      );
+      return rest.getRecord(url, combineSignals(o.signal, q.signal));
+    },
+  };
+}
+
+/** {@link X3GraphQLApi} over the client's GraphQL transport. */
+function graphqlApi(x3: X3Connection): X3GraphQLApi {
+  const { o, gql } = x3;
+  return {
+    async request(query, variables = {}, callOptions = {}) {
       const signal = combineSignals(o.signal, callOptions.signal);
-      const opts: X3KeysOptions = {
-        ...(callOptions.pageSize !== undefined ? { pageSize: callOptions.pageSize } : {}),
+      const schema =
+        callOptions.validate === false || !o.introspection ? undefined : await gql.schema(signal);
+      const doc = checkedDocument(query, callOptions.operationName ?? 'operation', schema);
+      return gql.execute(doc.text, variables, callOptions.operationName, {
         ...(signal ? { signal } : {}),
-      };
-      return o.transport === 'rest'
-        ? restKeys({ transport: rest, location, pageSize: o.pageSize }, definition, opts)
-        : graphqlKeys(
-            { transport: gql, resolve: resolveGraphQL, pageSize: o.pageSize, linesPageSize: o.linesPageSize },
-            definition,
-            opts,
-          );
+        ...(callOptions.allowPartial ? { allowPartial: true } : {}),
+      });
     },
-    async read(entity, key, callOptions = {}) {
-      const definition = definitionOf(entity);
-      const signal = combineSignals(o.signal, callOptions.signal);
-      let raw: unknown;
-      if (o.transport === 'rest') {
-        const mapping = definition.rest;
-        if (!mapping) throw new X3ConfigError({ message: `Entity '${entity}' has no REST mapping` });
-        const parts = mapping.keyFields.length > 1 ? key.split('~') : [key];
-        const url = buildRestDetailsUrl(
-          {
-            ...location,
-            className: mapping.className,
-            representation: mapping.detailsRepresentation ?? mapping.representation,
-          },
-          parts,
+    schema(callOptions = {}) {
+      return gql.schema(combineSignals(o.signal, callOptions.signal));
+    },
+    async resolveRoot(packageName, nodeName, callOptions = {}) {
+      const schema = await gql.schema(combineSignals(o.signal, callOptions.signal));
+      return resolveNodeRoot(schema, packageName, nodeName);
+    },
+    async *pages(query, pageOptions) {
+      const signal = combineSignals(o.signal, pageOptions.signal);
+      const schema = o.introspection ? await gql.schema(signal) : undefined;
+      const doc = checkedDocument(query, 'pages', schema);
+      yield* relayPages(async (after) => {
+        const result = await gql.execute(
+          doc.text,
+          { ...pageOptions.variables, first: pageOptions.first ?? o.pageSize, after },
+          undefined,
+          signal ? { signal } : {},
         );
-        raw = await rest.getRecord(url, signal);
-      } else {
-        const mapping = definition.graphql;
-        if (!mapping) throw new X3ConfigError({ message: `Entity '${entity}' has no GraphQL mapping` });
-        const { root, schema } = await resolveGraphQL(mapping, signal);
-        const doc: X3Document = buildReadDocument(root, mapping, o.linesPageSize, schema);
-        const result = await gql.execute(doc.text, { id: key }, doc.operationName, signal ? { signal } : {});
-        raw = connectionAt(result.data, root, 'read');
-        if (raw && typeof raw === 'object') {
-          raw = await completeCollections(
-            { transport: gql, resolve: resolveGraphQL, pageSize: o.pageSize, linesPageSize: o.linesPageSize },
-            mapping,
-            root,
-            schema,
-            raw as Record<string, unknown>,
-            signal,
-            new Map(),
-          );
+        const connection = readPath(result.data, pageOptions.connectionPath.join('.'));
+        if (!connection || typeof connection !== 'object') {
+          throw new X3ConfigError({
+            message: redactText(
+              `No connection at ${pageOptions.connectionPath.join('.')} in the GraphQL answer`,
+            ),
+          });
         }
-      }
-      if (raw === undefined || raw === null) return undefined;
-      const change = normalizeRecord(definition, o.transport, raw);
-      if (!change.ok && o.strict) throw change.error;
-      return change;
-    },
-    entity(name) {
-      return definitionOf(name);
-    },
-    entityNames() {
-      return [...o.entities.keys()];
-    },
-    rest: {
-      async *query(q) {
-        const url = buildRestQueryUrl(
-          { ...location, className: q.className, representation: q.representation },
-          {
-            ...(q.count !== undefined ? { count: q.count } : {}),
-            ...(q.where ? { where: q.where } : {}),
-            ...(q.orderBy ? { orderBy: q.orderBy } : {}),
-            ...(q.key ? { key: q.key } : {}),
-          },
-        );
-        yield* rest.pages(url, combineSignals(o.signal, q.signal));
-      },
-      details(q) {
-        const url = buildRestDetailsUrl(
-          { ...location, className: q.className, representation: q.representation },
-          typeof q.key === 'string' ? [q.key] : q.key,
-        );
-        return rest.getRecord(url, combineSignals(o.signal, q.signal));
-      },
-    },
-    graphql: {
-      async request(query, variables = {}, callOptions = {}) {
-        const signal = combineSignals(o.signal, callOptions.signal);
-        const schema =
-          callOptions.validate === false || !o.introspection ? undefined : await gql.schema(signal);
-        const doc = checkedDocument(query, callOptions.operationName ?? 'operation', schema);
-        return gql.execute(doc.text, variables, callOptions.operationName, {
-          ...(signal ? { signal } : {}),
-          ...(callOptions.allowPartial ? { allowPartial: true } : {}),
-        });
-      },
-      schema(callOptions = {}) {
-        return gql.schema(combineSignals(o.signal, callOptions.signal));
-      },
-      async resolveRoot(packageName, nodeName, callOptions = {}) {
-        const schema = await gql.schema(combineSignals(o.signal, callOptions.signal));
-        return resolveNodeRoot(schema, packageName, nodeName);
-      },
-      async *pages(query, pageOptions) {
-        const signal = combineSignals(o.signal, pageOptions.signal);
-        const schema = o.introspection ? await gql.schema(signal) : undefined;
-        const doc = checkedDocument(query, 'pages', schema);
-        yield* relayPages(async (after) => {
-          const result = await gql.execute(
-            doc.text,
-            { ...pageOptions.variables, first: pageOptions.first ?? o.pageSize, after },
-            undefined,
-            signal ? { signal } : {},
-          );
-          const connection = readPath(result.data, pageOptions.connectionPath.join('.'));
-          if (!connection || typeof connection !== 'object') {
-            throw new X3ConfigError({
-              message: redactText(
-                `No connection at ${pageOptions.connectionPath.join('.')} in the GraphQL answer`,
-              ),
-            });
-          }
-          return connection as RelayConnection<never>;
-        });
-      },
+        return connection as RelayConnection<never>;
+      });
     },
   };
-  return client as unknown as X3Client<X3EntityMap<C>>;
 }
