@@ -2,6 +2,7 @@ import { MlcError } from '@mlc/core';
 import { PowerBIDatasetError, PowerBIHttpError } from '@mlc/powerbi-push-client';
 import { describe, expect, it } from 'vitest';
 import { failureAdvice } from '../src/alerts/alert-catalog.js';
+import { SyncError } from '../src/errors/sync-error.js';
 import { classifyFailure } from '../src/alerts/classify-failure.js';
 import { describePowerBIFailure } from '../src/powerbi/describe-power-bi-failure.js';
 import { describeX3Failure } from '../src/sage-x3/describe-x3-failure.js';
@@ -76,5 +77,21 @@ describe('classifyFailure: the engine knows its own codes; sources and sinks des
     expect(failureAdvice(carried, classifyFailure(carried, 'run', { sink })).remedy).toBe(
       'Wait for midnight.',
     );
+  });
+
+  it("words the engine failures a sink causes in the sink's terms, and generically without it", () => {
+    const missing = new SyncError({ code: 'SYNC_SINK_MISSING', message: 'dataset deleted' });
+    const owners = { sink: { describeFailure: describePowerBIFailure } };
+    const told = classifyFailure(missing, 'run', owners);
+    expect(told.phase).toBe('sink');
+    expect(failureAdvice(missing, told).remedy).toMatch(/^The Power BI dataset was deleted/);
+    expect(failureAdvice(missing, classifyFailure(missing, 'run')).remedy).not.toMatch(/Power BI/);
+    const uncountable = new SyncError({ code: 'SYNC_VERIFICATION_UNAVAILABLE', message: 'cannot count' });
+    const halted = classifyFailure(uncountable, 'run', owners);
+    expect(halted.phase).toBe('verification');
+    expect(failureAdvice(uncountable, halted).remedy).toMatch(/Dataset Execute Queries REST API/);
+    const generic = classifyFailure(uncountable, 'run');
+    expect(generic.phase).toBe('verification');
+    expect(failureAdvice(uncountable, generic).remedy).not.toMatch(/Power BI/);
   });
 });

@@ -17,12 +17,12 @@ const BY_CODE: Record<string, Advice> = {
   SYNC_SINK_MISSING: {
     severity: 'critical',
     remedy:
-      'The Power BI dataset was deleted in the workspace. The next run creates it again and posts every record again (nothing is doubled); find out who deleted it, and point reports at the new dataset.',
+      "The sink's container (the table set, e.g. a dataset) was deleted. The next run creates it again and posts every record again (nothing is doubled); find out who deleted it, and point reports at the new container.",
   },
   SYNC_SINK_RECREATED: {
     severity: 'warning',
     remedy:
-      'The dataset was created again after a deletion; every record is being posted again from the source. Reports must use the new dataset.',
+      "The sink's container was created again after a deletion; every record is being posted again from the source. Reports must use the new container.",
   },
   SYNC_CONFIG_INVALID: { severity: 'critical', remedy: 'Fix the configuration named in the message.' },
   SYNC_SECRET_INVALID: {
@@ -54,7 +54,7 @@ const BY_CODE: Record<string, Advice> = {
   SYNC_VERIFICATION_UNAVAILABLE: {
     severity: 'critical',
     remedy:
-      'The sink cannot count rows, so the outcome of a batch is unknown and nothing is resent: a Power BI admin must enable the tenant setting "Dataset Execute Queries REST API" (the principal also needs Read and Build on the dataset); the next run then verifies the batch. Or choose verification.whenUnsupported.',
+      'The sink cannot count rows, so the outcome of a batch is unknown and nothing is resent: let the sink count (its documentation says how); the next run then verifies the batch. Or choose verification.whenUnsupported.',
   },
   SYNC_VERIFICATION_PENDING: {
     severity: 'warning',
@@ -118,11 +118,11 @@ const BY_PHASE: Record<FailurePhase, Advice> = {
   lease: { severity: 'error', remedy: 'Check the store and the other workers sharing it.' },
   source: {
     severity: 'error',
-    remedy: 'Check that the source (Sage X3) is reachable and answers as expected.',
+    remedy: 'Check that the source is reachable and answers as expected.',
   },
   sink: {
     severity: 'error',
-    remedy: 'Check that the sink (Power BI) is reachable and the dataset still exists.',
+    remedy: 'Check that the sink is reachable and its tables still exist.',
   },
   verification: {
     severity: 'error',

@@ -5,8 +5,8 @@ import type { FailurePhase } from './sync-alert.js';
 /** A failed run, as the operator sees it. */
 export interface ClassifiedFailure {
   /**
-   * Stable code of the failure: the error's own code (a Power BI 401 `PowerBINotAuthorizedException` is
-   * `PBI_NOT_AUTHORIZED`), or `SYNC_RUN_FAILED` for an error without one.
+   * Stable code of the failure: the code the source or sink that claimed the error gives (the Power BI sink calls
+   * a 401 `PBI_NOT_AUTHORIZED`), else the error's own, or `SYNC_RUN_FAILED` for an error without one.
    */
   code: string;
   /** Where it happened. */
