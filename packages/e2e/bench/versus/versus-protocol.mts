@@ -94,6 +94,8 @@ export function startContender<R>(script: string, envName: string, config: objec
     if (readyAt === undefined && stdout.includes(READY_LINE)) readyAt = performance.now();
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    // `BENCH_VERSUS_STDERR=1` passes the contenders' stderr through (with `MLC_SDK_TRACE=1`: the SDK's timeline).
+    if (process.env.BENCH_VERSUS_STDERR) process.stderr.write(chunk);
     if (stderr.length < 20_000) stderr += chunk;
   });
   let exited = false;
