@@ -64,7 +64,8 @@ const ENGINE_CODES_OF_THIS_SINK: Record<string, FailureDescription> = {
  * also words the engine failures this sink causes (a deleted dataset, executeQueries forbidden).
  */
 export function describePowerBIFailure(error: unknown): FailureDescription | undefined {
-  if (isMlcError(error) && ENGINE_CODES_OF_THIS_SINK[error.code]) return ENGINE_CODES_OF_THIS_SINK[error.code];
+  if (isMlcError(error) && ENGINE_CODES_OF_THIS_SINK[error.code])
+    return ENGINE_CODES_OF_THIS_SINK[error.code];
   if (!isPowerBIError(error)) return undefined;
   const code = notAuthorized(error) ? 'PBI_NOT_AUTHORIZED' : error.code;
   const advice = BY_CODE[code];
