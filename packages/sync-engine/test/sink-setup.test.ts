@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore, type SinkTable, type SyncSink } from '../src/index.js';
+import { MemoryStateStore, type SinkSetupNote, type SinkTable, type SyncSink } from '../src/index.js';
 import { drive, keyCounts, seedOrders, world } from './helpers.js';
 
 describe('sink set-up', () => {
@@ -40,5 +40,39 @@ describe('sink set-up', () => {
     expect(result).toMatchObject({ status: 'completed', rowsPosted: 50 });
     expect(calls).toBe(2);
     expect(keyCounts(w.sink).size).toBe(50);
+  });
+
+  it('hands a sink the note its last set-up left, in a new process over the same store, and keeps a new one', async () => {
+    const w = world();
+    const seen: Array<SinkSetupNote | undefined> = [];
+    let next: SinkSetupNote = { generation: 1 };
+    const noting = (): SyncSink => {
+      let note: SinkSetupNote | undefined;
+      return {
+        ensureTables: async (tables, options) => {
+          seen.push(options.lastSetup);
+          await w.sink.ensureTables(tables);
+          note = next;
+        },
+        setupNote: () => note,
+        post: (request) => w.sink.post(request),
+        countBatch: (request) => w.sink.countBatch(request),
+        clear: (request) => w.sink.clear(request),
+      };
+    };
+    // Each "process": a fresh engine, store object and sink, over the same storage.
+    const start = () =>
+      drive(
+        w.clock,
+        w
+          .sync({ sink: noting(), store: new MemoryStateStore({ storage: w.storage, clock: w.clock }) })
+          .ready(),
+      );
+    await start();
+    await start();
+    next = { generation: 2 };
+    await start();
+    await start();
+    expect(seen).toEqual([undefined, { generation: 1 }, { generation: 1 }, { generation: 2 }]);
   });
 });

@@ -9,6 +9,7 @@ const SINK_SETUP_LEASE = 'mlc:sink-setup';
 const SINK_SETUP_TTL_MS = 120_000;
 /** How long a worker waits for another one's sink set-up before giving up for this run. */
 const SINK_SETUP_WAIT_MS = 180_000;
+
 /** What {@link SinkSetup} needs. */
 export interface SinkSetupOptions {
   store: StateStore;
