@@ -4,7 +4,7 @@
 // (test/entry-import-graph.test.ts keeps it so).
 
 // Composition API
-export type { CredentialExpiring, ReplayOptions, Sync } from './sync/create-sync.js';
+export type { CredentialExpiring, ReplayOptions, Sync } from './sync/sync.js';
 export { createSync } from './sync/create-sync.js';
 export type {
   AlertOptions,
