@@ -2,6 +2,7 @@
 // ledger already holds is counted unchanged without being mapped, checked or hashed; anything else takes the full path.
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '@mlc/sync-engine/testing';
+import { preparesLazily } from '../src/engine/change-batcher.js';
 import { contentHash } from '../src/ledger/content-hash.js';
 import type { SourceItem, SourceReadRequest, StreamDefinition, SyncSource } from '../src/index.js';
 import { drive, duplicates, type Order, seedOrders, world } from './helpers.js';
@@ -172,5 +173,23 @@ describe('ledger fingerprints', () => {
     const [letter] = await w.sync({}, stream).deadLetters({ stream: 'orders', status: ['open'] });
     expect(letter).toMatchObject({ key: 'o000004', stage: 'source', field: 'amount', reason: 'is negative' });
     expect(letter?.raw).toMatchObject({ amount: -1 });
+  });
+
+  it('over many look-up chunks: a first load prepares as it reads, a re-read keeps skipping unprepared records', async () => {
+    expect(preparesLazily(undefined)).toBe(true);
+    expect(preparesLazily({ seen: 0, held: 0 })).toBe(true);
+    expect(preparesLazily({ seen: 1000, held: 0 })).toBe(false);
+    expect(preparesLazily({ seen: 1000, held: 500 })).toBe(true);
+    const w = world({ fingerprints: true, pageSize: 500 });
+    seedOrders(w.source, 2500);
+    const { counter, map } = countingMap();
+    const stream = { ...FULL_REREAD, map, batchSize: 1000 };
+    const [first] = await drive(w.clock, w.sync({}, stream).run());
+    expect(first).toMatchObject({ rowsPosted: 2500 });
+    expect(counter.calls).toBe(2500);
+    const [again] = await drive(w.clock, w.sync({}, stream).run());
+    expect(again).toMatchObject({ recordsUnchanged: 2500, rowsPosted: 0 });
+    expect(counter.calls, 'every chunk of the re-read skipped its records unprepared').toBe(2500);
+    expect(w.sink.rows('Orders')).toHaveLength(2500);
   });
 });

@@ -3,7 +3,7 @@ import { compareStamps } from '../cursor/stamp.js';
 import { markPhase } from '../alerts/classify-failure.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { SyncProgress } from '../events/sync-events.js';
-import { ChangeBatcher } from './change-batcher.js';
+import { ChangeBatcher, preparesLazily } from './change-batcher.js';
 import {
   audit,
   throwIfStopping,
@@ -13,7 +13,7 @@ import {
   type RunScope,
   type RunStats,
 } from './engine-context.js';
-import { type ReadItem, readItem } from './prepare-item.js';
+import { prepareItem, type ReadItem, readItem } from './prepare-item.js';
 import { scopeUnderLease, withHeldLease } from './held-lease.js';
 import { replayOnVersionChange, streamVersionChanged } from './replay-on-version-change.js';
 import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
@@ -109,10 +109,13 @@ export async function runStream(
           progressed.stamp = () => batcher.decidedCursor?.stamp;
           let stopped = false;
           let chunk: ReadItem[] = [];
+          // Records are prepared as they are read, or (while the ledger keeps holding their fingerprints) only once
+          // the look-up said they changed.
+          let lazy = true;
           const flushChunk = async () => {
             const items = chunk;
             chunk = [];
-            await batcher.processChunk(items);
+            lazy = preparesLazily(await batcher.processChunk(items));
             if (batcher.full) await batcher.flush();
             emitProgress(ctx, stream, runId, stats, startedAt, progressed);
           };
@@ -133,7 +136,7 @@ export async function runStream(
                 window = windowOf(item.stamp, until);
                 progressed.window = window;
               }
-              chunk.push(readItem(stream, item));
+              chunk.push(lazy ? readItem(stream, item) : prepareItem(stream, item));
               if (chunk.length >= LOOKUP_CHUNK) {
                 await flushChunk();
                 await held.renewIfDue();
