@@ -83,12 +83,20 @@ function answer(request: WorkerRequest): unknown {
       if (!x3) return 0;
       const keys: string[] = [];
       let i = 0;
+      let newest = 0;
       for (const record of x3.control.records(request.entity)) {
         if (i >= request.offset && (i - request.offset) % request.every === 0) keys.push(record.key);
+        newest = Math.max(newest, Date.parse(record.updatedAt));
         i++;
       }
+      // Stamped two minutes ago (and after every record): a revision stamped "now" would sit inside a reader's
+      // safety lag (the SDK reads up to one minute behind now) and the next re-sync would not even see it.
+      const at = Math.max(newest + 1000, Math.floor((Date.now() - 120_000) / 1000) * 1000);
       for (const key of keys)
-        x3.control.update(request.entity, key, { values: { description: `Revised ${key}` } });
+        x3.control.update(request.entity, key, {
+          values: { description: `Revised ${key}` },
+          at: new Date(at).toISOString(),
+        });
       return keys.length;
     }
     case 'check.glLines':

@@ -66,6 +66,8 @@ interface PhaseFigures {
   wronglyValued: number;
   firstWrong?: string;
   cpuMs: number;
+  /** Records the contender's last process read (the SDK reports it; the naive script does not). */
+  recordsRead?: number;
 }
 
 interface Run {
@@ -118,7 +120,7 @@ async function runProcess(
   run: Run,
   kind: Kind,
   killAfterPosts?: number,
-): Promise<{ cpuMs: number; startupMs: number }> {
+): Promise<{ cpuMs: number; startupMs: number; recordsRead?: number }> {
   const contender = run.start();
   let exited = false;
   const done = contender.done.then((outcome) => {
@@ -137,7 +139,12 @@ async function runProcess(
     outcome.code === 0 && result !== undefined,
     `${kind} process ended with code ${outcome.code} (${outcome.signal ?? 'no signal'}): ${outcome.stderr.slice(-2000)}`,
   );
-  return { cpuMs: result?.cpuMs ?? 0, startupMs: outcome.startupMs };
+  const recordsRead = result && 'recordsRead' in result ? result.recordsRead : undefined;
+  return {
+    cpuMs: result?.cpuMs ?? 0,
+    startupMs: outcome.startupMs,
+    ...(recordsRead !== undefined ? { recordsRead } : {}),
+  };
 }
 
 async function phase(run: Run, kind: Kind, killAfterPosts?: number): Promise<PhaseFigures> {
@@ -161,10 +168,13 @@ async function phase(run: Run, kind: Kind, killAfterPosts?: number): Promise<Pha
     wronglyValued: table.wronglyValued,
     ...(table.firstWrong ? { firstWrong: JSON.stringify(table.firstWrong) } : {}),
     cpuMs,
+    ...(processes.at(-1)?.recordsRead !== undefined ? { recordsRead: processes.at(-1)?.recordsRead } : {}),
   };
 }
 
-async function contend(kind: Kind): Promise<{ lines: number; phases: Record<string, PhaseFigures> }> {
+async function contend(
+  kind: Kind,
+): Promise<{ lines: number; touched: number; phases: Record<string, PhaseFigures> }> {
   const run = await startRun(kind);
   try {
     const lines = await run.sims.x3LineCount('journalEntry');
@@ -172,10 +182,11 @@ async function contend(kind: Kind): Promise<{ lines: number; phases: Record<stri
     const first = await phase(run, kind, KILL_AFTER_POSTS);
     await run.sims.clearPowerBIFaults();
     const unchanged = await phase(run, kind);
-    await run.sims.touchX3('journalEntry', 100, 7);
+    const touched = await run.sims.touchX3('journalEntry', 100, 7);
     const changed = await phase(run, kind);
     return {
       lines,
+      touched,
       phases: { 'first-load': first, 'unchanged-resync': unchanged, 'changed-1pct-resync': changed },
     };
   } finally {
@@ -220,6 +231,15 @@ export async function benchVersus(report: BenchReport): Promise<void> {
       report.record(bench, 'posts', f.posts, 'count');
       report.record(bench, 'throttled_429', f.throttled, 'count');
       report.record(bench, 'cpu_time', f.cpuMs, 'ms', 'contender process(es), simulators excluded');
+      // A first load's killed process reports nothing: records read are shown for the one-process re-syncs.
+      if (f.recordsRead !== undefined && name !== 'first-load')
+        report.record(
+          bench,
+          'records_read',
+          f.recordsRead,
+          'count',
+          name === 'changed-1pct-resync' ? `${outcome.touched} entries revised` : undefined,
+        );
     }
   }
   const naiveFirst = naive.phases['first-load'];
@@ -241,4 +261,9 @@ export async function benchVersus(report: BenchReport): Promise<void> {
     );
   }
   check(sdk.phases['unchanged-resync']?.rowsStored === 0, 'the SDK re-posted rows on an unchanged re-sync');
+  // The revisions must be visible to the SDK's re-sync (stamped before its safety lag), or the phase measures nothing.
+  check(
+    (sdk.phases['changed-1pct-resync']?.recordsRead ?? 0) >= sdk.touched,
+    `the SDK's re-sync after the revision read ${sdk.phases['changed-1pct-resync']?.recordsRead} records, fewer than the ${sdk.touched} revised`,
+  );
 }
