@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { STATE_STORE_SCHEMA_VERSION } from '@mlc/sync-engine';
 import {
   createRedisStateStore,
   durabilityProblems,
@@ -49,7 +50,7 @@ describeRedis('RedisStateStore.open() checks the server before touching data', (
         expect(await admin.keys(`${prefix}*`)).toEqual([]); // nothing was written
         const accepted = createRedisStateStore({ url: REDIS_URL, prefix, allowDataLossOnPowerCut: true });
         await accepted.open();
-        expect(await accepted.schemaVersion()).toBe(1);
+        expect(await accepted.schemaVersion()).toBe(STATE_STORE_SCHEMA_VERSION);
         await accepted.close();
         await admin.del(`${prefix}meta`);
       }
