@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncHooks } from '../src/index.js';
-import { countBy, type Loop, startLoop } from './e2e-helpers.js';
+import { countBy, type Loop, startLoop, onlyStreams } from './e2e-helpers.js';
 
 let loop: Loop | undefined;
 afterEach(async () => {
@@ -46,13 +46,7 @@ describe('e2e crash points, append (GL entry lines): every line exactly once', (
       if (step === 'verify-count' && fault === 'none') continue;
       it(`crash at ${step}#${nth}, Power BI fault ${fault}`, async () => {
         loop = await startLoop({
-          streams: {
-            glAccounts: false,
-            suppliers: false,
-            purchaseOrders: false,
-            salesInvoices: false,
-            products: false,
-          },
+          streams: onlyStreams('glEntryLines'),
         });
         const l = loop;
         if (fault === 'drop-after-apply') l.pbisim.control.addFault(DROP);
@@ -94,13 +88,7 @@ describe('e2e crash points, replace (suppliers): exactly the current snapshot', 
               salesInvoice: 5,
             },
           },
-          streams: {
-            glAccounts: false,
-            glEntryLines: false,
-            purchaseOrders: false,
-            salesInvoices: false,
-            products: false,
-          },
+          streams: onlyStreams('suppliers'),
         });
         const l = loop;
         await l.clock.run(l.sync().run());
@@ -131,13 +119,7 @@ describe('e2e crash points, versioned (purchase orders): one row per version', (
   ] as Array<[string, number]>) {
     it(`crash at ${step}#${nth} with the drop-after-apply fault`, async () => {
       loop = await startLoop({
-        streams: {
-          glAccounts: false,
-          glEntryLines: false,
-          suppliers: false,
-          salesInvoices: false,
-          products: false,
-        },
+        streams: onlyStreams('purchaseOrders'),
       });
       const l = loop;
       await l.clock.run(l.sync().run());

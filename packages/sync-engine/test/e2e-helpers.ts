@@ -117,3 +117,16 @@ export function countBy(
   }
   return out;
 }
+
+/** Stream options that turn every built-in X3 stream off but `names` (which keep their defaults). */
+export function onlyStreams(...names: Array<keyof X3StreamsOptions>): X3StreamsOptions {
+  const all: Array<keyof X3StreamsOptions> = [
+    'glAccounts',
+    'glEntryLines',
+    'suppliers',
+    'purchaseOrders',
+    'salesInvoices',
+    'products',
+  ];
+  return Object.fromEntries(all.filter((name) => !names.includes(name)).map((name) => [name, false]));
+}

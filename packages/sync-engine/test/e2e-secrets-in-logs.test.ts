@@ -4,7 +4,7 @@ import { basicAuth, createX3Client } from '@mlc/sage-x3-client';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { x3Streams } from '../src/sage-x3.js';
-import { type Loop, startLoop } from './e2e-helpers.js';
+import { type Loop, startLoop, onlyStreams } from './e2e-helpers.js';
 
 let loop: Loop | undefined;
 afterEach(async () => {
@@ -15,13 +15,7 @@ afterEach(async () => {
 describe('e2e: secrets never reach logs, events or the audit trail', () => {
   it('a run with faults and failures logs through pino without the X3 password or the Power BI secret', async () => {
     loop = await startLoop({
-      streams: {
-        glAccounts: false,
-        suppliers: false,
-        purchaseOrders: false,
-        salesInvoices: false,
-        products: false,
-      },
+      streams: onlyStreams('glEntryLines'),
     });
     const l = loop;
     const lines: string[] = [];
@@ -65,13 +59,7 @@ describe('e2e: secrets never reach logs, events or the audit trail', () => {
 describe('e2e: a password in the X3 base URL never leaks (issue 9 finding 5)', () => {
   it('is stripped at client creation with a warning; errors with their whole cause chain, logs and events stay clean', async () => {
     loop = await startLoop({
-      streams: {
-        glAccounts: false,
-        suppliers: false,
-        purchaseOrders: false,
-        salesInvoices: false,
-        products: false,
-      },
+      streams: onlyStreams('glEntryLines'),
     });
     const l = loop;
     const password = 'Pl4nted-Url-P4ssw0rd';

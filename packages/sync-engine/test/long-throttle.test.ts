@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncEvents } from '../src/index.js';
-import { countBy, type Loop, startLoop } from './e2e-helpers.js';
+import { countBy, type Loop, startLoop, onlyStreams } from './e2e-helpers.js';
 import { auditTypes, drive, duplicates, keyCounts, seedOrders, world } from './helpers.js';
 
 describe('long throttles: honour them, say so at once, never give up', () => {
@@ -52,13 +52,7 @@ afterEach(async () => {
 describe('e2e: a 429 with Retry-After: 3392 from the Power BI simulator', () => {
   it('parks, resumes by itself, and lands every line exactly once (no dead letter, no 21 retries)', async () => {
     loop = await startLoop({
-      streams: {
-        glAccounts: false,
-        suppliers: false,
-        purchaseOrders: false,
-        salesInvoices: false,
-        products: false,
-      },
+      streams: onlyStreams('glEntryLines'),
     });
     const l = loop;
     l.pbisim.control.addFault({
