@@ -1,7 +1,7 @@
 // Public surface of @mlc/console: the operator console a host app mounts, and the request shape its authorize
 // callback receives.
 
-export type { ConsoleOptions, OperatorConsole } from './create-console.js';
+export type { ConsoleOptions, OperatorConsole } from './console-options.js';
 export { createConsole } from './create-console.js';
 export type { ConsoleRequest } from './http/console-request.js';
 export type { StreamHealth } from './health/stream-health.js';
