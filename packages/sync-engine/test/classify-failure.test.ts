@@ -94,4 +94,16 @@ describe('classifyFailure: the engine knows its own codes; sources and sinks des
     expect(generic.phase).toBe('verification');
     expect(failureAdvice(uncountable, generic).remedy).not.toMatch(/Power BI/);
   });
+
+  it('places an error the run saw come out of a source read in the source, unless it is a credential failure', () => {
+    const owners = { sink: { describeFailure: describePowerBIFailure } };
+    const timeout = new MlcError({ message: 'read timed out', code: 'NETWORK_ERROR', kind: 'transient' });
+    expect(classifyFailure(timeout, 'run', owners).phase).toBe('run');
+    expect(classifyFailure(timeout, 'run', owners, 'source').phase).toBe('source');
+    // A code the engine places itself (a failed batch) still goes to the source when a source read threw it.
+    const storeLike = new SyncError({ code: 'SYNC_BATCH_FAILED', message: 'the source failed a batch' });
+    expect(classifyFailure(storeLike, 'run').phase).toBe('sink');
+    expect(classifyFailure(storeLike, 'run', {}, 'source').phase).toBe('source');
+    expect(classifyFailure(x3('X3_AUTH_REJECTED', 'auth'), 'run', {}, 'source').phase).toBe('credentials');
+  });
 });

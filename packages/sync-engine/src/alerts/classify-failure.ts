@@ -38,25 +38,19 @@ export interface FailureOwners {
 /** Where the engine was when the error came out (refined from the error itself when it tells more). */
 export type PhaseHint = 'store' | 'sink-setup' | 'run';
 
-/** Phases the engine learnt while the error passed through it (an error from a source read is a source failure). */
-const marked = new WeakMap<object, FailurePhase>();
-
-/** Records that `error` came out of `phase` (first mark wins); returns it for `throw markPhase(...)`. */
-export function markPhase(error: unknown, phase: FailurePhase): unknown {
-  if (typeof error === 'object' && error !== null && !marked.has(error)) marked.set(error, phase);
-  return error;
-}
-
 const CONFIG_CODES = /(^|_)(CONFIG_INVALID|OPTIONS_INVALID|SECRET_INVALID|SCHEMA_NEWER)$/;
 
 /**
  * Classifies the error of a failed run: its code, phase, redacted message and whether retries back off. The
- * engine knows only its own codes; the stream's source and sink describe theirs (`owners`).
+ * engine knows only its own codes; the stream's source and sink describe theirs (`owners`). `seenIn` is the phase
+ * the run saw the error come out of, when it knows (a source read threw it: `RunStats.sourceFailure`); it wins over
+ * the owners' and the codes' phases, not over configuration and credentials.
  */
 export function classifyFailure(
   error: unknown,
   hint: PhaseHint,
   owners: FailureOwners = {},
+  seenIn?: FailurePhase,
 ): ClassifiedFailure {
   const claimed = describedBy(error, owners, hint);
   const code = claimed?.description.code ?? codeOf(error) ?? 'SYNC_RUN_FAILED';
@@ -67,11 +61,7 @@ export function classifyFailure(
   let phase: FailurePhase;
   if (configuration) phase = 'configuration';
   else if (credentials) phase = 'credentials';
-  else
-    phase =
-      (typeof error === 'object' && error !== null ? marked.get(error) : undefined) ??
-      claimed?.phase ??
-      phaseOfCode(code, hint);
+  else phase = seenIn ?? claimed?.phase ?? phaseOfCode(code, hint);
   const batchId = (error as { batchId?: unknown } | null)?.batchId;
   return {
     code,

@@ -97,6 +97,11 @@ export interface RunStats {
   throttledMs: number;
   intentsResolved: number;
   rebuilt: boolean;
+  /**
+   * The error the last failed source read of this run threw, if one did: when the run fails with it, the failure
+   * is a `source` failure whatever its code (see {@link sourceFailed}).
+   */
+  sourceFailure?: unknown;
 }
 
 /** Creates zeroed counters. */
@@ -111,6 +116,12 @@ export function newRunStats(): RunStats {
     intentsResolved: 0,
     rebuilt: false,
   };
+}
+
+/** Records that `error` came out of a source read of the run counted by `stats`; returns it for `throw sourceFailed(...)`. */
+export function sourceFailed(stats: RunStats, error: unknown): unknown {
+  stats.sourceFailure = error;
+  return error;
 }
 
 /** What protocol functions need about the current stream run. */

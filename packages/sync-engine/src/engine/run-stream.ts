@@ -1,6 +1,5 @@
 import { formatInstant, parseStamp } from '../cursor/stamp.js';
 import { compareStamps } from '../cursor/stamp.js';
-import { markPhase } from '../alerts/classify-failure.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { SyncProgress } from '../events/sync-events.js';
 import { ChangeBatcher, preparesLazily } from './change-batcher.js';
@@ -12,6 +11,7 @@ import {
   type ResolvedStream,
   type RunScope,
   type RunStats,
+  sourceFailed,
 } from './engine-context.js';
 import { prepareItem, type ReadItem, readItem } from './prepare-item.js';
 import { scopeUnderLease, withHeldLease } from './held-lease.js';
@@ -123,7 +123,7 @@ export async function runStream(
           // cursor has not passed it, so the next run reads it again.
           try {
             if (options.stopping()) throwIfStopping(scope);
-            const read = fromSource(() =>
+            const read = fromSource(stats, () =>
               stream.source.read({
                 until,
                 signal: options.signal,
@@ -207,13 +207,13 @@ async function settleAll(settling: readonly SettlingIntent[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-/** Iterates a source read, marking whatever it throws as a `source` failure (for alerts). */
-async function* fromSource<T>(open: () => AsyncIterable<T>): AsyncGenerator<T> {
+/** Iterates a source read, recording whatever it throws as the run's source failure (for alerts). */
+async function* fromSource<T>(stats: RunStats, open: () => AsyncIterable<T>): AsyncGenerator<T> {
   let iterator: AsyncIterator<T>;
   try {
     iterator = open()[Symbol.asyncIterator]();
   } catch (error) {
-    throw markPhase(error, 'source');
+    throw sourceFailed(stats, error);
   }
   let done = false;
   try {
@@ -223,7 +223,7 @@ async function* fromSource<T>(open: () => AsyncIterable<T>): AsyncGenerator<T> {
         next = await iterator.next();
       } catch (error) {
         done = true;
-        throw markPhase(error, 'source');
+        throw sourceFailed(stats, error);
       }
       if (next.done) {
         done = true;
@@ -362,7 +362,7 @@ async function reconcileDeletes(scope: RunScope, batcher: ChangeBatcher): Promis
   let previous: string | undefined;
   const pull = async (): Promise<IteratorResult<string>> => {
     const result = await sourceKeys.next().catch((error: unknown) => {
-      throw markPhase(error, 'source');
+      throw sourceFailed(scope.stats, error);
     });
     if (!result.done) {
       if (previous !== undefined && !(previous < result.value)) {

@@ -56,7 +56,12 @@ export class RunOutcomes {
   ): Promise<void> {
     if (isSyncError(error, 'SYNC_STOPPED')) return;
     const ctx = this.#ctx;
-    const failure = classifyFailure(error, hint, owners);
+    const failure = classifyFailure(
+      error,
+      hint,
+      owners,
+      error === stats.sourceFailure ? 'source' : undefined,
+    );
     const advice = failureAdvice(error, failure);
     const verdict = this.#failures.failed(stream, failure, ctx.clock.now(), this.#options.intervalOf(stream));
     // One line per failed run (with the redacted cause chain); the alert adds one on changes of state.
