@@ -1,6 +1,7 @@
 import type { StreamRunResult } from '@mlc/sync-engine';
 import { formatCount, formatDuration, formatTable } from '../output/format.js';
-import { type ReportMode, reportRun } from '../progress/run-reporter.js';
+import type { ReportMode } from '../progress/event-printer.js';
+import { reportRun } from '../progress/run-reporter.js';
 import type { CommandContext, ExitCode } from './command-context.js';
 
 /** How events are shown: live on a terminal, lines otherwise, JSON lines with `--json`. */
