@@ -192,4 +192,31 @@ describe('ledger fingerprints', () => {
     expect(counter.calls, 'every chunk of the re-read skipped its records unprepared').toBe(2500);
     expect(w.sink.rows('Orders')).toHaveLength(2500);
   });
+
+  it('a source that throws while validating a deferred record fails the run as a source failure', async () => {
+    const w = world();
+    seedOrders(w.source, 3);
+    const throwing: SyncSource<Order> = {
+      async *read(request: SourceReadRequest): AsyncIterable<SourceItem<Order>> {
+        for await (const item of w.source.read(request)) {
+          if (item.ok !== true) continue;
+          yield {
+            ok: 'unvalidated',
+            key: item.key,
+            stamp: item.stamp,
+            raw: item.record,
+            fingerprint: contentHash(item.record),
+            validate: () => {
+              throw new Error('strict mode: record is invalid');
+            },
+          };
+        }
+      },
+    };
+    const sync = w.sync({}, { source: throwing });
+    const phases: string[] = [];
+    sync.on('run-failed', (event) => phases.push(event.phase));
+    await drive(w.clock, sync.run()).catch(() => undefined);
+    expect(phases).toEqual(['source']);
+  });
 });

@@ -72,19 +72,23 @@ export type ReadItem = PreparedItem | FingerprintedItem;
 
 /**
  * A source item as a run reads it: records with a fingerprint are prepared later, if at all (an unvalidated one is
- * validated then too).
+ * validated then too), by `prepare` ({@link prepareItem} unless the run wraps it).
  */
-export function readItem(stream: ResolvedStream, item: SourceItem<unknown>): ReadItem {
+export function readItem(
+  stream: ResolvedStream,
+  item: SourceItem<unknown>,
+  prepare: (item: SourceItem<unknown>) => PreparedItem = (read) => prepareItem(stream, read),
+): ReadItem {
   if (item.ok !== false && item.fingerprint !== undefined) {
     return {
       ok: 'fingerprinted',
       key: item.key,
       stamp: item.stamp,
       fingerprint: ledgerFingerprint(stream, item.fingerprint),
-      prepare: () => prepareItem(stream, item),
+      prepare: () => prepare(item),
     };
   }
-  return prepareItem(stream, item);
+  return prepare(item);
 }
 
 /**

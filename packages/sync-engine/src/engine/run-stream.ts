@@ -13,7 +13,8 @@ import {
   type RunStats,
   sourceFailed,
 } from './engine-context.js';
-import { prepareItem, type ReadItem, readItem } from './prepare-item.js';
+import { type PreparedItem, prepareItem, type ReadItem, readItem } from './prepare-item.js';
+import type { SourceItem } from '../source/sync-source.js';
 import { scopeUnderLease, withHeldLease } from './held-lease.js';
 import { replayOnVersionChange, streamVersionChanged } from './replay-on-version-change.js';
 import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
@@ -112,6 +113,15 @@ export async function runStream(
           // Records are prepared as they are read, or (while the ledger keeps holding their fingerprints) only once
           // the look-up said they changed.
           let lazy = true;
+          // A source that throws while validating a record (an X3 client in strict mode validates lazily) fails the
+          // run as a source failure, as it would have while reading.
+          const prepare = (item: SourceItem<unknown>): PreparedItem => {
+            try {
+              return prepareItem(stream, item);
+            } catch (error) {
+              throw sourceFailed(stats, error);
+            }
+          };
           const flushChunk = async () => {
             const items = chunk;
             chunk = [];
@@ -136,7 +146,7 @@ export async function runStream(
                 window = windowOf(item.stamp, until);
                 progressed.window = window;
               }
-              chunk.push(lazy ? readItem(stream, item) : prepareItem(stream, item));
+              chunk.push(lazy ? readItem(stream, item, prepare) : prepare(item));
               if (chunk.length >= LOOKUP_CHUNK) {
                 await flushChunk();
                 await held.renewIfDue();
