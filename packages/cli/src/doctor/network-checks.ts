@@ -80,22 +80,37 @@ function tlsHandshake(
   );
 }
 
+/** What {@link checkHost} checks. */
+export interface HostCheckOptions {
+  /** Id prefix of the checks (`<id>.dns`, `<id>.tcp`, `<id>.tls`). */
+  id: string;
+  /** Their doctor section. */
+  section: DoctorCheck['section'];
+  /** The system, in titles. */
+  label: string;
+  /** The URL whose host is checked. */
+  url: string;
+  /** TLS options of the client (a company CA, mutual TLS). */
+  tls?: TlsOptions;
+  /** The environment (a proxy set there is named in remedies). */
+  env: NodeJS.ProcessEnv;
+  /** Now (epoch ms), for the certificate's days left. */
+  now: number;
+}
+
+/** A host to check, once its URL is parsed. */
+interface Target {
+  host: string;
+  port: number;
+  /** `host:port`. */
+  where: string;
+}
+
 /**
  * DNS, TCP and (for https) TLS to the host of `url`, one check each; later steps are skipped once one fails.
  * Returns true when the host is reachable.
  */
-export async function checkHost(
-  log: CheckLog,
-  options: {
-    id: string;
-    section: DoctorCheck['section'];
-    label: string;
-    url: string;
-    tls?: TlsOptions;
-    env: NodeJS.ProcessEnv;
-    now: number;
-  },
-): Promise<boolean> {
+export async function checkHost(log: CheckLog, options: HostCheckOptions): Promise<boolean> {
   const { id, section, label } = options;
   let url: URL;
   try {
@@ -114,7 +129,26 @@ export async function checkHost(
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const https = url.protocol === 'https:';
   const port = Number(url.port || (https ? 443 : 80));
-  const where = `${host}:${port}`;
+  const target: Target = { host, port, where: `${host}:${port}` };
+  if (!(await checkDns(log, options, target))) return false;
+  if (!(await checkTcp(log, options, target))) return false;
+  if (!https) {
+    log.add({
+      id: `${id}.tls`,
+      section,
+      title: `${label}: TLS`,
+      status: 'warn',
+      detail: `${url.origin} is plain http: credentials travel unencrypted`,
+      remedy: 'Use https for anything but a local test server.',
+    });
+    return true;
+  }
+  return checkTls(log, options, target);
+}
+
+/** The host resolves (an IP address needs no lookup). */
+async function checkDns(log: CheckLog, options: HostCheckOptions, { host }: Target): Promise<boolean> {
+  const { id, section, label } = options;
   if (isIP(host)) {
     log.add({
       id: `${id}.dns`,
@@ -123,33 +157,44 @@ export async function checkHost(
       status: 'ok',
       detail: `${host} is an IP address`,
     });
-  } else {
-    try {
-      const addresses = await timeout(lookup(host, { all: true }), `DNS lookup of ${host}`);
-      log.add({
-        id: `${id}.dns`,
-        section,
-        title: `${label}: DNS resolves ${host}`,
-        status: 'ok',
-        detail: addresses.map((a) => a.address).join(', '),
-      });
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? 'DNS_ERROR';
-      log.add({
-        id: `${id}.dns`,
-        section,
-        title: `${label}: DNS resolves ${host}`,
-        status: 'fail',
-        detail: `${code}: ${host} does not resolve`,
-        remedy: `Check the host name in the URL (typo, internal name needing the company DNS or VPN).${proxyNote(options.env)}`,
-        data: { host, code },
-      });
-      return false;
-    }
+    return true;
   }
+  try {
+    const addresses = await timeout(lookup(host, { all: true }), `DNS lookup of ${host}`);
+    log.add({
+      id: `${id}.dns`,
+      section,
+      title: `${label}: DNS resolves ${host}`,
+      status: 'ok',
+      detail: addresses.map((a) => a.address).join(', '),
+    });
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'DNS_ERROR';
+    log.add({
+      id: `${id}.dns`,
+      section,
+      title: `${label}: DNS resolves ${host}`,
+      status: 'fail',
+      detail: `${code}: ${host} does not resolve`,
+      remedy: `Check the host name in the URL (typo, internal name needing the company DNS or VPN).${proxyNote(options.env)}`,
+      data: { host, code },
+    });
+    return false;
+  }
+}
+
+/** Something accepts TCP connections at the host's port. */
+async function checkTcp(
+  log: CheckLog,
+  options: HostCheckOptions,
+  { host, port, where }: Target,
+): Promise<boolean> {
+  const { id, section, label } = options;
   try {
     await tcp(host, port);
     log.add({ id: `${id}.tcp`, section, title: `${label}: TCP connects to ${where}`, status: 'ok' });
+    return true;
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'CONNECT_ERROR';
     log.add({
@@ -166,17 +211,11 @@ export async function checkHost(
     });
     return false;
   }
-  if (!https) {
-    log.add({
-      id: `${id}.tls`,
-      section,
-      title: `${label}: TLS`,
-      status: 'warn',
-      detail: `${url.origin} is plain http: credentials travel unencrypted`,
-      remedy: 'Use https for anything but a local test server.',
-    });
-    return true;
-  }
+}
+
+/** The server's certificate is trusted (a warning when it expires within two weeks). */
+async function checkTls(log: CheckLog, options: HostCheckOptions, { host, port }: Target): Promise<boolean> {
+  const { id, section, label } = options;
   try {
     const cert = await tlsHandshake(host, port, options.tls);
     const daysLeft = Math.floor((cert.validTo - options.now) / DAY_MS);

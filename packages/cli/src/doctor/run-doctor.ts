@@ -29,74 +29,9 @@ export async function runDoctor(config: MlcConfig, options: RunDoctorOptions = {
   const log = new CheckLog(options.onCheck, options.skip);
   const env = options.env ?? process.env;
   const now = options.now ?? (() => Date.now());
-  let sync: Sync | undefined;
-  try {
-    sync = createSync(config);
-    log.add({
-      id: 'config',
-      section: 'config',
-      title: 'configuration is valid',
-      status: 'ok',
-      detail: `${sync.streams.length} stream(s): ${sync.streams.join(', ')}`,
-    });
-  } catch (error) {
-    const e = describeError(error);
-    log.add({
-      id: 'config',
-      section: 'config',
-      title: 'configuration is valid',
-      status: 'fail',
-      detail: `${e.code ?? 'error'}: ${e.message}`,
-      remedy: 'Fix the option named in the message in mlc.config.',
-    });
-  }
-
-  let storeOpen = false;
-  if (!log.skipped('store')) {
-    try {
-      await config.store.open();
-      storeOpen = true;
-      log.add({
-        id: 'store',
-        section: 'store',
-        title: 'state store opens',
-        status: 'ok',
-        detail: `schema version ${await config.store.schemaVersion()}`,
-      });
-    } catch (error) {
-      const e = describeError(error);
-      log.add({
-        id: 'store',
-        section: 'store',
-        title: 'state store opens',
-        status: 'fail',
-        detail: `${e.code ?? 'error'}: ${e.message}`,
-        remedy:
-          "Check the store's path or connection string and its permissions; a newer schema needs a newer engine.",
-      });
-    }
-  }
-  if (storeOpen && !log.skipped('store.health')) {
-    const status = await readSyncStatus({ store: config.store, streams: config.streams, now: now() });
-    const failing = status.streams.filter((s) => s.lastRun?.outcome === 'failed');
-    const parked = status.streams.reduce((n, s) => n + s.deadLetters.open, 0);
-    log.add({
-      id: 'store.health',
-      section: 'store',
-      title: 'streams ran without failing, nothing parked',
-      status: failing.length > 0 || parked > 0 ? 'warn' : 'ok',
-      detail:
-        failing.length + parked === 0
-          ? `${status.streams.filter((s) => s.lastRun).length} of ${status.streams.length} stream(s) have run`
-          : [
-              ...failing.map((s) => `${s.stream}: last run failed (${s.lastRun?.failure?.code})`),
-              ...(parked > 0 ? [`${parked} open dead letter(s)`] : []),
-            ].join('; '),
-      ...(failing.length + parked > 0
-        ? { remedy: 'See mlc status for the remedies, mlc dead-letters list for the parked records.' }
-        : {}),
-    });
-  }
+  const sync = checkConfig(log, config);
+  const storeOpen = !log.skipped('store') && (await checkStore(log, config));
+  if (storeOpen && !log.skipped('store.health')) await checkStoreHealth(log, config, now());
 
   const x3 = config.doctor?.x3;
   if (x3 && x3.auth.kind === 'oauth2-refresh-token' && !log.skipped('x3.refresh-token')) {
@@ -131,6 +66,82 @@ export async function runDoctor(config: MlcConfig, options: RunDoctorOptions = {
     });
   }
   return log.report();
+}
+
+/** The configuration is valid: the sync it describes can be created (returned), else a failed check. */
+function checkConfig(log: CheckLog, config: MlcConfig): Sync | undefined {
+  try {
+    const sync = createSync(config);
+    log.add({
+      id: 'config',
+      section: 'config',
+      title: 'configuration is valid',
+      status: 'ok',
+      detail: `${sync.streams.length} stream(s): ${sync.streams.join(', ')}`,
+    });
+    return sync;
+  } catch (error) {
+    const e = describeError(error);
+    log.add({
+      id: 'config',
+      section: 'config',
+      title: 'configuration is valid',
+      status: 'fail',
+      detail: `${e.code ?? 'error'}: ${e.message}`,
+      remedy: 'Fix the option named in the message in mlc.config.',
+    });
+    return undefined;
+  }
+}
+
+/** The state store opens (returns whether it did) and reports its schema version. */
+async function checkStore(log: CheckLog, config: MlcConfig): Promise<boolean> {
+  try {
+    await config.store.open();
+    log.add({
+      id: 'store',
+      section: 'store',
+      title: 'state store opens',
+      status: 'ok',
+      detail: `schema version ${await config.store.schemaVersion()}`,
+    });
+    return true;
+  } catch (error) {
+    const e = describeError(error);
+    log.add({
+      id: 'store',
+      section: 'store',
+      title: 'state store opens',
+      status: 'fail',
+      detail: `${e.code ?? 'error'}: ${e.message}`,
+      remedy:
+        "Check the store's path or connection string and its permissions; a newer schema needs a newer engine.",
+    });
+    return false;
+  }
+}
+
+/** What the open store knows: streams whose last run failed and open dead letters (a warning each). */
+async function checkStoreHealth(log: CheckLog, config: MlcConfig, now: number): Promise<void> {
+  const status = await readSyncStatus({ store: config.store, streams: config.streams, now });
+  const failing = status.streams.filter((s) => s.lastRun?.outcome === 'failed');
+  const parked = status.streams.reduce((n, s) => n + s.deadLetters.open, 0);
+  log.add({
+    id: 'store.health',
+    section: 'store',
+    title: 'streams ran without failing, nothing parked',
+    status: failing.length > 0 || parked > 0 ? 'warn' : 'ok',
+    detail:
+      failing.length + parked === 0
+        ? `${status.streams.filter((s) => s.lastRun).length} of ${status.streams.length} stream(s) have run`
+        : [
+            ...failing.map((s) => `${s.stream}: last run failed (${s.lastRun?.failure?.code})`),
+            ...(parked > 0 ? [`${parked} open dead letter(s)`] : []),
+          ].join('; '),
+    ...(failing.length + parked > 0
+      ? { remedy: 'See mlc status for the remedies, mlc dead-letters list for the parked records.' }
+      : {}),
+  });
 }
 
 async function checkRefreshToken(
