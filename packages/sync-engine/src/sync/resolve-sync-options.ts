@@ -118,78 +118,17 @@ const RESERVED = ['_batch', '_version', '_validFrom'];
 /** Fills in defaults once and validates the configuration (loud `SYNC_CONFIG_INVALID` errors). */
 export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
   const seen = new Set<string>();
-  const streams = options.streams.map((raw) => {
-    const def = raw;
+  const streams = options.streams.map((def) => {
     if (!def.name || seen.has(def.name))
       invalid(def.name, `stream names must be unique and non-empty (${JSON.stringify(def.name)})`);
     seen.add(def.name);
-    const sink = def.sink ?? options.sink;
-    if (!sink) invalid(def.name, 'no sink: pass `sink` to createSync or to the stream');
-    const maxRows = sink.maxRowsPerPost ?? DEFAULT_MAX_ROWS;
-    const batchSize = def.batchSize ?? options.defaults?.batchSize ?? maxRows;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxRows) {
-      invalid(def.name, `batchSize must be an integer in [1, ${maxRows}], got ${batchSize}`);
-    }
-    for (const column of Object.keys(def.table.columns)) {
-      if (RESERVED.includes(column)) invalid(def.name, `column ${column} is reserved by the engine`);
-    }
-    const mode = def.mode ?? 'append';
-    const table = postedTableOf({ table: def.table, mode });
-    const verification = { ...options.defaults?.verification, ...def.verification };
-    const resolved: ResolvedStream = {
-      name: def.name,
-      source: def.source,
-      table,
-      businessTable: def.table,
-      map: (record, context) => def.map(record, context),
-      mode,
-      schedule: def.schedule ?? 'manual',
-      batchSize,
-      safetyLagMs: def.safetyLagMs ?? options.defaults?.safetyLagMs ?? 60_000,
-      lookbackMs: def.lookbackMs ?? options.defaults?.lookbackMs ?? 0,
-      reconcileDeletes: def.reconcileDeletes ?? false,
-      verification: {
-        whenUnsupported: verification.whenUnsupported ?? 'halt',
-        settleMs: verification.settleMs ?? 30_000,
-        recheckMs: verification.recheckMs ?? 5_000,
-        maxReads: verification.maxReads ?? 12,
-      },
-      sink,
-      version:
-        def.version !== undefined
-          ? String(def.version)
-          : `derived:${contentHash({ map: String(def.map), table: def.table, mode }).slice(0, 16)}`,
-      ...(def.initialSince !== undefined ? { initialSince: def.initialSince } : {}),
-      ...(def.decimalRounding !== undefined ? { decimalRounding: def.decimalRounding } : {}),
-    };
-    if (resolved.reconcileDeletes && (mode !== 'replace' || !def.source.keys)) {
-      invalid(def.name, 'reconcileDeletes needs mode replace and a source with keys()');
-    }
-    return resolved;
+    return resolveStream(def, options);
   });
   for (const s of streams) {
     const other = streams.find((x) => x !== s && x.sink === s.sink && x.table.name === s.table.name);
     if (other) invalid(s.name, `table ${s.table.name} is also written by stream ${other.name}`);
   }
-  const leaseTtlMs = options.leaseTtlMs ?? 300_000;
-  // The fencing argument (docs/architecture.md): a POST starts only with timeout + one renew interval of lease
-  // left, so it ends before the lease can run out even if the next heartbeat fails; that needs TTL ≥ 2R + T.
-  const requestTimeoutMs = Math.max(0, ...streams.map((s) => s.sink.requestTimeoutMs ?? 0));
-  const leaseRenewIntervalMs =
-    options.leaseRenewIntervalMs ?? Math.floor(Math.min(leaseTtlMs / 4, (leaseTtlMs - requestTimeoutMs) / 3));
-  if (!Number.isFinite(leaseTtlMs) || leaseTtlMs <= 0) invalid(undefined, 'leaseTtlMs must be > 0');
-  if (!Number.isFinite(leaseRenewIntervalMs) || leaseRenewIntervalMs <= 0) {
-    invalid(
-      undefined,
-      `leaseRenewIntervalMs must be > 0 (leaseTtlMs ${leaseTtlMs} ms leaves no room next to the sink's request timeout of ${requestTimeoutMs} ms)`,
-    );
-  }
-  if (leaseTtlMs < 2 * leaseRenewIntervalMs + requestTimeoutMs) {
-    invalid(
-      undefined,
-      `leaseTtlMs (${leaseTtlMs} ms) must be at least 2 × leaseRenewIntervalMs (${leaseRenewIntervalMs} ms) + the sink's request timeout (${requestTimeoutMs} ms) = ${2 * leaseRenewIntervalMs + requestTimeoutMs} ms: otherwise a POST could outlive the lease and another worker could resend the same rows`,
-    );
-  }
+  const { leaseTtlMs, leaseRenewIntervalMs } = resolveLeaseTiming(options, streams);
   let counter = 0;
   return {
     store: options.store,
@@ -207,6 +146,82 @@ export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {
       ((prefix) => `${prefix}_${globalThis.crypto.randomUUID()}_${(++counter).toString(36)}`),
     ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}),
   };
+}
+
+/** One stream's definition with the sync's defaults filled in, validated. */
+function resolveStream(def: SyncOptions['streams'][number], options: SyncOptions): ResolvedStream {
+  const sink = def.sink ?? options.sink;
+  if (!sink) invalid(def.name, 'no sink: pass `sink` to createSync or to the stream');
+  const maxRows = sink.maxRowsPerPost ?? DEFAULT_MAX_ROWS;
+  const batchSize = def.batchSize ?? options.defaults?.batchSize ?? maxRows;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxRows) {
+    invalid(def.name, `batchSize must be an integer in [1, ${maxRows}], got ${batchSize}`);
+  }
+  for (const column of Object.keys(def.table.columns)) {
+    if (RESERVED.includes(column)) invalid(def.name, `column ${column} is reserved by the engine`);
+  }
+  const mode = def.mode ?? 'append';
+  const table = postedTableOf({ table: def.table, mode });
+  const verification = { ...options.defaults?.verification, ...def.verification };
+  const resolved: ResolvedStream = {
+    name: def.name,
+    source: def.source,
+    table,
+    businessTable: def.table,
+    map: (record, context) => def.map(record, context),
+    mode,
+    schedule: def.schedule ?? 'manual',
+    batchSize,
+    safetyLagMs: def.safetyLagMs ?? options.defaults?.safetyLagMs ?? 60_000,
+    lookbackMs: def.lookbackMs ?? options.defaults?.lookbackMs ?? 0,
+    reconcileDeletes: def.reconcileDeletes ?? false,
+    verification: {
+      whenUnsupported: verification.whenUnsupported ?? 'halt',
+      settleMs: verification.settleMs ?? 30_000,
+      recheckMs: verification.recheckMs ?? 5_000,
+      maxReads: verification.maxReads ?? 12,
+    },
+    sink,
+    version:
+      def.version !== undefined
+        ? String(def.version)
+        : `derived:${contentHash({ map: String(def.map), table: def.table, mode }).slice(0, 16)}`,
+    ...(def.initialSince !== undefined ? { initialSince: def.initialSince } : {}),
+    ...(def.decimalRounding !== undefined ? { decimalRounding: def.decimalRounding } : {}),
+  };
+  if (resolved.reconcileDeletes && (mode !== 'replace' || !def.source.keys)) {
+    invalid(def.name, 'reconcileDeletes needs mode replace and a source with keys()');
+  }
+  return resolved;
+}
+
+/**
+ * The lease TTL and heartbeat interval. The fencing argument (docs/architecture.md): a POST starts only with
+ * timeout + one renew interval of lease left, so it ends before the lease can run out even if the next heartbeat
+ * fails; that needs TTL ≥ 2R + T.
+ */
+function resolveLeaseTiming(
+  options: SyncOptions,
+  streams: readonly ResolvedStream[],
+): { leaseTtlMs: number; leaseRenewIntervalMs: number } {
+  const leaseTtlMs = options.leaseTtlMs ?? 300_000;
+  const requestTimeoutMs = Math.max(0, ...streams.map((s) => s.sink.requestTimeoutMs ?? 0));
+  const leaseRenewIntervalMs =
+    options.leaseRenewIntervalMs ?? Math.floor(Math.min(leaseTtlMs / 4, (leaseTtlMs - requestTimeoutMs) / 3));
+  if (!Number.isFinite(leaseTtlMs) || leaseTtlMs <= 0) invalid(undefined, 'leaseTtlMs must be > 0');
+  if (!Number.isFinite(leaseRenewIntervalMs) || leaseRenewIntervalMs <= 0) {
+    invalid(
+      undefined,
+      `leaseRenewIntervalMs must be > 0 (leaseTtlMs ${leaseTtlMs} ms leaves no room next to the sink's request timeout of ${requestTimeoutMs} ms)`,
+    );
+  }
+  if (leaseTtlMs < 2 * leaseRenewIntervalMs + requestTimeoutMs) {
+    invalid(
+      undefined,
+      `leaseTtlMs (${leaseTtlMs} ms) must be at least 2 × leaseRenewIntervalMs (${leaseRenewIntervalMs} ms) + the sink's request timeout (${requestTimeoutMs} ms) = ${2 * leaseRenewIntervalMs + requestTimeoutMs} ms: otherwise a POST could outlive the lease and another worker could resend the same rows`,
+    );
+  }
+  return { leaseTtlMs, leaseRenewIntervalMs };
 }
 
 function invalid(stream: string | undefined, message: string): never {
