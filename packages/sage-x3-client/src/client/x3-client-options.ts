@@ -141,19 +141,7 @@ function withoutCredentials(url: URL, option: 'baseUrl' | 'graphqlUrl', logger: 
 
 /** Validates options and fills defaults once. */
 export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3ClientOptions {
-  let base: URL;
-  try {
-    base = new URL(options.baseUrl);
-  } catch {
-    // Echoed without its user-info: a mistyped URL may still carry a password (the parser's own error, the cause,
-    // would hold it whole, so it is not kept).
-    throw new X3ConfigError({
-      message: `baseUrl '${redactUnparsedUrl(options.baseUrl)}' is not a URL`,
-      code: 'X3_CONFIG_INVALID',
-    });
-  }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:')
-    throw new X3ConfigError({ message: 'baseUrl must be http(s)' });
+  const base = parseHttpUrl(options.baseUrl, 'baseUrl');
   if (!options.endpoint)
     throw new X3ConfigError({ message: 'endpoint is required (the Syracuse endpoint name, e.g. SEED)' });
   if (!options.auth || typeof options.auth.start !== 'function') {
@@ -170,36 +158,13 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
   const baseUrl = withoutCredentials(base, 'baseUrl', logger).href.replace(/\/+$/, '');
   let graphqlUrl = `${baseUrl}/xtrem/api`;
   if (options.graphqlUrl !== undefined) {
-    let gql: URL;
-    try {
-      gql = new URL(options.graphqlUrl);
-    } catch {
-      throw new X3ConfigError({
-        message: `graphqlUrl '${redactUnparsedUrl(options.graphqlUrl)}' is not a URL`,
-        code: 'X3_CONFIG_INVALID',
-      });
-    }
-    if (gql.protocol !== 'https:' && gql.protocol !== 'http:')
-      throw new X3ConfigError({ message: 'graphqlUrl must be http(s)' });
-    graphqlUrl = withoutCredentials(gql, 'graphqlUrl', logger).href;
+    graphqlUrl = withoutCredentials(
+      parseHttpUrl(options.graphqlUrl, 'graphqlUrl'),
+      'graphqlUrl',
+      logger,
+    ).href;
   }
-  const entities = new Map<string, X3EntityDefinition<unknown>>();
-  for (const [name, def] of Object.entries(X3_BUILT_IN_ENTITIES))
-    entities.set(name, def as X3EntityDefinition<unknown>);
-  for (const [name, value] of Object.entries(options.entities ?? {})) {
-    const builtIn = entities.get(name);
-    if (isDefinition(value)) {
-      if (value.name !== name)
-        throw new X3ConfigError({ message: `entities.${name}: definition is named '${value.name}'` });
-      entities.set(name, value);
-    } else if (builtIn) {
-      entities.set(name, applyEntityOverride(builtIn, value));
-    } else {
-      throw new X3ConfigError({
-        message: `entities.${name}: not a built-in entity; give a full definition (name, schema, rest/graphql)`,
-      });
-    }
-  }
+  const entities = resolveEntities(options.entities);
   return {
     baseUrl,
     endpoint: options.endpoint,
@@ -223,4 +188,46 @@ export function resolveX3ClientOptions(options: X3ClientOptions): ResolvedX3Clie
     headers: options.headers ?? {},
     ...(options.signal ? { signal: options.signal } : {}),
   };
+}
+
+/**
+ * `value` parsed as an http(s) URL, else an `X3ConfigError`. A value that does not parse is echoed without its
+ * user-info: a mistyped URL may still carry a password (the parser's own error, the cause, would hold it whole, so
+ * it is not kept).
+ */
+function parseHttpUrl(value: string, option: 'baseUrl' | 'graphqlUrl'): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new X3ConfigError({
+      message: `${option} '${redactUnparsedUrl(value)}' is not a URL`,
+      code: 'X3_CONFIG_INVALID',
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new X3ConfigError({ message: `${option} must be http(s)` });
+  return url;
+}
+
+/** The built-in entities with the client's `entities` applied: full definitions added, overrides merged. */
+function resolveEntities(given: X3ClientOptions['entities']): Map<string, X3EntityDefinition<unknown>> {
+  const entities = new Map<string, X3EntityDefinition<unknown>>();
+  for (const [name, def] of Object.entries(X3_BUILT_IN_ENTITIES))
+    entities.set(name, def as X3EntityDefinition<unknown>);
+  for (const [name, value] of Object.entries(given ?? {})) {
+    const builtIn = entities.get(name);
+    if (isDefinition(value)) {
+      if (value.name !== name)
+        throw new X3ConfigError({ message: `entities.${name}: definition is named '${value.name}'` });
+      entities.set(name, value);
+    } else if (builtIn) {
+      entities.set(name, applyEntityOverride(builtIn, value));
+    } else {
+      throw new X3ConfigError({
+        message: `entities.${name}: not a built-in entity; give a full definition (name, schema, rest/graphql)`,
+      });
+    }
+  }
+  return entities;
 }
