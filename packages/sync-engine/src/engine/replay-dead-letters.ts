@@ -46,64 +46,14 @@ export async function replayDeadLetters(
   const accepted: string[] = [];
   for (const letter of letters) {
     if (letter.status !== 'open' || letter.stream !== stream.name) continue;
-    if (letter.kind === 'record') {
-      const item = await reprepareRecord(scope, letter);
-      if (typeof item === 'string') {
-        await refuse(letter, item);
-        continue;
-      }
-      if (!item.ok) {
-        await refuse(letter, `still invalid${item.field ? ` at ${item.field}` : ''}: ${item.reason}`);
-        continue;
-      }
-      await batcher.processChunk([{ ...item, letterId: letter.id }]);
-      batcher.completeLetter(letter.id);
-      accepted.push(letter.id);
-      continue;
-    }
-    if (letter.partial) {
-      if (!options.force) {
-        await refuse(
-          letter,
-          'part of this batch may already be in the sink; replay with force after checking the table',
-        );
-        continue;
-      }
-      await batcher.flush();
-      const rows = letter.rows ?? [];
-      await audit(ctx, {
-        type: 'duplicate-risk',
-        stream: stream.name,
-        message: `forced replay of partly applied batch ${letter.batchId ?? letter.id}: ${rows.length} rows re-posted as they are`,
-        data: { deadLetterId: letter.id },
-      });
-      await sendRowsBatch(scope, {
-        batchId: ctx.newId('b'),
-        stream: stream.name,
-        table: letter.table ?? stream.table.name,
-        kind: 'rows',
-        mode: stream.mode,
-        rows,
-        entries: [],
-        rowCount: rows.length,
-        createdAt: ctx.clock.now(),
-        attempts: 0,
-        status: 'open',
-        replayOf: [letter.id],
-      });
-      accepted.push(letter.id);
-      continue;
-    }
-    // The stored rows are not trusted as they are: each record is re-read (or its rows re-checked) with today's
-    // rules, so a batch that failed on a value is never re-posted frozen.
-    const items = await recheckItems(scope, itemsOfBatchLetter(scope, letter));
-    if (typeof items === 'string') {
-      await refuse(letter, items);
-      continue;
-    }
-    await batcher.processChunk(items);
-    batcher.completeLetter(letter.id);
-    accepted.push(letter.id);
+    const refusal =
+      letter.kind === 'record'
+        ? await replayRecordLetter(scope, batcher, letter)
+        : letter.partial
+          ? await replayPartialBatch(scope, batcher, letter, options.force)
+          : await replayBatchLetter(scope, batcher, letter);
+    if (refusal !== undefined) await refuse(letter, refusal);
+    else accepted.push(letter.id);
   }
   await batcher.finish();
   result.replayed = accepted;
@@ -117,6 +67,75 @@ export async function replayDeadLetters(
     });
   }
   return result;
+}
+
+/** Queues a record dead letter's record, prepared again; returns why not when it cannot be or is still invalid. */
+async function replayRecordLetter(
+  scope: RunScope,
+  batcher: ChangeBatcher,
+  letter: DeadLetter,
+): Promise<string | undefined> {
+  const item = await reprepareRecord(scope, letter);
+  if (typeof item === 'string') return item;
+  if (!item.ok) return `still invalid${item.field ? ` at ${item.field}` : ''}: ${item.reason}`;
+  await batcher.processChunk([{ ...item, letterId: letter.id }]);
+  batcher.completeLetter(letter.id);
+  return undefined;
+}
+
+/**
+ * Re-posts a partly applied batch's rows as they are, only with `force` (audited as a duplicate risk); returns why
+ * not without it.
+ */
+async function replayPartialBatch(
+  scope: RunScope,
+  batcher: ChangeBatcher,
+  letter: DeadLetter,
+  force: boolean,
+): Promise<string | undefined> {
+  const { ctx, stream } = scope;
+  if (!force)
+    return 'part of this batch may already be in the sink; replay with force after checking the table';
+  await batcher.flush();
+  const rows = letter.rows ?? [];
+  await audit(ctx, {
+    type: 'duplicate-risk',
+    stream: stream.name,
+    message: `forced replay of partly applied batch ${letter.batchId ?? letter.id}: ${rows.length} rows re-posted as they are`,
+    data: { deadLetterId: letter.id },
+  });
+  await sendRowsBatch(scope, {
+    batchId: ctx.newId('b'),
+    stream: stream.name,
+    table: letter.table ?? stream.table.name,
+    kind: 'rows',
+    mode: stream.mode,
+    rows,
+    entries: [],
+    rowCount: rows.length,
+    createdAt: ctx.clock.now(),
+    attempts: 0,
+    status: 'open',
+    replayOf: [letter.id],
+  });
+  return undefined;
+}
+
+/**
+ * Queues a batch dead letter's records again. The stored rows are not trusted as they are: each record is re-read
+ * (or its rows re-checked) with today's rules, so a batch that failed on a value is never re-posted frozen.
+ * Returns why not when they cannot be.
+ */
+async function replayBatchLetter(
+  scope: RunScope,
+  batcher: ChangeBatcher,
+  letter: DeadLetter,
+): Promise<string | undefined> {
+  const items = await recheckItems(scope, itemsOfBatchLetter(scope, letter));
+  if (typeof items === 'string') return items;
+  await batcher.processChunk(items);
+  batcher.completeLetter(letter.id);
+  return undefined;
 }
 
 /**
