@@ -81,12 +81,7 @@ export async function crashAtStep(options: CrashAtStepOptions): Promise<CrashAtS
   const sink = new MemorySink({ clock });
   const source = new MemorySource<CrashOrder>({ pageSize: 40 });
   const records = options.records ?? 250;
-  const expectedKeys: string[] = [];
-  for (let i = 0; i < records; i++) {
-    const key = `o${String(i).padStart(4, '0')}`;
-    expectedKeys.push(key);
-    source.put(key, stampOf(i), { key, updatedAt: stampOf(i), amount: i * 1.5 });
-  }
+  const expectedKeys = seedOrders(source, records);
   const stores: StateStore[] = [];
   const newStore = async () => {
     const store = await options.store({ clock });
@@ -102,18 +97,7 @@ export async function crashAtStep(options: CrashAtStepOptions): Promise<CrashAtS
       leaseTtlMs: LEASE_TTL_MS,
       logLevel: 'silent', // the crash is the point; the outcome carries every result
       ...(hooks ? { hooks } : {}),
-      streams: [
-        defineStream<CrashOrder>({
-          name: STREAM,
-          source,
-          table: { name: 'Orders', columns: { key: 'String', amount: 'Decimal', updatedAt: 'DateTime' } },
-          map: (o) => ({ key: o.key, amount: o.amount, updatedAt: o.updatedAt }),
-          mode: 'append',
-          batchSize: 100,
-          safetyLagMs: 60_000,
-          verification: { settleMs: 10_000, recheckMs: 2_000, maxReads: 10 },
-        }),
-      ],
+      streams: [ordersStream(source)],
     });
     const [result] = await clock.run(sync.run());
     return result ?? { stream: STREAM, error: new Error('the sync ran no stream') };
@@ -164,6 +148,31 @@ export async function crashAtStep(options: CrashAtStepOptions): Promise<CrashAtS
   } finally {
     for (const store of stores) await store.close().catch(() => {});
   }
+}
+
+/** Puts `records` orders in the source, one a minute from 2024-01-01; returns their keys in order. */
+function seedOrders(source: MemorySource<CrashOrder>, records: number): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < records; i++) {
+    const key = `o${String(i).padStart(4, '0')}`;
+    keys.push(key);
+    source.put(key, stampOf(i), { key, updatedAt: stampOf(i), amount: i * 1.5 });
+  }
+  return keys;
+}
+
+/** The crashed and recovering stream: the orders, appended in batches of 100 with verification. */
+function ordersStream(source: MemorySource<CrashOrder>) {
+  return defineStream<CrashOrder>({
+    name: STREAM,
+    source,
+    table: { name: 'Orders', columns: { key: 'String', amount: 'Decimal', updatedAt: 'DateTime' } },
+    map: (o) => ({ key: o.key, amount: o.amount, updatedAt: o.updatedAt }),
+    mode: 'append',
+    batchSize: 100,
+    safetyLagMs: 60_000,
+    verification: { settleMs: 10_000, recheckMs: 2_000, maxReads: 10 },
+  });
 }
 
 /** Throws an `AssertionError` naming what is wrong unless `outcome` shows exactly-once recovery. */
