@@ -58,13 +58,134 @@ export async function withHeldLease<T>(
     ttlMs: timing.leaseTtlMs,
   });
   if (!acquired) return undefined;
-  let lease: Lease = acquired;
-  let grantedAt = acquiredAt;
-  let renewing: Promise<void> | undefined;
-  const lost = new AbortController();
-  const stopHeartbeat = new AbortController();
+  const keeper = new LeaseKeeper(ctx, stream, timing, acquired, acquiredAt);
+  const heartbeat = keeper.heartbeat();
+  const held: HeldLease = {
+    current: () => keeper.lease,
+    acquiredAt,
+    signal: keeper.signal,
+    renewIfDue: () => keeper.renewIfDue(),
+    fence: (request) => keeper.fence(request),
+  };
+  try {
+    return await fn(held);
+  } finally {
+    await keeper.release(heartbeat);
+  }
+}
 
-  const loseLease = async (message: string, cause?: unknown): Promise<SyncError> => {
+/**
+ * The state of one held lease and what keeps it: single-flight renewals, the background heartbeat, the fencing
+ * check, the loss (once: the signal aborts and a `lease-lost` audit entry is written) and the release.
+ */
+class LeaseKeeper {
+  readonly #ctx: EngineContext;
+  readonly #stream: string;
+  readonly #timing: LeaseTiming;
+  #lease: Lease;
+  #grantedAt: number;
+  #renewing: Promise<void> | undefined;
+  readonly #lost = new AbortController();
+  readonly #stopHeartbeat = new AbortController();
+
+  constructor(ctx: EngineContext, stream: string, timing: LeaseTiming, lease: Lease, grantedAt: number) {
+    this.#ctx = ctx;
+    this.#stream = stream;
+    this.#timing = timing;
+    this.#lease = lease;
+    this.#grantedAt = grantedAt;
+  }
+
+  /** The current lease. */
+  get lease(): Lease {
+    return this.#lease;
+  }
+
+  /** Aborted with a `SYNC_LEASE_LOST` error when the lease is lost. */
+  get signal(): AbortSignal {
+    return this.#lost.signal;
+  }
+
+  /** Renews the lease in the background every renew interval until {@link LeaseKeeper.release} or a loss. */
+  async heartbeat(): Promise<void> {
+    const ctx = this.#ctx;
+    const timing = this.#timing;
+    while (!this.#stopHeartbeat.signal.aborted && !this.#lost.signal.aborted) {
+      try {
+        await ctx.clock.sleep(timing.leaseRenewIntervalMs, this.#stopHeartbeat.signal, { background: true });
+      } catch {
+        return; // released
+      }
+      if (this.#lost.signal.aborted) return;
+      // A paused process (SIGSTOP, a long GC) wakes here late: if the lease ran out meanwhile, another worker may
+      // hold it now, so give it up before anything else is sent.
+      if (this.#remaining() <= 0) {
+        await this.#lose(
+          `it ran out on this worker's clock (${-this.#remaining()} ms ago) before it could be renewed`,
+        );
+        return;
+      }
+      await this.#renew().catch((error: unknown) => {
+        if (!this.#lost.signal.aborted)
+          ctx.logger.warn(
+            { err: error, stream: this.#stream },
+            'lease renewal failed; retrying at the next heartbeat',
+          );
+      });
+    }
+  }
+
+  /** See {@link HeldLease.renewIfDue}. */
+  async renewIfDue(): Promise<void> {
+    if (this.#lost.signal.aborted) throw this.#lost.signal.reason;
+    if (this.#ctx.clock.now() - this.#grantedAt < this.#timing.leaseTtlMs / 2) return;
+    await this.#renew();
+  }
+
+  /** See {@link HeldLease.fence}. */
+  async fence({ timeoutMs }: { timeoutMs: number }): Promise<void> {
+    if (this.#lost.signal.aborted) throw this.#lost.signal.reason;
+    const needed = timeoutMs + this.#timing.leaseRenewIntervalMs;
+    if (this.#remaining() <= 0) {
+      throw await this.#lose(`it ran out on this worker's clock ${-this.#remaining()} ms before a POST`);
+    }
+    if (this.#remaining() < needed) {
+      try {
+        await this.#renew();
+      } catch (error) {
+        throw await this.#lose(
+          `only ${Math.max(0, this.#remaining())} ms were left, less than the ${needed} ms a POST may take, and renewing failed`,
+          error,
+        );
+      }
+    }
+    if (this.#remaining() < needed) {
+      throw await this.#lose(
+        `only ${Math.max(0, this.#remaining())} ms left after renewing, less than the ${needed} ms a POST may take`,
+      );
+    }
+  }
+
+  /** Stops the heartbeat, waits for it and any renewal, then releases the lease unless it was lost. */
+  async release(heartbeat: Promise<void>): Promise<void> {
+    this.#stopHeartbeat.abort();
+    await heartbeat;
+    await this.#renewing?.catch(() => {});
+    if (!this.#lost.signal.aborted) {
+      await this.#ctx.store.releaseLease(this.#lease).catch((error: unknown) => {
+        this.#ctx.logger.warn({ err: error, stream: this.#stream }, 'could not release lease');
+      });
+    }
+  }
+
+  #remaining(): number {
+    return this.#grantedAt + this.#timing.leaseTtlMs - this.#ctx.clock.now();
+  }
+
+  /** Loses the lease (once): aborts the signal, audits `lease-lost`; returns the `SYNC_LEASE_LOST` error. */
+  async #lose(message: string, cause?: unknown): Promise<SyncError> {
+    const lost = this.#lost;
+    const stream = this.#stream;
     const error =
       lost.signal.reason instanceof SyncError
         ? lost.signal.reason
@@ -76,97 +197,29 @@ export async function withHeldLease<T>(
           });
     if (!lost.signal.aborted) {
       lost.abort(error);
-      await audit(ctx, { type: 'lease-lost', stream, message: error.message });
+      await audit(this.#ctx, { type: 'lease-lost', stream, message: error.message });
     }
     return error;
-  };
-  const remaining = () => grantedAt + timing.leaseTtlMs - ctx.clock.now();
+  }
 
   /** One renewal (single-flight): extends the lease, or loses it when the store refuses. */
-  const renew = (): Promise<void> => {
-    renewing ??= (async () => {
-      const requestedAt = ctx.clock.now();
+  #renew(): Promise<void> {
+    this.#renewing ??= (async () => {
+      const requestedAt = this.#ctx.clock.now();
       try {
-        lease = await ctx.store.renewLease(lease, timing.leaseTtlMs);
-        grantedAt = requestedAt;
+        this.#lease = await this.#ctx.store.renewLease(this.#lease, this.#timing.leaseTtlMs);
+        this.#grantedAt = requestedAt;
       } catch (error) {
         if (isStateStoreError(error, 'STORE_LEASE_LOST'))
-          throw await loseLease('another worker holds it', error);
-        if (remaining() <= 0) throw await loseLease('it ran out while the store could not renew it', error);
+          throw await this.#lose('another worker holds it', error);
+        if (this.#remaining() <= 0)
+          throw await this.#lose('it ran out while the store could not renew it', error);
         throw error;
       }
     })().finally(() => {
-      renewing = undefined;
+      this.#renewing = undefined;
     });
-    return renewing;
-  };
-
-  const heartbeat = (async () => {
-    while (!stopHeartbeat.signal.aborted && !lost.signal.aborted) {
-      try {
-        await ctx.clock.sleep(timing.leaseRenewIntervalMs, stopHeartbeat.signal, { background: true });
-      } catch {
-        return; // released
-      }
-      if (lost.signal.aborted) return;
-      // A paused process (SIGSTOP, a long GC) wakes here late: if the lease ran out meanwhile, another worker may
-      // hold it now, so give it up before anything else is sent.
-      if (remaining() <= 0) {
-        await loseLease(
-          `it ran out on this worker's clock (${-remaining()} ms ago) before it could be renewed`,
-        );
-        return;
-      }
-      await renew().catch((error: unknown) => {
-        if (!lost.signal.aborted)
-          ctx.logger.warn({ err: error, stream }, 'lease renewal failed; retrying at the next heartbeat');
-      });
-    }
-  })();
-
-  const held: HeldLease = {
-    current: () => lease,
-    acquiredAt,
-    signal: lost.signal,
-    async renewIfDue() {
-      if (lost.signal.aborted) throw lost.signal.reason;
-      if (ctx.clock.now() - grantedAt < timing.leaseTtlMs / 2) return;
-      await renew();
-    },
-    async fence({ timeoutMs }) {
-      if (lost.signal.aborted) throw lost.signal.reason;
-      const needed = timeoutMs + timing.leaseRenewIntervalMs;
-      if (remaining() <= 0) {
-        throw await loseLease(`it ran out on this worker's clock ${-remaining()} ms before a POST`);
-      }
-      if (remaining() < needed) {
-        try {
-          await renew();
-        } catch (error) {
-          throw await loseLease(
-            `only ${Math.max(0, remaining())} ms were left, less than the ${needed} ms a POST may take, and renewing failed`,
-            error,
-          );
-        }
-      }
-      if (remaining() < needed) {
-        throw await loseLease(
-          `only ${Math.max(0, remaining())} ms left after renewing, less than the ${needed} ms a POST may take`,
-        );
-      }
-    },
-  };
-  try {
-    return await fn(held);
-  } finally {
-    stopHeartbeat.abort();
-    await heartbeat;
-    await renewing?.catch(() => {});
-    if (!lost.signal.aborted) {
-      await ctx.store.releaseLease(lease).catch((error: unknown) => {
-        ctx.logger.warn({ err: error, stream }, 'could not release lease');
-      });
-    }
+    return this.#renewing;
   }
 }
 
