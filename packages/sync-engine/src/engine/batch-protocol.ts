@@ -109,14 +109,11 @@ async function settle(
   for (;;) {
     if (!mustVerify) {
       if (attemptsThisRun >= MAX_ATTEMPTS) {
-        throw new SyncError({
-          code: 'SYNC_VERIFICATION_PENDING',
-          kind: 'transient',
-          retryable: true,
-          stream: stream.name,
-          batchId: intent.batchId,
-          message: `batch ${intent.batchId}: still not landed after ${attemptsThisRun} attempts in this run; left open for the next run`,
-        });
+        throw leftOpen(
+          scope,
+          intent,
+          `still not landed after ${attemptsThisRun} attempts in this run; left open for the next run`,
+        );
       }
       postedAt = ctx.clock.now();
       attempts += 1;
@@ -151,14 +148,7 @@ async function settle(
     });
     switch (verdict.decision) {
       case 'commit':
-        await audit(ctx, {
-          type: 'batch-verified',
-          stream: stream.name,
-          batchId: intent.batchId,
-          message: `counted ${verdict.counted} of ${intent.rowCount} rows: commit`,
-          data: { counted: verdict.counted, expected: intent.rowCount },
-        });
-        return commitRows(scope, intent, { verified: true, duplicateRisk });
+        return commitVerified(scope, intent, verdict.counted, duplicateRisk);
       case 'resend':
         await audit(ctx, {
           type: 'batch-resent',
@@ -172,86 +162,134 @@ async function settle(
       case 'quarantine':
         return quarantineRows(scope, intent, verdict.counted);
       case 'pending':
-        throw new SyncError({
-          code: 'SYNC_VERIFICATION_PENDING',
-          kind: 'transient',
-          retryable: true,
-          stream: stream.name,
-          batchId: intent.batchId,
-          message: `batch ${intent.batchId}: row count not settled; intent left open for the next run`,
-        });
-      case 'unreadable': {
-        // No count was read: the outcome is unknown, so the rows are never resent on it.
-        const reason = verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
-        await audit(ctx, {
-          type: 'verification-unreadable',
-          stream: stream.name,
-          batchId: intent.batchId,
-          message: `no count could be read after ${verdict.reads} reads (${reason}); intent left open, nothing resent`,
-          data: { reads: verdict.reads, expected: intent.rowCount },
-        });
-        // No alert here: the run fails with this error, and the run's failure is alerted once (with its batch id).
-        throw new SyncError({
-          code: 'SYNC_COUNT_UNREADABLE',
-          kind: 'transient',
-          retryable: true,
-          stream: stream.name,
-          batchId: intent.batchId,
-          message: `batch ${intent.batchId}: the sink's row count could not be read (${reason}); outcome unknown, nothing resent, intent left open for the next run`,
-          cause: verdict.error,
-        });
-      }
+        throw leftOpen(scope, intent, 'row count not settled; intent left open for the next run');
+      case 'unreadable':
+        return countUnreadable(scope, intent, verdict);
       case 'unsupported': {
-        const policy = stream.verification.whenUnsupported;
-        if (policy === 'halt') {
-          await audit(ctx, {
-            type: 'verification-unavailable',
-            stream: stream.name,
-            batchId: intent.batchId,
-            message: 'outcome unknown and the sink cannot count rows; policy halt: intent left open',
-          });
-          // No alert here: the run fails with this error, and the run's failure is alerted once per change of
-          // state (every later run that finds the batch still unverifiable would otherwise alert again).
-          throw new SyncError({
-            code: 'SYNC_VERIFICATION_UNAVAILABLE',
-            stream: stream.name,
-            batchId: intent.batchId,
-            message: `batch ${intent.batchId}: outcome unknown and the sink cannot count rows (policy halt)`,
-          });
-        }
-        if (policy === 'skip') {
-          await audit(ctx, {
-            type: 'skipped-unverified',
-            stream: stream.name,
-            batchId: intent.batchId,
-            message:
-              'outcome unknown and unverifiable; policy skip: committed without resending (rows may be missing)',
-            data: { expected: intent.rowCount },
-          });
-          alert(ctx, {
-            code: 'SYNC_SKIPPED_UNVERIFIED',
-            message: `batch ${intent.batchId}: committed unverified; up to ${intent.rowCount} rows may be missing`,
-            stream: stream.name,
-            batchId: intent.batchId,
-          });
-          return commitRows(scope, intent, { verified: false, duplicateRisk });
-        }
-        await audit(ctx, {
-          type: 'duplicate-risk',
-          stream: stream.name,
-          batchId: intent.batchId,
-          message: 'outcome unknown and unverifiable; policy resend: resending (rows may be duplicated)',
-          data: { expected: intent.rowCount },
-        });
+        const outcome = await unverifiable(scope, intent, attemptsThisRun, duplicateRisk);
+        if (outcome !== 'resend') return outcome;
         duplicateRisk = true;
         mustVerify = false;
-        // A resend that also ends unknown must not loop on verification: post once more at most.
-        if (attemptsThisRun >= MAX_ATTEMPTS)
-          return commitRows(scope, intent, { verified: false, duplicateRisk });
         continue;
       }
     }
   }
+}
+
+/** The `SYNC_VERIFICATION_PENDING` error of a batch whose intent stays open for the next run. */
+function leftOpen(scope: RunScope, intent: BatchIntent, why: string): SyncError {
+  return new SyncError({
+    code: 'SYNC_VERIFICATION_PENDING',
+    kind: 'transient',
+    retryable: true,
+    stream: scope.stream.name,
+    batchId: intent.batchId,
+    message: `batch ${intent.batchId}: ${why}`,
+  });
+}
+
+/** Commits a batch its row count proved landed (audited `batch-verified`). */
+async function commitVerified(
+  scope: RunScope,
+  intent: BatchIntent,
+  counted: number,
+  duplicateRisk: boolean,
+): Promise<BatchSettlement> {
+  await audit(scope.ctx, {
+    type: 'batch-verified',
+    stream: scope.stream.name,
+    batchId: intent.batchId,
+    message: `counted ${counted} of ${intent.rowCount} rows: commit`,
+    data: { counted, expected: intent.rowCount },
+  });
+  return commitRows(scope, intent, { verified: true, duplicateRisk });
+}
+
+/**
+ * No count could be read: the outcome is unknown, so the rows are never resent on it. Audited, then the run fails
+ * with `SYNC_COUNT_UNREADABLE` and the intent stays open. No alert here: the run's failure is alerted once (with
+ * its batch id).
+ */
+async function countUnreadable(
+  scope: RunScope,
+  intent: BatchIntent,
+  verdict: { reads: number; error: unknown },
+): Promise<never> {
+  const reason = verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
+  await audit(scope.ctx, {
+    type: 'verification-unreadable',
+    stream: scope.stream.name,
+    batchId: intent.batchId,
+    message: `no count could be read after ${verdict.reads} reads (${reason}); intent left open, nothing resent`,
+    data: { reads: verdict.reads, expected: intent.rowCount },
+  });
+  throw new SyncError({
+    code: 'SYNC_COUNT_UNREADABLE',
+    kind: 'transient',
+    retryable: true,
+    stream: scope.stream.name,
+    batchId: intent.batchId,
+    message: `batch ${intent.batchId}: the sink's row count could not be read (${reason}); outcome unknown, nothing resent, intent left open for the next run`,
+    cause: verdict.error,
+  });
+}
+
+/**
+ * The outcome is unknown and the sink cannot count rows: the stream's `whenUnsupported` policy decides. `halt`
+ * fails the run (intent left open; no alert here: the run's failure is alerted once per change of state), `skip`
+ * commits unverified with an alert (keeping `duplicateRisk`), `resend` audits the duplicate risk and asks the caller to post again
+ * (`'resend'`), unless the run already used its attempts: then it commits, unverified.
+ */
+async function unverifiable(
+  scope: RunScope,
+  intent: BatchIntent,
+  attemptsThisRun: number,
+  duplicateRisk: boolean,
+): Promise<BatchSettlement | 'resend'> {
+  const { ctx, stream } = scope;
+  const policy = stream.verification.whenUnsupported;
+  if (policy === 'halt') {
+    await audit(ctx, {
+      type: 'verification-unavailable',
+      stream: stream.name,
+      batchId: intent.batchId,
+      message: 'outcome unknown and the sink cannot count rows; policy halt: intent left open',
+    });
+    throw new SyncError({
+      code: 'SYNC_VERIFICATION_UNAVAILABLE',
+      stream: stream.name,
+      batchId: intent.batchId,
+      message: `batch ${intent.batchId}: outcome unknown and the sink cannot count rows (policy halt)`,
+    });
+  }
+  if (policy === 'skip') {
+    await audit(ctx, {
+      type: 'skipped-unverified',
+      stream: stream.name,
+      batchId: intent.batchId,
+      message:
+        'outcome unknown and unverifiable; policy skip: committed without resending (rows may be missing)',
+      data: { expected: intent.rowCount },
+    });
+    alert(ctx, {
+      code: 'SYNC_SKIPPED_UNVERIFIED',
+      message: `batch ${intent.batchId}: committed unverified; up to ${intent.rowCount} rows may be missing`,
+      stream: stream.name,
+      batchId: intent.batchId,
+    });
+    return commitRows(scope, intent, { verified: false, duplicateRisk });
+  }
+  await audit(ctx, {
+    type: 'duplicate-risk',
+    stream: stream.name,
+    batchId: intent.batchId,
+    message: 'outcome unknown and unverifiable; policy resend: resending (rows may be duplicated)',
+    data: { expected: intent.rowCount },
+  });
+  // A resend that also ends unknown must not loop on verification: post once more at most.
+  if (attemptsThisRun >= MAX_ATTEMPTS)
+    return commitRows(scope, intent, { verified: false, duplicateRisk: true });
+  return 'resend';
 }
 
 /**
