@@ -21,8 +21,8 @@ export interface EncodeRowOptions {
  * Validates one row against its table and returns its JSON text, ready to be joined into a POST rows body. Values
  * are checked by {@link checkValue} (the same rules a caller can apply before batching, so nothing that passed a
  * check is refused here) — except in a row `checkRow` returned for exactly this table's columns, whose values passed
- * those rules already and cannot have changed since (it is frozen) — and written in the form Power BI reads unambiguously: Int64 as exact integer literals (bigint and digit strings
- * included, beyond 2^53), Decimal as exact decimal literals, DateTime as ISO 8601 UTC (`…Z`). Missing or `null`
+ * those rules already and cannot have changed since (it is frozen) — and written in the form Power BI reads
+ * unambiguously: Int64 as exact integer literals (bigint and digit strings included, beyond 2^53), Decimal as exact decimal literals, DateTime as ISO 8601 UTC (`…Z`). Missing or `null`
  * nullable values are omitted (left blank).
  *
  * @throws {PowerBIValidationError} `PBI_ROW_INVALID` naming the row index, the column and the reason.
@@ -59,26 +59,16 @@ export function encodeRow(
     }
   }
 
-  const names = quotedNames(table);
-  let out = '';
-  for (let c = 0; c < table.columns.length; c++) {
-    const column = table.columns[c] as ResolvedColumn;
-    let literal: string | undefined;
-    if (column.reserved) {
-      if (options.batchId !== undefined) literal = JSON.stringify(options.batchId);
-    } else {
-      const value = record[column.name];
-      if (value === undefined || value === null) {
-        if (!column.nullable) fail(`a value is required (the column is not nullable)`, column.name);
-      } else {
-        const encoded = encodeValue(column, value, options.values);
-        if (typeof encoded !== 'string') fail(encoded.reason, column.name);
-        literal = encoded as string;
-      }
+  return writeRow(table, options.batchId, (column) => {
+    const value = record[column.name];
+    if (value === undefined || value === null) {
+      if (!column.nullable) fail(`a value is required (the column is not nullable)`, column.name);
+      return undefined;
     }
-    if (literal !== undefined) out += `${out === '' ? '' : ','}${names[c]}:${literal}`;
-  }
-  return `{${out}}`;
+    const encoded = encodeValue(column, value, options.values);
+    if (typeof encoded !== 'string') fail(encoded.reason, column.name);
+    return encoded as string;
+  });
 }
 
 /** Whether columns a row was checked against are exactly the table's own (names, types, nullability). */
@@ -115,17 +105,32 @@ function encodeChecked(
   record: Record<string, unknown>,
   batchId: string | undefined,
 ): string {
+  return writeRow(table, batchId, (column) => {
+    const value = record[column.name];
+    return value === null || value === undefined
+      ? undefined
+      : literalOf(column.dataType, value as CheckedValue);
+  });
+}
+
+/**
+ * The row's JSON text: `literalFor` gives each business column's literal (undefined leaves it out: blank), the
+ * reserved batch column gets `batchId` when there is one.
+ */
+function writeRow(
+  table: ResolvedTable,
+  batchId: string | undefined,
+  literalFor: (column: ResolvedColumn) => string | undefined,
+): string {
   const names = quotedNames(table);
   let out = '';
   for (let c = 0; c < table.columns.length; c++) {
     const column = table.columns[c] as ResolvedColumn;
-    let literal: string | undefined;
-    if (column.reserved) {
-      if (batchId !== undefined) literal = JSON.stringify(batchId);
-    } else {
-      const value = record[column.name];
-      if (value !== null && value !== undefined) literal = literalOf(column.dataType, value as CheckedValue);
-    }
+    const literal = column.reserved
+      ? batchId === undefined
+        ? undefined
+        : JSON.stringify(batchId)
+      : literalFor(column);
     if (literal !== undefined) out += `${out === '' ? '' : ','}${names[c]}:${literal}`;
   }
   return `{${out}}`;
