@@ -15,6 +15,8 @@ export interface ClientContext {
   pacer(datasetId: string): DatasetPacer;
   /** Schemas known by dataset id (registered by `ensureDataset` or `table(…, { schema })`). */
   readonly schemas: Map<string, AnyDatasetSchema>;
+  /** Forgets a dataset's schema and pacer (it was deleted). */
+  forgetDataset(datasetId: string): void;
 }
 
 /** `datasets/{id}` with the id URL-encoded. */
