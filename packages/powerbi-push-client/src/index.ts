@@ -118,7 +118,7 @@ export type {
   EnsureDatasetReport,
   KnownTableDefinitions,
 } from './client/ensure-dataset.js';
-export { tableFingerprint } from './client/ensure-dataset.js';
+export { tableFingerprint } from './client/table-fingerprint.js';
 export type {
   AppendOptions,
   AppendRequestResult,

@@ -1,5 +1,6 @@
 import type { AnyDatasetSchema } from '../schema/schema-types.js';
-import { type EnsureDatasetReport, tableFingerprint } from './ensure-dataset.js';
+import type { EnsureDatasetReport } from './ensure-dataset.js';
+import { tableFingerprint } from './table-fingerprint.js';
 
 /** The report of `createDataset()`: dataset `datasetId` was just created with every table of `schema`. */
 export function createDatasetReport(schema: AnyDatasetSchema, datasetId: string): EnsureDatasetReport {

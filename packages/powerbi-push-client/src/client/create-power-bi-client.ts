@@ -1,4 +1,7 @@
-import { createDataset, ensureDataset, listDatasets, listTables } from './ensure-dataset.js';
+import { createDataset } from './create-dataset.js';
+import { ensureDataset } from './ensure-dataset.js';
+import { listDatasets } from './list-datasets.js';
+import { listTables } from './list-tables.js';
 import { createDatasetReport } from './create-dataset-report.js';
 import { deleteDataset } from './delete-dataset.js';
 import { withTables } from './ensured-dataset.js';
