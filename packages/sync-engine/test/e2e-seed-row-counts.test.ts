@@ -89,7 +89,11 @@ describe('e2e: a new process seeds the pacer with the row counts of the tables',
     // The note the set-up that created the dataset kept: the dataset id and a digest of each table definition.
     const store = new MemoryStateStore({ storage: l.storage, clock: l.clock });
     await store.open();
-    expect(JSON.parse((await store.getSecret(sinkSetupSlot(['GLEntryLines']))) ?? 'null')).toEqual({
+    expect(
+      JSON.parse(
+        (await store.getSecret(sinkSetupSlot(['GLEntryLines'], `${l.pbisim.groupId}/Sage X3 e2e`))) ?? 'null',
+      ),
+    ).toEqual({
       datasetId: l.pbisim.control.datasets()[0]?.id,
       tables: { GLEntryLines: expect.any(String) },
     });

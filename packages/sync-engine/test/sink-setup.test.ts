@@ -75,4 +75,38 @@ describe('sink set-up', () => {
     await start();
     expect(seen).toEqual([undefined, { generation: 1 }, { generation: 1 }, { generation: 2 }]);
   });
+
+  it('keeps one note per setupKey: two destinations with the same table names over one store do not overwrite', async () => {
+    const w = world();
+    const seen: Array<[string, SinkSetupNote | undefined]> = [];
+    const keyed = (key: string): SyncSink => ({
+      ensureTables: async (tables, options) => {
+        seen.push([key, options.lastSetup]);
+        await w.sink.ensureTables(tables);
+      },
+      setupKey: () => key,
+      setupNote: () => ({ destination: key }),
+      post: (request) => w.sink.post(request),
+      countBatch: (request) => w.sink.countBatch(request),
+      clear: (request) => w.sink.clear(request),
+    });
+    // Two companies' services starting in turn, each a fresh engine over the same storage.
+    const start = (key: string) =>
+      drive(
+        w.clock,
+        w
+          .sync({ sink: keyed(key), store: new MemoryStateStore({ storage: w.storage, clock: w.clock }) })
+          .ready(),
+      );
+    await start('acme');
+    await start('globex');
+    await start('acme');
+    await start('globex');
+    expect(seen).toEqual([
+      ['acme', undefined],
+      ['globex', undefined],
+      ['acme', { destination: 'acme' }],
+      ['globex', { destination: 'globex' }],
+    ]);
+  });
 });

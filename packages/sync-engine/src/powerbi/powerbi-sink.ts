@@ -40,6 +40,9 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
     // The dataset id and a digest of each table definition it is known to have: the next set-up (a restart) passes
     // them back, so an unchanged table is not PUT again (the service does not list columns to compare with).
     setupNote: () => state.setupNote,
+    // One service may write the same tables into several datasets (one per company) through one store.
+    setupKey: () =>
+      `${client.groupId}/${typeof options.dataset === 'string' ? options.dataset : options.dataset.name}`,
     post: (request) => postToPowerBI(state, request),
     async countBatch({ table: name, batchId, signal }) {
       try {

@@ -135,6 +135,13 @@ export interface SyncSink {
     options: { signal?: AbortSignal; quota?: QuotaStore; lastSetup?: SinkSetupNote },
   ): Promise<void>;
   /**
+   * Names the destination before it is set up (the Power BI sink: workspace id and dataset name), so that sinks with
+   * the same table names sharing one store — one service writing the same tables for several companies — keep
+   * separate set-up notes ({@link SyncSink.setupNote}) instead of overwriting each other's on every start.
+   * @default sinks are told apart by their table names only
+   */
+  setupKey?(): string;
+  /**
    * After a successful {@link SyncSink.ensureTables}: what that set-up left, for the next one (the engine keeps it
    * in a named slot of the state store and passes it back as `lastSetup`). @default nothing is kept
    */

@@ -45,8 +45,12 @@ export class SinkSetup {
       const tables = [...this.#options.tablesOf(sink)];
       const quota = quotaStoreOf(this.#options.store);
       pending = this.#underSetupLease(async () => {
-        // A sink is known by its tables' names (several sinks may share a store); its note says the rest.
-        const slot = sinkSetupSlot(tables.map((t) => t.name));
+        // A sink is known by its destination and its tables' names (several sinks may share a store); its note says
+        // the rest.
+        const slot = sinkSetupSlot(
+          tables.map((t) => t.name),
+          sink.setupKey?.(),
+        );
         const lastSetup = await this.#lastNote(slot);
         await sink.ensureTables(tables, {
           ...(signal ? { signal } : {}),
@@ -120,10 +124,13 @@ export class SinkSetup {
 }
 
 /**
- * The store slot holding the set-up note of the sink with these tables. Like the stream's sink binding, it uses the
+ * The store slot holding the set-up note of the sink with these tables (and this {@link SyncSink.setupKey}). Like the stream's sink binding, it uses the
  * contract's generic named slots (`getSecret` / `putSecret`) as plain JSON: a dataset id and digests of table
  * definitions are no secret, and every store already has the slots.
  */
-export function sinkSetupSlot(tableNames: readonly string[]): string {
-  return `mlc:sink-setup:${JSON.stringify(tableNames)}`;
+export function sinkSetupSlot(tableNames: readonly string[], setupKey?: string): string {
+  const tables = JSON.stringify(tableNames);
+  return setupKey === undefined
+    ? `mlc:sink-setup:${tables}`
+    : `mlc:sink-setup:${JSON.stringify(setupKey)}:${tables}`;
 }
