@@ -2,7 +2,7 @@ import {
   MlcError,
   type RequestOutcome,
   isMlcError,
-  notSent as notSentError,
+  notSent,
   outcomeOf,
   resolveRetryPolicy,
   withRetry,
@@ -145,7 +145,7 @@ export async function appendRows(
     plan.map(async (request, index): Promise<AppendRequestResult> => {
       try {
         return await pacer.run(async () => {
-          if (firstFailure) return notSent(request, firstFailure);
+          if (firstFailure) return skippedAfterFailure(request, firstFailure);
           const result = await sendRequest(context, datasetId, table, request, signal, beforeSend);
           if (result.outcome !== 'applied' && !firstFailure) firstFailure = { index, error: result.error };
           return result;
@@ -216,7 +216,7 @@ async function sendRequest(
           await pacer.acquire(table.name, request.rowCount, signal);
         } catch (error) {
           // Nothing of this attempt left (e.g. the shared quota store failed): the retry decision may repeat it.
-          throw notSentError(error);
+          throw notSent(error);
         }
         inFlight = true;
         const response = await context.http.request({
@@ -295,7 +295,11 @@ function longThrottle(error: unknown, context: ClientContext): number | undefine
   return error.retryAfterMs > cap ? error.retryAfterMs : undefined;
 }
 
-function notSent(request: PlannedRequest, failure: { index: number; error: unknown }): AppendRequestResult {
+/** The result of a planned request left unsent because an earlier request of the same append failed. */
+function skippedAfterFailure(
+  request: PlannedRequest,
+  failure: { index: number; error: unknown },
+): AppendRequestResult {
   return {
     outcome: 'not-applied',
     startIndex: request.startIndex,
