@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSyncError } from '../src/index.js';
+import { isSyncError, MemoryStateStore } from '../src/index.js';
 import { drive, duplicates, keyCounts, seedOrders, stamp, world } from './helpers.js';
 
 describe('append mode', () => {
@@ -70,6 +70,42 @@ describe('append mode', () => {
     const audits = await w.store.queryAudit({ types: ['changed-after-post'] });
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ stream: 'orders', key: 'o000003' });
+  });
+
+  it('writes the audit entries of many changed records in few store writes, each before the commit that records them', async () => {
+    const w = world();
+    seedOrders(w.source, 300);
+    await drive(w.clock, w.sync().run());
+    for (let i = 0; i < 300; i += 2) {
+      const key = `o${String(i).padStart(6, '0')}`;
+      w.source.put(key, stamp(500 + i), { key, updatedAt: stamp(500 + i), customer: 'changed', amount: i });
+    }
+    const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+    const writes: number[] = [];
+    let audited = 0;
+    const auditedAtCommits: number[] = [];
+    const appendAudit = store.appendAudit.bind(store);
+    store.appendAudit = async (entries) => {
+      const changed = entries.filter((e) => e.type === 'changed-after-post').length;
+      if (changed > 0) writes.push(changed);
+      await appendAudit(entries);
+      audited += changed;
+    };
+    const commitBatch = store.commitBatch.bind(store);
+    store.commitBatch = async (...args) => {
+      auditedAtCommits.push(audited);
+      return commitBatch(...args);
+    };
+    const [result] = await drive(w.clock, w.sync({ store }, { batchSize: 100 }).run());
+    expect(result).toMatchObject({ status: 'completed', rowsPosted: 0 });
+    // One write per look-up chunk or batch, not one per record (each was a transaction: an fsync per record).
+    expect(writes.length).toBeLessThanOrEqual(4);
+    expect(writes.reduce((sum, n) => sum + n, 0)).toBe(150);
+    // Each entry is durable before the batch holding its ledger write (seenHash) commits: the first batch holds the
+    // first 100 changed records' entries, the second the other 50.
+    expect(auditedAtCommits.slice(0, 2)).toEqual([100, 150]);
+    await w.store.open();
+    expect(await w.store.queryAudit({ types: ['changed-after-post'] })).toHaveLength(150);
   });
 
   it('re-syncs 20k unchanged records (cursor reset) with 0 rows posted (100k: see the end-to-end suite)', async () => {

@@ -177,12 +177,28 @@ export function throwIfStopping(scope: RunScope): void {
 
 /** Appends an audit entry and emits it; audit failures are logged, never fatal to the protocol. */
 export async function audit(ctx: EngineContext, entry: Omit<AuditEntryInput, 'at'>): Promise<void> {
-  const full: AuditEntryInput = { at: ctx.clock.now(), ...entry };
-  ctx.events.emit('audit', full);
+  await writeAudit(ctx, [auditEntry(ctx, entry)]);
+}
+
+/** An audit entry stamped now, to be written later with others by {@link writeAudit}. */
+export function auditEntry(ctx: EngineContext, entry: Omit<AuditEntryInput, 'at'>): AuditEntryInput {
+  return { at: ctx.clock.now(), ...entry };
+}
+
+/**
+ * Emits audit entries and appends them in one store write (one transaction, where a store has them); failures are
+ * logged, never fatal to the protocol.
+ */
+export async function writeAudit(ctx: EngineContext, entries: readonly AuditEntryInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  for (const entry of entries) ctx.events.emit('audit', entry);
   try {
-    await ctx.store.appendAudit([full]);
+    await ctx.store.appendAudit(entries);
   } catch (error) {
-    ctx.logger.error({ err: error, audit: full.type }, 'could not write audit entry');
+    ctx.logger.error(
+      { err: error, audit: entries[0]?.type, entries: entries.length },
+      'could not write audit entry',
+    );
   }
 }
 
