@@ -22,6 +22,23 @@ describe('Decimal', () => {
     expect(Decimal.fromNumber(-1e-7).toString()).toBe('-0.0000001');
   });
 
+  it('builds from a number exactly as from its text: digits, scale, precision and exactness', () => {
+    for (const n of [0, -0, 1, -1, 100, 0.05, -0.05, 1234.56, 2 ** 53, 1e20, 1e21, 1.5e-7, 5e-324, -2.5e22]) {
+      const fromNumber = Decimal.fromNumber(n);
+      const fromText = Decimal.parse(String(n)) as Decimal;
+      expect([fromNumber.unscaled, fromNumber.scale, fromNumber.precision], String(n)).toEqual([
+        fromText.unscaled,
+        fromText.scale,
+        fromText.precision,
+      ]);
+      expect(fromNumber.toString(), String(n)).toBe(fromText.toString());
+      expect(fromNumber.toNumber(), String(n)).toBe(fromText.toNumber());
+      // An exponent form (1e+21) is not the plain text: not "exact" in isExactNumber's sense, whichever way built.
+      expect(fromNumber.isExactNumber(), String(n)).toBe(fromText.isExactNumber());
+    }
+    expect(Decimal.fromNumber(1e21).isExactNumber()).toBe(false);
+  });
+
   it('refuses what is not a decimal, and texts needing more than 1,000 digits', () => {
     for (const bad of ['', '1.', '.5', '+1', '1,5', 'NaN', 'Infinity', '0x10', '1e', '1e99999', '--1'])
       expect(Decimal.parse(bad), bad).toBeUndefined();

@@ -35,8 +35,20 @@ describe('checkValue: the one rule set the encoder shares', () => {
   });
 
   it('parses DateTime strictly: no roll-over, four-digit years kept, zone-less only when told UTC', () => {
-    for (const bad of ['2024-02-30', '0000-00-00', '2023-02-29T25:61:61Z', '2024-02-30T00:00:00Z'])
+    for (const bad of [
+      '2024-02-30',
+      '0000-00-00',
+      '2023-02-29T25:61:61Z',
+      '2024-02-30T00:00:00Z',
+      '2023-02-29T00:00:00.000Z',
+      '0000-12-31T23:59:59.999Z',
+    ])
       expect(checkValue('DateTime', bad).ok, bad).toBe(false);
+    expect(checkValue('DateTime', '2024-02-29T23:59:59.999Z')).toEqual({
+      ok: true,
+      value: '2024-02-29T23:59:59.999Z',
+    });
+    expect(checkValue('DateTime', '2024-02-29')).toEqual({ ok: true, value: '2024-02-29T00:00:00.000Z' });
     expect(checkValue('DateTime', '0099-06-15')).toEqual({ ok: true, value: '0099-06-15T00:00:00.000Z' });
     expect(checkValue('DateTime', '2024-05-01T10:00:00').ok).toBe(false);
     expect(checkValue('DateTime', '2024-05-01T10:00:00', { assumeUtc: true })).toEqual({

@@ -23,6 +23,14 @@ export class Decimal {
   readonly unscaled: bigint;
   /** Digits after the point (0 or more, never a trailing zero). */
   readonly scale: number;
+  // Derived values, computed at most once (a value is immutable; private fields are not touched by freeze). Every
+  // row check of a sync reads the text, precision and number of each amount: one bigint-to-text conversion each.
+  /** The digits of `|unscaled|`. */
+  #digits: string | undefined;
+  /** {@link Decimal.toString}. */
+  #text: string | undefined;
+  /** The number this value is exactly (`fromNumber`), once known; `null` once known to be inexact. */
+  #exact: number | null | undefined;
 
   private constructor(unscaled: bigint, scale: number) {
     let u = unscaled;
@@ -37,7 +45,6 @@ export class Decimal {
     }
     this.unscaled = u;
     this.scale = s;
-    Object.defineProperty(this, DECIMAL_BRAND, { value: true });
     Object.freeze(this);
   }
 
@@ -63,7 +70,23 @@ export class Decimal {
    */
   static fromNumber(value: number): Decimal {
     if (!Number.isFinite(value)) throw new RangeError(`${value} is not a finite number`);
-    return Decimal.parse(String(value)) as Decimal;
+    const text = String(value);
+    let decimal: Decimal;
+    const point = text.indexOf('.');
+    if (text.includes('e')) decimal = Decimal.parse(text) as Decimal;
+    else {
+      // Plain text (`-1234.5`, `100`; -0 prints `0`): its digits without the point are the unscaled value, and it is
+      // already the value's text, as a shortest round-trip text has no trailing fraction zero.
+      decimal = new Decimal(
+        BigInt(point < 0 ? text : text.slice(0, point) + text.slice(point + 1)),
+        point < 0 ? 0 : text.length - point - 1,
+      );
+      decimal.#text = text;
+      // Its text is the number's shortest round-trip text: the number holds it exactly (-0 reads as 0). Not so for
+      // an exponent form (`1e+21`), whose plain text is not what String() writes (see isExactNumber).
+      decimal.#exact = value === 0 ? 0 : value;
+    }
+    return decimal;
   }
 
   /** A decimal from its parts: `unscaled / 10^scale`. */
@@ -75,8 +98,7 @@ export class Decimal {
   /** Significant digits as a decimal column counts them: integer digits (none for `0.x`) plus the scale. */
   get precision(): number {
     if (this.unscaled === 0n) return 0;
-    const abs = this.unscaled < 0n ? -this.unscaled : this.unscaled;
-    const digits = abs.toString();
+    const digits = this.#absDigits();
     const integerDigits = digits.length - this.scale;
     return integerDigits > 0 ? digits.length : this.scale;
   }
@@ -114,12 +136,24 @@ export class Decimal {
 
   /** The exact plain text (`-12.5`, `1000000000000000000000000000000`): never an exponent. */
   toString(): string {
+    if (this.#text !== undefined) return this.#text;
     const negative = this.unscaled < 0n;
-    const digits = (negative ? -this.unscaled : this.unscaled).toString();
-    if (this.scale === 0) return `${negative ? '-' : ''}${digits}`;
-    const padded = digits.padStart(this.scale + 1, '0');
-    const point = padded.length - this.scale;
-    return `${negative ? '-' : ''}${padded.slice(0, point)}.${padded.slice(point)}`;
+    const digits = this.#absDigits();
+    let text: string;
+    if (this.scale === 0) text = `${negative ? '-' : ''}${digits}`;
+    else {
+      const padded = digits.padStart(this.scale + 1, '0');
+      const point = padded.length - this.scale;
+      text = `${negative ? '-' : ''}${padded.slice(0, point)}.${padded.slice(point)}`;
+    }
+    this.#text = text;
+    return text;
+  }
+
+  #absDigits(): string {
+    if (this.#digits === undefined)
+      this.#digits = (this.unscaled < 0n ? -this.unscaled : this.unscaled).toString();
+    return this.#digits;
   }
 
   /** JSON form: the exact text as a string (a JSON number could not carry it through `JSON.parse`). */
@@ -129,7 +163,7 @@ export class Decimal {
 
   /** The nearest `number` (may be inexact for long values; used by arithmetic operators). */
   valueOf(): number {
-    return Number(this.toString());
+    return this.#exact ?? Number(this.toString());
   }
 
   /** The nearest `number` (may be inexact; see {@link Decimal.isExactNumber}). */
@@ -139,9 +173,12 @@ export class Decimal {
 
   /** True when {@link Decimal.toNumber} holds this exact value (its shortest text is this text). */
   isExactNumber(): boolean {
-    const text = this.toString();
-    const n = Number(text);
-    return Number.isFinite(n) && String(n) === text;
+    if (this.#exact === undefined) {
+      const text = this.toString();
+      const n = Number(text);
+      this.#exact = Number.isFinite(n) && String(n) === text ? n : null;
+    }
+    return this.#exact !== null;
   }
 
   /** `Decimal(12.5)` in `util.inspect` and logs. */
@@ -149,6 +186,9 @@ export class Decimal {
     return `Decimal(${this.toString()})`;
   }
 }
+
+// The brand lives on the prototype (one property, not one per value): every Decimal of this copy inherits it.
+Object.defineProperty(Decimal.prototype, DECIMAL_BRAND, { value: true });
 
 /** True for a {@link Decimal} from any copy of `@mlc/core`. */
 export function isDecimal(value: unknown): value is Decimal {

@@ -73,6 +73,24 @@ export function checkValue(
   value: unknown,
   options: CheckValueOptions = {},
 ): ValueCheck {
+  const checked = valueOrRefusal(dataType, value, options);
+  return checked instanceof Refusal ? { ok: false, reason: checked.reason } : { ok: true, value: checked };
+}
+
+/**
+ * Why a value was refused. The checks return the normalised value itself or one of these, so a row check allocates
+ * no result object per value (a sync checks every value of every row).
+ */
+class Refusal {
+  constructor(readonly reason: string) {}
+}
+
+/** {@link checkValue} without its result object: the normalised value, or a {@link Refusal}. */
+function valueOrRefusal(
+  dataType: PowerBIDataType,
+  value: unknown,
+  options: CheckValueOptions,
+): CheckedValue | Refusal {
   switch (dataType) {
     case 'Int64':
       return checkInt64(value);
@@ -82,7 +100,7 @@ export function checkValue(
       return checkDecimal(value, options.decimalRounding);
     case 'Boolean':
       return typeof value === 'boolean'
-        ? { ok: true, value }
+        ? value
         : fail(`expected Boolean (true/false), got ${typeName(value)}`);
     case 'DateTime':
       return checkDateTime(value, options.assumeUtc === true);
@@ -141,9 +159,9 @@ export function checkRow(
       out[column.name] = null;
       continue;
     }
-    const checked = checkValue(column.dataType, value, options);
-    if (!checked.ok) return { ok: false, column: column.name, reason: checked.reason };
-    out[column.name] = checked.value;
+    const checked = valueOrRefusal(column.dataType, value, options);
+    if (checked instanceof Refusal) return { ok: false, column: column.name, reason: checked.reason };
+    out[column.name] = checked;
   }
   Object.freeze(out);
   CHECKED_ROWS.set(out, columns);
@@ -161,11 +179,11 @@ export function literalOf(dataType: PowerBIDataType, value: CheckedValue): strin
   return String(value);
 }
 
-function fail(reason: string): { ok: false; reason: string } {
-  return { ok: false, reason };
+function fail(reason: string): Refusal {
+  return new Refusal(reason);
 }
 
-function checkInt64(value: unknown): ValueCheck {
+function checkInt64(value: unknown): CheckedValue | Refusal {
   let big: bigint;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) return fail(`expected an integer for Int64, got ${value}`);
@@ -174,7 +192,7 @@ function checkInt64(value: unknown): ValueCheck {
         `${value} is beyond 2^53 and has lost precision as a number; pass a bigint or a digit string`,
       );
     }
-    return { ok: true, value: value === 0 ? 0 : value };
+    return value === 0 ? 0 : value;
   }
   if (typeof value === 'bigint') big = value;
   else if (typeof value === 'string' && DIGITS_RE.test(value)) big = BigInt(value);
@@ -184,24 +202,24 @@ function checkInt64(value: unknown): ValueCheck {
     return fail('Int64 value out of range (Int64.MinValue and Int64.MaxValue are not allowed)');
   }
   const n = Number(big);
-  return { ok: true, value: Number.isSafeInteger(n) ? n : big.toString() };
+  return Number.isSafeInteger(n) ? n : big.toString();
 }
 
-function checkDouble(value: unknown): ValueCheck {
+function checkDouble(value: unknown): CheckedValue | Refusal {
   const n = isDecimal(value) ? value.toNumber() : value;
   if (typeof n !== 'number') return fail(`expected Double (number), got ${typeName(value)}`);
   // [documented] §4 (S7): NaN is unsupported, Double.MaxValue/MinValue are not allowed; infinities break functions.
   if (!Number.isFinite(n)) return fail(`Double must be finite (got ${n})`);
   if (Math.abs(n) === Number.MAX_VALUE) return fail('Double.MaxValue / Double.MinValue are not allowed');
-  return { ok: true, value: n === 0 ? 0 : n };
+  return n === 0 ? 0 : n;
 }
 
-function checkDecimal(value: unknown, rounding: DecimalRounding | undefined): ValueCheck {
+function checkDecimal(value: unknown, rounding: DecimalRounding | undefined): CheckedValue | Refusal {
   let decimal: Decimal | undefined;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return fail(`Decimal must be finite (got ${value})`);
     // Fast path for the common case (amounts such as 1234.56): in range and already in its posted form.
-    if (PLAIN_DECIMAL_RE.test(String(value))) return { ok: true, value: value === 0 ? 0 : value };
+    if (PLAIN_DECIMAL_RE.test(String(value))) return value === 0 ? 0 : value;
     decimal = Decimal.fromNumber(value);
   } else if (typeof value === 'string') {
     decimal = Decimal.parse(value);
@@ -236,15 +254,25 @@ function checkDecimal(value: unknown, rounding: DecimalRounding | undefined): Va
       `Decimal has ${integerDigits} integer digits; precision ${POWER_BI_LIMITS.decimalPrecision} with scale ${POWER_BI_LIMITS.decimalScale} holds at most ${maxIntegerDigits} (${truncate(decimal.toString())})`,
     );
   }
-  return { ok: true, value: decimal.isExactNumber() ? decimal.toNumber() : decimal.toString() };
+  return decimal.isExactNumber() ? decimal.toNumber() : decimal.toString();
 }
 
-function checkDateTime(value: unknown, assumeUtc: boolean): ValueCheck {
+function checkDateTime(value: unknown, assumeUtc: boolean): CheckedValue | Refusal {
   let time: number;
   if (value instanceof Date) {
     time = value.getTime();
     if (Number.isNaN(time)) return fail('invalid Date');
   } else if (typeof value === 'string') {
+    // Fast paths for the two forms a sync sends (a UTC instant with milliseconds, a date): the same answers as the
+    // general path below, without its other patterns and, for a date, without a Date object.
+    if (UTC_MS_RE.test(value)) {
+      const at = parseStamp(value)?.epochMs;
+      if (at !== undefined && at >= MIN_DATE_MS && at <= MAX_DATE_MS) return value;
+    } else if (ISO_DATE_RE.test(value)) {
+      const at = parseStamp(value)?.epochMs;
+      // Midnight UTC of a year 0001–9999: what `new Date(at).toISOString()` writes.
+      if (at !== undefined && at >= MIN_DATE_MS && at <= MAX_DATE_MS) return `${value}T00:00:00.000Z`;
+    }
     // The exact form this function returns (what the sync engine sends): valid by construction once parsed.
     const zoned = ISO_ZONED_RE.test(value) || ISO_DATE_RE.test(value);
     // [inferred] a date-time without a zone is ambiguous (the service stores naive values, §4): refused unless
@@ -258,22 +286,22 @@ function checkDateTime(value: unknown, assumeUtc: boolean): ValueCheck {
     const parsed = parseStamp(value);
     if (!parsed) return fail(`invalid date "${truncate(value)}"`);
     time = parsed.epochMs;
-    if (time >= MIN_DATE_MS && time <= MAX_DATE_MS && UTC_MS_RE.test(value)) return { ok: true, value };
+    if (time >= MIN_DATE_MS && time <= MAX_DATE_MS && UTC_MS_RE.test(value)) return value;
   } else {
     return fail(`expected DateTime (Date or ISO 8601 string), got ${typeName(value)}`);
   }
   if (time < MIN_DATE_MS || time > MAX_DATE_MS) return fail('DateTime outside years 0001–9999');
   // [documented-3p] §4 (S15): the offset is dropped on storage, so values are sent as UTC.
-  return { ok: true, value: new Date(time).toISOString() };
+  return new Date(time).toISOString();
 }
 
-function checkString(value: unknown): ValueCheck {
+function checkString(value: unknown): CheckedValue | Refusal {
   if (typeof value !== 'string') return fail(`expected String, got ${typeName(value)}`);
   // [documented] §3/§4 (S5, S7): 4,000 characters per string value (UTF-16 code units, as .NET counts them).
   if (value.length > POWER_BI_LIMITS.maxStringLength) {
     return fail(`string of ${value.length} characters exceeds ${POWER_BI_LIMITS.maxStringLength}`);
   }
-  return { ok: true, value };
+  return value;
 }
 
 function typeName(value: unknown): string {

@@ -3,6 +3,8 @@ import type { RowCheckRequest, RowCheckResult, SinkTable } from '../sink/sync-si
 import { powerBIDataTypeOf } from './power-bi-data-type.js';
 
 const COLUMNS = new WeakMap<SinkTable, CheckedColumn[]>();
+/** The options of every row check without rounding (one object, not one per row). */
+const ASSUME_UTC = Object.freeze({ assumeUtc: true });
 
 /**
  * The Power BI push value rules (`checkRow` of `@mlc/powerbi-push-client`, the one implementation the client's
@@ -24,10 +26,11 @@ export function checkPowerBIRow(request: RowCheckRequest): RowCheckResult {
 
 /** {@link checkPowerBIRow} against given push columns (a dataset schema's, with their own nullability). */
 export function checkRowAgainst(columns: readonly CheckedColumn[], request: RowCheckRequest): RowCheckResult {
-  const checked = checkRow(columns, request.row, {
-    assumeUtc: true,
-    ...(request.decimalRounding ? { decimalRounding: request.decimalRounding } : {}),
-  });
+  const checked = checkRow(
+    columns,
+    request.row,
+    request.decimalRounding ? { assumeUtc: true, decimalRounding: request.decimalRounding } : ASSUME_UTC,
+  );
   if (checked.ok) return checked;
   return {
     ok: false,
