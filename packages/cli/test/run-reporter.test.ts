@@ -65,6 +65,7 @@ const result = (stream: string, status: StreamRunResult['status'], quarantined =
   intentsResolved: 0,
   rebuilt: false,
   throttledMs: 0,
+  settleWaitMs: 0,
   elapsedMs: 4_000,
 });
 

@@ -50,6 +50,8 @@ describe('verification of unknown outcomes', () => {
     w.sink.faults.push({ kind: 'fail-before-apply' });
     const [r] = await drive(w.clock, w.sync().run());
     expect(r).toMatchObject({ status: 'completed', rowsPosted: 10 });
+    // Nothing else to do meanwhile: the run waited the settle time (10 s here) and the second read (2 s) for it.
+    expect(r && 'settleWaitMs' in r ? r.settleWaitMs : undefined).toBe(12_000);
     expect(w.sink.posts).toBe(2);
     expect(new Set(w.sink.rows('Orders').map((row) => row._batch)).size).toBe(1);
     expect(await auditTypes(w.store)).toContain('batch-resent');
@@ -174,6 +176,10 @@ describe('verification off the critical path', () => {
     // Batches 2 and 3 did not wait for batch 1's settle time.
     expect(seen).toBe(3);
     expect(result[0]).toMatchObject({ status: 'completed', rowsPosted: 250 });
+    // The settle wait counts only what the later batches did not overlap.
+    const settleWaitMs = result[0] && 'settleWaitMs' in result[0] ? result[0].settleWaitMs : -1;
+    expect(settleWaitMs).toBeGreaterThan(0);
+    expect(settleWaitMs).toBeLessThanOrEqual(12_000);
     expect(w.sink.posts).toBe(3);
     expect(keyCounts(w.sink).size).toBe(250);
     expect(duplicates(w.sink)).toEqual([]);

@@ -66,7 +66,12 @@ export async function runCommand(ctx: CommandContext): Promise<ExitCode> {
             formatCount(r.rowsPosted),
             formatCount(r.recordsQuarantined),
             formatDuration(r.elapsedMs),
-            r.throttledMs > 0 ? `throttled ${formatDuration(r.throttledMs)}` : '',
+            [
+              r.throttledMs > 0 ? `throttled ${formatDuration(r.throttledMs)}` : '',
+              r.settleWaitMs > 0 ? `settling ${formatDuration(r.settleWaitMs)}` : '',
+            ]
+              .filter(Boolean)
+              .join(', '),
           ],
     );
     for (const line of formatTable(['STREAM', 'STATUS', 'READ', 'POSTED', 'PARKED', 'TOOK', ''], rows)) {

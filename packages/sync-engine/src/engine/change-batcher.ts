@@ -174,8 +174,23 @@ export class ChangeBatcher {
 
   /** Waits until every deferred batch settled; throws the first failure among them. */
   async settleDeferred(): Promise<void> {
-    while (this.#deferred.size > 0) await Promise.allSettled([...this.#deferred.values()].map((d) => d.done));
+    while (this.#deferred.size > 0)
+      await this.#waitForSettling(Promise.allSettled([...this.#deferred.values()].map((d) => d.done)));
     this.#throwIfDeferredFailed();
+  }
+
+  /**
+   * Waits for batches settling off the critical path with nothing else to do, and counts the time in the run's
+   * `settleWaitMs` (an operator sees how much of a run verification's settle time cost).
+   */
+  async #waitForSettling(settling: Promise<unknown>): Promise<void> {
+    const { ctx, stats } = this.#scope;
+    const from = ctx.clock.now();
+    try {
+      await settling;
+    } finally {
+      stats.settleWaitMs += Math.max(0, ctx.clock.now() - from);
+    }
   }
 
   #defer(intent: BatchIntent, settled: Promise<BatchSettlement>): Promise<void> {
@@ -230,7 +245,7 @@ export class ChangeBatcher {
         prior = settling.entry;
         settlingPrior = true;
       } else if (settling) {
-        await settling.done;
+        await this.#waitForSettling(settling.done);
         prior = this.#flushed.get(item.key);
       }
     }
@@ -380,7 +395,9 @@ export class ChangeBatcher {
     if (kind === 'rows' && this.#deferUnknown) {
       // Memory stays bounded: at most MAX_DEFERRED batches are sent or settling at once.
       while (this.#deferred.size >= MAX_DEFERRED)
-        await Promise.race([...this.#deferred.values()].map((d) => d.done.catch(() => undefined)));
+        await this.#waitForSettling(
+          Promise.race([...this.#deferred.values()].map((d) => d.done.catch(() => undefined))),
+        );
       this.#throwIfDeferredFailed();
       // Sent while the run reads and decides the next records (its keys are decided against its entries meanwhile):
       // reading overlaps the POST and the pacer's wait. An unknown outcome settles off the critical path.

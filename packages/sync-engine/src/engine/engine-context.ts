@@ -95,6 +95,8 @@ export interface RunStats {
   rowsPosted: number;
   batches: number;
   throttledMs: number;
+  /** Time spent waiting only for batches of unknown outcome to settle (the run result's `settleWaitMs`). */
+  settleWaitMs: number;
   intentsResolved: number;
   rebuilt: boolean;
   /**
@@ -113,6 +115,7 @@ export function newRunStats(): RunStats {
     rowsPosted: 0,
     batches: 0,
     throttledMs: 0,
+    settleWaitMs: 0,
     intentsResolved: 0,
     rebuilt: false,
   };

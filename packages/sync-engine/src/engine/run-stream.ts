@@ -273,6 +273,7 @@ export function countersOf(stats: RunStats) {
     intentsResolved: stats.intentsResolved,
     rebuilt: stats.rebuilt,
     throttledMs: stats.throttledMs,
+    settleWaitMs: stats.settleWaitMs,
   };
 }
 

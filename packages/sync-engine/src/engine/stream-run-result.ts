@@ -35,6 +35,12 @@ export interface StreamRunResult {
   until?: string;
   /** Time spent waiting on sink quota. */
   throttledMs: number;
+  /**
+   * Time the run waited for nothing but batches whose POST outcome was unknown (a dropped answer, a 5xx, a crash) to
+   * settle: a zero count is trusted only `verification.settleMs` after the POST and a second read `recheckMs` later.
+   * The run posts on meanwhile, so this is only the wait that nothing else overlapped (mostly at the end of the run).
+   */
+  settleWaitMs: number;
   /** Duration. */
   elapsedMs: number;
 }
