@@ -106,6 +106,7 @@ const line: SdkSyncResult =
         recordsRead: result.recordsRead,
         recordsUnchanged: result.recordsUnchanged,
         rowsPosted: result.rowsPosted,
+        settleWaitMs: result.settleWaitMs,
       };
 process.stdout.write(`${JSON.stringify({ ...line, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 process.exitCode = line.status === 'completed' ? 0 : 2;

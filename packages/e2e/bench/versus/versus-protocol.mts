@@ -38,7 +38,14 @@ export interface NaiveSyncConfig extends Endpoints {
 
 /** sdk-sync.mts's result line. */
 export type SdkSyncResult = (
-  | { status: string; recordsRead: number; recordsUnchanged: number; rowsPosted: number }
+  | {
+      status: string;
+      recordsRead: number;
+      recordsUnchanged: number;
+      rowsPosted: number;
+      /** Time the run waited for nothing but ambiguous batches to settle (`StreamRunResult.settleWaitMs`). */
+      settleWaitMs: number;
+    }
   | { status: 'failed'; error: string }
 ) & { cpuMs?: number };
 
@@ -68,6 +75,11 @@ export interface Contender<R> {
     signal: NodeJS.Signals | null;
     stderr: string;
     startupMs: number;
+    /**
+     * Teardown time, from the result line to the exit (0 without a result line): the process's own shutdown (tsx's
+     * loader thread, V8), 10 to 100 ms after every resource the script opened was closed; a service pays it once.
+     */
+    teardownMs: number;
   }>;
   /** SIGKILLs the whole process group (tsx runs the script in a child process). */
   kill(): void;
@@ -87,11 +99,14 @@ export function startContender<R>(script: string, envName: string, config: objec
   );
   const spawnedAt = performance.now();
   let readyAt: number | undefined;
+  let resultAt: number | undefined;
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     if (readyAt === undefined && stdout.includes(READY_LINE)) readyAt = performance.now();
+    if (resultAt === undefined && readyAt !== undefined && hasResultLine(stdout))
+      resultAt = performance.now();
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     // `BENCH_VERSUS_STDERR=1` passes the contenders' stderr through (with `MLC_SDK_TRACE=1`: the SDK's timeline).
@@ -102,13 +117,15 @@ export function startContender<R>(script: string, envName: string, config: objec
   const done: Contender<R>['done'] = new Promise((resolveDone) => {
     child.on('exit', (code, signal) => {
       exited = true;
+      const exitAt = performance.now();
       const line = stdout.split('\n').find((text) => text.startsWith('{') && text !== READY_LINE);
       resolveDone({
         result: line ? (JSON.parse(line) as R) : undefined,
         code,
         signal,
         stderr,
-        startupMs: (readyAt ?? performance.now()) - spawnedAt,
+        startupMs: (readyAt ?? exitAt) - spawnedAt,
+        teardownMs: resultAt === undefined ? 0 : exitAt - resultAt,
       });
     });
   });
@@ -123,4 +140,11 @@ export function startContender<R>(script: string, envName: string, config: objec
       }
     },
   };
+}
+
+/** Whether the output holds a complete result line (a JSON line other than the ready line). */
+function hasResultLine(stdout: string): boolean {
+  return stdout
+    .split('\n')
+    .some((text, i, lines) => i < lines.length - 1 && text.startsWith('{') && text !== READY_LINE);
 }
