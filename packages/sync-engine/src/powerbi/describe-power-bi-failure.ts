@@ -1,8 +1,7 @@
 import { isMlcError } from '@mlc/core';
 import { TABLE_CAPACITY_REMEDY, isPowerBIError } from '@mlc/powerbi-push-client';
+import type { Advice } from '../alerts/alert-catalog.js';
 import type { FailureDescription } from '../alerts/failure-description.js';
-
-type Advice = Required<Pick<FailureDescription, 'severity' | 'remedy'>>;
 
 /** The operator's advice for the Power BI client's codes; the one place it lives. */
 const BY_CODE: Record<string, Advice> = {

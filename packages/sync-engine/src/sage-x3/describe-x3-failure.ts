@@ -1,7 +1,6 @@
 import { isMlcError } from '@mlc/core';
+import type { Advice } from '../alerts/alert-catalog.js';
 import type { FailureDescription } from '../alerts/failure-description.js';
-
-type Advice = Required<Pick<FailureDescription, 'severity' | 'remedy'>>;
 
 /** The operator's advice for the Sage X3 client's codes; the one place it lives. */
 const BY_CODE: Record<string, Advice> = {
