@@ -20,7 +20,7 @@ const STREAMS = {
 // The Power BI dataset is deleted under a running sync (someone cleans the workspace). Power BI answers 404 to its
 // POSTs; the rows the ledger describes are gone.
 describe('e2e: the dataset deleted under the sync', () => {
-  it('alerts, creates the dataset again and posts every record again exactly once (append and replace)', async () => {
+  it('deleted while nothing changes: the next run of the service notices it, creates it again and posts every record again once', async () => {
     loop = await startLoop({ streams: STREAMS });
     const l = loop;
     const sync = l.sync();
@@ -28,9 +28,65 @@ describe('e2e: the dataset deleted under the sync', () => {
     sync.on('alert', (a) => alerts.push(a));
     for (const r of await l.clock.run(sync.run())) expect(r).toMatchObject({ status: 'completed' });
     const first = l.pbisim.control.datasets()[0];
+    const lines = l.x3sim.control.lineCount('journalEntry');
+    expect(l.rows('GLEntryLines')).toHaveLength(lines);
+
+    // Nothing new in Sage X3: without a check at the start of the run, no request would reach Power BI, and the
+    // reports would stay empty with nobody told until the next change.
+    await l.pbi.deleteDataset(first?.id ?? '');
+    await l.clock.advance(3_600_000);
+    for (const r of await l.clock.run(sync.run())) expect(r).toMatchObject({ status: 'completed' });
+    const datasets = l.pbisim.control.datasets();
+    expect(datasets).toHaveLength(1);
+    expect(datasets[0]?.id).not.toBe(first?.id);
+    expect(l.rows('GLEntryLines')).toHaveLength(lines);
+    expect(
+      [...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every(
+        (n) => n === 1,
+      ),
+    ).toBe(true);
+    expect(l.rows('Suppliers')).toHaveLength(l.x3sim.control.count('supplier'));
+    expect(
+      alerts
+        .filter((a) => a.code === 'SYNC_SINK_RECREATED')
+        .map((a) => [a.stream, a.data?.from, a.data?.to])
+        .sort(),
+    ).toEqual([
+      ['glEntryLines', first?.id, datasets[0]?.id],
+      ['suppliers', first?.id, datasets[0]?.id],
+    ]);
+
+    // A run with the dataset in place asks once (one list of the workspace's datasets) and posts nothing.
+    const lists = l.pbisim.control.requests({ route: 'listDatasets' }).length;
+    for (const r of await l.clock.run(sync.run()))
+      expect(r).toMatchObject({ status: 'completed', rowsPosted: 0 });
+    expect(l.pbisim.control.requests({ route: 'listDatasets' }).length - lists).toBeLessThanOrEqual(2);
+    expect(l.pbisim.control.datasets()).toHaveLength(1);
+    await l.clock.run(sync.close());
+  }, 120_000);
+
+  it('deleted in the middle of a run: the POST getting 404 fails the run with SYNC_SINK_MISSING, the next run creates it again and posts every record again exactly once (append and replace)', async () => {
+    loop = await startLoop({ streams: STREAMS });
+    const l = loop;
+    // Deleted after the run's start-up check and before its first POST (someone cleans the workspace meanwhile).
+    let deleteBeforePost: string | undefined;
+    const sync = l.sync({
+      hooks: {
+        async onProtocolStep(step) {
+          if (step !== 'before-post' || deleteBeforePost === undefined) return;
+          const id = deleteBeforePost;
+          deleteBeforePost = undefined;
+          await l.pbi.deleteDataset(id);
+        },
+      },
+    });
+    const alerts: Array<SyncEvents['alert']> = [];
+    sync.on('alert', (a) => alerts.push(a));
+    for (const r of await l.clock.run(sync.run())) expect(r).toMatchObject({ status: 'completed' });
+    const first = l.pbisim.control.datasets()[0];
     expect(l.rows('GLEntryLines')).toHaveLength(l.x3sim.control.lineCount('journalEntry'));
 
-    await l.pbi.deleteDataset(first?.id ?? '');
+    deleteBeforePost = first?.id ?? '';
     l.x3sim.control.insert('journalEntry');
     await l.clock.advance(120_000); // past the safety lag
     const failed = await l.clock.run(sync.run());

@@ -70,14 +70,31 @@ export class PowerBISinkState {
     } catch {
       return undefined;
     }
-    if (listed.some((d) => d.id.toLowerCase() === id.toLowerCase())) return undefined;
+    return listed.some((d) => d.id.toLowerCase() === id.toLowerCase()) ? undefined : this.#lost(id, error);
+  }
+
+  /**
+   * `checkSetup` of the sink: the workspace's dataset list still holds the dataset set up earlier, or the set-up is
+   * dropped and a {@link markSinkSetupLost} error thrown (see {@link PowerBISinkState.missingDataset}). A list that
+   * fails throws its own error: Power BI not answering is worth a failed run even when nothing is to be posted.
+   */
+  async checkDataset(signal?: AbortSignal): Promise<void> {
+    const id = this.datasetId;
+    if (id === undefined) return;
+    const listed = await this.client.listDatasets(signal ? { signal } : {});
+    if (listed.some((d) => d.id.toLowerCase() === id.toLowerCase())) return;
+    throw this.#lost(id);
+  }
+
+  /** Drops the cached set-up of the deleted dataset `id` and returns the error saying so. */
+  #lost(id: string, cause?: unknown): SyncError {
     if (this.options.datasetId === undefined) this.datasetId = undefined;
     this.#tables.clear();
     return markSinkSetupLost(
       new SyncError({
         code: 'SYNC_SINK_MISSING',
-        message: `Power BI dataset ${this.schema?.name ?? ''} (${id}) no longer exists in the workspace: it was deleted under the sync; the next run creates it again and posts every record again`,
-        cause: error,
+        message: `Power BI dataset ${this.schema?.name ?? ''} (${id}) no longer exists in the workspace: it was deleted under the sync; it is created again and every record is posted again`,
+        ...(cause !== undefined ? { cause } : {}),
       }),
     );
   }

@@ -43,6 +43,9 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
     // One service may write the same tables into several datasets (one per company) through one store.
     setupKey: () =>
       `${client.groupId}/${typeof options.dataset === 'string' ? options.dataset : options.dataset.name}`,
+    // Each later run of a long-running service asks whether the dataset is still there (one GET of the workspace's
+    // datasets), so one deleted while nothing changes is noticed, re-created and refilled at once, with an alert.
+    checkSetup: ({ signal }) => state.checkDataset(signal),
     post: (request) => postToPowerBI(state, request),
     async countBatch({ table: name, batchId, signal }) {
       try {

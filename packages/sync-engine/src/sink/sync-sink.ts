@@ -147,6 +147,16 @@ export interface SyncSink {
    */
   setupNote?(): SinkSetupNote | undefined;
   /**
+   * Optional: confirms, at the start of a later run of the same process, that the container set up by an earlier
+   * {@link SyncSink.ensureTables} still exists (the Power BI sink lists the workspace's datasets: one GET). Throws an
+   * error marked by `markSinkSetupLost` when it is gone: the engine then sets the sink up again at once, and the new
+   * {@link SyncSink.identity} makes the stream post every record again, with a `SYNC_SINK_RECREATED` alert. Any other
+   * error fails the run in the `sink-setup` phase, so a destination that stopped answering is reported even by runs
+   * that have nothing to post. Without it, a container deleted while nothing changes is only noticed at the next
+   * POST, and nobody is told meanwhile. Not called right after a set-up, which checked already.
+   */
+  checkSetup?(options: { signal?: AbortSignal }): Promise<void>;
+  /**
    * Appends `rows`, each with `_batch = batchId`. Must not resend on its own a request that may have landed. Must
    * call `beforeSend` right before every HTTP request that carries rows (each split request, each retry) and not
    * send that request — nor any later one — when it throws: the engine's fencing check.

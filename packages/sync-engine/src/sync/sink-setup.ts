@@ -1,5 +1,6 @@
 import type { Clock, Logger } from '@mlc/core';
 import { SyncError } from '../errors/sync-error.js';
+import { isSinkSetupLost } from '../sink/sink-setup-lost.js';
 import type { SinkSetupNote, SinkTable, SyncSink } from '../sink/sync-sink.js';
 import { quotaStoreOf } from '../state-store/quota-store-of.js';
 import type { StateStore } from '../state-store/state-store.js';
@@ -32,14 +33,42 @@ export interface SinkSetupOptions {
 export class SinkSetup {
   readonly #options: SinkSetupOptions;
   readonly #ensured = new Map<SyncSink, Promise<void>>();
+  /** Set-ups that succeeded: a later `ensure` of their sink checks the container instead of waiting for them. */
+  readonly #settled = new WeakSet<Promise<void>>();
 
   /** @param options store, clock, logger, owner and the tables of each sink. */
   constructor(options: SinkSetupOptions) {
     this.#options = options;
   }
 
-  /** Resolves once `sink`'s tables exist (created or updated by this worker or another). */
+  /**
+   * Resolves once `sink`'s tables exist (created or updated by this worker or another). A sink set up by an earlier
+   * run of this process is asked whether its container still exists ({@link SyncSink.checkSetup}) and set up again
+   * when it is gone.
+   */
   ensure(sink: SyncSink, signal?: AbortSignal): Promise<void> {
+    const done = this.#ensured.get(sink);
+    if (done && this.#settled.has(done)) return this.#recheck(sink, signal);
+    return this.#setUp(sink, signal);
+  }
+
+  /** Asks the sink whether its container is still there; sets it up again when it is gone. */
+  async #recheck(sink: SyncSink, signal?: AbortSignal): Promise<void> {
+    if (!sink.checkSetup) return;
+    try {
+      await sink.checkSetup(signal ? { signal } : {});
+    } catch (error) {
+      if (!isSinkSetupLost(error)) throw error;
+      this.#options.logger.warn(
+        { err: error },
+        'the sink container set up earlier is gone: setting it up again (every record is posted again)',
+      );
+      this.forget(sink);
+      await this.#setUp(sink, signal);
+    }
+  }
+
+  #setUp(sink: SyncSink, signal?: AbortSignal): Promise<void> {
     let pending = this.#ensured.get(sink);
     if (!pending) {
       const tables = [...this.#options.tablesOf(sink)];
@@ -61,7 +90,11 @@ export class SinkSetup {
         if (note && JSON.stringify(note) !== JSON.stringify(lastSetup)) await this.#keepNote(slot, note);
       }, signal);
       this.#ensured.set(sink, pending);
-      pending.catch(() => this.#ensured.delete(sink));
+      const settled = pending;
+      pending.then(
+        () => this.#settled.add(settled),
+        () => this.#ensured.delete(sink),
+      );
     }
     return pending;
   }
