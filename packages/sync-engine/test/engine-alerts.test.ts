@@ -138,6 +138,50 @@ describe('alerts on failed scheduled runs', () => {
     await drive(w.clock, sync.close());
   });
 
+  it('a failure streak survives a restart: the same failure does not alert again, the first success recovers', async () => {
+    const w = world();
+    seedOrders(w.source, 3);
+    const source = w.source;
+    const read = source.read.bind(source);
+    let broken = true;
+    source.read = (request) => {
+      if (!broken) return read(request);
+      throw new NetworkError({
+        message: 'GET https://x3.example/api failed: connect ECONNREFUSED',
+        method: 'GET',
+        url: 'https://x3.example/api',
+        outcome: 'not-applied',
+        cause: new Error('connect ECONNREFUSED'),
+      });
+    };
+    const first = w.sync();
+    const before = recorder(first, w.clock);
+    await drive(w.clock, first.run());
+    await drive(w.clock, first.close());
+    expect(before.alerts()).toHaveLength(1);
+    const since = before.failures()[0]?.since;
+
+    // The service restarts (same store), still failing: the streak goes on, without a second alert.
+    await w.clock.advance(60_000);
+    const second = w.sync();
+    const during = recorder(second, w.clock);
+    await drive(w.clock, second.run());
+    await drive(w.clock, second.close());
+    expect(during.failures()).toEqual([expect.objectContaining({ attempts: 2, since })]);
+    expect(during.alerts()).toEqual([]);
+
+    // Restarted again once Sage X3 answers: the first success tells the operator the stream recovered.
+    broken = false;
+    await w.clock.advance(60_000);
+    const third = w.sync();
+    const after = recorder(third, w.clock);
+    await drive(w.clock, third.run());
+    expect(after.log.filter((e) => e.event === 'recovered').map((e) => e.data)).toEqual([
+      expect.objectContaining({ stream: 'orders', code: 'NETWORK_ERROR', attempts: 2, since }),
+    ]);
+    await drive(w.clock, third.close());
+  });
+
   it('set-up failures (store, sink) emit run-failed and an alert with their phase; a new code alerts again', async () => {
     const w = world();
     seedOrders(w.source, 3);

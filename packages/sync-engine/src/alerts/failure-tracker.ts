@@ -93,6 +93,23 @@ export class FailureTracker {
     return verdict;
   }
 
+  /**
+   * Takes up a failure streak an earlier process of this service recorded (its last `run-failed` audit entry), when
+   * this one knows none for the stream yet: the next failure continues it (no new alert for the same code before the
+   * reminder is due), the next success ends it with a `recovered` notice. Backoff is not taken up: a restart is often
+   * the operator's fix, and deserves an attempt at once.
+   */
+  resume(stream: string, failed: { code: string; since: number; attempts: number; at: number }): void {
+    if (this.#streaks.has(stream)) return;
+    this.#streaks.set(stream, {
+      code: failed.code,
+      since: failed.since,
+      attempts: failed.attempts,
+      backoffs: 0,
+      lastAlertAt: failed.at,
+    });
+  }
+
   /** Records a successful run; returns the `recovered` notice when the stream was failing. */
   succeeded(stream: string, runId: string, now: number): SyncRecovered | undefined {
     const streak = this.#streaks.get(stream);

@@ -64,6 +64,7 @@ async function setUpAndRun(
   let hint: PhaseHint = 'store';
   try {
     await sync.opener.open();
+    await outcomes.resumeStreak(stream.name);
     hint = 'sink-setup';
     const merged = control.combined(signal);
     await sinks.ensure(stream.sink, merged);

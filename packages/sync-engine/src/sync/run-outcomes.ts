@@ -28,6 +28,8 @@ export class RunOutcomes {
   // Quarantine states (a whole stream, or a share above the threshold) are tracked like failing runs: one alert
   // when the state begins or changes, a reminder while it lasts, `recovered` when a run ends it.
   readonly #quarantines: FailureTracker;
+  /** Streams whose failure streak was looked up in the audit log (once per stream and process). */
+  readonly #resumed = new Set<string>();
 
   /** @param ctx the engine context (events, logger, store for the audit). @param options alerting settings. */
   constructor(ctx: EngineContext, options: RunOutcomesOptions) {
@@ -115,6 +117,35 @@ export class RunOutcomes {
     }
     const verdict = this.#quarantines.failed(result.stream, condition.failure, now);
     if (verdict.alert) alert(this.#ctx, { ...verdict.alert, data: condition.data });
+  }
+
+  /**
+   * Before a stream's first run in this process (the store open): when its last run outcome in the audit log is a
+   * failure (an earlier process of this service failed, then stopped), the streak goes on here, so the first success
+   * after a restart still tells the operator `recovered` instead of leaving the alert open. Needs the store's indexed
+   * `latestAudit` (one read); without it the streak starts afresh, as it does when the read fails (tried again before
+   * the next run).
+   */
+  async resumeStreak(stream: string): Promise<void> {
+    if (this.#resumed.has(stream)) return;
+    const store = this.#ctx.store;
+    if (!store.latestAudit) return;
+    try {
+      const [last] = await store.latestAudit({
+        stream,
+        types: ['run-finished', 'run-failed', 'recovered'],
+        limit: 1,
+      });
+      this.#resumed.add(stream);
+      if (last?.type !== 'run-failed') return;
+      const data = last.data ?? {};
+      const code = typeof data.code === 'string' ? data.code : undefined;
+      const since = typeof data.since === 'number' ? data.since : last.at;
+      const attempts = typeof data.attempts === 'number' ? data.attempts : 1;
+      if (code !== undefined) this.#failures.resume(stream, { code, since, attempts, at: last.at });
+    } catch (error) {
+      this.#ctx.logger.warn({ err: error, stream }, 'could not read the last run outcome from the audit log');
+    }
   }
 
   async #recovered(recovered: SyncRecovered | undefined, what: string): Promise<void> {
