@@ -45,6 +45,34 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('escapes strings exactly as JSON.stringify does, in rows and alone', () => {
+    const texts = [
+      'plain',
+      'a"b',
+      'back\\slash',
+      'line\nbreak',
+      '\u0000\u001f',
+      '\ud800 lone',
+      'pair 😀',
+      '\u2028\u2029',
+      'é\u007f',
+      '',
+    ];
+    for (const text of texts) {
+      expect(canonicalJson(text)).toBe(JSON.stringify(text));
+      expect(canonicalJson([{ b: text, a: 1 }])).toBe(reference([{ b: text, a: 1 }]));
+    }
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0001', '\ud83d', '\ude00', 'é') }),
+        (text) => {
+          expect(canonicalJson({ text })).toBe(reference({ text }));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('does not depend on key insertion order, also for shapes seen before', () => {
     const a = { b: 1, a: [2, { d: 3, c: undefined }] };
     const b = { a: [2, { c: undefined, d: 3 }], b: 1 };

@@ -19,7 +19,7 @@ export function contentHash(value: unknown): string {
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quoted(value);
     case 'number':
       // For finite numbers String() and JSON.stringify() agree (including -0 → "0" and exponents).
       return Number.isFinite(value) ? String(value) : 'null';
@@ -42,26 +42,51 @@ export function canonicalJson(value: unknown): string {
     return `${out}]`;
   }
   const obj = value as Record<string, unknown>;
-  const keys = sortedKeys(obj);
+  const shape = sortedShape(obj);
+  const { sorted, heads } = shape;
   let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const member = obj[key];
+  for (let i = 0; i < sorted.length; i++) {
+    const member = obj[sorted[i] as string];
     if (member === undefined) continue;
-    out += `${first ? '' : ','}${quoteKey(key)}:${canonicalJson(member)}`;
-    first = false;
+    // `heads[i]` is `"key":`; the members after the first take a comma.
+    out += out.length === 1 ? (heads[i] as string) : `,${heads[i] as string}`;
+    // Rows are flat: write their strings and numbers here rather than through another call.
+    out +=
+      typeof member === 'string'
+        ? quoted(member)
+        : typeof member === 'number' && Number.isFinite(member)
+          ? String(member)
+          : canonicalJson(member);
   }
   return `${out}}`;
+}
+
+/** What JSON.stringify escapes in a string (quote, backslash, controls, lone surrogates; any surrogate here). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * `JSON.stringify` of a string: written between quotes as it is when it holds nothing to escape (nearly every
+ * value; a test of the pattern costs less than the call), else by `JSON.stringify` itself.
+ */
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** An object shape's keys in sorted order, with each key's JSON head (`"key":`). */
+interface SortedShape {
+  sorted: readonly string[];
+  heads: readonly string[];
 }
 
 // Mapped rows of one stream share their shape, so the sorted key order and the quoted keys are worth remembering.
 // Both caches are pure functions of their input and bounded, so sharing them between instances is harmless.
 const MAX_CACHED = 4096;
-const sortedByShape = new Map<string, string[]>();
+const sortedByShape = new Map<string, SortedShape>();
 const quotedKeys = new Map<string, string>();
 
-/** The last shape seen (its keys in insertion order) and its sorted keys: consecutive rows nearly always share it. */
-let lastShape: { keys: string[]; sorted: string[] } | undefined;
+/** The last shape seen (its keys in insertion order) and its sorted form: consecutive rows nearly always share it. */
+let lastShape: { keys: string[]; shape: SortedShape } | undefined;
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -69,25 +94,26 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function sortedKeys(obj: Record<string, unknown>): string[] {
+function sortedShape(obj: Record<string, unknown>): SortedShape {
   const keys = Object.keys(obj);
   // Own keys in the same order as the last object's are the same set: its sorted order holds.
-  if (lastShape && sameKeys(keys, lastShape.keys)) return lastShape.sorted;
-  const sorted = sortedKeysOfShape(obj, keys);
-  lastShape = { keys, sorted };
-  return sorted;
+  if (lastShape && sameKeys(keys, lastShape.keys)) return lastShape.shape;
+  const shape = sortedShapeOf(obj, keys);
+  lastShape = { keys, shape };
+  return shape;
 }
 
-function sortedKeysOfShape(obj: Record<string, unknown>, keys: string[]): string[] {
-  const shape = keys.join('\u0000');
-  const cached = sortedByShape.get(shape);
+function sortedShapeOf(obj: Record<string, unknown>, keys: string[]): SortedShape {
+  const joined = keys.join('\u0000');
+  const cached = sortedByShape.get(joined);
   // The joined shape can collide (keys holding U+0000, or [''] vs []): a hit counts only when it names exactly
   // the object's own keys (same length, all own, all distinct).
-  if (cached && cached.length === keys.length && cached.every((key) => Object.hasOwn(obj, key)))
+  if (cached && cached.sorted.length === keys.length && cached.sorted.every((key) => Object.hasOwn(obj, key)))
     return cached;
   const sorted = [...keys].sort();
-  if (!cached && sortedByShape.size < MAX_CACHED) sortedByShape.set(shape, sorted);
-  return sorted;
+  const shape: SortedShape = { sorted, heads: sorted.map((key) => `${quoteKey(key)}:`) };
+  if (!cached && sortedByShape.size < MAX_CACHED) sortedByShape.set(joined, shape);
+  return shape;
 }
 
 function quoteKey(key: string): string {
