@@ -166,10 +166,16 @@ describe('planRequests', () => {
     expect(() => planRequests(table, rows)).toThrow(/Row 2, column "ratio"/);
   });
 
-  it('property: requests cover every row once, in order, within both limits', () => {
+  it('property: requests cover every row once, in order, within both limits, each filled before the next', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ id: fc.integer(), text: fc.string({ maxLength: 60 }) }), { maxLength: 200 }),
+        fc.array(
+          fc.record({
+            id: fc.integer(),
+            text: fc.oneof(fc.string({ maxLength: 60 }), fc.string({ maxLength: 200, unit: 'grapheme' })),
+          }),
+          { maxLength: 200 },
+        ),
         fc.integer({ min: 1, max: 50 }),
         fc.integer({ min: 1024, max: 4096 }),
         (input, maxRows, maxBytes) => {
@@ -182,7 +188,14 @@ describe('planRequests', () => {
             expect(p.startIndex).toBe(next);
             next += p.rowCount;
             expect(p.rowCount).toBeLessThanOrEqual(maxRows);
-            expect(Buffer.byteLength(p.body)).toBeLessThanOrEqual(maxBytes);
+            expect(Buffer.byteLength(p.body)).toBe(p.bytes);
+            expect(p.bytes).toBeLessThanOrEqual(maxBytes);
+            // Greedy: a request ends only when its next row would break a limit.
+            if (next < rows.length) {
+              const [alone] = planRequests(table, [rows[next]]);
+              const nextRowBytes = alone!.bytes - '{"rows":[]}'.length;
+              expect(p.rowCount === maxRows || p.bytes + 1 + nextRowBytes > maxBytes).toBe(true);
+            }
           }
         },
       ),

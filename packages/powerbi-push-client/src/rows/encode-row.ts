@@ -99,18 +99,45 @@ function checkedForTable(table: ResolvedTable, columns: readonly CheckedColumn[]
   return same;
 }
 
-/** {@link encodeRow} of a row `checkRow` returned for this table's columns: its values are in their posted form. */
+/**
+ * {@link encodeRow} of a row `checkRow` returned for this table's columns: its values are in their posted form.
+ * The same text as {@link writeRow} writes, in one loop without a callback per column (it runs for every row posted).
+ */
 function encodeChecked(
   table: ResolvedTable,
   record: Record<string, unknown>,
   batchId: string | undefined,
 ): string {
-  return writeRow(table, batchId, (column) => {
-    const value = record[column.name];
-    return value === null || value === undefined
-      ? undefined
-      : literalOf(column.dataType, value as CheckedValue);
-  });
+  const heads = columnHeads(table);
+  const columns = table.columns;
+  let out = '{';
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c] as ResolvedColumn;
+    let literal: string;
+    if (column.reserved) {
+      if (batchId === undefined) continue;
+      literal = JSON.stringify(batchId);
+    } else {
+      const value = record[column.name];
+      if (value === null || value === undefined) continue;
+      literal = literalOf(column.dataType, value as CheckedValue);
+    }
+    // heads[c] is `"name":`; the members after the first take a comma.
+    out += out.length === 1 ? heads[c] + literal : `,${heads[c] as string}${literal}`;
+  }
+  return `${out}}`;
+}
+
+// The `"name":` head of each column of a table, computed once per table.
+const COLUMN_HEADS = new WeakMap<ResolvedTable, readonly string[]>();
+
+function columnHeads(table: ResolvedTable): readonly string[] {
+  let heads = COLUMN_HEADS.get(table);
+  if (!heads) {
+    heads = quotedNames(table).map((name) => `${name}:`);
+    COLUMN_HEADS.set(table, heads);
+  }
+  return heads;
 }
 
 /**
