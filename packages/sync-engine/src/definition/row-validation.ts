@@ -1,7 +1,7 @@
 import type { Decimal, DecimalRounding } from '@mlc/core';
 import { RecordError } from '../errors/record-error.js';
 import { checkRowByTypes } from '../sink/check-row-by-types.js';
-import type { SinkTable, SyncSink } from '../sink/sync-sink.js';
+import type { RowCheckRequest, SinkTable, SyncSink } from '../sink/sync-sink.js';
 import type { Row, RowValue } from '../state-store/types.js';
 
 /**
@@ -44,17 +44,30 @@ export function normalizeRow(
       reason: `mapping must return an object row, got ${describe(row)}`,
     });
   }
-  for (const name of Object.keys(row)) {
-    if (!(name in table.columns) && row[name] !== undefined) {
+  const columns = table.columns;
+  const names = columnNamesOf(table);
+  const keys = Object.keys(row);
+  // Own table columns holding a value: when every key is one and every column has one, the row already is what a
+  // sink's check receives (only table columns, none absent) and is passed as it is, not copied.
+  let held = 0;
+  for (const name of keys) {
+    const value = row[name];
+    if (Object.hasOwn(columns, name)) {
+      if (value !== undefined) held++;
+    } else if (!(name in columns) && value !== undefined) {
       throw new RecordError({
         field: rowPath + name,
         reason: `column "${name}" is not in table ${table.name}`,
       });
     }
   }
-  const candidate: Record<string, unknown> = {};
-  for (const name of Object.keys(table.columns)) candidate[name] = row[name] ?? null;
-  const request = { table, row: candidate, ...(decimalRounding ? { decimalRounding } : {}) };
+  let candidate: Record<string, unknown> = row;
+  if (held !== names.length || keys.length !== names.length) {
+    candidate = {};
+    for (const name of names) candidate[name] = row[name] ?? null;
+  }
+  const request: RowCheckRequest = { table, row: candidate };
+  if (decimalRounding) request.decimalRounding = decimalRounding;
   const checked = sink?.checkRow ? sink.checkRow(request) : checkRowByTypes(request);
   if (!checked.ok) {
     throw new RecordError({
@@ -63,6 +76,18 @@ export function normalizeRow(
     });
   }
   return checked.row;
+}
+
+/** The column names of a table, listed once per table (a row check runs for every row). */
+const COLUMN_NAMES = new WeakMap<SinkTable, readonly string[]>();
+
+function columnNamesOf(table: SinkTable): readonly string[] {
+  let names = COLUMN_NAMES.get(table);
+  if (!names) {
+    names = Object.keys(table.columns);
+    COLUMN_NAMES.set(table, names);
+  }
+  return names;
 }
 
 function describe(value: unknown): string {

@@ -1,5 +1,5 @@
 import type { Row } from '../state-store/types.js';
-import { type MappedRow, normalizeRow } from '../definition/row-validation.js';
+import { type MappedRow, type NormalizeRowOptions, normalizeRow } from '../definition/row-validation.js';
 import type { ResolvedStream } from './engine-context.js';
 
 /**
@@ -8,11 +8,12 @@ import type { ResolvedStream } from './engine-context.js';
  * `RecordError` of the first row at fault, its field prefixed with the row index when the record has several.
  */
 export function checkRows(stream: ResolvedStream, rows: readonly MappedRow[], many = rows.length > 1): Row[] {
-  return rows.map((row, i) =>
-    normalizeRow(row, stream.businessTable, {
-      rowPath: many ? `[${i}].` : '',
-      sink: stream.sink,
-      ...(stream.decimalRounding ? { decimalRounding: stream.decimalRounding } : {}),
-    }),
-  );
+  const options: NormalizeRowOptions = { rowPath: '', sink: stream.sink };
+  if (stream.decimalRounding) options.decimalRounding = stream.decimalRounding;
+  const out: Row[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    if (many) options.rowPath = `[${i}].`;
+    out[i] = normalizeRow(rows[i] as MappedRow, stream.businessTable, options);
+  }
+  return out;
 }
