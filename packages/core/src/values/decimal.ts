@@ -32,10 +32,10 @@ export class Decimal {
   /** The number this value is exactly (`fromNumber`), once known; `null` once known to be inexact. */
   #exact: number | null | undefined;
 
-  private constructor(unscaled: bigint, scale: number) {
+  private constructor(unscaled: bigint, scale: number, normalised = false) {
     let u = unscaled;
     let s = scale;
-    while (s > 0 && u % 10n === 0n) {
+    while (!normalised && s > 0 && u % 10n === 0n) {
       u /= 10n;
       s -= 1;
     }
@@ -80,6 +80,7 @@ export class Decimal {
       decimal = new Decimal(
         BigInt(point < 0 ? text : text.slice(0, point) + text.slice(point + 1)),
         point < 0 ? 0 : text.length - point - 1,
+        true,
       );
       decimal.#text = text;
       // Its text is the number's shortest round-trip text: the number holds it exactly (-0 reads as 0). Not so for

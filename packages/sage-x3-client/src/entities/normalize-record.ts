@@ -73,13 +73,16 @@ function collectionItems(value: unknown): unknown[] | undefined {
 /** The entries of a mapping's `fields`, listed once per mapping instead of once per record. */
 const fieldEntries = new WeakMap<Record<string, X3FieldPath>, Array<[string, X3FieldPath]>>();
 
-function mapFields(raw: unknown, fields: Record<string, X3FieldPath>): Record<string, unknown> {
+function mapFields(
+  raw: unknown,
+  fields: Record<string, X3FieldPath>,
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   let entries = fieldEntries.get(fields);
   if (!entries) {
     entries = Object.entries(fields);
     fieldEntries.set(fields, entries);
   }
-  const out: Record<string, unknown> = {};
   for (const [name, path] of entries) out[name] = readPath(raw, path);
   return out;
 }
@@ -163,11 +166,10 @@ export function normalizeRecord<T>(
   const stampAt = parseStamp(identity.stamp);
   if (!stampAt) return fail('updatedAt', `is not a valid datetime (got '${identity.stamp}')`);
 
-  const candidate: Record<string, unknown> = {
-    ...mapFields(raw, mapping.fields),
-    key: identity.key,
-    updatedAt: new Date(stampAt.epochMs).toISOString(),
-  };
+  // The mapped fields, then key and updatedAt (which win over a field of the same name, as a spread did).
+  const candidate = mapFields(raw, mapping.fields);
+  candidate.key = identity.key;
+  candidate.updatedAt = new Date(stampAt.epochMs).toISOString();
   for (const [name, collection] of Object.entries(mapping.collections ?? {})) {
     const items = collectionItems(readPath(raw, collection.source));
     if (items === undefined) return fail(name, `(${collection.source}) is not a list of lines`);
