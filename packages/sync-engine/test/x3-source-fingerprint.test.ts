@@ -23,6 +23,24 @@ describe('x3Source fingerprints', () => {
     expect(x3Fingerprinter(otherMapping, 'account')(raw)).not.toBe(rest(raw));
   });
 
+  it('the text a record was parsed from is fingerprinted as received, instead of the record serialised again', () => {
+    const rest = x3Fingerprinter(clientOf('rest'), 'account');
+    // A body sent without white space fingerprints as before; any other byte of the text counts.
+    expect(rest(raw, JSON.stringify(raw))).toBe(rest(raw));
+    expect(rest(raw, JSON.stringify(raw, null, 1))).not.toBe(rest(raw));
+    const change = {
+      entity: 'account',
+      key: '401000',
+      stamp: raw.UPDDATTIM,
+      raw,
+      normalize: () => {
+        throw new Error('not validated');
+      },
+    };
+    const text = ` ${JSON.stringify(raw)}`;
+    expect(fromX3RawChange({ ...change, text }, rest)).toMatchObject({ fingerprint: rest(raw, text) });
+  });
+
   it('valid changes carry the fingerprint of their raw record; invalid ones none', () => {
     const fingerprint = x3Fingerprinter(clientOf('rest'), 'account');
     const valid = fromX3Change(

@@ -5,6 +5,7 @@ import type { X3EntityDefinition, X3GraphQLMapping } from '../entities/x3-entity
 import { normalizeRecord, readPath } from '../entities/normalize-record.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
+import { EACH, type RecordPath, recordTextsOf } from '../json/record-texts.js';
 import { type X3Document, buildLinesDocument, buildQueryDocument } from '../graphql/build-documents.js';
 import type { GraphQLTransport } from '../graphql/graphql-transport.js';
 import { type RelayConnection, relayPages } from '../graphql/relay-pages.js';
@@ -116,14 +117,15 @@ export function graphqlChanges<T>(
 }
 
 /**
- * The GraphQL reader of {@link graphqlChanges}, yielding `emit(raw)` for each record as received, its lines
- * completed (`normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`).
+ * The GraphQL reader of {@link graphqlChanges}, yielding `emit(raw, text)` for each record as received, its lines
+ * completed, with the exact text it was parsed from when the transport kept it and the record was not rebuilt
+ * (`normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`).
  */
 export async function* graphqlRecords<T, R>(
   context: GraphQLChangesContext,
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
-  emit: (raw: unknown) => R,
+  emit: (raw: unknown, text: string | undefined) => R,
 ): AsyncGenerator<R, void, undefined> {
   const mapping = definition.graphql;
   if (!mapping) {
@@ -143,17 +145,21 @@ export async function* graphqlRecords<T, R>(
   const first = options.pageSize ?? context.pageSize;
   const lineDocs = new Map<string, X3Document>();
   const guard = new StampOrderGuard();
+  // The exact text of each node, for the caller's fingerprint (a node whose lines are completed below is rebuilt
+  // and has none).
+  const recordsAt: RecordPath = ['data', root.rootField, root.nodeName, 'query', 'edges', EACH, 'node'];
   const pages = relayPages<Node>(async (after) => {
     const result = await context.transport.execute(
       doc.text,
       { filter, orderBy, first, after },
       doc.operationName,
-      options.signal ? { signal: options.signal } : {},
+      options.signal ? { signal: options.signal, recordsAt } : { recordsAt },
     );
     return asConnection(connectionAt(result.data, root, 'query'), `${root.rootField}.${root.nodeName}.query`);
   });
   for await (const page of pages) {
-    for (const edge of page.edges) {
+    const texts = recordTextsOf(page.edges);
+    for (const [i, edge] of page.edges.entries()) {
       // Paging follows the server's opaque cursors, never a record's content; a null node or one without a
       // key is yielded as invalid (its lines cannot be completed without a key, and need not be).
       const node = (edge as { node?: unknown } | null)?.node ?? null;
@@ -164,7 +170,7 @@ export async function* graphqlRecords<T, R>(
       const stamp = readPath(raw, stampField);
       if (typeof stamp === 'string' && parseStamp(stamp))
         guard.check(stamp, `${root.rootField}.${root.nodeName}`);
-      yield emit(raw);
+      yield emit(raw, raw === node ? texts?.[i] : undefined);
     }
   }
 }

@@ -4,6 +4,7 @@ import type { X3EntityDefinition } from '../entities/x3-entity-definition.js';
 import { normalizeRecord, readPath } from '../entities/normalize-record.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
+import { recordTextsOf } from '../json/record-texts.js';
 import { type SDataValue, sdataDateTime } from '../rest/sdata-literal.js';
 import { type SDataWhere, sdata } from '../rest/sdata-where.js';
 import { type RestLocation, buildRestQueryUrl } from '../rest/rest-url.js';
@@ -72,14 +73,15 @@ export function restChanges<T>(
 }
 
 /**
- * The REST reader of {@link restChanges}, yielding `emit(raw)` for each record as received (`normalizeRecord` for
- * `changes()`, a deferred validation for `rawChanges()`).
+ * The REST reader of {@link restChanges}, yielding `emit(raw, text)` for each record as received, with the exact
+ * text it was parsed from when the transport kept it (`normalizeRecord` for `changes()`, a deferred validation for
+ * `rawChanges()`).
  */
 export async function* restRecords<T, R>(
   context: RestChangesContext,
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
-  emit: (raw: unknown) => R,
+  emit: (raw: unknown, text: string | undefined) => R,
 ): AsyncGenerator<R, void, undefined> {
   const rest = definition.rest;
   if (!rest)
@@ -114,13 +116,14 @@ export async function* restRecords<T, R>(
     // malformed key or stamp anywhere in the page (the last one too) is yielded as invalid (dead-lettered by the
     // caller) and never becomes the cursor, so one record's content cannot stop the paging.
     let lastValid: RestCursor | undefined;
-    for (const raw of page.resources) {
+    const texts = recordTextsOf(page.resources);
+    for (const [i, raw] of page.resources.entries()) {
       const stamp = stringAt(raw, stampField);
       const valid = stamp !== undefined && parseStamp(stamp) !== undefined;
       if (valid) guard.check(stamp, page.url);
       const key = rest.keyFields.map((f) => keyValue(readPath(raw, f)));
       if (valid && key.every((k) => k !== undefined)) lastValid = { stamp, key: key as SDataValue[] };
-      yield emit(raw);
+      yield emit(raw, texts?.[i]);
     }
     if (page.resources.length === 0) return;
     const more = page.nextUrl !== undefined || page.resources.length >= (page.itemsPerPage ?? pageSize);

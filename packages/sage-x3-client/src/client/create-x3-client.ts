@@ -333,7 +333,7 @@ function rawChangesOf(
 ): AsyncIterable<X3RawChange<unknown>> {
   const { o } = x3;
   const opts = withClientSignal(o, callOptions);
-  const emit = (raw: unknown): X3RawChange<unknown> => {
+  const emit = (raw: unknown, text: string | undefined): X3RawChange<unknown> => {
     const { key, stamp } = readIdentity(definition, o.transport, raw);
     const change: X3RawChange<unknown> = {
       entity: definition.name,
@@ -342,6 +342,7 @@ function rawChangesOf(
     };
     if (key !== undefined) change.key = key;
     if (stamp !== undefined) change.stamp = stamp;
+    if (text !== undefined) change.text = text;
     return change;
   };
   return o.transport === 'rest'

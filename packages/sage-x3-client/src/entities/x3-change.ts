@@ -51,6 +51,12 @@ export interface X3RawChange<T> {
   stamp?: string;
   /** The record as X3 sent it. */
   raw: unknown;
+  /**
+   * The JSON text `raw` was parsed from, exactly as received (after the client's number-keeping and escape
+   * repair), when the reader kept it: a page's record is parsed from its own slice of the body, so `raw` is
+   * `JSON.parse(text)`. Absent for a record rebuilt after parsing (GraphQL lines completed by further reads).
+   */
+  text?: string;
   /** Validates and normalises the record (each call validates again: call it once). */
   normalize(): X3Change<T>;
 }

@@ -17,6 +17,7 @@ import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3GraphQLError, type X3GraphQLErrorEntry } from '../errors/x3-graphql-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
 import { parseX3Json } from '../json/parse-x3-json.js';
+import type { RecordPath } from '../json/record-texts.js';
 import { classifyGraphQLErrors } from './classify-graphql-errors.js';
 
 /** A GraphQL answer: `data` plus any `errors[]` (only returned together when the caller allows partial data). */
@@ -36,6 +37,12 @@ export interface X3GraphQLCallOptions {
    * transient, which are retried first). @default false
    */
   allowPartial?: boolean;
+}
+
+/** Options of {@link GraphQLTransport.execute}: a call's, and where the answer holds records. */
+export interface GraphQLExecuteOptions extends X3GraphQLCallOptions {
+  /** The exact text of each record at this path is kept (`recordTextsOf` of the records' array). */
+  recordsAt?: RecordPath;
 }
 
 /** Settings of {@link GraphQLTransport}. */
@@ -76,7 +83,7 @@ export class GraphQLTransport {
     query: string,
     variables: Record<string, unknown>,
     operationName: string | undefined,
-    options: X3GraphQLCallOptions = {},
+    options: GraphQLExecuteOptions = {},
   ): Promise<X3GraphQLResult<D>> {
     const { http, url, endpoint, clock, retry, logger } = this.#o;
     const once = async (): Promise<X3GraphQLResult<D>> => {
@@ -90,7 +97,7 @@ export class GraphQLTransport {
         retry: false,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const { value, repairs } = parseX3Json(response.text, redactUrl(url));
+      const { value, repairs } = parseX3Json(response.text, redactUrl(url), options.recordsAt);
       if (repairs > 0)
         logger.warn({ url: redactUrl(url), repairs }, 'X3 GraphQL returned malformed JSON; repaired');
       if (!value || typeof value !== 'object') {

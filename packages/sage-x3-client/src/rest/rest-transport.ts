@@ -9,6 +9,7 @@ import {
 } from '@mlc/core';
 import { X3ResponseError, isX3ResponseError } from '../errors/x3-response-error.js';
 import { parseX3Json } from '../json/parse-x3-json.js';
+import { EACH, type RecordPath } from '../json/record-texts.js';
 import { diagnoseSilentFilterFailure, isSilentServerError } from './filter-diagnosis.js';
 
 /** One `$query` page ([documented] reference §1.3). */
@@ -99,9 +100,13 @@ export class RestTransport {
     });
   }
 
-  async #getJson(url: string, signal: AbortSignal | undefined): Promise<{ value: unknown; repairs: number }> {
+  async #getJson(
+    url: string,
+    signal: AbortSignal | undefined,
+    recordsAt?: RecordPath,
+  ): Promise<{ value: unknown; repairs: number }> {
     const response = hasWhere(url) ? await this.#getFiltered(url, signal) : await this.#get(url, signal);
-    const parsed = parseX3Json(response.text, redactUrl(url));
+    const parsed = parseX3Json(response.text, redactUrl(url), recordsAt);
     if (parsed.repairs > 0) {
       this.#logger.warn(
         { url: redactUrl(url), repairs: parsed.repairs },
@@ -111,9 +116,9 @@ export class RestTransport {
     return parsed;
   }
 
-  /** Fetches one `$query` page. */
+  /** Fetches one `$query` page; the text of each resource is kept (`recordTextsOf` of `resources`). */
   async getPage(url: string, signal?: AbortSignal): Promise<X3RestPage> {
-    const { value, repairs } = await this.#getJson(url, signal);
+    const { value, repairs } = await this.#getJson(url, signal, PAGE_RECORDS);
     const body = value as Record<string, unknown> | null;
     const resources = body && typeof body === 'object' ? body.$resources : undefined;
     // No match is a 200 with empty `$resources` ([documented] §1.3); a missing array is not that.
@@ -165,6 +170,9 @@ export class RestTransport {
     }
   }
 }
+
+/** Where a `$query` page holds its records. */
+const PAGE_RECORDS: RecordPath = ['$resources', EACH];
 
 function hasWhere(url: string): boolean {
   try {

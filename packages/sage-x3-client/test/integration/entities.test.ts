@@ -119,6 +119,8 @@ describe('entities over both transports (simulator)', () => {
       for await (const raw of c.rawChanges('supplier')) raws.push(raw);
       expect(raws.map((r) => [r.key, r.stamp])).toEqual(changes.map((ch) => [ch.key, ch.stamp]));
       expect(raws.map((r) => r.normalize())).toEqual(changes);
+      // Each record comes with the exact text it was parsed from (what the sync engine fingerprints).
+      expect(raws.map((r) => JSON.parse(r.text ?? 'undefined'))).toEqual(raws.map((r) => r.raw));
     }
     // Invalid records are found (and strict mode throws) when normalize() is called, not when they are read.
     const entities = {

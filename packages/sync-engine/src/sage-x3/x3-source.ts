@@ -53,7 +53,7 @@ export function fromX3Change<T>(
  */
 export function fromX3RawChange<T>(
   change: X3RawChange<T>,
-  fingerprint: (raw: unknown) => string,
+  fingerprint: (raw: unknown, text?: string) => string,
 ): SourceItem<T> {
   const { key, stamp, raw } = change;
   if (key === undefined || stamp === undefined || !parseStamp(stamp))
@@ -63,22 +63,24 @@ export function fromX3RawChange<T>(
     key,
     stamp,
     raw,
-    fingerprint: fingerprint(raw),
+    fingerprint: fingerprint(raw, change.text),
     validate: () => fromX3Change(change.normalize()),
   };
 }
 
 /**
  * The fingerprint of an entity's raw records (`SourceRecord.fingerprint`): SHA-256 (132 bits in base64url) of the
- * record's JSON as parsed from X3 (`JSON.stringify` keeps the received member order), behind a short hash of the
- * entity's name, transport and field mapping, so that two reads alike are normalised alike. The entity's zod schema
- * is code and is not seen: declare a new stream `version` when a custom entity's schema changes how a record
- * normalises.
+ * record's JSON text as received when the client kept it (`X3RawChange.text`, of which `raw` is the parse: every
+ * byte that can change the record is covered, and nothing is serialised again), else of the record's JSON as
+ * parsed (`JSON.stringify` keeps the received member order; the same string for a body sent without white space),
+ * behind a short hash of the entity's name, transport and field mapping, so that two reads alike are normalised
+ * alike. The entity's zod schema is code and is not seen: declare a new stream `version` when a custom entity's
+ * schema changes how a record normalises.
  */
 export function x3Fingerprinter<E, K extends keyof E & string>(
   client: X3Client<E>,
   entity: K,
-): (raw: unknown) => string {
+): (raw: unknown, text?: string) => string {
   const definition = client.entity(entity);
   const mapping = client.transport === 'rest' ? definition.rest : definition.graphql;
   const seed = hash(
@@ -87,7 +89,8 @@ export function x3Fingerprinter<E, K extends keyof E & string>(
     'base64url',
   );
   const prefix = `${seed.slice(0, 6)}.`;
-  return (raw) => prefix + hash('sha256', JSON.stringify(raw) ?? 'undefined', 'base64url').slice(0, 22);
+  return (raw, text) =>
+    prefix + hash('sha256', text ?? JSON.stringify(raw) ?? 'undefined', 'base64url').slice(0, 22);
 }
 
 /**
