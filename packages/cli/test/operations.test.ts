@@ -17,8 +17,11 @@ describe('mlc run, status, runs, audit and dead letters against the simulators',
     w = await startWorld();
     const [first, second] = w.x3sim.control.records('supplier');
     badKey = first?.key ?? '';
-    w.x3sim.control.update('supplier', badKey, { values: { companyName: 'Acme #42' } });
-    w.x3sim.control.update('supplier', second?.key ?? '', { values: { companyName: 'Beta #7' } });
+    // Stamped a minute ago, outside the fixture's 1 s safety lag: stamped "now", they were read only when the `mlc`
+    // process took more than a second to start (a loaded machine), and the test failed on a quiet one.
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString().replace('.000Z', 'Z');
+    w.x3sim.control.update('supplier', badKey, { values: { companyName: 'Acme #42' }, at });
+    w.x3sim.control.update('supplier', second?.key ?? '', { values: { companyName: 'Beta #7' }, at });
   });
   afterAll(() => w?.close());
 
