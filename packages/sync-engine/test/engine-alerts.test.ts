@@ -364,6 +364,52 @@ describe('quarantine alerts', () => {
 });
 
 describe('quarantine alerts under start()', () => {
+  it('a quarantine state survives a restart: no second alert, and the first clean run after it recovers', async () => {
+    const w = world();
+    seedOrders(w.source, 12);
+    let broken = true;
+    const instance = () =>
+      w.sync(
+        {},
+        {
+          safetyLagMs: 0,
+          map: (o) => ({
+            key: o.key,
+            customer: o.customer,
+            amount: broken ? 'L1' : (o.amount as number),
+            updatedAt: o.updatedAt,
+          }),
+        },
+      );
+    const first = instance();
+    const before = recorder(first, w.clock);
+    await drive(w.clock, first.run());
+    await w.clock.advance(5_000);
+    await drive(w.clock, first.run());
+    await drive(w.clock, first.close());
+    expect(before.alerts()).toEqual([expect.objectContaining({ code: 'SYNC_STREAM_QUARANTINED', attempts: 1 })]);
+    const since = before.alerts()[0]?.since;
+
+    // Restarted, still quarantining: the state goes on, no second alert before the reminder.
+    await w.clock.advance(5_000);
+    const second = instance();
+    const during = recorder(second, w.clock);
+    await drive(w.clock, second.run());
+    await drive(w.clock, second.close());
+    expect(during.alerts()).toEqual([]);
+
+    // Restarted with the mapping fixed: the first clean run ends the state the earlier processes began.
+    broken = false;
+    await w.clock.advance(5_000);
+    const third = instance();
+    const after = recorder(third, w.clock);
+    await drive(w.clock, third.run());
+    expect(after.log.filter((e) => e.event === 'recovered').map((e) => e.data)).toEqual([
+      expect.objectContaining({ stream: 'orders', code: 'SYNC_STREAM_QUARANTINED', attempts: 3, since }),
+    ]);
+    await drive(w.clock, third.close());
+  });
+
   it('a stream that keeps quarantining alerts once, reminds while it lasts, and recovers when a run ends it', async () => {
     const w = world();
     seedOrders(w.source, 12);

@@ -4,9 +4,16 @@ import { FailureTracker, type FailureTrackerOptions } from '../alerts/failure-tr
 import { quarantineCondition } from '../alerts/quarantine-condition.js';
 import type { SyncRecovered } from '../alerts/sync-alert.js';
 import { isSyncError } from '../errors/sync-error.js';
-import { type EngineContext, type RunStats, alert, audit } from '../engine/engine-context.js';
+import { type EngineContext, type RunStats, alert, audit, newRunStats } from '../engine/engine-context.js';
 import { countersOf } from '../engine/run-stream.js';
 import type { StreamRunResult } from '../engine/stream-run-result.js';
+import type { StateStore } from '../state-store/state-store.js';
+
+/** Finished runs read back, at most, to find a quarantine streak an earlier process left. */
+const QUARANTINE_LOOKBACK = 50;
+
+/** The store's newest-audit-entries read (the optional `latestAudit`, present). */
+type LatestAudit = NonNullable<StateStore['latestAudit']>;
 
 /** What {@link RunOutcomes} needs besides the engine context. */
 export interface RunOutcomesOptions extends FailureTrackerOptions {
@@ -120,32 +127,65 @@ export class RunOutcomes {
   }
 
   /**
-   * Before a stream's first run in this process (the store open): when its last run outcome in the audit log is a
-   * failure (an earlier process of this service failed, then stopped), the streak goes on here, so the first success
-   * after a restart still tells the operator `recovered` instead of leaving the alert open. Needs the store's indexed
-   * `latestAudit` (one read); without it the streak starts afresh, as it does when the read fails (tried again before
-   * the next run).
+   * Before a stream's first run in this process (the store open): an earlier process of this service may have left
+   * the stream failing, or quarantining, and stopped. Its streaks go on here, read back from the audit log, so the
+   * first good run after a restart still tells the operator `recovered` instead of leaving the alert open, and the
+   * same condition does not alert again before its reminder. Needs the store's indexed `latestAudit` (two reads);
+   * without it the streaks start afresh, as they do when a read fails (tried again before the next run). Backoff is
+   * not carried over: a restart, often the operator's fix, gets an attempt at once.
    */
   async resumeStreak(stream: string): Promise<void> {
     if (this.#resumed.has(stream)) return;
     const store = this.#ctx.store;
     if (!store.latestAudit) return;
+    const latest = store.latestAudit.bind(store);
     try {
-      const [last] = await store.latestAudit({
-        stream,
-        types: ['run-finished', 'run-failed', 'recovered'],
-        limit: 1,
-      });
+      await this.#resumeFailures(latest, stream);
+      await this.#resumeQuarantine(latest, stream);
       this.#resumed.add(stream);
-      if (last?.type !== 'run-failed') return;
-      const data = last.data ?? {};
-      const code = typeof data.code === 'string' ? data.code : undefined;
-      const since = typeof data.since === 'number' ? data.since : last.at;
-      const attempts = typeof data.attempts === 'number' ? data.attempts : 1;
-      if (code !== undefined) this.#failures.resume(stream, { code, since, attempts, at: last.at });
     } catch (error) {
       this.#ctx.logger.warn({ err: error, stream }, 'could not read the last run outcome from the audit log');
     }
+  }
+
+  /** A failure streak: the stream's last outcome is a `run-failed` entry, which records the streak's facts. */
+  async #resumeFailures(latestAudit: LatestAudit, stream: string): Promise<void> {
+    const [last] = await latestAudit({
+      stream,
+      types: ['run-finished', 'run-failed', 'recovered'],
+      limit: 1,
+    });
+    if (last?.type !== 'run-failed') return;
+    const data = last.data ?? {};
+    const code = typeof data.code === 'string' ? data.code : undefined;
+    const since = typeof data.since === 'number' ? data.since : last.at;
+    const attempts = typeof data.attempts === 'number' ? data.attempts : 1;
+    if (code !== undefined) this.#failures.resume(stream, { code, since, attempts, at: last.at });
+  }
+
+  /**
+   * A quarantine streak: the stream's last finished runs that read records quarantined above the threshold (their
+   * `run-finished` entries keep the counts; runs that read nothing neither go on nor end a quarantine state). Since
+   * and attempts are counted over the last {@link QUARANTINE_LOOKBACK} finished runs.
+   */
+  async #resumeQuarantine(latestAudit: LatestAudit, stream: string): Promise<void> {
+    const finished = await latestAudit({ stream, types: ['run-finished'], limit: QUARANTINE_LOOKBACK });
+    let streak: { code: string; since: number; attempts: number; at: number } | undefined;
+    for (const entry of finished) {
+      const data = entry.data ?? {};
+      const stats = newRunStats();
+      stats.recordsRead = typeof data.recordsRead === 'number' ? data.recordsRead : 0;
+      stats.recordsQuarantined = typeof data.recordsQuarantined === 'number' ? data.recordsQuarantined : 0;
+      if (stats.recordsRead === 0) continue;
+      const runId = typeof data.runId === 'string' ? data.runId : '';
+      const condition = quarantineCondition(runId, stats, this.#options.quarantineThreshold);
+      // Newest first: the streak is the run of quarantining runs up to the first one that ended a condition.
+      if (!condition || (streak && condition.failure.code !== streak.code)) break;
+      streak = streak
+        ? { ...streak, since: entry.at, attempts: streak.attempts + 1 }
+        : { code: condition.failure.code, since: entry.at, attempts: 1, at: entry.at };
+    }
+    if (streak) this.#quarantines.resume(stream, streak);
   }
 
   async #recovered(recovered: SyncRecovered | undefined, what: string): Promise<void> {
