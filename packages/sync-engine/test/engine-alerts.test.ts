@@ -387,7 +387,9 @@ describe('quarantine alerts under start()', () => {
     await w.clock.advance(5_000);
     await drive(w.clock, first.run());
     await drive(w.clock, first.close());
-    expect(before.alerts()).toEqual([expect.objectContaining({ code: 'SYNC_STREAM_QUARANTINED', attempts: 1 })]);
+    expect(before.alerts()).toEqual([
+      expect.objectContaining({ code: 'SYNC_STREAM_QUARANTINED', attempts: 1 }),
+    ]);
     const since = before.alerts()[0]?.since;
 
     // Restarted, still quarantining: the state goes on, no second alert before the reminder.
