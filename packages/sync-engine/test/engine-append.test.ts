@@ -108,6 +108,30 @@ describe('append mode', () => {
     expect(await w.store.queryAudit({ types: ['changed-after-post'] })).toHaveLength(150);
   });
 
+  it('counts the ledger for the size metric only after a run that committed something (or the first one)', async () => {
+    const w = world();
+    seedOrders(w.source, 30);
+    const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+    let counts = 0;
+    const countLedger = store.countLedger.bind(store);
+    store.countLedger = async (stream) => {
+      counts += 1;
+      return countLedger(stream);
+    };
+    const sync = w.sync({ store });
+    await drive(w.clock, sync.run());
+    expect(counts).toBe(1);
+    // Nothing new: the size cannot have changed, and a count reads the whole ledger.
+    await w.clock.advance(3_600_000);
+    await drive(w.clock, sync.run());
+    expect(counts).toBe(1);
+    seedOrders(w.source, 5, 1, 30);
+    await w.clock.advance(3_600_000);
+    await drive(w.clock, sync.run());
+    expect(counts).toBe(2);
+    await drive(w.clock, sync.close());
+  });
+
   it('re-syncs 20k unchanged records (cursor reset) with 0 rows posted (100k: see the end-to-end suite)', async () => {
     const w = world({ pageSize: 10_000 });
     seedOrders(w.source, 20_000, 100);

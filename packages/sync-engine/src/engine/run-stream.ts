@@ -169,7 +169,8 @@ export async function runStream(
           }
           if (fullReread && !stopped) await finishSinkReread(scope);
           ctx.telemetry.recordsRead(stream.name, stats.recordsRead);
-          ctx.telemetry.ledgerSize(stream.name, await ctx.store.countLedger(stream.name));
+          if (ctx.telemetry.wantsLedgerSize(stream.name, stats.batches > 0))
+            ctx.telemetry.ledgerSize(stream.name, await ctx.store.countLedger(stream.name));
           const cursorAfter = await ctx.store.getCursor(stream.name);
           const runResult: StreamRunResult = {
             stream: stream.name,

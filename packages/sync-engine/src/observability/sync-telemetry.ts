@@ -23,6 +23,8 @@ export class SyncTelemetry {
   readonly #throttled: Counter;
   readonly #runDuration: Histogram;
   readonly #ledgerSize: Histogram;
+  /** Streams whose ledger size this process recorded. */
+  readonly #ledgerSized = new Set<string>();
 
   /** Creates the instruments on the global meter provider. */
   constructor() {
@@ -94,6 +96,16 @@ export class SyncTelemetry {
   }
   /** Records the ledger size (peers.md §7 #14: dedupe state must be measured). */
   ledgerSize(stream: string, entries: number): void {
+    this.#ledgerSized.add(stream);
     this.#ledgerSize.record(entries, { stream });
+  }
+
+  /**
+   * Whether a run should count the stream's ledger for {@link SyncTelemetry.ledgerSize}: when it committed anything,
+   * or when this process recorded no size for the stream yet. A count reads the whole ledger (O(entries): seconds at
+   * ten million), so a run that changed nothing does not pay it again.
+   */
+  wantsLedgerSize(stream: string, committed: boolean): boolean {
+    return committed || !this.#ledgerSized.has(stream);
   }
 }
