@@ -1,5 +1,6 @@
 import { formatInstant, parseStamp } from '../cursor/stamp.js';
 import { compareStamps } from '../cursor/stamp.js';
+import type { StreamCursor } from '../cursor/stream-cursor.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { SyncProgress } from '../events/sync-events.js';
 import { ChangeBatcher, preparesLazily } from './change-batcher.js';
@@ -15,7 +16,7 @@ import {
 } from './engine-context.js';
 import { type PreparedItem, prepareItem, type ReadItem, readItem } from './prepare-item.js';
 import type { SourceItem } from '../source/sync-source.js';
-import { scopeUnderLease, withHeldLease } from './held-lease.js';
+import { type HeldLease, scopeUnderLease, withHeldLease } from './held-lease.js';
 import { replayOnVersionChange, streamVersionChanged } from './replay-on-version-change.js';
 import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
 import { resolveOpenBatches, type SettlingIntent } from './resolve-open-batches.js';
@@ -63,6 +64,7 @@ export async function runStream(
       'mlc.sync.run',
       { 'mlc.sync.stream': stream.name, 'mlc.sync.run_id': runId },
       async () => {
+        const progress = () => emitProgress(ctx, stream, runId, stats, startedAt, progressed);
         const scope = scopeUnderLease(ctx, stream, held, {
           signal: options.signal,
           stats,
@@ -70,135 +72,42 @@ export async function runStream(
           stopping: options.stopping,
           afterBatch: async () => {
             await held.renewIfDue();
-            emitProgress(ctx, stream, runId, stats, startedAt, progressed);
+            progress();
           },
         });
         // Open rows intents found at the start, settling while the run goes on (awaited on every way out).
-        let settling: SettlingIntent[] = [];
+        const opened: OpenedRun = { settling: [] };
         try {
-          // A sink container created again (dataset deleted) voids the ledger first: then everything is read again.
-          const { fullReread } = await checkSinkBinding(scope);
-          // Open rows intents (a crash, a lost answer) are verified while the run goes on: only records of those
-          // batches wait for them. A replay re-decides dead letters against the ledger, so it waits for them.
-          settling = await resolveOpenBatches(scope, { deferRows: !fullReread });
-          if (settling.length > 0 && (await streamVersionChanged(scope))) await settleAll(settling);
-          await replayOnVersionChange(scope);
-          const cursorBefore = await ctx.store.getCursor(stream.name);
-          const since = fullReread ? stream.initialSince : computeSince(stream, cursorBefore?.stamp);
-          ctx.events.emit('run-started', {
-            stream: stream.name,
-            runId,
-            until,
-            ...(since !== undefined ? { since } : {}),
-            ...(cursorBefore ? { cursor: cursorBefore } : {}),
-          });
-          await audit(ctx, {
-            type: 'run-started',
-            stream: stream.name,
-            message: `run ${runId} reads [${since ?? '-∞'}, ${until})`,
-            data: { runId, since, until, cursor: cursorBefore },
-          });
+          await openRun(scope, until, opened);
           const batcher = new ChangeBatcher(scope, {
             trackCursor: true,
             deferUnknown: true,
-            ...(cursorBefore ? { cursor: cursorBefore } : {}),
+            ...(opened.cursorBefore ? { cursor: opened.cursorBefore } : {}),
           });
-          for (const { intent, settled } of settling) batcher.adoptSettling(intent, settled);
+          for (const { intent, settled } of opened.settling) batcher.adoptSettling(intent, settled);
           // On a first run there is no lower bound: the first stamp read stands in for it (ETA only).
-          let window = windowOf(since, until);
-          progressed.window = window;
+          progressed.window = windowOf(opened.since, until);
           progressed.stamp = () => batcher.decidedCursor?.stamp;
-          let stopped = false;
-          let chunk: ReadItem[] = [];
-          // Records are prepared as they are read, or (while the ledger keeps holding their fingerprints) only once
-          // the look-up said they changed.
-          let lazy = true;
-          // A source that throws while validating a record (an X3 client in strict mode validates lazily) fails the
-          // run as a source failure, as it would have while reading.
-          const prepare = (item: SourceItem<unknown>): PreparedItem => {
-            try {
-              return prepareItem(stream, item);
-            } catch (error) {
-              throw sourceFailed(stats, error);
-            }
-          };
-          const flushChunk = async () => {
-            const items = chunk;
-            chunk = [];
-            lazy = preparesLazily(await batcher.processChunk(items));
-            if (batcher.full) await batcher.flush();
-            emitProgress(ctx, stream, runId, stats, startedAt, progressed);
-          };
-          // A graceful stop ends the read after the batch in flight; the unflushed rest was never posted and the
-          // cursor has not passed it, so the next run reads it again.
-          try {
-            if (options.stopping()) throwIfStopping(scope);
-            const read = fromSource(stats, () =>
-              stream.source.read({
-                until,
-                signal: options.signal,
-                ...(since !== undefined ? { since } : {}),
-              }),
-            );
-            for await (const item of read) {
-              stats.recordsRead += 1;
-              if (!window && item.stamp !== undefined) {
-                window = windowOf(item.stamp, until);
-                progressed.window = window;
-              }
-              chunk.push(lazy ? readItem(stream, item, prepare) : prepare(item));
-              if (chunk.length >= LOOKUP_CHUNK) {
-                await flushChunk();
-                await held.renewIfDue();
-                throwIfStopping(scope);
-              }
-            }
-            if (chunk.length > 0) await flushChunk();
-            if (stream.reconcileDeletes && stream.mode === 'replace') await reconcileDeletes(scope, batcher);
-            await batcher.finish();
-          } catch (error) {
-            // Batches still settling off the critical path finish under this run's lease, whatever happened.
-            const drained = await batcher.settleDeferred().then(
-              () => undefined,
-              (failure: unknown) => failure,
-            );
-            if (!isSyncError(error, 'SYNC_STOPPED')) throw error;
-            // A stop also ends the batches in flight with SYNC_STOPPED: their intents stay open for the next run.
-            if (drained !== undefined && !isSyncError(drained, 'SYNC_STOPPED')) throw drained;
-            stopped = true;
-          }
-          if (fullReread && !stopped) await finishSinkReread(scope);
-          ctx.telemetry.recordsRead(stream.name, stats.recordsRead);
-          if (ctx.telemetry.wantsLedgerSize(stream.name, stats.batches > 0))
-            ctx.telemetry.ledgerSize(stream.name, await ctx.store.countLedger(stream.name));
-          const cursorAfter = await ctx.store.getCursor(stream.name);
-          const runResult: StreamRunResult = {
-            stream: stream.name,
-            runId,
-            status: stopped
-              ? 'stopped'
-              : stats.recordsQuarantined > 0
-                ? 'completed-with-quarantine'
-                : 'completed',
-            ...countersOf(stats),
+          const stopped = await readAndDecide(scope, batcher, {
+            signal: options.signal,
+            since: opened.since,
             until,
-            elapsedMs: ctx.clock.now() - startedAt,
-            ...(cursorBefore ? { cursorBefore } : {}),
-            ...(cursorAfter ? { cursorAfter } : {}),
-          };
-          emitProgress(ctx, stream, runId, stats, startedAt, progressed);
-          ctx.events.emit('run-finished', { stream: stream.name, runId, result: runResult });
-          await audit(ctx, {
-            type: 'run-finished',
-            stream: stream.name,
-            message: `run ${runId} ${runResult.status}: ${stats.recordsRead} read, ${stats.rowsPosted} rows posted, ${stats.recordsQuarantined} quarantined`,
-            data: { runId, ...countersOf(stats), cursorAfter },
+            held,
+            stopping: options.stopping,
+            progressed,
+            progress,
           });
-          ctx.telemetry.runFinished(stream.name, runResult.elapsedMs, runResult.status);
-          return runResult;
+          if (opened.fullReread && !stopped) await finishSinkReread(scope);
+          return await finishRun(scope, {
+            stopped,
+            until,
+            startedAt,
+            cursorBefore: opened.cursorBefore,
+            progress,
+          });
         } catch (error) {
           // Nothing may go on under the lease once the run ended.
-          await settleAll(settling).catch(() => undefined);
+          await settleAll(opened.settling).catch(() => undefined);
           // The caller (createSync) reports the failure: event, alert, audit and log, whatever the phase.
           ctx.telemetry.runFinished(stream.name, ctx.clock.now() - startedAt, 'failed');
           throw error;
@@ -209,6 +118,169 @@ export async function runStream(
   if (result) return result;
   ctx.events.emit('run-skipped', { stream: stream.name, reason: 'lease-held' });
   return skippedResult(stream.name, runId, 'lease-held');
+}
+
+/** What {@link openRun} found, filled in as it goes (the settling intents are awaited on every way out). */
+interface OpenedRun {
+  /** Open rows intents settling off the critical path. */
+  settling: SettlingIntent[];
+  /** Whether every record must be read again (the sink container was created again). */
+  fullReread?: boolean;
+  /** The committed cursor at the start. */
+  cursorBefore?: StreamCursor | undefined;
+  /** The read's lower bound (none on a first run or a full re-read without `initialSince`). */
+  since?: string | undefined;
+}
+
+/**
+ * Before reading: the sink binding (a container created again voids the ledger first), the open intents (rows
+ * intents settle off the critical path), a stream version's replay, then the window; `run-started`.
+ */
+async function openRun(scope: RunScope, until: string, opened: OpenedRun): Promise<void> {
+  const { ctx, stream, runId } = scope;
+  // A sink container created again (dataset deleted) voids the ledger first: then everything is read again.
+  const { fullReread } = await checkSinkBinding(scope);
+  opened.fullReread = fullReread;
+  // Open rows intents (a crash, a lost answer) are verified while the run goes on: only records of those
+  // batches wait for them. A replay re-decides dead letters against the ledger, so it waits for them.
+  opened.settling = await resolveOpenBatches(scope, { deferRows: !fullReread });
+  if (opened.settling.length > 0 && (await streamVersionChanged(scope))) await settleAll(opened.settling);
+  await replayOnVersionChange(scope);
+  const cursorBefore = await ctx.store.getCursor(stream.name);
+  const since = fullReread ? stream.initialSince : computeSince(stream, cursorBefore?.stamp);
+  opened.cursorBefore = cursorBefore;
+  opened.since = since;
+  ctx.events.emit('run-started', {
+    stream: stream.name,
+    runId,
+    until,
+    ...(since !== undefined ? { since } : {}),
+    ...(cursorBefore ? { cursor: cursorBefore } : {}),
+  });
+  await audit(ctx, {
+    type: 'run-started',
+    stream: stream.name,
+    message: `run ${runId} reads [${since ?? '-∞'}, ${until})`,
+    data: { runId, since, until, cursor: cursorBefore },
+  });
+}
+
+/** What {@link readAndDecide} needs besides the scope and the batcher. */
+interface ReadOptions {
+  /** The run's hard abort, for the source's requests. */
+  signal: AbortSignal;
+  since: string | undefined;
+  until: string;
+  held: HeldLease;
+  stopping(): boolean;
+  progressed: ProgressState;
+  progress(): void;
+}
+
+/**
+ * Reads `[since, until)` in look-up chunks through the batcher, then finishes it (the last batch, settlements,
+ * a `replace` rebuild). Returns whether a graceful stop ended the read: the unflushed rest was never posted and
+ * the cursor has not passed it, so the next run reads it again.
+ */
+async function readAndDecide(scope: RunScope, batcher: ChangeBatcher, read: ReadOptions): Promise<boolean> {
+  const { stream, stats } = scope;
+  let chunk: ReadItem[] = [];
+  // Records are prepared as they are read, or (while the ledger keeps holding their fingerprints) only once
+  // the look-up said they changed.
+  let lazy = true;
+  // A source that throws while validating a record (an X3 client in strict mode validates lazily) fails the
+  // run as a source failure, as it would have while reading.
+  const prepare = (item: SourceItem<unknown>): PreparedItem => {
+    try {
+      return prepareItem(stream, item);
+    } catch (error) {
+      throw sourceFailed(stats, error);
+    }
+  };
+  const flushChunk = async () => {
+    const items = chunk;
+    chunk = [];
+    lazy = preparesLazily(await batcher.processChunk(items));
+    if (batcher.full) await batcher.flush();
+    read.progress();
+  };
+  try {
+    if (read.stopping()) throwIfStopping(scope);
+    const records = fromSource(stats, () =>
+      stream.source.read({
+        until: read.until,
+        signal: read.signal,
+        ...(read.since !== undefined ? { since: read.since } : {}),
+      }),
+    );
+    for await (const item of records) {
+      stats.recordsRead += 1;
+      if (!read.progressed.window && item.stamp !== undefined)
+        read.progressed.window = windowOf(item.stamp, read.until);
+      chunk.push(lazy ? readItem(stream, item, prepare) : prepare(item));
+      if (chunk.length >= LOOKUP_CHUNK) {
+        await flushChunk();
+        await read.held.renewIfDue();
+        throwIfStopping(scope);
+      }
+    }
+    if (chunk.length > 0) await flushChunk();
+    if (stream.reconcileDeletes && stream.mode === 'replace') await reconcileDeletes(scope, batcher);
+    await batcher.finish();
+    return false;
+  } catch (error) {
+    // Batches still settling off the critical path finish under this run's lease, whatever happened.
+    const drained = await batcher.settleDeferred().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    if (!isSyncError(error, 'SYNC_STOPPED')) throw error;
+    // A stop also ends the batches in flight with SYNC_STOPPED: their intents stay open for the next run.
+    if (drained !== undefined && !isSyncError(drained, 'SYNC_STOPPED')) throw drained;
+    return true;
+  }
+}
+
+/** After the read: metrics, the result, `run-finished` and its audit entry. */
+async function finishRun(
+  scope: RunScope,
+  end: {
+    stopped: boolean;
+    until: string;
+    startedAt: number;
+    cursorBefore: StreamCursor | undefined;
+    progress(): void;
+  },
+): Promise<StreamRunResult> {
+  const { ctx, stream, stats, runId } = scope;
+  ctx.telemetry.recordsRead(stream.name, stats.recordsRead);
+  if (ctx.telemetry.wantsLedgerSize(stream.name, stats.batches > 0))
+    ctx.telemetry.ledgerSize(stream.name, await ctx.store.countLedger(stream.name));
+  const cursorAfter = await ctx.store.getCursor(stream.name);
+  const runResult: StreamRunResult = {
+    stream: stream.name,
+    runId,
+    status: end.stopped
+      ? 'stopped'
+      : stats.recordsQuarantined > 0
+        ? 'completed-with-quarantine'
+        : 'completed',
+    ...countersOf(stats),
+    until: end.until,
+    elapsedMs: ctx.clock.now() - end.startedAt,
+    ...(end.cursorBefore ? { cursorBefore: end.cursorBefore } : {}),
+    ...(cursorAfter ? { cursorAfter } : {}),
+  };
+  end.progress();
+  ctx.events.emit('run-finished', { stream: stream.name, runId, result: runResult });
+  await audit(ctx, {
+    type: 'run-finished',
+    stream: stream.name,
+    message: `run ${runId} ${runResult.status}: ${stats.recordsRead} read, ${stats.rowsPosted} rows posted, ${stats.recordsQuarantined} quarantined`,
+    data: { runId, ...countersOf(stats), cursorAfter },
+  });
+  ctx.telemetry.runFinished(stream.name, runResult.elapsedMs, runResult.status);
+  return runResult;
 }
 
 /** Waits for every settling intent; throws the first failure once all settled. */
