@@ -6,11 +6,11 @@ import type { StateStore } from '../state-store/state-store.js';
 import type { Schedule } from '../definition/define-stream.js';
 import type { AuditEntry, StreamMode } from '../state-store/types.js';
 import { latestAudit } from './latest-audit.js';
+import { runCountsOf, runFailureOf } from './run-audit-data.js';
 import { streamTotalsOf } from './stream-totals.js';
 import {
   type CredentialStatus,
   type LastRunStatus,
-  type RunCounts,
   type StreamStatus,
   type SyncStatus,
   finishedOutcomeOf,
@@ -149,22 +149,6 @@ function lagOf(stamp: string, now: number): number | undefined {
   }
 }
 
-function num(data: Record<string, unknown> | undefined, key: string): number {
-  const value = data?.[key];
-  return typeof value === 'number' ? value : 0;
-}
-
-function countsOf(data: Record<string, unknown> | undefined): RunCounts {
-  return {
-    recordsRead: num(data, 'recordsRead'),
-    recordsUnchanged: num(data, 'recordsUnchanged'),
-    recordsQuarantined: num(data, 'recordsQuarantined'),
-    rowsPosted: num(data, 'rowsPosted'),
-    batches: num(data, 'batches'),
-    throttledMs: num(data, 'throttledMs'),
-  };
-}
-
 /** The newest run from its newest audit entries (newest first). */
 function lastRunOf(entries: readonly AuditEntry[]): LastRunStatus | undefined {
   const newest = entries[0];
@@ -173,25 +157,26 @@ function lastRunOf(entries: readonly AuditEntry[]): LastRunStatus | undefined {
   const started = entries.find((e) => e.type === 'run-started' && e.data?.runId === runId);
   const base = { runId, ...(started ? { startedAt: started.at } : {}) };
   if (newest.type === 'run-started') return { ...base, outcome: 'started' };
-  const counts = countsOf(newest.data);
+  const counts = runCountsOf(newest.data);
   if (newest.type === 'run-finished') {
     // The entry's message names the run's status (completed, completed-with-quarantine, stopped).
     return { ...base, outcome: finishedOutcomeOf(newest.message), finishedAt: newest.at, counts };
   }
   const data = newest.data;
+  const { code, phase, attempts, since } = runFailureOf(newest);
   return {
     ...base,
     outcome: 'failed',
     finishedAt: newest.at,
     counts,
     failure: {
-      code: typeof data?.code === 'string' ? data.code : 'SYNC_RUN_FAILED',
-      phase: typeof data?.phase === 'string' ? data.phase : 'run',
+      code,
+      phase,
       message: newest.message,
       ...(isAlertSeverity(data?.severity) ? { severity: data.severity } : {}),
       ...(typeof data?.remedy === 'string' ? { remedy: data.remedy } : {}),
-      attempts: num(data, 'attempts') || 1,
-      since: num(data, 'since') || newest.at,
+      attempts,
+      since,
     },
   };
 }

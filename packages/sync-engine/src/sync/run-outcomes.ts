@@ -8,6 +8,7 @@ import { type EngineContext, type RunStats, alert, audit, newRunStats } from '..
 import { countersOf } from '../engine/run-stream.js';
 import type { StreamRunResult } from '../engine/stream-run-result.js';
 import type { StateStore } from '../state-store/state-store.js';
+import { runCountsOf, runFailureOf } from '../status/run-audit-data.js';
 
 /** Finished runs read back, at most, to find a quarantine streak an earlier process left. */
 const QUARANTINE_LOOKBACK = 50;
@@ -35,7 +36,7 @@ export class RunOutcomes {
   // Quarantine states (a whole stream, or a share above the threshold) are tracked like failing runs: one alert
   // when the state begins or changes, a reminder while it lasts, `recovered` when a run ends it.
   readonly #quarantines: FailureTracker;
-  /** Streams whose failure streak was looked up in the audit log (once per stream and process). */
+  /** Streams whose failure and quarantine streaks were looked up in the audit log (once per stream and process). */
   readonly #resumed = new Set<string>();
 
   /** @param ctx the engine context (events, logger, store for the audit). @param options alerting settings. */
@@ -156,11 +157,8 @@ export class RunOutcomes {
       limit: 1,
     });
     if (last?.type !== 'run-failed') return;
-    const data = last.data ?? {};
-    const code = typeof data.code === 'string' ? data.code : undefined;
-    const since = typeof data.since === 'number' ? data.since : last.at;
-    const attempts = typeof data.attempts === 'number' ? data.attempts : 1;
-    if (code !== undefined) this.#failures.resume(stream, { code, since, attempts, at: last.at });
+    const { code, since, attempts } = runFailureOf(last);
+    this.#failures.resume(stream, { code, since, attempts, at: last.at });
   }
 
   /**
@@ -172,12 +170,10 @@ export class RunOutcomes {
     const finished = await latestAudit({ stream, types: ['run-finished'], limit: QUARANTINE_LOOKBACK });
     let streak: { code: string; since: number; attempts: number; at: number } | undefined;
     for (const entry of finished) {
-      const data = entry.data ?? {};
-      const stats = newRunStats();
-      stats.recordsRead = typeof data.recordsRead === 'number' ? data.recordsRead : 0;
-      stats.recordsQuarantined = typeof data.recordsQuarantined === 'number' ? data.recordsQuarantined : 0;
-      if (stats.recordsRead === 0) continue;
-      const runId = typeof data.runId === 'string' ? data.runId : '';
+      const { recordsRead, recordsQuarantined } = runCountsOf(entry.data);
+      if (recordsRead === 0) continue;
+      const stats = { ...newRunStats(), recordsRead, recordsQuarantined };
+      const runId = typeof entry.data?.runId === 'string' ? entry.data.runId : '';
       const condition = quarantineCondition(runId, stats, this.#options.quarantineThreshold);
       // Newest first: the streak is the run of quarantining runs up to the first one that ended a condition.
       if (!condition || (streak && condition.failure.code !== streak.code)) break;
