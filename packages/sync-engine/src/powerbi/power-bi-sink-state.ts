@@ -64,13 +64,13 @@ export class PowerBISinkState {
     const id = this.datasetId;
     if (id === undefined || !isPowerBIError(error) || (error as { status?: number }).status !== 404)
       return undefined;
-    let listed: Array<{ id: string }>;
+    let listed: boolean;
     try {
-      listed = await this.client.listDatasets();
+      listed = await this.#listed(id);
     } catch {
       return undefined;
     }
-    return listed.some((d) => d.id.toLowerCase() === id.toLowerCase()) ? undefined : this.#lost(id, error);
+    return listed ? undefined : this.#lost(id, error);
   }
 
   /**
@@ -81,9 +81,13 @@ export class PowerBISinkState {
   async checkDataset(signal?: AbortSignal): Promise<void> {
     const id = this.datasetId;
     if (id === undefined) return;
-    const listed = await this.client.listDatasets(signal ? { signal } : {});
-    if (listed.some((d) => d.id.toLowerCase() === id.toLowerCase())) return;
-    throw this.#lost(id);
+    if (!(await this.#listed(id, signal))) throw this.#lost(id);
+  }
+
+  /** Whether the workspace's dataset list holds the dataset `id` (ids compared without case). */
+  async #listed(id: string, signal?: AbortSignal): Promise<boolean> {
+    const datasets = await this.client.listDatasets(signal ? { signal } : {});
+    return datasets.some((d) => d.id.toLowerCase() === id.toLowerCase());
   }
 
   /** Drops the cached set-up of the deleted dataset `id` and returns the error saying so. */
