@@ -105,7 +105,8 @@ export function startContender<R>(script: string, envName: string, config: objec
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     if (readyAt === undefined && stdout.includes(READY_LINE)) readyAt = performance.now();
-    if (resultAt === undefined && readyAt !== undefined && hasResultLine(stdout))
+    // Complete lines only: a result line still being written is not there yet.
+    if (resultAt === undefined && resultLineOf(stdout.slice(0, stdout.lastIndexOf('\n') + 1)) !== undefined)
       resultAt = performance.now();
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -118,7 +119,7 @@ export function startContender<R>(script: string, envName: string, config: objec
     child.on('exit', (code, signal) => {
       exited = true;
       const exitAt = performance.now();
-      const line = stdout.split('\n').find((text) => text.startsWith('{') && text !== READY_LINE);
+      const line = resultLineOf(stdout);
       resolveDone({
         result: line ? (JSON.parse(line) as R) : undefined,
         code,
@@ -142,9 +143,7 @@ export function startContender<R>(script: string, envName: string, config: objec
   };
 }
 
-/** Whether the output holds a complete result line (a JSON line other than the ready line). */
-function hasResultLine(stdout: string): boolean {
-  return stdout
-    .split('\n')
-    .some((text, i, lines) => i < lines.length - 1 && text.startsWith('{') && text !== READY_LINE);
+/** The contender's result line in its output: the first JSON line other than the ready line. */
+function resultLineOf(stdout: string): string | undefined {
+  return stdout.split('\n').find((text) => text.startsWith('{') && text !== READY_LINE);
 }
