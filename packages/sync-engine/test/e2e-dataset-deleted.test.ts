@@ -17,6 +17,13 @@ const STREAMS = {
   products: false,
 } as const;
 
+/** Whether each GL line is in Power BI exactly once (by entry and line number). */
+function everyLineOnce(l: Loop): boolean {
+  return [...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every(
+    (n) => n === 1,
+  );
+}
+
 // The Power BI dataset is deleted under a running sync (someone cleans the workspace). Power BI answers 404 to its
 // POSTs; the rows the ledger describes are gone.
 describe('e2e: the dataset deleted under the sync', () => {
@@ -40,11 +47,7 @@ describe('e2e: the dataset deleted under the sync', () => {
     expect(datasets).toHaveLength(1);
     expect(datasets[0]?.id).not.toBe(first?.id);
     expect(l.rows('GLEntryLines')).toHaveLength(lines);
-    expect(
-      [...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every(
-        (n) => n === 1,
-      ),
-    ).toBe(true);
+    expect(everyLineOnce(l)).toBe(true);
     expect(l.rows('Suppliers')).toHaveLength(l.x3sim.control.count('supplier'));
     expect(
       alerts
@@ -110,11 +113,7 @@ describe('e2e: the dataset deleted under the sync', () => {
     expect(datasets[0]?.id).not.toBe(first?.id);
     // Every record again, once: the old rows, the new entry, the whole supplier snapshot.
     expect(l.rows('GLEntryLines')).toHaveLength(l.x3sim.control.lineCount('journalEntry'));
-    expect(
-      [...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every(
-        (n) => n === 1,
-      ),
-    ).toBe(true);
+    expect(everyLineOnce(l)).toBe(true);
     expect(l.rows('Suppliers')).toHaveLength(l.x3sim.control.count('supplier'));
     expect(
       alerts
@@ -160,11 +159,7 @@ describe('e2e: the dataset deleted under the sync', () => {
     expect(done).toMatchObject({ status: 'completed' });
     expect(l.pbisim.control.datasets()).toHaveLength(1);
     expect(l.rows('GLEntryLines')).toHaveLength(lines);
-    expect(
-      [...countBy(l.rows('GLEntryLines'), (r) => `${r.entryKey}/${r.lineNumber}`).values()].every(
-        (n) => n === 1,
-      ),
-    ).toBe(true);
+    expect(everyLineOnce(l)).toBe(true);
     const [after] = await l.clock.run(restarted.run());
     expect(after).toMatchObject({ status: 'completed', rowsPosted: 0 });
     await l.clock.run(restarted.close());

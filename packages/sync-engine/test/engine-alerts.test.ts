@@ -28,6 +28,17 @@ async function advance(clock: TestClock, sync: Sync, ms: number): Promise<void> 
   }
 }
 
+/** Sage X3 refusing the connection, as the X3 client reports it (nothing was sent). */
+function x3Unreachable(): NetworkError {
+  return new NetworkError({
+    message: 'GET https://x3.example/api failed: connect ECONNREFUSED',
+    method: 'GET',
+    url: 'https://x3.example/api',
+    outcome: 'not-applied',
+    cause: new Error('connect ECONNREFUSED'),
+  });
+}
+
 const EVERY_5_S = { cron: '*/5 * * * * *' } as const;
 const T0 = Date.parse('2024-03-01T00:00:00Z');
 
@@ -118,13 +129,7 @@ describe('alerts on failed scheduled runs', () => {
     seedOrders(w.source, 3);
     const source = w.source;
     source.read = () => {
-      throw new NetworkError({
-        message: 'GET https://x3.example/api failed: connect ECONNREFUSED',
-        method: 'GET',
-        url: 'https://x3.example/api',
-        outcome: 'not-applied',
-        cause: new Error('connect ECONNREFUSED'),
-      });
+      throw x3Unreachable();
     };
     const sync = w.sync({}, { schedule: EVERY_5_S });
     const rec = recorder(sync, w.clock);
@@ -146,13 +151,7 @@ describe('alerts on failed scheduled runs', () => {
     let broken = true;
     source.read = (request) => {
       if (!broken) return read(request);
-      throw new NetworkError({
-        message: 'GET https://x3.example/api failed: connect ECONNREFUSED',
-        method: 'GET',
-        url: 'https://x3.example/api',
-        outcome: 'not-applied',
-        cause: new Error('connect ECONNREFUSED'),
-      });
+      throw x3Unreachable();
     };
     const first = w.sync();
     const before = recorder(first, w.clock);

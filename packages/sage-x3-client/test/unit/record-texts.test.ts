@@ -7,6 +7,7 @@ import {
   recordTextsOf,
   scanRecordTexts,
 } from '../../src/json/record-texts.js';
+import { seededRandom } from './seeded-random.js';
 
 const REST: RecordPath = ['$resources', EACH];
 const GRAPHQL: RecordPath = ['data', 'x3Finance', 'journalEntry', 'query', 'edges', EACH, 'node'];
@@ -18,17 +19,6 @@ function textsOf(text: string, path: RecordPath, prefix: readonly string[]) {
   let array = value as Record<string, unknown>;
   for (const member of prefix) array = array[member] as Record<string, unknown>;
   return { array: array as unknown as unknown[], texts: recordTextsOf(array as unknown as unknown[]) };
-}
-
-/** A deterministic pseudo-random generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A JSON text of a random value, with random white space and strings full of JSON's own punctuation. */
@@ -113,7 +103,7 @@ describe('record texts', () => {
 
   it('each text parses to its record, over random bodies (seeded)', () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const records = Array.from({ length: 1 + Math.floor(next() * 5) }, () => randomJson(next, 0));
       const text = `{"before":${randomJson(next, 2)}, "$resources" :[ ${records.join(' ,\n')} ],"after":{"$resources":[0]}}`;
       const { array, texts } = textsOf(text, REST, ['$resources']);
