@@ -7,6 +7,7 @@ import { registerDatasetRoutes } from './api/dataset-routes.js';
 import { registerExecuteQueriesRoute } from './api/execute-queries-route.js';
 import { registerFallbackRoutes } from './api/my-workspace-routes.js';
 import { registerRowsRoutes } from './api/rows-routes.js';
+import { registerTableRoutes } from './api/table-routes.js';
 import { createControl, type PowerBISimulatorControl } from './control.js';
 import { registerOpenIdConfigurationRoute } from './entra/openid-configuration-route.js';
 import { registerTokenRoute } from './entra/token-route.js';
@@ -83,6 +84,7 @@ export async function startPowerBISimulator(
   registerTokenRoute(app, state);
   registerOpenIdConfigurationRoute(app, state);
   registerDatasetRoutes(app, state);
+  registerTableRoutes(app, state);
   registerRowsRoutes(app, state);
   registerExecuteQueriesRoute(app, state);
   registerFallbackRoutes(app, state);

@@ -3,9 +3,8 @@ import { exchange, type Reply, type SimEnv } from '../exchange.js';
 import { type RetentionPolicy, SimDataset, type SimTable } from '../model.js';
 import type { SimulatorState } from '../simulator-state.js';
 import { authenticate, type Principal, replyOf } from './authenticate.js';
-import { type SchemaProblem, validateDatasetRequest, validateTable } from './dataset-schema.js';
+import { type SchemaProblem, type TableDefinition, validateDatasetRequest } from './dataset-schema.js';
 import { badRequest, entityNotFound, featureDeprecated, simpleError } from './error-bodies.js';
-import { coerceValue } from './row-values.js';
 import { ODATA_JSON, powerBISpec } from './spec.js';
 import { validateRows } from './validate-rows.js';
 
@@ -84,199 +83,165 @@ export function tableNotFound(ds: SimDataset, name: string): Reply {
   );
 }
 
-/** Registers dataset and table routes ([documented] reference §2.1–§2.4). */
+/** Registers the dataset routes: create, list, get and delete ([documented] reference §2.1–§2.2). */
 export function registerDatasetRoutes(app: Hono<SimEnv>, state: SimulatorState): void {
-  const limits = state.opts.limits;
-
   app.post(BASE, (c) =>
-    exchange(c, state, powerBISpec(state, 'createDataset'), async ({ now }) => {
-      const auth = authenticate(c, state, { groupId: c.req.param('groupId'), write: true, item: false });
-      if (!auth.ok) return auth.reply;
-      const clientId = auth.principal.token.clientId;
-      // [documented] S6/S9: None | basicFIFO, chosen only at creation; omitted → None [inferred].
-      const policyParam = c.req.query('defaultRetentionPolicy');
-      let retention: RetentionPolicy = 'None';
-      if (policyParam !== undefined) {
-        const p = policyParam.toLowerCase();
-        if (p === 'basicfifo') retention = 'basicFIFO';
-        else if (p !== 'none') {
-          return {
-            ...replyOf(
-              badRequest([
-                {
-                  message: `defaultRetentionPolicy '${policyParam}' is not valid; use None or basicFIFO.`,
-                  target: 'defaultRetentionPolicy',
-                },
-              ]),
-            ),
-            clientId,
-          };
-        }
-      }
-      const body = await readJson(c);
-      if (!body.ok) return { ...invalidJson('dataset'), clientId };
-      const v = validateDatasetRequest(body.value, limits);
-      if (!v.ok) return { ...replyOf(badRequest(v.problems)), clientId };
-      const group = auth.principal.group;
-      if (!group) return replyOf(entityNotFound('Workspace not found.'), clientId);
-      // [documented] S8: push/streaming creation ends after 2027-10-31 (see featureDeprecated for what is inferred).
-      const mode = v.dataset.defaultMode;
-      if (now >= state.opts.pushDatasetCreationEndsAt && /^(Push|Streaming|PushStreaming)$/.test(mode)) {
-        return { ...replyOf(featureDeprecated(mode === 'Streaming' ? 'streaming' : 'push')), clientId };
-      }
-      // [C-3p] reference §2.1: names are not unique; a second create makes a second dataset.
-      const ds = new SimDataset(
-        state.opts.rng.guid(),
-        group.id,
-        v.dataset.name,
-        v.dataset.defaultMode,
-        retention,
-        v.dataset.tables,
-        v.dataset.relationships,
-        now,
-        clientId,
-        state.hourMs,
-      );
-      const problems: SchemaProblem[] = [];
-      v.dataset.tables.forEach((def, i) => {
-        const table = ds.tables[i] as SimTable;
-        if (def.initialRows.length === 0) return;
-        const r = validateRows(table, def.initialRows, limits.maxStringLength, `dataset.tables[${i}].rows`);
-        if (!r.ok) problems.push(...r.problems);
-        else table.rows.push(...r.rows.map((values) => ({ values, visibleAt: now })));
-      });
-      if (problems.length > 0) return { ...replyOf(badRequest(problems)), clientId };
-      state.datasets.set(ds.id, ds);
-      // [documented] S6: 201 Created with the Dataset; `@odata.context` [C-3p] S15.
-      return {
-        status: 201,
-        json: {
-          '@odata.context': `${state.origin}/v1.0/myorg/groups/${group.id}/$metadata#datasets/$entity`,
-          ...datasetJson(ds),
-        },
-        contentType: ODATA_JSON,
-        applied: true,
-        clientId,
-      };
-    }),
+    exchange(c, state, powerBISpec(state, 'createDataset'), ({ now }) => createDataset(c, state, now)),
   );
-
   app.get(BASE, (c) =>
-    exchange(c, state, powerBISpec(state, 'listDatasets'), async () => {
-      const groupId = c.req.param('groupId');
-      const auth = authenticate(c, state, { groupId, write: false, item: false });
-      if (!auth.ok) return auth.reply;
-      const value = [...state.datasets.values()]
-        .filter((d) => d.groupId === auth.principal.group?.id)
-        .map((d) => datasetJson(d));
-      return {
-        status: 200,
-        json: { '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#datasets`, value },
-        contentType: ODATA_JSON,
-        clientId: auth.principal.token.clientId,
-      };
-    }),
+    exchange(c, state, powerBISpec(state, 'listDatasets'), async () => listDatasets(c, state)),
   );
-
   app.get(`${BASE}/:datasetId`, (c) => {
     const datasetId = c.req.param('datasetId');
-    return exchange(c, state, powerBISpec(state, 'getDataset', { datasetId }), async () => {
-      const access = datasetAccess(c, state, datasetId, { write: false });
-      if (!access.ok) return access.reply;
-      const { groupId, clientId, ds } = access;
-      return {
-        status: 200,
-        json: {
-          '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#datasets/$entity`,
-          ...datasetJson(ds),
-        },
-        contentType: ODATA_JSON,
-        clientId,
-      };
-    });
+    return exchange(c, state, powerBISpec(state, 'getDataset', { datasetId }), async () =>
+      getDataset(c, state, datasetId),
+    );
   });
-
   app.delete(`${BASE}/:datasetId`, (c) => {
     const datasetId = c.req.param('datasetId');
-    return exchange(c, state, powerBISpec(state, 'deleteDataset', { datasetId }), async () => {
-      const access = datasetAccess(c, state, datasetId, { write: true });
-      if (!access.ok) return access.reply;
-      const { clientId, ds } = access;
-      state.datasets.delete(ds.id);
-      // [documented] S6: 200.
-      return { status: 200, applied: true, clientId };
-    });
+    return exchange(c, state, powerBISpec(state, 'deleteDataset', { datasetId }), async () =>
+      deleteDataset(c, state, datasetId),
+    );
   });
+}
 
-  app.get(`${BASE}/:datasetId/tables`, (c) => {
-    const datasetId = c.req.param('datasetId');
-    return exchange(c, state, powerBISpec(state, 'listTables', { datasetId }), async () => {
-      const access = datasetAccess(c, state, datasetId, { write: false });
-      if (!access.ok) return access.reply;
-      const { groupId, clientId, ds } = access;
-      if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
-      // [documented] S6 `{"value":[Table]}`; whether columns are included is [U] (reference §2.3), so the
-      // simulator returns only `name`, the one field clients are known to use — don't rely on more.
+/**
+ * `defaultRetentionPolicy` of a create request. [documented] S6/S9: None | basicFIFO, chosen only at creation;
+ * omitted → None [inferred]. Anything else is the 400 reply.
+ */
+function retentionOf(
+  c: Context<SimEnv>,
+  clientId: string,
+): { ok: true; retention: RetentionPolicy } | { ok: false; reply: Reply } {
+  const policyParam = c.req.query('defaultRetentionPolicy');
+  let retention: RetentionPolicy = 'None';
+  if (policyParam !== undefined) {
+    const p = policyParam.toLowerCase();
+    if (p === 'basicfifo') retention = 'basicFIFO';
+    else if (p !== 'none') {
       return {
-        status: 200,
-        json: {
-          '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#tables`,
-          value: ds.tables.map((t) => ({ name: t.name })),
+        ok: false,
+        reply: {
+          ...replyOf(
+            badRequest([
+              {
+                message: `defaultRetentionPolicy '${policyParam}' is not valid; use None or basicFIFO.`,
+                target: 'defaultRetentionPolicy',
+              },
+            ]),
+          ),
+          clientId,
         },
-        contentType: ODATA_JSON,
-        clientId,
       };
-    });
-  });
+    }
+  }
+  return { ok: true, retention };
+}
 
-  app.put(`${BASE}/:datasetId/tables/:tableName`, (c) => {
-    const datasetId = c.req.param('datasetId');
-    const tableName = c.req.param('tableName');
-    return exchange(c, state, powerBISpec(state, 'putTable', { datasetId, table: tableName }), async () => {
-      const access = datasetAccess(c, state, datasetId, { write: true });
-      if (!access.ok) return access.reply;
-      const { groupId, clientId, ds } = access;
-      if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
-      const table = ds.table(tableName);
-      // [C-3p] reference §2.4: PUT cannot create a table.
-      if (!table) return { ...tableNotFound(ds, tableName), clientId };
-      const body = await readJson(c);
-      if (!body.ok) return { ...invalidJson('table'), clientId };
-      const problems: SchemaProblem[] = [];
-      const def = validateTable(body.value, 'table', limits, problems);
-      if (def && def.name !== tableName) {
-        // [inferred] renaming through PUT is not supported.
-        problems.push({
-          message: `The table name '${def.name}' does not match '${tableName}'.`,
-          target: 'table.name',
-        });
-      }
-      if (!def || problems.length > 0) return { ...replyOf(badRequest(problems)), clientId };
-      // Whether rows survive a schema change is [U] (reference §2.4). The simulator keeps them: values of
-      // removed columns are dropped, new columns are blank, values that no longer fit a changed type become blank.
-      for (const row of table.rows) {
-        const next: typeof row.values = {};
-        for (const col of def.columns) {
-          const old = row.values[col.name];
-          const r = old === undefined ? undefined : coerceValue(col.dataType, old, limits.maxStringLength);
-          next[col.name] = r?.ok ? r.value : null;
-        }
-        row.values = next;
-      }
-      table.columns = def.columns;
-      table.raw = def.raw;
-      // [documented] S6 200 `{"name":…}`; `@odata.context` and `source: []` [C-3p] S15.
-      return {
-        status: 200,
-        json: {
-          '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#tables/$entity`,
-          name: table.name,
-          source: [],
-        },
-        contentType: ODATA_JSON,
-        applied: true,
-        clientId,
-      };
-    });
+/** POST datasets: validates the definition, creates the dataset and loads the tables' initial rows. */
+async function createDataset(c: Context<SimEnv>, state: SimulatorState, now: number): Promise<Reply> {
+  const limits = state.opts.limits;
+  const auth = authenticate(c, state, { groupId: c.req.param('groupId'), write: true, item: false });
+  if (!auth.ok) return auth.reply;
+  const clientId = auth.principal.token.clientId;
+  const policy = retentionOf(c, clientId);
+  if (!policy.ok) return policy.reply;
+  const body = await readJson(c);
+  if (!body.ok) return { ...invalidJson('dataset'), clientId };
+  const v = validateDatasetRequest(body.value, limits);
+  if (!v.ok) return { ...replyOf(badRequest(v.problems)), clientId };
+  const group = auth.principal.group;
+  if (!group) return replyOf(entityNotFound('Workspace not found.'), clientId);
+  // [documented] S8: push/streaming creation ends after 2027-10-31 (see featureDeprecated for what is inferred).
+  const mode = v.dataset.defaultMode;
+  if (now >= state.opts.pushDatasetCreationEndsAt && /^(Push|Streaming|PushStreaming)$/.test(mode)) {
+    return { ...replyOf(featureDeprecated(mode === 'Streaming' ? 'streaming' : 'push')), clientId };
+  }
+  // [C-3p] reference §2.1: names are not unique; a second create makes a second dataset.
+  const ds = new SimDataset(
+    state.opts.rng.guid(),
+    group.id,
+    v.dataset.name,
+    v.dataset.defaultMode,
+    policy.retention,
+    v.dataset.tables,
+    v.dataset.relationships,
+    now,
+    clientId,
+    state.hourMs,
+  );
+  const problems = loadInitialRows(ds, v.dataset.tables, limits.maxStringLength, now);
+  if (problems.length > 0) return { ...replyOf(badRequest(problems)), clientId };
+  state.datasets.set(ds.id, ds);
+  // [documented] S6: 201 Created with the Dataset; `@odata.context` [C-3p] S15.
+  return {
+    status: 201,
+    json: {
+      '@odata.context': `${state.origin}/v1.0/myorg/groups/${group.id}/$metadata#datasets/$entity`,
+      ...datasetJson(ds),
+    },
+    contentType: ODATA_JSON,
+    applied: true,
+    clientId,
+  };
+}
+
+/** Validates and appends each table's `rows` of a create request (visible at once); returns the problems. */
+function loadInitialRows(
+  ds: SimDataset,
+  defs: readonly TableDefinition[],
+  maxStringLength: number,
+  now: number,
+): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  defs.forEach((def, i) => {
+    const table = ds.tables[i] as SimTable;
+    if (def.initialRows.length === 0) return;
+    const r = validateRows(table, def.initialRows, maxStringLength, `dataset.tables[${i}].rows`);
+    if (!r.ok) problems.push(...r.problems);
+    else table.rows.push(...r.rows.map((values) => ({ values, visibleAt: now })));
   });
+  return problems;
+}
+
+/** GET datasets: the workspace's datasets. */
+function listDatasets(c: Context<SimEnv>, state: SimulatorState): Reply {
+  const groupId = c.req.param('groupId');
+  const auth = authenticate(c, state, { groupId, write: false, item: false });
+  if (!auth.ok) return auth.reply;
+  const value = [...state.datasets.values()]
+    .filter((d) => d.groupId === auth.principal.group?.id)
+    .map((d) => datasetJson(d));
+  return {
+    status: 200,
+    json: { '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#datasets`, value },
+    contentType: ODATA_JSON,
+    clientId: auth.principal.token.clientId,
+  };
+}
+
+/** GET a dataset. */
+function getDataset(c: Context<SimEnv>, state: SimulatorState, datasetId: string): Reply {
+  const access = datasetAccess(c, state, datasetId, { write: false });
+  if (!access.ok) return access.reply;
+  const { groupId, clientId, ds } = access;
+  return {
+    status: 200,
+    json: {
+      '@odata.context': `${state.origin}/v1.0/myorg/groups/${groupId}/$metadata#datasets/$entity`,
+      ...datasetJson(ds),
+    },
+    contentType: ODATA_JSON,
+    clientId,
+  };
+}
+
+/** DELETE a dataset. */
+function deleteDataset(c: Context<SimEnv>, state: SimulatorState, datasetId: string): Reply {
+  const access = datasetAccess(c, state, datasetId, { write: true });
+  if (!access.ok) return access.reply;
+  const { clientId, ds } = access;
+  state.datasets.delete(ds.id);
+  // [documented] S6: 200.
+  return { status: 200, applied: true, clientId };
 }
