@@ -4,7 +4,14 @@
 // table layout. Every export is named.
 
 export { decodeLedgerKey, encodeLedgerKey } from './sql-codecs/ledger-key.js';
-export type { AuditRow, BatchInfo, BatchRow, DeadLetterRow, LedgerRow } from './sql-codecs/stored-records.js';
+export type {
+  AuditRow,
+  BatchInfo,
+  BatchRow,
+  DeadLetterRow,
+  LedgerRow,
+  LedgerValues,
+} from './sql-codecs/stored-records.js';
 export {
   auditFromRow,
   batchFromRow,
@@ -13,5 +20,6 @@ export {
   deadLetterFromRow,
   lastWritePerKey,
   ledgerEntryFromRow,
+  ledgerEntryFromValues,
   parseStored,
 } from './sql-codecs/stored-records.js';

@@ -6,6 +6,8 @@ export interface NamedQuery {
   name: string;
   /** SQL text. */
   text: string;
+  /** `'array'`: rows come as arrays of the selected columns' values, in order (no object per row). */
+  rowMode?: 'array';
 }
 
 function named(text: string): NamedQuery {
@@ -35,9 +37,11 @@ export function postgresSql(schema: string) {
        ON CONFLICT (stream) DO UPDATE SET stamp = EXCLUDED.stamp, key = EXCLUDED.key`,
     ),
     // `= ANY($2)`: the whole key set in one statement, probing the (stream, key) index per element.
-    lookupLedger: named(
-      `SELECT ${ledgerColumns} FROM ${s}.ledger WHERE stream = $1 AND key = ANY($2::text[])`,
-    ),
+    // Rows as arrays: the look-up of a whole chunk builds no object per row before its entry.
+    lookupLedger: {
+      ...named(`SELECT ${ledgerColumns} FROM ${s}.ledger WHERE stream = $1 AND key = ANY($2::text[])`),
+      rowMode: 'array' as const,
+    },
     scanLedger: named(`SELECT ${ledgerColumns} FROM ${s}.ledger WHERE stream = $1 ORDER BY key LIMIT $2`),
     scanLedgerAfter: named(
       `SELECT ${ledgerColumns} FROM ${s}.ledger WHERE stream = $1 AND key > $2 ORDER BY key LIMIT $3`,

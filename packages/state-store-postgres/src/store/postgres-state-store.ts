@@ -55,8 +55,10 @@ import {
   deadLetterColumns,
   deadLetterFromRow,
   type LedgerRow,
+  type LedgerValues,
   lastWritePerKey,
   ledgerEntryFromRow,
+  ledgerEntryFromValues,
   parseStored,
 } from '@mlc/sync-engine/sql-store';
 
@@ -206,9 +208,12 @@ export class PostgresStateStore implements StateStore {
       this.#use();
       return out;
     }
-    const { rows } = await this.#run<LedgerRow>(this.#sql.lookupLedger, [stream, keys.map(encodeLedgerKey)]);
+    const { rows } = await this.#run<LedgerValues>(this.#sql.lookupLedger, [
+      stream,
+      keys.map(encodeLedgerKey),
+    ]);
     for (const row of rows) {
-      const entry = ledgerEntryFromRow(row);
+      const entry = ledgerEntryFromValues(row);
       out.set(entry.key, entry);
     }
     return out;

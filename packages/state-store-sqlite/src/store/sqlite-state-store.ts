@@ -54,6 +54,7 @@ import {
   type DeadLetterRow,
   lastWritePerKey,
   ledgerEntryFromRow,
+  ledgerEntryFromValues,
   parseStored,
 } from '@mlc/sync-engine/sql-store';
 
@@ -138,7 +139,7 @@ export class SqliteStateStore implements StateStore {
     // One statement for the whole set: SQLite probes the (stream, key) index once per json_each value.
     const rows = st.lookupLedger.all(stream, JSON.stringify(keys.map(encodeLedgerKey)));
     for (const row of rows) {
-      const entry = ledgerEntryFromRow(row);
+      const entry = ledgerEntryFromValues(row);
       out.set(entry.key, entry);
     }
     return out;

@@ -130,12 +130,41 @@ export function batchFromRow(row: BatchRow): BatchIntent {
 
 /** Rebuilds a {@link LedgerEntry} from its row (optional fields only when stored). */
 export function ledgerEntryFromRow(row: LedgerRow): LedgerEntry {
-  const key = decodeLedgerKey(row.key);
-  const entry: LedgerEntry = { key, hash: row.hash, version: row.version };
-  if (row.seen_hash !== null) entry.seenHash = row.seen_hash;
-  if (row.stamp !== null) entry.stamp = row.stamp;
-  if (row.fingerprint !== null) entry.fingerprint = row.fingerprint;
-  if (row.rows !== null) entry.rows = parseStored(row.rows, `ledger rows of key ${JSON.stringify(key)}`);
+  return ledgerEntryFromValues([
+    row.key,
+    row.hash,
+    row.version,
+    row.seen_hash,
+    row.stamp,
+    row.rows,
+    row.fingerprint,
+  ]);
+}
+
+/**
+ * A `ledger` row as the values of its columns in {@link LedgerRow}'s order (key, hash, version, seen_hash, stamp,
+ * rows, fingerprint): what a driver returns without building an object per row (better-sqlite3's `raw()`, pg's
+ * `rowMode: 'array'`), the cheaper form for the look-up of every key of a chunk.
+ */
+export type LedgerValues = readonly [
+  key: string,
+  hash: string,
+  version: number,
+  seenHash: string | null,
+  stamp: string | null,
+  rows: string | null,
+  fingerprint: string | null,
+];
+
+/** Rebuilds a {@link LedgerEntry} from its row's {@link LedgerValues} (optional fields only when stored). */
+export function ledgerEntryFromValues(values: LedgerValues): LedgerEntry {
+  // Indexed, not destructured: array destructuring runs the iterator protocol until the function is optimised.
+  const key = decodeLedgerKey(values[0]);
+  const entry: LedgerEntry = { key, hash: values[1], version: values[2] };
+  if (values[3] !== null) entry.seenHash = values[3];
+  if (values[4] !== null) entry.stamp = values[4];
+  if (values[6] !== null) entry.fingerprint = values[6];
+  if (values[5] !== null) entry.rows = parseStored(values[5], `ledger rows of key ${JSON.stringify(key)}`);
   return entry;
 }
 
