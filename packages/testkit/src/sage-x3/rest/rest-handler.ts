@@ -2,9 +2,11 @@ import type { Dataset } from '../data/dataset.js';
 import { ENTITY_DEFS } from '../data/entities/entity-defs.js';
 import {
   SAGE_X3_ENTITY_NAMES,
+  type EntityDef,
   type FieldDef,
   type FieldValue,
   type SageX3EntityName,
+  type SimRecord,
 } from '../data/entity-definition.js';
 import { LiteralTypeError, coerceLiteral } from '../data/condition.js';
 import { type SortSpec, fieldValue } from '../data/field-value.js';
@@ -68,6 +70,10 @@ export function handleRestRequest(
   return query(opts, dataset, entity, req.url);
 }
 
+/** A query spec being built (the engine's spec is read-only). */
+type MutableQuerySpec = { -readonly [K in keyof QuerySpec]: QuerySpec[K] };
+
+/** Serves a `$query` list page: `count`, `where`, `orderBy` and `key` paging, with a `$next` link when more follow. */
 function query(
   opts: ResolvedSageX3SimulatorOptions,
   dataset: Dataset,
@@ -75,7 +81,6 @@ function query(
   url: URL,
 ): RestAnswer {
   const def = ENTITY_DEFS[entity];
-  const fields = restFieldMap(def);
   const params = url.searchParams;
   const countParam = params.get('count');
   const requested = countParam === null ? opts.defaultPageSize : Number(countParam);
@@ -83,44 +88,11 @@ function query(
   // [documented] the server may lower `count`; `$itemsPerPage` reports what was applied (§1.2).
   const count = Math.min(requested, opts.maxPageSize);
 
-  const spec: { -readonly [K in keyof QuerySpec]: QuerySpec[K] } = { sort: [], limit: count };
+  const spec: MutableQuerySpec = { sort: [], limit: count };
   const sortDefs: FieldDef[] = [];
   try {
-    const where = params.get('where');
-    if (where) spec.where = parseSDataWhere(where, fields);
-    const sort: SortSpec[] = [];
-    for (const part of (params.get('orderBy') ?? '').split(/[,;]/)) {
-      const t = part.trim();
-      if (!t) continue;
-      const [name = '', dir = 'asc', ...rest] = t.split(/\s+/);
-      const f = fields.get(name);
-      if (!f) return fail(500, `Unknown property "${name}" in orderBy`);
-      if (rest.length > 0 || !/^(asc|desc)$/i.test(dir)) return fail(500, `Invalid orderBy: ${t}`);
-      sort.push({ field: f.name, desc: dir.toLowerCase() === 'desc' });
-      sortDefs.push(f);
-    }
-    // The class key closes every order so key paging is total ([inferred]: §1.2 shows `key=gt.<key>` for the
-    // default order; for other orders this simulator pages on the order's values `~`-joined, as composite keys).
-    for (const k of def.restKeyFields) {
-      if (!sort.some((s) => s.field === k)) {
-        sort.push({ field: k, desc: false });
-        sortDefs.push(k === 'key' ? def.keyField : (def.fields.find((f) => f.name === k) as FieldDef));
-      }
-    }
-    spec.sort = sort;
-    const keyParam = params.get('key');
-    if (keyParam) {
-      const km = /^(gt|ge|lt|le)\.(.*)$/s.exec(keyParam);
-      if (!km) return fail(400, `Invalid key parameter: ${keyParam}`);
-      const raw = (km[2] as string).split('~');
-      const values: FieldValue[] = raw.slice(0, sortDefs.length).map((v, k) => {
-        const f = sortDefs[k] as FieldDef;
-        return coerceLiteral(v, f.type, f.rest ?? f.name);
-      });
-      const op = km[1] as string;
-      if (op === 'gt' || op === 'ge') spec.after = { values, inclusive: op === 'ge' };
-      else spec.before = { values, inclusive: op === 'le' };
-    }
+    const refused = readQueryParams(def, params, spec, sortDefs);
+    if (refused) return refused;
   } catch (e) {
     if (
       e instanceof SDataWhereError &&
@@ -137,17 +109,7 @@ function query(
   const resources = records.map((r) => toRestResource(def, r, false));
   const links: Record<string, unknown> = {};
   const last = records[records.length - 1];
-  if (hasMore && last) {
-    const next = new URL(url.toString());
-    const parts = spec.sort.map((s, k) => {
-      const f = sortDefs[k] as FieldDef;
-      return keyPart(f, fieldValue(last, s.field));
-    });
-    next.searchParams.set('key', `gt.${parts.join('~')}`);
-    next.searchParams.set('count', String(count));
-    // [documented] `$next` is an absolute URL to GET verbatim (§1.3).
-    links.$next = { $url: next.toString(), $type: 'application/json', $method: 'GET' };
-  }
+  if (hasMore && last) links.$next = nextLink(url, spec.sort, sortDefs, last, count);
   return {
     status: 200,
     body: {
@@ -158,4 +120,80 @@ function query(
       $links: links,
     },
   };
+}
+
+/**
+ * Fills `spec` (where, sort, key bound) and `sortDefs` (the field of each sort entry) from `where`, `orderBy` and
+ * `key`; returns the answer when a parameter is refused. A bad `where` or key literal throws.
+ */
+function readQueryParams(
+  def: EntityDef,
+  params: URLSearchParams,
+  spec: MutableQuerySpec,
+  sortDefs: FieldDef[],
+): RestAnswer | undefined {
+  const fields = restFieldMap(def);
+  const where = params.get('where');
+  if (where) spec.where = parseSDataWhere(where, fields);
+  const sort: SortSpec[] = [];
+  for (const part of (params.get('orderBy') ?? '').split(/[,;]/)) {
+    const t = part.trim();
+    if (!t) continue;
+    const [name = '', dir = 'asc', ...rest] = t.split(/\s+/);
+    const f = fields.get(name);
+    if (!f) return fail(500, `Unknown property "${name}" in orderBy`);
+    if (rest.length > 0 || !/^(asc|desc)$/i.test(dir)) return fail(500, `Invalid orderBy: ${t}`);
+    sort.push({ field: f.name, desc: dir.toLowerCase() === 'desc' });
+    sortDefs.push(f);
+  }
+  // The class key closes every order so key paging is total ([inferred]: §1.2 shows `key=gt.<key>` for the
+  // default order; for other orders this simulator pages on the order's values `~`-joined, as composite keys).
+  for (const k of def.restKeyFields) {
+    if (!sort.some((s) => s.field === k)) {
+      sort.push({ field: k, desc: false });
+      sortDefs.push(k === 'key' ? def.keyField : (def.fields.find((f) => f.name === k) as FieldDef));
+    }
+  }
+  spec.sort = sort;
+  const keyParam = params.get('key');
+  if (keyParam) return readKeyBound(keyParam, spec, sortDefs);
+  return undefined;
+}
+
+/** Sets the page bound from `key=gt|ge|lt|le.<v1~v2…>` (values in sort order); the answer when malformed. */
+function readKeyBound(
+  keyParam: string,
+  spec: MutableQuerySpec,
+  sortDefs: readonly FieldDef[],
+): RestAnswer | undefined {
+  const km = /^(gt|ge|lt|le)\.(.*)$/s.exec(keyParam);
+  if (!km) return fail(400, `Invalid key parameter: ${keyParam}`);
+  const raw = (km[2] as string).split('~');
+  const values: FieldValue[] = raw.slice(0, sortDefs.length).map((v, k) => {
+    const f = sortDefs[k] as FieldDef;
+    return coerceLiteral(v, f.type, f.rest ?? f.name);
+  });
+  const op = km[1] as string;
+  if (op === 'gt' || op === 'ge') spec.after = { values, inclusive: op === 'ge' };
+  else spec.before = { values, inclusive: op === 'le' };
+  return undefined;
+}
+
+/** The `$next` link: this URL with `key=gt.<last record's sort values>` and the applied `count`. */
+function nextLink(
+  url: URL,
+  sort: readonly SortSpec[],
+  sortDefs: readonly FieldDef[],
+  last: SimRecord,
+  count: number,
+): Record<string, unknown> {
+  const next = new URL(url.toString());
+  const parts = sort.map((s, k) => {
+    const f = sortDefs[k] as FieldDef;
+    return keyPart(f, fieldValue(last, s.field));
+  });
+  next.searchParams.set('key', `gt.${parts.join('~')}`);
+  next.searchParams.set('count', String(count));
+  // [documented] `$next` is an absolute URL to GET verbatim (§1.3).
+  return { $url: next.toString(), $type: 'application/json', $method: 'GET' };
 }

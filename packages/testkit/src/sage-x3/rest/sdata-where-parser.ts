@@ -101,20 +101,171 @@ function tokenize(src: string): Token[] {
  * toupper tolower len`, and literals. Property names resolve through `fields` (REST name → field).
  */
 export function parseSDataWhere(src: string, fields: ReadonlyMap<string, FieldDef>): Condition {
-  const tokens = tokenize(src);
-  let pos = 0;
-  const peek = (): Token | undefined => tokens[pos];
-  const isWord = (tok: Token | undefined, word: string): boolean =>
-    tok?.t === 'ident' && tok.v.toLowerCase() === word;
-  const expectPunct = (v: '(' | ')' | ','): void => {
-    const tok = tokens[pos++];
-    if (tok?.t !== 'punct' || tok.v !== v)
-      throw new SDataWhereError('syntax', `expected "${v}" in where: ${src}`);
-  };
+  return new WhereParser(src, tokenize(src), fields).parse();
+}
 
-  const operand = (): Operand => {
-    const tok = tokens[pos++];
-    if (!tok) throw new SDataWhereError('syntax', `unexpected end of where: ${src}`);
+/**
+ * A recursive-descent parser over one clause's tokens: `or` binds loosest, then `and`, then `not`, then a
+ * predicate (a parenthesised clause, or an operand, an optional `not`, and an operator with its operands).
+ */
+class WhereParser {
+  #pos = 0;
+
+  constructor(
+    readonly src: string,
+    readonly tokens: readonly Token[],
+    readonly fields: ReadonlyMap<string, FieldDef>,
+  ) {}
+
+  /** The whole clause; every token must be used. */
+  parse(): Condition {
+    if (this.tokens.length === 0) throw new SDataWhereError('syntax', 'empty where');
+    const cond = this.orExpr();
+    if (this.#pos < this.tokens.length)
+      throw new SDataWhereError('syntax', `unexpected trailing input in where: ${this.src}`);
+    return cond;
+  }
+
+  /** The next token, not consumed. */
+  peek(): Token | undefined {
+    return this.tokens[this.#pos];
+  }
+
+  /** Consumes and returns the next token. */
+  next(): Token | undefined {
+    return this.tokens[this.#pos++];
+  }
+
+  /** Skips the next token (already peeked). */
+  skip(): void {
+    this.#pos++;
+  }
+
+  /** Whether `tok` is the keyword `word` (case-insensitive). */
+  isWord(tok: Token | undefined, word: string): boolean {
+    return tok?.t === 'ident' && tok.v.toLowerCase() === word;
+  }
+
+  /** Whether the next token is the punctuation `v`. */
+  atPunct(v: '(' | ')' | ','): boolean {
+    const tok = this.peek();
+    return tok?.t === 'punct' && tok.v === v;
+  }
+
+  /** Consumes the punctuation `v`, or throws a syntax error. */
+  expectPunct(v: '(' | ')' | ','): void {
+    const tok = this.next();
+    if (tok?.t !== 'punct' || tok.v !== v)
+      throw new SDataWhereError('syntax', `expected "${v}" in where: ${this.src}`);
+  }
+
+  /** `a or b or …`. */
+  orExpr(): Condition {
+    const items = [this.andExpr()];
+    while (this.isWord(this.peek(), 'or')) {
+      this.skip();
+      items.push(this.andExpr());
+    }
+    return items.length === 1 ? (items[0] as Condition) : { kind: 'or', items };
+  }
+
+  /** `a and b and …`. */
+  andExpr(): Condition {
+    const items = [this.notExpr()];
+    while (this.isWord(this.peek(), 'and')) {
+      this.skip();
+      items.push(this.notExpr());
+    }
+    return items.length === 1 ? (items[0] as Condition) : { kind: 'and', items };
+  }
+
+  /** `not a` (any number of times) or a predicate. */
+  notExpr(): Condition {
+    if (this.isWord(this.peek(), 'not')) {
+      this.skip();
+      return { kind: 'not', item: this.notExpr() };
+    }
+    return this.predicate();
+  }
+
+  /** `( clause )`, or `operand [not] op …` with op one of the comparisons, `in`, `like` or `between`. */
+  predicate(): Condition {
+    if (this.atPunct('(')) {
+      this.skip();
+      const inner = this.orExpr();
+      this.expectPunct(')');
+      return inner;
+    }
+    const left = this.operand();
+    let negate = false;
+    if (this.isWord(this.peek(), 'not')) {
+      negate = true;
+      this.skip();
+    }
+    const opTok = this.next();
+    if (opTok?.t !== 'ident')
+      throw new SDataWhereError('syntax', `expected an operator in where: ${this.src}`);
+    const op = opTok.v.toLowerCase();
+    let cond: Condition;
+    if (OPS.has(op)) cond = this.comparison(left, op as CompareOp);
+    else if (op === 'in') cond = this.inList(left);
+    else if (op === 'like') cond = this.like(left);
+    else if (op === 'between') cond = this.between(left);
+    else throw new SDataWhereError('syntax', `unknown operator "${opTok.v}" in where`);
+    return negate ? { kind: 'not', item: cond } : cond;
+  }
+
+  /** `left op right`; a literal on either side is coerced to the other side's field type. */
+  comparison(left: Operand, op: CompareOp): Condition {
+    const right = this.operand();
+    return {
+      kind: 'cmp',
+      op,
+      left: left.kind === 'literal' ? this.coerce(right, left) : left,
+      right: this.coerce(left, right),
+    };
+  }
+
+  /** `left in (v1, v2, …)`. */
+  inList(left: Operand): Condition {
+    this.expectPunct('(');
+    const values = [this.coerce(left, this.operand())];
+    while (this.atPunct(',')) {
+      this.skip();
+      values.push(this.coerce(left, this.operand()));
+    }
+    this.expectPunct(')');
+    return { kind: 'in', left, values };
+  }
+
+  /** `left like 'pattern'` (a string literal pattern). */
+  like(left: Operand): Condition {
+    const pat = this.operand();
+    if (pat.kind !== 'literal' || typeof pat.value !== 'string') {
+      throw new SDataWhereError('syntax', `like needs a string pattern: ${this.src}`);
+    }
+    return { kind: 'like', left, pattern: likeToRegExp(pat.value) };
+  }
+
+  /** `left between low and high`, as `left ge low and left le high`. */
+  between(left: Operand): Condition {
+    const low = this.coerce(left, this.operand());
+    if (!this.isWord(this.next(), 'and'))
+      throw new SDataWhereError('syntax', `between needs "and": ${this.src}`);
+    const high = this.coerce(left, this.operand());
+    return {
+      kind: 'and',
+      items: [
+        { kind: 'cmp', op: 'ge', left, right: low },
+        { kind: 'cmp', op: 'le', left, right: high },
+      ],
+    };
+  }
+
+  /** A literal, a function call, `true`/`false`/`null`, or a property (which must be known). */
+  operand(): Operand {
+    const tok = this.next();
+    if (!tok) throw new SDataWhereError('syntax', `unexpected end of where: ${this.src}`);
     switch (tok.t) {
       case 'str':
       case 'date':
@@ -122,33 +273,36 @@ export function parseSDataWhere(src: string, fields: ReadonlyMap<string, FieldDe
       case 'datetime':
         return { kind: 'literal', value: tok.v };
       case 'ident': {
-        const next = peek();
-        if (next?.t === 'punct' && next.v === '(') {
-          pos++;
-          const args: Operand[] = [];
-          if (!(peek()?.t === 'punct' && (peek() as { v: string }).v === ')')) {
-            args.push(operand());
-            while (peek()?.t === 'punct' && (peek() as { v: string }).v === ',') {
-              pos++;
-              args.push(operand());
-            }
-          }
-          expectPunct(')');
-          return { kind: 'call', name: tok.v.toLowerCase(), args };
-        }
+        if (this.atPunct('(')) return this.call(tok.v);
         const lower = tok.v.toLowerCase();
         if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
         if (lower === 'null') return { kind: 'literal', value: null };
-        const def = fields.get(tok.v);
+        const def = this.fields.get(tok.v);
         if (!def) throw new SDataWhereError('unknown-field', `Unknown property "${tok.v}" in where`, tok.v);
         return { kind: 'field', field: def.name, type: def.type };
       }
       default:
-        throw new SDataWhereError('syntax', `unexpected "${tok.v}" in where: ${src}`);
+        throw new SDataWhereError('syntax', `unexpected "${tok.v}" in where: ${this.src}`);
     }
-  };
+  }
 
-  const coerce = (field: Operand, lit: Operand): Operand => {
+  /** `name(arg, …)`, the opening parenthesis next. */
+  call(name: string): Operand {
+    this.skip();
+    const args: Operand[] = [];
+    if (!this.atPunct(')')) {
+      args.push(this.operand());
+      while (this.atPunct(',')) {
+        this.skip();
+        args.push(this.operand());
+      }
+    }
+    this.expectPunct(')');
+    return { kind: 'call', name: name.toLowerCase(), args };
+  }
+
+  /** `lit` converted to `field`'s type when `field` is a property and `lit` a literal; else `lit` unchanged. */
+  coerce(field: Operand, lit: Operand): Operand {
     if (field.kind !== 'field' || lit.kind !== 'literal') return lit;
     try {
       return { kind: 'literal', value: coerceLiteral(lit.value as FieldValue, field.type, field.field) };
@@ -156,92 +310,5 @@ export function parseSDataWhere(src: string, fields: ReadonlyMap<string, FieldDe
       if (e instanceof LiteralTypeError) throw new SDataWhereError('literal', e.message, field.field);
       throw e;
     }
-  };
-
-  const predicate = (): Condition => {
-    const tok = peek();
-    if (tok?.t === 'punct' && tok.v === '(') {
-      pos++;
-      const inner = orExpr();
-      expectPunct(')');
-      return inner;
-    }
-    const left = operand();
-    let negate = false;
-    if (isWord(peek(), 'not')) {
-      negate = true;
-      pos++;
-    }
-    const opTok = tokens[pos++];
-    if (opTok?.t !== 'ident') throw new SDataWhereError('syntax', `expected an operator in where: ${src}`);
-    const op = opTok.v.toLowerCase();
-    let cond: Condition;
-    if (OPS.has(op)) {
-      const right = operand();
-      cond = {
-        kind: 'cmp',
-        op: op as CompareOp,
-        left: left.kind === 'literal' ? coerce(right, left) : left,
-        right: coerce(left, right),
-      };
-    } else if (op === 'in') {
-      expectPunct('(');
-      const values = [coerce(left, operand())];
-      while (peek()?.t === 'punct' && (peek() as { v: string }).v === ',') {
-        pos++;
-        values.push(coerce(left, operand()));
-      }
-      expectPunct(')');
-      cond = { kind: 'in', left, values };
-    } else if (op === 'like') {
-      const pat = operand();
-      if (pat.kind !== 'literal' || typeof pat.value !== 'string') {
-        throw new SDataWhereError('syntax', `like needs a string pattern: ${src}`);
-      }
-      cond = { kind: 'like', left, pattern: likeToRegExp(pat.value) };
-    } else if (op === 'between') {
-      const low = coerce(left, operand());
-      if (!isWord(tokens[pos++], 'and')) throw new SDataWhereError('syntax', `between needs "and": ${src}`);
-      const high = coerce(left, operand());
-      cond = {
-        kind: 'and',
-        items: [
-          { kind: 'cmp', op: 'ge', left, right: low },
-          { kind: 'cmp', op: 'le', left, right: high },
-        ],
-      };
-    } else {
-      throw new SDataWhereError('syntax', `unknown operator "${opTok.v}" in where`);
-    }
-    return negate ? { kind: 'not', item: cond } : cond;
-  };
-
-  const notExpr = (): Condition => {
-    if (isWord(peek(), 'not')) {
-      pos++;
-      return { kind: 'not', item: notExpr() };
-    }
-    return predicate();
-  };
-  const andExpr = (): Condition => {
-    const items = [notExpr()];
-    while (isWord(peek(), 'and')) {
-      pos++;
-      items.push(notExpr());
-    }
-    return items.length === 1 ? (items[0] as Condition) : { kind: 'and', items };
-  };
-  const orExpr = (): Condition => {
-    const items = [andExpr()];
-    while (isWord(peek(), 'or')) {
-      pos++;
-      items.push(andExpr());
-    }
-    return items.length === 1 ? (items[0] as Condition) : { kind: 'or', items };
-  };
-
-  if (tokens.length === 0) throw new SDataWhereError('syntax', 'empty where');
-  const cond = orExpr();
-  if (pos < tokens.length) throw new SDataWhereError('syntax', `unexpected trailing input in where: ${src}`);
-  return cond;
+  }
 }
