@@ -90,4 +90,20 @@ describe('canonicalJson', () => {
     );
     expect(contentHash({ key: 'k1', amount: 1.5 })).toBe('Ec3c71AJr-N8-8aacXch_g');
   });
+
+  it('is the first 16 digest bytes in base64url for any value (every last character)', () => {
+    const original = (v: unknown) =>
+      createHash('sha256').update(canonicalJson(v)).digest().subarray(0, 16).toString('base64url');
+    const lastCharacters = new Set<string>();
+    fc.assert(
+      fc.property(value, (v) => {
+        const hashed = contentHash(v);
+        expect(hashed).toBe(original(v));
+        lastCharacters.add(hashed.charAt(21));
+      }),
+      { numRuns: 2000 },
+    );
+    // The 22nd character holds two bits: all four of its values were met.
+    expect([...lastCharacters].sort()).toEqual(['A', 'Q', 'g', 'w']);
+  });
 });

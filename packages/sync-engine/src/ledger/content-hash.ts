@@ -7,8 +7,14 @@ import { hash } from 'node:crypto';
  * mapped: the one-shot `hash` costs a fraction of a `createHash` object per call, for the same bytes.
  */
 export function contentHash(value: unknown): string {
-  return hash('sha256', canonicalJson(value), 'buffer').subarray(0, 16).toString('base64url');
+  // The first 16 bytes in base64url are the digest's first 21 characters (126 bits) and a 22nd holding bits 126–127
+  // followed by four zero bits: the full digest's 22nd character with its low four bits cleared. Asking for base64url
+  // text directly makes no Buffer per record (two per call before, with the slice) for the same 22 characters.
+  const full = hash('sha256', canonicalJson(value), 'base64url');
+  return full.slice(0, 21) + (BASE64URL[BASE64URL.indexOf(full.charAt(21)) & 0b110000] as string);
 }
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
  * Canonical JSON used by {@link contentHash}: `JSON.stringify` with object keys sorted (UTF-16 order), `undefined`
