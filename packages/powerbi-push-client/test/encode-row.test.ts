@@ -235,6 +235,43 @@ describe('rows checkRow returned (one check per row on the sync path)', () => {
     expect(request?.body).toBe(planRequests(table, [{ ...checked(valid) }], { batchId: 'b' })[0]?.body);
   });
 
+  it('property: encode to the same text as an unchecked copy, blank and text-held numbers included', () => {
+    const cell = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
+    const row = fc.record({
+      id: cell(fc.oneof(fc.integer(), fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }))),
+      amount: cell(
+        fc.oneof(
+          fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }),
+          fc.constantFrom('12345678901234567890.1234', '-0.5', '1e3'),
+        ),
+      ),
+      ratio: cell(fc.double({ noNaN: true, noDefaultInfinity: true })),
+      at: cell(fc.constantFrom('2024-03-01T10:00:00Z', '2024-03-01', '2024-03-01T10:00:00.123+02:00')),
+      ok: cell(fc.boolean()),
+      text: cell(fc.string({ unit: 'binary', maxLength: 8 })),
+    });
+    const nullable = own.map((c) => ({ ...c, nullable: true }));
+    const loose = defineDataset({
+      name: 'Loose',
+      tables: {
+        T: {
+          columns: Object.fromEntries(nullable.map((c) => [c.name, { type: c.dataType, nullable: true }])),
+        },
+      },
+    }).tablesByName.get('T')!;
+    fc.assert(
+      fc.property(row, fc.option(fc.string({ maxLength: 6 }), { nil: undefined }), (input, batchId) => {
+        const result = checkRow(nullable, input, { assumeUtc: true, decimalRounding: 'half-even' });
+        if (!result.ok) return;
+        const options = batchId === undefined ? {} : { batchId };
+        expect(encodeRow(loose, result.row, 0, options)).toBe(
+          encodeRow(loose, { ...result.row }, 0, options),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('checked against other columns than the table has, they are checked again', () => {
     const asText = own.map((c) => (c.name === 'id' ? { ...c, dataType: 'String' as const } : c));
     const row = checked({ ...valid, id: 'abc' }, asText);

@@ -33,6 +33,19 @@ export function encodeRow(
   rowIndex: number,
   options: EncodeRowOptions = {},
 ): string {
+  const checkedAgainst = typeof row === 'object' && row !== null ? checkedColumnsOf(row) : undefined;
+  if (checkedAgainst !== undefined && checkedForTable(table, checkedAgainst))
+    return encodeChecked(table, checkedAgainst, row as Record<string, unknown>, options.batchId);
+  return encodeUnchecked(table, row, rowIndex, options);
+}
+
+/** {@link encodeRow} of any other row than a checked one: every value is checked here. */
+function encodeUnchecked(
+  table: ResolvedTable,
+  row: unknown,
+  rowIndex: number,
+  options: EncodeRowOptions,
+): string {
   const fail = (reason: string, column?: string): never => {
     throw new PowerBIValidationError({
       code: 'PBI_ROW_INVALID',
@@ -45,9 +58,6 @@ export function encodeRow(
   if (typeof row !== 'object' || row === null || Array.isArray(row))
     fail(`a row must be an object (got ${typeName(row)})`);
   const record = row as Record<string, unknown>;
-  const checkedAgainst = checkedColumnsOf(record);
-  if (checkedAgainst !== undefined && checkedForTable(table, checkedAgainst))
-    return encodeChecked(table, record, options.batchId);
   for (const key of Object.keys(record)) {
     const column = table.columnsByName.get(key);
     if (!column) {
@@ -101,13 +111,25 @@ function checkedForTable(table: ResolvedTable, columns: readonly CheckedColumn[]
 
 /**
  * {@link encodeRow} of a row `checkRow` returned for this table's columns: its values are in their posted form.
- * The same text as {@link writeRow} writes, in one loop without a callback per column (it runs for every row posted).
+ * The same text as {@link writeRow} writes, in one loop without a callback per column (it runs for every row posted),
+ * or by `JSON.stringify` when that writes the same text once blank members are taken out ({@link blanksIfStringifiable}).
  */
 function encodeChecked(
   table: ResolvedTable,
+  checkedAgainst: readonly CheckedColumn[],
   record: Record<string, unknown>,
   batchId: string | undefined,
 ): string {
+  const plan = stringifyPlan(table, checkedAgainst);
+  const blanks = plan === undefined ? -1 : blanksIfStringifiable(plan, record);
+  if (plan !== undefined && blanks >= 0) {
+    let json = JSON.stringify(record);
+    if (blanks > 0) json = withoutBlanks(plan, record, json);
+    if (batchId === undefined || !plan.batchColumn) return json;
+    return json.length === 2
+      ? `{${plan.batchHead}${JSON.stringify(batchId)}}`
+      : `${json.slice(0, -1)},${plan.batchHead}${JSON.stringify(batchId)}}`;
+  }
   const heads = columnHeads(table);
   const columns = table.columns;
   let out = '{';
@@ -126,6 +148,103 @@ function encodeChecked(
     out += out.length === 1 ? heads[c] + literal : `,${heads[c] as string}${literal}`;
   }
   return `${out}}`;
+}
+
+/**
+ * When `JSON.stringify` of a checked row writes its posted text: the row's own keys are the table's business columns
+ * in table order (checkRow adds them in the order of the columns it checked against; a name that is an array index
+ * would be listed first, so such a table has no plan), and the reserved batch column, if any, comes last.
+ */
+interface StringifyPlan {
+  /** The business columns, in table order. */
+  readonly names: readonly string[];
+  /** Per business column: an Int64 or Decimal column, whose text values are posted as bare number literals. */
+  readonly numeric: readonly boolean[];
+  /** Whether the table has the reserved batch column (last). */
+  readonly batchColumn: boolean;
+  /** `"_batch":`. */
+  readonly batchHead: string;
+  /** Per business column, its member when blank: `"name":null`. */
+  readonly nullMembers: readonly string[];
+}
+
+const STRINGIFY_PLANS = new WeakMap<ResolvedTable, WeakMap<readonly CheckedColumn[], StringifyPlan | null>>();
+const ARRAY_INDEX_RE = /^(?:0|[1-9]\d*)$/;
+// Names JSON writes as they are and no JSON structure can be mistaken for (see withoutBlanks).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
+const PLAIN_NAME_RE = /^[^"\\,:{}\u0000-\u001f\ud800-\udfff]+$/;
+
+function stringifyPlan(table: ResolvedTable, columns: readonly CheckedColumn[]): StringifyPlan | undefined {
+  let known = STRINGIFY_PLANS.get(table);
+  if (!known) {
+    known = new WeakMap();
+    STRINGIFY_PLANS.set(table, known);
+  }
+  let plan = known.get(columns);
+  if (plan === undefined) {
+    const own = table.columns.filter((c) => !c.reserved);
+    const reserved = table.columns.length - own.length;
+    const usable =
+      own.length > 0 &&
+      own.length === columns.length &&
+      own.every(
+        (c, i) => c.name === columns[i]?.name && !ARRAY_INDEX_RE.test(c.name) && PLAIN_NAME_RE.test(c.name),
+      ) &&
+      (reserved === 0 || (reserved === 1 && table.columns[table.columns.length - 1]?.reserved === true));
+    plan = usable
+      ? {
+          names: own.map((c) => c.name),
+          numeric: own.map((c) => c.dataType === 'Int64' || c.dataType === 'Decimal'),
+          batchColumn: reserved === 1,
+          batchHead: `${JSON.stringify(BATCH_COLUMN)}:`,
+          nullMembers: own.map((c) => `"${c.name}":null`),
+        }
+      : null;
+    known.set(columns, plan);
+  }
+  return plan ?? undefined;
+}
+
+/**
+ * Whether `JSON.stringify` of a checked row writes what {@link literalOf} would post for each value, once its blank
+ * members are taken out: the number of blank (`null`) values, or -1 when a value is an Int64 or Decimal held as text
+ * (posted as a bare number). For the rest the two agree: strings quoted and escaped alike (a DateTime's ISO text needs
+ * no escaping), finite numbers and booleans as `String()` writes them.
+ */
+function blanksIfStringifiable(plan: StringifyPlan, record: Record<string, unknown>): number {
+  const { names, numeric } = plan;
+  // [inferred] only a polluted Object.prototype could give a checked row a toJSON, which JSON.stringify would call.
+  if (typeof (record as { toJSON?: unknown }).toJSON === 'function') return -1;
+  let blanks = 0;
+  for (let c = 0; c < names.length; c++) {
+    const value = record[names[c] as string];
+    if (value === null) blanks++;
+    else if (value === undefined || (numeric[c] === true && typeof value === 'string')) return -1;
+  }
+  return blanks;
+}
+
+/**
+ * `json` (`JSON.stringify` of the checked row) without its `"name":null` members, which the post leaves out. A member
+ * after the first is found as `,"name":null`: outside string values (where every quote is escaped) that text is only
+ * ever that member, as the plan's names hold no quote, backslash, comma, colon or brace.
+ */
+function withoutBlanks(plan: StringifyPlan, record: Record<string, unknown>, json: string): string {
+  const { names, nullMembers } = plan;
+  let out = json;
+  for (let c = 1; c < names.length; c++) {
+    if (record[names[c] as string] !== null) continue;
+    const member = nullMembers[c] as string;
+    const at = out.indexOf(`,${member}`);
+    out = out.slice(0, at) + out.slice(at + member.length + 1);
+  }
+  if (record[names[0] as string] === null) {
+    // The first member opens the object (taken out last, so the others kept their commas): `{"name":null,` or, alone,
+    // `{"name":null}`.
+    const member = nullMembers[0] as string;
+    out = out.length === member.length + 2 ? '{}' : `{${out.slice(member.length + 2)}`;
+  }
+  return out;
 }
 
 // The `"name":` head of each column of a table, computed once per table.
