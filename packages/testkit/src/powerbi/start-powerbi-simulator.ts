@@ -12,7 +12,12 @@ import { createControl, type PowerBISimulatorControl } from './control.js';
 import { registerOpenIdConfigurationRoute } from './entra/openid-configuration-route.js';
 import { registerTokenRoute } from './entra/token-route.js';
 import type { SimEnv } from './exchange.js';
-import { type PowerBISimulatorOptions, resolvePowerBISimulatorOptions } from './options.js';
+import {
+  type PowerBISimulatorOptions,
+  type ResolvedApp,
+  type ResolvedPowerBISimulatorOptions,
+  resolvePowerBISimulatorOptions,
+} from './options.js';
 import { SimulatorState } from './simulator-state.js';
 import {
   type CertificateThumbprints,
@@ -79,6 +84,43 @@ export async function startPowerBISimulator(
 ): Promise<PowerBISimulator> {
   const opts = resolvePowerBISimulatorOptions(options);
   const state = new SimulatorState(opts);
+  const app = createApp(state);
+  const server = await listen(app, opts, opts.port);
+  // Every URL the simulator writes derives from the origin clients use, not from the bound address.
+  const origin = opts.publicOrigin ?? originOf(server, opts.tls);
+  state.origin = origin;
+  const cluster = opts.clusterRedirects === false ? undefined : await listen(app, opts, 0);
+  if (cluster) state.clusterOrigin = originOf(cluster, opts.tls);
+
+  const tenant = opts.tenants[0];
+  const appReg = tenant?.apps[0];
+  const group = opts.groups[0];
+  if (!tenant || !appReg || !group) {
+    server.close();
+    cluster?.close();
+    throw new TypeError('startPowerBISimulator: at least one tenant with one app and one group are required');
+  }
+  const tls = opts.tls;
+  return {
+    url: `${origin}/v1.0/myorg`,
+    localOrigin: originOf(server, tls),
+    ...(cluster ? { clusterUrl: `${state.clusterOrigin}/v1.0/myorg` } : {}),
+    authorityHost: origin,
+    tokenUrl: `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
+    scope: opts.scope,
+    tenantId: tenant.tenantId,
+    clientId: appReg.clientId,
+    clientSecret: appReg.clientSecret,
+    groupId: group.id,
+    certificate: testCertificateOf(appReg),
+    ...(tls ? { tls } : {}),
+    control: createControl(state),
+    close: closerOf(server, cluster),
+  };
+}
+
+/** The simulator's routes, in matching order: cluster redirect, Entra, datasets, tables, rows, queries, fallbacks. */
+function createApp(state: SimulatorState): Hono<SimEnv> {
   const app = new Hono<SimEnv>();
   registerClusterRedirect(app, state);
   registerTokenRoute(app, state);
@@ -91,82 +133,66 @@ export async function startPowerBISimulator(
   app.onError((err, c) =>
     c.json({ error: { code: 'InternalServerError', message: `Simulator error: ${err.message}` } }, 500),
   );
+  return app;
+}
 
+type Server = ReturnType<typeof serve>;
+
+/** Serves `app` on `port` (0: any free port) of the configured host, over HTTPS with `tls`. */
+function listen(app: Hono<SimEnv>, opts: ResolvedPowerBISimulatorOptions, port: number): Promise<Server> {
   const tls = opts.tls;
-  const listen = (port: number) =>
-    new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve(
-        {
-          fetch: app.fetch,
-          port,
-          hostname: opts.host,
-          ...(tls
-            ? {
-                createServer: createHttpsServer,
-                serverOptions: { key: tls.privateKeyPem, cert: tls.certificatePem },
-              }
-            : {}),
-        },
-        () => resolve(s),
-      );
-      s.once('error', reject);
-      // Idle keep-alive connections stay open for minutes, as Azure's front ends keep them ([inferred]: the Azure
-      // Load Balancer's default idle timeout is 4 minutes; Node's default is 5 s). With 5 s, a test whose event
-      // loop was blocked longer (validating 200,000 rows on a busy machine) had the server close a pooled socket
-      // the client had just written a POST to: an ambiguous reset real Power BI would not produce there.
-      Object.assign(s, { keepAliveTimeout: 240_000, headersTimeout: 245_000 });
-    });
-  const originOf = (s: ReturnType<typeof serve>): string => {
-    const address = s.address() as AddressInfo;
-    const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `${tls ? 'https' : 'http'}://${hostForUrl}:${address.port}`;
-  };
-  const server = await listen(opts.port);
-  // Every URL the simulator writes derives from the origin clients use, not from the bound address.
-  const origin = opts.publicOrigin ?? originOf(server);
-  state.origin = origin;
-  const cluster = opts.clusterRedirects === false ? undefined : await listen(0);
-  if (cluster) state.clusterOrigin = originOf(cluster);
+  return new Promise<Server>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port,
+        hostname: opts.host,
+        ...(tls
+          ? {
+              createServer: createHttpsServer,
+              serverOptions: { key: tls.privateKeyPem, cert: tls.certificatePem },
+            }
+          : {}),
+      },
+      () => resolve(s),
+    );
+    s.once('error', reject);
+    // Idle keep-alive connections stay open for minutes, as Azure's front ends keep them ([inferred]: the Azure
+    // Load Balancer's default idle timeout is 4 minutes; Node's default is 5 s). With 5 s, a test whose event
+    // loop was blocked longer (validating 200,000 rows on a busy machine) had the server close a pooled socket
+    // the client had just written a POST to: an ambiguous reset real Power BI would not produce there.
+    Object.assign(s, { keepAliveTimeout: 240_000, headersTimeout: 245_000 });
+  });
+}
 
-  const tenant = opts.tenants[0];
-  const appReg = tenant?.apps[0];
-  const group = opts.groups[0];
-  if (!tenant || !appReg || !group) {
-    server.close();
-    cluster?.close();
-    throw new TypeError('startPowerBISimulator: at least one tenant with one app and one group are required');
-  }
-  const certificate = appReg.certificates.includes(TEST_CERTIFICATE_PEM)
+/** The origin a server is bound to, `http(s)://address:port` (IPv6 in brackets). */
+function originOf(s: Server, tls: TestTls | undefined): string {
+  const address = s.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${tls ? 'https' : 'http'}://${hostForUrl}:${address.port}`;
+}
+
+/** The bundled test certificate, when the app has it registered. */
+function testCertificateOf(appReg: ResolvedApp): PowerBISimulatorCertificate | undefined {
+  return appReg.certificates.includes(TEST_CERTIFICATE_PEM)
     ? {
         privateKeyPem: TEST_PRIVATE_KEY_PEM,
         certificatePem: TEST_CERTIFICATE_PEM,
         thumbprints: certificateThumbprints(TEST_CERTIFICATE_PEM),
       }
     : undefined;
+}
 
+/** `close()` of the handle: stops both servers once (later calls share the first), dropping open connections. */
+function closerOf(server: Server, cluster: Server | undefined): () => Promise<void> {
   let closed: Promise<void> | undefined;
-  return {
-    url: `${origin}/v1.0/myorg`,
-    localOrigin: originOf(server),
-    ...(cluster ? { clusterUrl: `${state.clusterOrigin}/v1.0/myorg` } : {}),
-    authorityHost: origin,
-    tokenUrl: `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
-    scope: opts.scope,
-    tenantId: tenant.tenantId,
-    clientId: appReg.clientId,
-    clientSecret: appReg.clientSecret,
-    groupId: group.id,
-    certificate,
-    ...(tls ? { tls } : {}),
-    control: createControl(state),
-    close() {
-      const stop = (s: ReturnType<typeof serve>) =>
-        new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          if ('closeAllConnections' in s) s.closeAllConnections();
-        });
-      closed ??= Promise.all([stop(server), ...(cluster ? [stop(cluster)] : [])]).then(() => undefined);
-      return closed;
-    },
+  return () => {
+    const stop = (s: Server) =>
+      new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        if ('closeAllConnections' in s) s.closeAllConnections();
+      });
+    closed ??= Promise.all([stop(server), ...(cluster ? [stop(cluster)] : [])]).then(() => undefined);
+    return closed;
   };
 }

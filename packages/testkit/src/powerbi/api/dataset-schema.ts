@@ -103,76 +103,89 @@ export function validateTable(
       target: `${target}.name`,
     });
   }
-  const columnsInput = input.columns;
-  const columns: ColumnDefinition[] = [];
-  if (!Array.isArray(columnsInput)) {
-    out.push({
-      message: "The property 'columns' is required and must be an array.",
-      target: `${target}.columns`,
-    });
-  } else {
-    if (columnsInput.length > limits.maxColumns) {
-      // [documented] S5: 75 columns.
-      out.push({
-        message: `Table has ${columnsInput.length} columns; the maximum is ${limits.maxColumns}.`,
-        target: `${target}.columns`,
-      });
-    }
-    const seen = new Set<string>();
-    columnsInput.forEach((col, i) => {
-      const ct = `${target}.columns[${i}]`;
-      if (!isRecord(col)) {
-        out.push({ message: 'A column must be a JSON object.', target: ct });
-        return;
-      }
-      unknownProps(col, COLUMN_PROPS, 'Column', ct, out);
-      const colName = col.name;
-      if (typeof colName !== 'string' || !COLUMN_NAME.test(colName)) {
-        out.push({ message: `Column name ${JSON.stringify(colName)} is invalid.`, target: `${ct}.name` });
-        return;
-      }
-      // [inferred] column names are unique per table, case-insensitively (tabular model rule).
-      if (seen.has(colName.toLowerCase())) {
-        out.push({ message: `Duplicate column name '${colName}'.`, target: `${ct}.name` });
-      }
-      seen.add(colName.toLowerCase());
-      const dataType = canonicalDataType(col.dataType);
-      if (!dataType) {
-        out.push({
-          message: `Column '${colName}' has unsupported dataType ${JSON.stringify(col.dataType)}; expected Int64, Double, Decimal, Boolean, DateTime or String.`,
-          target: `${ct}.dataType`,
-        });
-        return;
-      }
-      columns.push({ name: colName, dataType, raw: col });
-    });
-  }
-  if (input.measures !== undefined) {
-    if (!Array.isArray(input.measures)) {
-      out.push({ message: "The property 'measures' must be an array.", target: `${target}.measures` });
-    } else {
-      input.measures.forEach((m, i) => {
-        const mt = `${target}.measures[${i}]`;
-        if (!isRecord(m)) {
-          out.push({ message: 'A measure must be a JSON object.', target: mt });
-          return;
-        }
-        unknownProps(m, MEASURE_PROPS, 'Measure', mt, out);
-        if (typeof m.name !== 'string' || !COLUMN_NAME.test(m.name)) {
-          out.push({ message: 'A measure needs a non-empty name.', target: `${mt}.name` });
-        }
-        if (typeof m.expression !== 'string' || m.expression.length === 0) {
-          out.push({ message: 'A measure needs a DAX expression.', target: `${mt}.expression` });
-        }
-      });
-    }
-  }
+  const columns = validateColumns(input.columns, target, limits, out);
+  if (input.measures !== undefined) validateMeasures(input.measures, target, out);
   if (input.rows !== undefined && !Array.isArray(input.rows)) {
     out.push({ message: "The property 'rows' must be an array.", target: `${target}.rows` });
   }
   if (typeof name !== 'string') return undefined;
   const { rows, ...raw } = input;
   return { name, columns, raw, initialRows: Array.isArray(rows) ? rows : [] };
+}
+
+/** Validates a table's `columns` (required array, count, names unique, data types); returns the valid ones. */
+function validateColumns(
+  columnsInput: unknown,
+  target: string,
+  limits: PowerBISimulatorLimits,
+  out: SchemaProblem[],
+): ColumnDefinition[] {
+  const columns: ColumnDefinition[] = [];
+  if (!Array.isArray(columnsInput)) {
+    out.push({
+      message: "The property 'columns' is required and must be an array.",
+      target: `${target}.columns`,
+    });
+    return columns;
+  }
+  if (columnsInput.length > limits.maxColumns) {
+    // [documented] S5: 75 columns.
+    out.push({
+      message: `Table has ${columnsInput.length} columns; the maximum is ${limits.maxColumns}.`,
+      target: `${target}.columns`,
+    });
+  }
+  const seen = new Set<string>();
+  columnsInput.forEach((col, i) => {
+    const ct = `${target}.columns[${i}]`;
+    if (!isRecord(col)) {
+      out.push({ message: 'A column must be a JSON object.', target: ct });
+      return;
+    }
+    unknownProps(col, COLUMN_PROPS, 'Column', ct, out);
+    const colName = col.name;
+    if (typeof colName !== 'string' || !COLUMN_NAME.test(colName)) {
+      out.push({ message: `Column name ${JSON.stringify(colName)} is invalid.`, target: `${ct}.name` });
+      return;
+    }
+    // [inferred] column names are unique per table, case-insensitively (tabular model rule).
+    if (seen.has(colName.toLowerCase())) {
+      out.push({ message: `Duplicate column name '${colName}'.`, target: `${ct}.name` });
+    }
+    seen.add(colName.toLowerCase());
+    const dataType = canonicalDataType(col.dataType);
+    if (!dataType) {
+      out.push({
+        message: `Column '${colName}' has unsupported dataType ${JSON.stringify(col.dataType)}; expected Int64, Double, Decimal, Boolean, DateTime or String.`,
+        target: `${ct}.dataType`,
+      });
+      return;
+    }
+    columns.push({ name: colName, dataType, raw: col });
+  });
+  return columns;
+}
+
+/** Validates a table's `measures` (an array of objects with a name and a DAX expression). */
+function validateMeasures(measures: unknown, target: string, out: SchemaProblem[]): void {
+  if (!Array.isArray(measures)) {
+    out.push({ message: "The property 'measures' must be an array.", target: `${target}.measures` });
+    return;
+  }
+  measures.forEach((m, i) => {
+    const mt = `${target}.measures[${i}]`;
+    if (!isRecord(m)) {
+      out.push({ message: 'A measure must be a JSON object.', target: mt });
+      return;
+    }
+    unknownProps(m, MEASURE_PROPS, 'Measure', mt, out);
+    if (typeof m.name !== 'string' || !COLUMN_NAME.test(m.name)) {
+      out.push({ message: 'A measure needs a non-empty name.', target: `${mt}.name` });
+    }
+    if (typeof m.expression !== 'string' || m.expression.length === 0) {
+      out.push({ message: 'A measure needs a DAX expression.', target: `${mt}.expression` });
+    }
+  });
 }
 
 /** Validates a create-dataset body; returns the definition or the problems ([documented] S6 §2.1). */
@@ -198,90 +211,122 @@ export function validateDatasetRequest(
       target: 'dataset.defaultMode',
     });
   }
-  const tables: TableDefinition[] = [];
-  if (!Array.isArray(input.tables) || input.tables.length === 0) {
-    problems.push({
-      message: "The property 'tables' is required and must not be empty.",
-      target: 'dataset.tables',
-    });
-  } else {
-    if (input.tables.length > limits.maxTables) {
-      problems.push({
-        message: `Dataset has ${input.tables.length} tables; the maximum is ${limits.maxTables}.`,
-        target: 'dataset.tables',
-      });
-    }
-    const seen = new Set<string>();
-    input.tables.forEach((t, i) => {
-      const def = validateTable(t, `dataset.tables[${i}]`, limits, problems);
-      if (!def) return;
-      if (seen.has(def.name.toLowerCase())) {
-        problems.push({
-          message: `Duplicate table name '${def.name}'.`,
-          target: `dataset.tables[${i}].name`,
-        });
-      }
-      seen.add(def.name.toLowerCase());
-      tables.push(def);
-    });
-  }
-  const relationships: Record<string, unknown>[] = [];
-  if (input.relationships !== undefined) {
-    if (!Array.isArray(input.relationships)) {
-      problems.push({
-        message: "The property 'relationships' must be an array.",
-        target: 'dataset.relationships',
-      });
-    } else {
-      if (input.relationships.length > limits.maxRelationships) {
-        problems.push({
-          message: `Dataset has ${input.relationships.length} relationships; the maximum is ${limits.maxRelationships}.`,
-          target: 'dataset.relationships',
-        });
-      }
-      input.relationships.forEach((r, i) => {
-        const rt = `dataset.relationships[${i}]`;
-        if (!isRecord(r)) {
-          problems.push({ message: 'A relationship must be a JSON object.', target: rt });
-          return;
-        }
-        unknownProps(r, RELATIONSHIP_PROPS, 'Relationship', rt, problems);
-        if (typeof r.name !== 'string' || !TABLE_NAME.test(r.name)) {
-          problems.push({
-            message: `Relationship name ${JSON.stringify(r.name)} is invalid.`,
-            target: `${rt}.name`,
-          });
-        }
-        for (const [tableKey, columnKey] of [
-          ['fromTable', 'fromColumn'],
-          ['toTable', 'toColumn'],
-        ] as const) {
-          const table = tables.find((t) => t.name === r[tableKey]);
-          if (!table) {
-            problems.push({
-              message: `Relationship refers to unknown table ${JSON.stringify(r[tableKey])}.`,
-              target: `${rt}.${tableKey}`,
-            });
-          } else if (!table.columns.some((c) => c.name === r[columnKey])) {
-            problems.push({
-              message: `Relationship refers to unknown column ${JSON.stringify(r[columnKey])} of table '${table.name}'.`,
-              target: `${rt}.${columnKey}`,
-            });
-          }
-        }
-        if (r.crossFilteringBehavior !== undefined && !CROSS_FILTER.has(String(r.crossFilteringBehavior))) {
-          problems.push({
-            message: `crossFilteringBehavior ${JSON.stringify(r.crossFilteringBehavior)} is not valid.`,
-            target: `${rt}.crossFilteringBehavior`,
-          });
-        }
-        relationships.push(r);
-      });
-    }
-  }
+  const tables = validateTables(input.tables, limits, problems);
+  const relationships =
+    input.relationships === undefined
+      ? []
+      : validateRelationships(input.relationships, tables, limits, problems);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     dataset: { name: String(input.name), defaultMode: String(defaultMode), tables, relationships },
   };
+}
+
+/** Validates a dataset's `tables` (required, non-empty, count, names unique); returns the valid definitions. */
+function validateTables(
+  tablesInput: unknown,
+  limits: PowerBISimulatorLimits,
+  problems: SchemaProblem[],
+): TableDefinition[] {
+  const tables: TableDefinition[] = [];
+  if (!Array.isArray(tablesInput) || tablesInput.length === 0) {
+    problems.push({
+      message: "The property 'tables' is required and must not be empty.",
+      target: 'dataset.tables',
+    });
+    return tables;
+  }
+  if (tablesInput.length > limits.maxTables) {
+    problems.push({
+      message: `Dataset has ${tablesInput.length} tables; the maximum is ${limits.maxTables}.`,
+      target: 'dataset.tables',
+    });
+  }
+  const seen = new Set<string>();
+  tablesInput.forEach((t, i) => {
+    const def = validateTable(t, `dataset.tables[${i}]`, limits, problems);
+    if (!def) return;
+    if (seen.has(def.name.toLowerCase())) {
+      problems.push({
+        message: `Duplicate table name '${def.name}'.`,
+        target: `dataset.tables[${i}].name`,
+      });
+    }
+    seen.add(def.name.toLowerCase());
+    tables.push(def);
+  });
+  return tables;
+}
+
+/** Validates a dataset's `relationships` (an array within the count limit); returns the objects among them. */
+function validateRelationships(
+  input: unknown,
+  tables: readonly TableDefinition[],
+  limits: PowerBISimulatorLimits,
+  problems: SchemaProblem[],
+): Record<string, unknown>[] {
+  const relationships: Record<string, unknown>[] = [];
+  if (!Array.isArray(input)) {
+    problems.push({
+      message: "The property 'relationships' must be an array.",
+      target: 'dataset.relationships',
+    });
+    return relationships;
+  }
+  if (input.length > limits.maxRelationships) {
+    problems.push({
+      message: `Dataset has ${input.length} relationships; the maximum is ${limits.maxRelationships}.`,
+      target: 'dataset.relationships',
+    });
+  }
+  input.forEach((r, i) => {
+    const rt = `dataset.relationships[${i}]`;
+    if (!isRecord(r)) {
+      problems.push({ message: 'A relationship must be a JSON object.', target: rt });
+      return;
+    }
+    validateRelationship(r, rt, tables, problems);
+    relationships.push(r);
+  });
+  return relationships;
+}
+
+/** Validates one relationship: known properties, its name, both ends (table and column) and the cross filter. */
+function validateRelationship(
+  r: Record<string, unknown>,
+  rt: string,
+  tables: readonly TableDefinition[],
+  problems: SchemaProblem[],
+): void {
+  unknownProps(r, RELATIONSHIP_PROPS, 'Relationship', rt, problems);
+  if (typeof r.name !== 'string' || !TABLE_NAME.test(r.name)) {
+    problems.push({
+      message: `Relationship name ${JSON.stringify(r.name)} is invalid.`,
+      target: `${rt}.name`,
+    });
+  }
+  for (const [tableKey, columnKey] of [
+    ['fromTable', 'fromColumn'],
+    ['toTable', 'toColumn'],
+  ] as const) {
+    const table = tables.find((t) => t.name === r[tableKey]);
+    if (!table) {
+      problems.push({
+        message: `Relationship refers to unknown table ${JSON.stringify(r[tableKey])}.`,
+        target: `${rt}.${tableKey}`,
+      });
+    } else if (!table.columns.some((c) => c.name === r[columnKey])) {
+      problems.push({
+        message: `Relationship refers to unknown column ${JSON.stringify(r[columnKey])} of table '${table.name}'.`,
+        target: `${rt}.${columnKey}`,
+      });
+    }
+  }
+  if (r.crossFilteringBehavior !== undefined && !CROSS_FILTER.has(String(r.crossFilteringBehavior))) {
+    problems.push({
+      message: `crossFilteringBehavior ${JSON.stringify(r.crossFilteringBehavior)} is not valid.`,
+      target: `${rt}.crossFilteringBehavior`,
+    });
+  }
 }
