@@ -1,7 +1,11 @@
 import { parseStamp } from '@mlc/core';
 import type { GraphQLSchema } from 'graphql';
 import type { X3Change } from '../entities/x3-change.js';
-import type { X3EntityDefinition, X3GraphQLMapping } from '../entities/x3-entity-definition.js';
+import type {
+  X3CollectionMapping,
+  X3EntityDefinition,
+  X3GraphQLMapping,
+} from '../entities/x3-entity-definition.js';
 import { normalizeRecord, readPath } from '../entities/normalize-record.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
@@ -55,6 +59,20 @@ export function asConnection(value: unknown, what: string): RelayConnection<Node
   return c;
 }
 
+/** The first page of a collection's lines in a raw record, when it says more lines follow (`hasNextPage`). */
+function moreLinesOf(raw: Node, collection: X3CollectionMapping): RelayConnection<Node> | undefined {
+  // `source`, then `query`: the path `${source}.query`, without building and splitting it for every record.
+  const first = readPath(readPath(raw, collection.source), 'query') as RelayConnection<Node> | undefined;
+  return first?.pageInfo?.hasNextPage ? first : undefined;
+}
+
+/** Whether {@link completeCollections} has lines to read for the record (else it returns the record as it is). */
+function linesIncomplete(mapping: X3GraphQLMapping, raw: Node): boolean {
+  for (const collection of Object.values(mapping.collections ?? {}))
+    if (moreLinesOf(raw, collection)) return true;
+  return false;
+}
+
 /**
  * Completes a record whose nested line connection says `hasNextPage`: reads the remaining lines through
  * `read(_id) { lines { query(first, after) } }` and returns a copy of the raw record with every line, so a record
@@ -71,8 +89,8 @@ export async function completeCollections(
 ): Promise<Node> {
   let out = raw;
   for (const collection of Object.values(mapping.collections ?? {})) {
-    const first = readPath(raw, `${collection.source}.query`) as RelayConnection<Node> | undefined;
-    if (!first?.pageInfo?.hasNextPage) continue;
+    const first = moreLinesOf(raw, collection);
+    if (!first) continue;
     const id = readPath(raw, mapping.keyField ?? '_id');
     let doc = documents.get(collection.source);
     if (!doc) {
@@ -159,12 +177,16 @@ export async function* graphqlRecords<T, R>(
   });
   for await (const page of pages) {
     const texts = recordTextsOf(page.edges);
-    for (const [i, edge] of page.edges.entries()) {
+    for (let i = 0; i < page.edges.length; i++) {
       // Paging follows the server's opaque cursors, never a record's content; a null node or one without a
-      // key is yielded as invalid (its lines cannot be completed without a key, and need not be).
-      const node = (edge as { node?: unknown } | null)?.node ?? null;
+      // key is yielded as invalid (its lines cannot be completed without a key, and need not be). Only a record
+      // with more lines to read waits for completeCollections (an await per record cost a promise each).
+      const node = (page.edges[i] as { node?: unknown } | null)?.node ?? null;
       const raw =
-        node !== null && typeof node === 'object' && keyPresent(readPath(node, keyField))
+        node !== null &&
+        typeof node === 'object' &&
+        keyPresent(readPath(node, keyField)) &&
+        linesIncomplete(mapping, node as Node)
           ? await completeCollections(context, mapping, root, schema, node as Node, options.signal, lineDocs)
           : node;
       const stamp = readPath(raw, stampField);
