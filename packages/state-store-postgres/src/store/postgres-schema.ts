@@ -108,6 +108,7 @@ const optionalTablesSql = (s: string) => `
   );
 `;
 
+/** A STORE_UNREADABLE error naming the schema and what is wrong with it. */
 function unreadable(schema: string, reason: string): StateStoreError {
   return new StateStoreError({
     code: 'STORE_UNREADABLE',
@@ -131,80 +132,103 @@ export async function migratePostgresSchema(client: PoolClient, schema: string):
   await client.query('BEGIN');
   try {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('mlc_state_store'), hashtext($1))", [schema]);
-    const tableNames = async () =>
-      new Set(
-        (
-          await client.query<{ name: string }>(
-            `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`,
-            [schema],
-          )
-        ).rows.map((r) => r.name),
-      );
-    const tables = await tableNames();
-    let version: number;
-    if (!tables.has('meta')) {
-      const ours = REQUIRED_TABLES.filter((t) => tables.has(t));
-      if (ours.length > 0) {
-        throw unreadable(schema, `it holds store tables (${ours.join(', ')}) but no meta table`);
-      }
-      // Create the schema only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when
-      // the schema exists, and a DBA may have made it for a role without that right.
-      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-      if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
-      for (const migration of MIGRATIONS) await client.query(migration.sql(s));
-      await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
-        String(POSTGRES_SCHEMA_VERSION),
-      ]);
-      await client.query(optionalTablesSql(s));
-      version = POSTGRES_SCHEMA_VERSION;
-    } else {
-      const row = await client.query<{ value: unknown }>(
-        `SELECT value FROM ${s}.meta WHERE key = 'schema_version'`,
-      );
-      const raw = row.rows[0]?.value;
-      if (typeof raw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(raw)) {
-        throw unreadable(
-          schema,
-          `its schema_version is ${raw === undefined ? 'missing' : JSON.stringify(raw)}`,
-        );
-      }
-      const stored = Number(raw);
-      if (stored > POSTGRES_SCHEMA_VERSION) {
-        throw new StateStoreError({
-          code: 'STORE_SCHEMA_NEWER',
-          message: `PostgreSQL state store schema ${schema}: data has schema version ${stored}, this package reads up to ${POSTGRES_SCHEMA_VERSION}; upgrade @mlc/state-store-postgres`,
-        });
-      }
-      for (const migration of MIGRATIONS) {
-        if (migration.version <= stored) continue;
-        await client.query(migration.sql(s));
-        await client.query(`UPDATE ${s}.meta SET value = $1 WHERE key = 'schema_version'`, [
-          String(migration.version),
-        ]);
-      }
-      const after = await tableNames();
-      const missing = REQUIRED_TABLES.filter((t) => !after.has(t));
-      if (missing.length > 0) throw unreadable(schema, `table(s) ${missing.join(', ')} are missing`);
-      // Only when one is missing: CREATE … IF NOT EXISTS still needs CREATE on the schema, which a store's role may
-      // lack once its tables exist.
-      if (OPTIONAL_TABLES.some((t) => !after.has(t))) await client.query(optionalTablesSql(s));
-      version = POSTGRES_SCHEMA_VERSION;
-    }
+    const tables = await tableNamesOf(client, schema);
+    const version = tables.has('meta')
+      ? await upgradeLayout(client, schema, s)
+      : await createLayout(client, schema, s, tables);
     await ensureIndexes(client, schema, s);
     await client.query('COMMIT');
     return version;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    // A meta table of another shape (undefined column / wrong datatype) is damage, not a connection problem.
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === '42703' || code === '42804' || code === '42P01') {
-      throw new StateStoreError({
-        code: 'STORE_UNREADABLE',
-        message: `PostgreSQL state store schema ${schema}: its layout cannot be read (${(error as Error).message}); refusing to treat it as empty`,
-        cause: error,
-      });
-    }
-    throw error;
+    throw damageAsUnreadable(error, schema);
   }
+}
+
+/** The names of the tables (plain or partitioned) in the schema. */
+async function tableNamesOf(client: PoolClient, schema: string): Promise<Set<string>> {
+  return new Set(
+    (
+      await client.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`,
+        [schema],
+      )
+    ).rows.map((r) => r.name),
+  );
+}
+
+/**
+ * Lays out a schema without a meta table: refuses one that holds store tables already, creates the schema when
+ * missing, runs every migration and records the version. Returns the version written.
+ */
+async function createLayout(
+  client: PoolClient,
+  schema: string,
+  s: string,
+  tables: Set<string>,
+): Promise<number> {
+  const ours = REQUIRED_TABLES.filter((t) => tables.has(t));
+  if (ours.length > 0) {
+    throw unreadable(schema, `it holds store tables (${ours.join(', ')}) but no meta table`);
+  }
+  // Create the schema only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when
+  // the schema exists, and a DBA may have made it for a role without that right.
+  const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
+  for (const migration of MIGRATIONS) await client.query(migration.sql(s));
+  await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
+    String(POSTGRES_SCHEMA_VERSION),
+  ]);
+  await client.query(optionalTablesSql(s));
+  return POSTGRES_SCHEMA_VERSION;
+}
+
+/**
+ * Brings a schema with a meta table up to date: reads its version (refusing a damaged or newer one), runs the
+ * migrations after it, then checks the required tables and adds missing optional ones. Returns the version.
+ */
+async function upgradeLayout(client: PoolClient, schema: string, s: string): Promise<number> {
+  const row = await client.query<{ value: unknown }>(
+    `SELECT value FROM ${s}.meta WHERE key = 'schema_version'`,
+  );
+  const raw = row.rows[0]?.value;
+  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(raw)) {
+    throw unreadable(schema, `its schema_version is ${raw === undefined ? 'missing' : JSON.stringify(raw)}`);
+  }
+  const stored = Number(raw);
+  if (stored > POSTGRES_SCHEMA_VERSION) {
+    throw new StateStoreError({
+      code: 'STORE_SCHEMA_NEWER',
+      message: `PostgreSQL state store schema ${schema}: data has schema version ${stored}, this package reads up to ${POSTGRES_SCHEMA_VERSION}; upgrade @mlc/state-store-postgres`,
+    });
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= stored) continue;
+    await client.query(migration.sql(s));
+    await client.query(`UPDATE ${s}.meta SET value = $1 WHERE key = 'schema_version'`, [
+      String(migration.version),
+    ]);
+  }
+  const after = await tableNamesOf(client, schema);
+  const missing = REQUIRED_TABLES.filter((t) => !after.has(t));
+  if (missing.length > 0) throw unreadable(schema, `table(s) ${missing.join(', ')} are missing`);
+  // Only when one is missing: CREATE … IF NOT EXISTS still needs CREATE on the schema, which a store's role may
+  // lack once its tables exist.
+  if (OPTIONAL_TABLES.some((t) => !after.has(t))) await client.query(optionalTablesSql(s));
+  return POSTGRES_SCHEMA_VERSION;
+}
+
+/** The error a failed migration throws: a meta table of another shape is STORE_UNREADABLE, anything else as is. */
+function damageAsUnreadable(error: unknown, schema: string): unknown {
+  // A meta table of another shape (undefined column / wrong datatype) is damage, not a connection problem.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === '42703' || code === '42804' || code === '42P01') {
+    return new StateStoreError({
+      code: 'STORE_UNREADABLE',
+      message: `PostgreSQL state store schema ${schema}: its layout cannot be read (${(error as Error).message}); refusing to treat it as empty`,
+      cause: error,
+    });
+  }
+  return error;
 }
