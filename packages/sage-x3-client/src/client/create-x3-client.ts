@@ -326,6 +326,44 @@ async function* checkedChanges<T>(
   for await (const change of source) yield checkedChange(o, change);
 }
 
+/**
+ * A record of `rawChanges()`: `normalize()` is a method of the class, so a record read costs this object and no
+ * closure (an unchanged re-read reads every record and normalises none). `key`, `stamp` and `text` are set only when
+ * known, as on a plain object.
+ */
+class RawChange implements X3RawChange<unknown> {
+  entity: string;
+  raw: unknown;
+  declare key?: string;
+  declare stamp?: string;
+  declare text?: string;
+  readonly #o: ResolvedOptions;
+  readonly #definition: X3EntityDefinition<unknown>;
+  readonly #raw: unknown;
+
+  constructor(
+    o: ResolvedOptions,
+    definition: X3EntityDefinition<unknown>,
+    raw: unknown,
+    text: string | undefined,
+  ) {
+    this.entity = definition.name;
+    this.raw = raw;
+    this.#o = o;
+    this.#definition = definition;
+    this.#raw = raw;
+    const { key, stamp } = readIdentity(definition, o.transport, raw);
+    if (key !== undefined) this.key = key;
+    if (stamp !== undefined) this.stamp = stamp;
+    if (text !== undefined) this.text = text;
+  }
+
+  /** {@inheritDoc X3RawChange.normalize} */
+  normalize(): X3Change<unknown> {
+    return checkedChange(this.#o, normalizeRecord(this.#definition, this.#o.transport, this.#raw));
+  }
+}
+
 function rawChangesOf(
   x3: X3Connection,
   definition: X3EntityDefinition<unknown>,
@@ -333,18 +371,8 @@ function rawChangesOf(
 ): AsyncIterable<X3RawChange<unknown>> {
   const { o } = x3;
   const opts = withClientSignal(o, callOptions);
-  const emit = (raw: unknown, text: string | undefined): X3RawChange<unknown> => {
-    const { key, stamp } = readIdentity(definition, o.transport, raw);
-    const change: X3RawChange<unknown> = {
-      entity: definition.name,
-      raw,
-      normalize: () => checkedChange(o, normalizeRecord(definition, o.transport, raw)),
-    };
-    if (key !== undefined) change.key = key;
-    if (stamp !== undefined) change.stamp = stamp;
-    if (text !== undefined) change.text = text;
-    return change;
-  };
+  const emit = (raw: unknown, text: string | undefined): X3RawChange<unknown> =>
+    new RawChange(o, definition, raw, text);
   return o.transport === 'rest'
     ? restRecords(restReader(x3), definition, opts, emit)
     : graphqlRecords(graphqlReader(x3), definition, opts, emit);

@@ -79,16 +79,39 @@ export function readItem(
   item: SourceItem<unknown>,
   prepare: (item: SourceItem<unknown>) => PreparedItem = (read) => prepareItem(stream, read),
 ): ReadItem {
-  if (item.ok !== false && item.fingerprint !== undefined) {
-    return {
-      ok: 'fingerprinted',
-      key: item.key,
-      stamp: item.stamp,
-      fingerprint: ledgerFingerprint(stream, item.fingerprint),
-      prepare: () => prepare(item),
-    };
-  }
+  if (item.ok !== false && item.fingerprint !== undefined)
+    return new Fingerprinted(item, ledgerFingerprint(stream, item.fingerprint), prepare);
   return prepare(item);
+}
+
+/**
+ * A {@link FingerprintedItem} whose `prepare()` is a method of the class, so a record read costs this object and no
+ * closure (an unchanged re-read prepares none).
+ */
+class Fingerprinted implements FingerprintedItem {
+  readonly ok = 'fingerprinted';
+  key: string;
+  stamp: string;
+  fingerprint: string;
+  readonly #item: SourceItem<unknown>;
+  readonly #prepare: (item: SourceItem<unknown>) => PreparedItem;
+
+  constructor(
+    item: SourceItem<unknown> & { key: string; stamp: string },
+    fingerprint: string,
+    prepare: (item: SourceItem<unknown>) => PreparedItem,
+  ) {
+    this.key = item.key;
+    this.stamp = item.stamp;
+    this.fingerprint = fingerprint;
+    this.#item = item;
+    this.#prepare = prepare;
+  }
+
+  /** {@inheritDoc FingerprintedItem.prepare} */
+  prepare(): PreparedItem {
+    return this.#prepare(this.#item);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type {
   SourceItem,
   SourceReadRequest,
   SourceRecord,
+  SourceUnvalidatedRecord,
   SyncSource,
 } from '../source/sync-source.js';
 import { describeX3Failure } from './describe-x3-failure.js';
@@ -58,14 +59,33 @@ export function fromX3RawChange<T>(
   const { key, stamp, raw } = change;
   if (key === undefined || stamp === undefined || !parseStamp(stamp))
     return fromX3Change(change.normalize(), fingerprint);
-  return {
-    ok: 'unvalidated',
-    key,
-    stamp,
-    raw,
-    fingerprint: fingerprint(raw, change.text),
-    validate: () => fromX3Change(change.normalize()),
-  };
+  return new UnvalidatedX3Record(key, stamp, change, fingerprint(raw, change.text));
+}
+
+/**
+ * An X3 record yielded before validation: `validate()` is a method of the class, so a record read costs this object
+ * and no closure (an unchanged re-read validates none).
+ */
+class UnvalidatedX3Record<T> implements SourceUnvalidatedRecord<T> {
+  readonly ok = 'unvalidated';
+  key: string;
+  stamp: string;
+  raw: unknown;
+  fingerprint: string;
+  readonly #change: X3RawChange<T>;
+
+  constructor(key: string, stamp: string, change: X3RawChange<T>, fingerprint: string) {
+    this.key = key;
+    this.stamp = stamp;
+    this.raw = change.raw;
+    this.fingerprint = fingerprint;
+    this.#change = change;
+  }
+
+  /** {@inheritDoc SourceUnvalidatedRecord.validate} */
+  validate(): SourceRecord<T> | SourceInvalidRecord {
+    return fromX3Change(this.#change.normalize());
+  }
 }
 
 /**
