@@ -91,87 +91,136 @@ export function settleRowsBatch(
   );
 }
 
+/** The settlement loop's counters, carried from one POST or verification to the next. */
+interface SettleState extends Resume {
+  /** Whether the next step verifies (a POST may have landed) rather than posts. */
+  mustVerify: boolean;
+}
+
+/**
+ * The settlement loop: post while nothing may have landed, verify once something may have, until the batch is
+ * committed, failed, quarantined, deferred or left open.
+ */
 async function settle(
   scope: RunScope,
   intent: BatchIntent,
   options: { posted: boolean; defer?: boolean; resume?: Resume },
 ): Promise<BatchSettlement | DeferredSettlement> {
-  const { ctx, stream, lease } = scope;
+  const state = initialSettleState(scope, intent, options);
+  for (;;) {
+    const done = state.mustVerify
+      ? await verifyStep(scope, intent, state)
+      : await postStep(scope, intent, state, options.defer === true);
+    if (done !== undefined) return done;
+  }
+}
+
+/** Where a settlement starts: the resumed counters, or the intent's (a takeover's `postedAt` moved on). */
+function initialSettleState(
+  scope: RunScope,
+  intent: BatchIntent,
+  options: { posted: boolean; resume?: Resume },
+): SettleState {
   const { resume } = options;
   // `attempts` is the batch's lifetime count (stored, audited); the cap applies per run, so a batch that could
   // not land today is tried again on the next run instead of being stuck forever.
-  let attempts = resume?.attempts ?? intent.attempts;
-  let attemptsThisRun = resume?.attemptsThisRun ?? 0;
+  const attempts = resume?.attempts ?? intent.attempts;
+  const attemptsThisRun = resume?.attemptsThisRun ?? 0;
   let postedAt = resume?.postedAt ?? intent.postedAt ?? intent.createdAt;
   if (options.posted && !resume) postedAt = takeoverPostedAt(scope, postedAt, intent.answeredAt);
-  let mustVerify = options.posted || resume !== undefined;
-  let duplicateRisk = resume?.duplicateRisk ?? false;
-  for (;;) {
-    if (!mustVerify) {
-      if (attemptsThisRun >= MAX_ATTEMPTS) {
-        throw leftOpen(
-          scope,
-          intent,
-          `still not landed after ${attemptsThisRun} attempts in this run; left open for the next run`,
-        );
-      }
-      postedAt = ctx.clock.now();
-      attempts += 1;
-      attemptsThisRun += 1;
-      // Durable before the POST: a crash from here on is resolved by verification.
-      await ctx.store.updateBatch(intent.batchId, { postedAt, attempts }, lease);
-      const result = await post(scope, intent);
-      if (result.outcome === 'applied') return commitRows(scope, intent, { verified: false, duplicateRisk });
-      if (result.outcome === 'not-applied' && result.retryAfterMs !== undefined) {
-        // A long throttle: nothing landed, so the intent stays valid; wait, then post the same rows again. Never a
-        // dead letter, never a failed attempt.
-        await parkForThrottle(scope, intent.batchId, result.retryAfterMs);
-        attemptsThisRun -= 1;
-        continue;
-      }
-      if (result.outcome === 'not-applied') return failRows(scope, intent, result.error);
-      // The answer came back: this POST is no longer in flight, so a takeover need not wait a request timeout.
-      await ctx.store.updateBatch(intent.batchId, { answeredAt: ctx.clock.now() }, lease);
-      mustVerify = true;
-      if (options.defer) {
-        // Only this batch waits for the settle time; the caller goes on with the next, independent ones.
-        const rest = { attempts, attemptsThisRun, postedAt, duplicateRisk };
-        return { settled: settle(scope, intent, { posted: true, resume: rest }) as Promise<BatchSettlement> };
-      }
-      continue;
-    }
-    const verdict = await verifyBatch(scope, {
-      table: intent.table,
-      batchId: intent.batchId,
-      expected: intent.rowCount,
-      postedAt,
-    });
-    switch (verdict.decision) {
-      case 'commit':
-        return commitVerified(scope, intent, verdict.counted, duplicateRisk);
-      case 'resend':
-        await audit(ctx, {
-          type: 'batch-resent',
-          stream: stream.name,
-          batchId: intent.batchId,
-          message: `counted 0 of ${intent.rowCount} rows twice after the settle time: resending the same rows`,
-          data: { expected: intent.rowCount, attempts },
-        });
-        mustVerify = false;
-        continue;
-      case 'quarantine':
-        return quarantineRows(scope, intent, verdict.counted);
-      case 'pending':
-        throw leftOpen(scope, intent, 'row count not settled; intent left open for the next run');
-      case 'unreadable':
-        return countUnreadable(scope, intent, verdict);
-      case 'unsupported': {
-        const outcome = await unverifiable(scope, intent, attemptsThisRun, duplicateRisk);
-        if (outcome !== 'resend') return outcome;
-        duplicateRisk = true;
-        mustVerify = false;
-        continue;
-      }
+  const mustVerify = options.posted || resume !== undefined;
+  const duplicateRisk = resume?.duplicateRisk ?? false;
+  return { attempts, attemptsThisRun, postedAt, duplicateRisk, mustVerify };
+}
+
+/**
+ * One POST of the batch (the attempt recorded durably first). Returns how the batch ended, a deferred settlement,
+ * or undefined to go on: after a long throttle (post again) or an unknown outcome (verify next).
+ */
+async function postStep(
+  scope: RunScope,
+  intent: BatchIntent,
+  state: SettleState,
+  defer: boolean,
+): Promise<BatchSettlement | DeferredSettlement | undefined> {
+  const { ctx, lease } = scope;
+  if (state.attemptsThisRun >= MAX_ATTEMPTS) {
+    throw leftOpen(
+      scope,
+      intent,
+      `still not landed after ${state.attemptsThisRun} attempts in this run; left open for the next run`,
+    );
+  }
+  state.postedAt = ctx.clock.now();
+  state.attempts += 1;
+  state.attemptsThisRun += 1;
+  // Durable before the POST: a crash from here on is resolved by verification.
+  await ctx.store.updateBatch(intent.batchId, { postedAt: state.postedAt, attempts: state.attempts }, lease);
+  const result = await post(scope, intent);
+  if (result.outcome === 'applied') {
+    return commitRows(scope, intent, { verified: false, duplicateRisk: state.duplicateRisk });
+  }
+  if (result.outcome === 'not-applied' && result.retryAfterMs !== undefined) {
+    // A long throttle: nothing landed, so the intent stays valid; wait, then post the same rows again. Never a
+    // dead letter, never a failed attempt.
+    await parkForThrottle(scope, intent.batchId, result.retryAfterMs);
+    state.attemptsThisRun -= 1;
+    return undefined;
+  }
+  if (result.outcome === 'not-applied') return failRows(scope, intent, result.error);
+  // The answer came back: this POST is no longer in flight, so a takeover need not wait a request timeout.
+  await ctx.store.updateBatch(intent.batchId, { answeredAt: ctx.clock.now() }, lease);
+  state.mustVerify = true;
+  if (defer) {
+    // Only this batch waits for the settle time; the caller goes on with the next, independent ones.
+    const { attempts, attemptsThisRun, postedAt, duplicateRisk } = state;
+    const rest = { attempts, attemptsThisRun, postedAt, duplicateRisk };
+    return { settled: settle(scope, intent, { posted: true, resume: rest }) as Promise<BatchSettlement> };
+  }
+  return undefined;
+}
+
+/**
+ * One verification of the batch by its row count. Returns how the batch ended, or undefined to post again
+ * (counted zero twice after the settle time, or unverifiable under the `resend` policy).
+ */
+async function verifyStep(
+  scope: RunScope,
+  intent: BatchIntent,
+  state: SettleState,
+): Promise<BatchSettlement | undefined> {
+  const { ctx, stream } = scope;
+  const verdict = await verifyBatch(scope, {
+    table: intent.table,
+    batchId: intent.batchId,
+    expected: intent.rowCount,
+    postedAt: state.postedAt,
+  });
+  switch (verdict.decision) {
+    case 'commit':
+      return commitVerified(scope, intent, verdict.counted, state.duplicateRisk);
+    case 'resend':
+      await audit(ctx, {
+        type: 'batch-resent',
+        stream: stream.name,
+        batchId: intent.batchId,
+        message: `counted 0 of ${intent.rowCount} rows twice after the settle time: resending the same rows`,
+        data: { expected: intent.rowCount, attempts: state.attempts },
+      });
+      state.mustVerify = false;
+      return undefined;
+    case 'quarantine':
+      return quarantineRows(scope, intent, verdict.counted);
+    case 'pending':
+      throw leftOpen(scope, intent, 'row count not settled; intent left open for the next run');
+    case 'unreadable':
+      return countUnreadable(scope, intent, verdict);
+    case 'unsupported': {
+      const outcome = await unverifiable(scope, intent, state.attemptsThisRun, state.duplicateRisk);
+      if (outcome !== 'resend') return outcome;
+      state.duplicateRisk = true;
+      state.mustVerify = false;
+      return undefined;
     }
   }
 }
