@@ -16,95 +16,132 @@ export class JsonIshError extends Error {
  * escapes, numbers with an optional `+` (`{code: +1}`), `true`/`false`/`null`, arrays and objects.
  */
 export function parseJsonIsh(src: string): JsonIsh {
-  let i = 0;
-  const ws = (): void => {
-    while (i < src.length && /\s/.test(src[i] as string)) i++;
-  };
-  const err = (what: string): never => {
-    throw new JsonIshError(`${what} at position ${i} in ${JSON.stringify(src)}`);
-  };
-  const str = (): string => {
-    const q = src[i++] as string;
+  const parser = new JsonIshParser(src);
+  const v = parser.value();
+  parser.ws();
+  if (parser.i < src.length) parser.err('unexpected trailing input');
+  return v;
+}
+
+/** A recursive-descent reader of relaxed JSON, one method per kind of value; `i` is the read position. */
+class JsonIshParser {
+  i = 0;
+
+  constructor(readonly src: string) {}
+
+  /** Skips whitespace. */
+  ws(): void {
+    while (this.i < this.src.length && /\s/.test(this.src[this.i] as string)) this.i++;
+  }
+
+  /** Throws a JsonIshError naming what was wrong and the position. */
+  err(what: string): never {
+    throw new JsonIshError(`${what} at position ${this.i} in ${JSON.stringify(this.src)}`);
+  }
+
+  /** Any value: object, array, string, number, `true`, `false` or `null`. */
+  value(): JsonIsh {
+    this.ws();
+    const c = this.src[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"' || c === "'") return this.str();
+    return this.scalar();
+  }
+
+  /** `{ key: value, … }` with bare or quoted keys (the `{` next). */
+  object(): { [key: string]: JsonIsh } {
+    const { src } = this;
+    this.i++;
+    const obj: { [key: string]: JsonIsh } = {};
+    this.ws();
+    if (src[this.i] === '}') {
+      this.i++;
+      return obj;
+    }
+    for (;;) {
+      this.ws();
+      const key = this.key();
+      this.ws();
+      if (src[this.i++] !== ':') this.err('expected ":"');
+      obj[key] = this.value();
+      this.ws();
+      if (src[this.i] === ',') {
+        this.i++;
+        continue;
+      }
+      if (src[this.i] === '}') {
+        this.i++;
+        return obj;
+      }
+      return this.err('expected "," or "}"');
+    }
+  }
+
+  /** An object key: a quoted string or a bare identifier. */
+  key(): string {
+    const { src } = this;
+    if (src[this.i] === '"' || src[this.i] === "'") return this.str();
+    const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(src.slice(this.i));
+    if (!m) return this.err('expected a key');
+    this.i += m[0].length;
+    return m[0];
+  }
+
+  /** `[ value, … ]` (the `[` next). */
+  array(): JsonIsh[] {
+    const { src } = this;
+    this.i++;
+    const arr: JsonIsh[] = [];
+    this.ws();
+    if (src[this.i] === ']') {
+      this.i++;
+      return arr;
+    }
+    for (;;) {
+      arr.push(this.value());
+      this.ws();
+      if (src[this.i] === ',') {
+        this.i++;
+        continue;
+      }
+      if (src[this.i] === ']') {
+        this.i++;
+        return arr;
+      }
+      return this.err('expected "," or "]"');
+    }
+  }
+
+  /** A string in the quote that is next, with backslash escapes (`\n \t \r \b \f \uXXXX`, else the character). */
+  str(): string {
+    const { src } = this;
+    const q = src[this.i++] as string;
     let out = '';
-    while (i < src.length && src[i] !== q) {
-      let c = src[i++] as string;
+    while (this.i < src.length && src[this.i] !== q) {
+      let c = src[this.i++] as string;
       if (c === '\\') {
-        const e = src[i++];
-        if (e === undefined) err('unterminated escape');
+        const e = src[this.i++];
+        if (e === undefined) this.err('unterminated escape');
         const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
         if (e === 'u') {
-          c = String.fromCharCode(Number.parseInt(src.slice(i, i + 4), 16));
-          i += 4;
+          c = String.fromCharCode(Number.parseInt(src.slice(this.i, this.i + 4), 16));
+          this.i += 4;
         } else c = map[e as string] ?? (e as string);
       }
       out += c;
     }
-    if (src[i] !== q) err('unterminated string');
-    i++;
+    if (src[this.i] !== q) this.err('unterminated string');
+    this.i++;
     return out;
-  };
-  const value = (): JsonIsh => {
-    ws();
-    const c = src[i];
-    if (c === '{') {
-      i++;
-      const obj: { [key: string]: JsonIsh } = {};
-      ws();
-      if (src[i] === '}') {
-        i++;
-        return obj;
-      }
-      for (;;) {
-        ws();
-        let key: string;
-        if (src[i] === '"' || src[i] === "'") key = str();
-        else {
-          const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(src.slice(i));
-          if (!m) return err('expected a key');
-          key = m[0];
-          i += key.length;
-        }
-        ws();
-        if (src[i++] !== ':') err('expected ":"');
-        obj[key] = value();
-        ws();
-        if (src[i] === ',') {
-          i++;
-          continue;
-        }
-        if (src[i] === '}') {
-          i++;
-          return obj;
-        }
-        return err('expected "," or "}"');
-      }
-    }
-    if (c === '[') {
-      i++;
-      const arr: JsonIsh[] = [];
-      ws();
-      if (src[i] === ']') {
-        i++;
-        return arr;
-      }
-      for (;;) {
-        arr.push(value());
-        ws();
-        if (src[i] === ',') {
-          i++;
-          continue;
-        }
-        if (src[i] === ']') {
-          i++;
-          return arr;
-        }
-        return err('expected "," or "]"');
-      }
-    }
-    if (c === '"' || c === "'") return str();
-    const num = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(src.slice(i));
+  }
+
+  /** A number (optional sign, `+` included), `true`, `false` or `null`. */
+  scalar(): JsonIsh {
+    const { src } = this;
+    const num = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(src.slice(this.i));
     if (num) {
-      i += num[0].length;
+      this.i += num[0].length;
       return Number(num[0]);
     }
     for (const [word, v] of [
@@ -112,15 +149,11 @@ export function parseJsonIsh(src: string): JsonIsh {
       ['false', false],
       ['null', null],
     ] as const) {
-      if (src.startsWith(word, i)) {
-        i += word.length;
+      if (src.startsWith(word, this.i)) {
+        this.i += word.length;
         return v;
       }
     }
-    return err('unexpected character');
-  };
-  const v = value();
-  ws();
-  if (i < src.length) err('unexpected trailing input');
-  return v;
+    return this.err('unexpected character');
+  }
 }
