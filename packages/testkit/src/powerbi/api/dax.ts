@@ -51,93 +51,124 @@ interface Token {
   col: number;
 }
 
+/** Splits a DAX query into tokens (with 1-based line and column), or the engine-style error of the first bad one. */
 function tokenize(src: string): Token[] | DaxParseError {
-  const tokens: Token[] = [];
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const at = () => ({ line, col: i - lineStart + 1 });
-  const quoted = (close: string, type: TokenType): Token | DaxParseError => {
-    const pos = at();
+  return new DaxTokenizer(src).tokens();
+}
+
+/** A DAX lexer: one method per token kind; `i` is the read position, `line`/`lineStart` track positions. */
+class DaxTokenizer {
+  i = 0;
+  line = 1;
+  lineStart = 0;
+
+  constructor(readonly src: string) {}
+
+  /** The position of the read position, 1-based. */
+  at(): { line: number; col: number } {
+    return { line: this.line, col: this.i - this.lineStart + 1 };
+  }
+
+  /** Every token through `eof`, or the first error. */
+  tokens(): Token[] | DaxParseError {
+    const { src } = this;
+    const tokens: Token[] = [];
+    while (this.i < src.length) {
+      const ch = src[this.i] as string;
+      if (ch === '\n') {
+        this.line++;
+        this.i++;
+        this.lineStart = this.i;
+        continue;
+      }
+      if (/\s/.test(ch) || ch === '\uFEFF') {
+        this.i++;
+        continue;
+      }
+      const tok = this.token(ch);
+      if ('error' in tok) return tok;
+      tokens.push(tok);
+    }
+    tokens.push({ type: 'eof', value: '', ...this.at() });
+    return tokens;
+  }
+
+  /** The token starting with `ch` (not whitespace), or the error. */
+  token(ch: string): Token | DaxParseError {
+    const { src } = this;
+    if (ch === '"') return this.quoted('"', 'str');
+    if (ch === "'") return this.quoted("'", 'tbl');
+    if (ch === '[') return this.column();
+    if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(src[this.i + 1] ?? ''))) {
+      return this.matched(/^-?\d+(\.\d+)?([eE][+-]?\d+)?/, 'num', ch);
+    }
+    if (/[A-Za-z_]/.test(ch)) return this.matched(/^[A-Za-z_][A-Za-z0-9_.]*/, 'ident', ch);
+    if ('(),=+'.includes(ch)) {
+      const tok: Token = { type: 'punc', value: ch, ...this.at() };
+      this.i++;
+      return tok;
+    }
+    const pos = this.at();
+    return { error: `Query (${pos.line}, ${pos.col}) The syntax for '${ch}' is incorrect.` };
+  }
+
+  /** A number or identifier: the longest match of `re` here (at least `ch`). */
+  matched(re: RegExp, type: 'num' | 'ident', ch: string): Token {
+    const pos = this.at();
+    const m = re.exec(this.src.slice(this.i));
+    const value = m?.[0] ?? ch;
+    this.i += value.length;
+    return { type, value, ...pos };
+  }
+
+  /** A string (`"…"`) or table name (`'…'`); the closing quote doubled escapes itself. */
+  quoted(close: string, type: TokenType): Token | DaxParseError {
+    const { src } = this;
+    const pos = this.at();
     let value = '';
-    i++;
+    this.i++;
     for (;;) {
-      if (i >= src.length) return { error: `Query (${pos.line}, ${pos.col}) Unterminated ${type} literal.` };
-      const ch = src[i] as string;
+      if (this.i >= src.length)
+        return { error: `Query (${pos.line}, ${pos.col}) Unterminated ${type} literal.` };
+      const ch = src[this.i] as string;
       if (ch === close) {
-        if (src[i + 1] === close) {
+        if (src[this.i + 1] === close) {
           value += close;
-          i += 2;
+          this.i += 2;
           continue;
         }
-        i++;
+        this.i++;
         return { type, value, ...pos };
       }
       if (ch === '\n') {
-        line++;
-        lineStart = i + 1;
+        this.line++;
+        this.lineStart = this.i + 1;
       }
       value += ch;
-      i++;
+      this.i++;
     }
-  };
-  while (i < src.length) {
-    const ch = src[i] as string;
-    if (ch === '\n') {
-      line++;
-      i++;
-      lineStart = i;
-      continue;
-    }
-    if (/\s/.test(ch) || ch === '\uFEFF') {
-      i++;
-      continue;
-    }
-    let tok: Token | DaxParseError;
-    if (ch === '"') tok = quoted('"', 'str');
-    else if (ch === "'") tok = quoted("'", 'tbl');
-    else if (ch === '[') {
-      const pos = at();
-      // `]]` escapes a bracket inside a column name.
-      let j = i + 1;
-      let value = '';
-      for (;;) {
-        const k = src.indexOf(']', j);
-        if (k < 0) return { error: `Query (${pos.line}, ${pos.col}) Unterminated column reference.` };
-        value += src.slice(j, k);
-        if (src[k + 1] === ']') {
-          value += ']';
-          j = k + 2;
-          continue;
-        }
-        i = k + 1;
-        break;
-      }
-      tok = { type: 'col', value, ...pos };
-    } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(src[i + 1] ?? ''))) {
-      const pos = at();
-      const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(src.slice(i));
-      const value = m?.[0] ?? ch;
-      i += value.length;
-      tok = { type: 'num', value, ...pos };
-    } else if (/[A-Za-z_]/.test(ch)) {
-      const pos = at();
-      const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(src.slice(i));
-      const value = m?.[0] ?? ch;
-      i += value.length;
-      tok = { type: 'ident', value, ...pos };
-    } else if ('(),=+'.includes(ch)) {
-      tok = { type: 'punc', value: ch, ...at() };
-      i++;
-    } else {
-      const pos = at();
-      return { error: `Query (${pos.line}, ${pos.col}) The syntax for '${ch}' is incorrect.` };
-    }
-    if ('error' in tok) return tok;
-    tokens.push(tok);
   }
-  tokens.push({ type: 'eof', value: '', ...at() });
-  return tokens;
+
+  /** A column reference `[…]`; `]]` escapes a bracket inside the name. */
+  column(): Token | DaxParseError {
+    const { src } = this;
+    const pos = this.at();
+    let j = this.i + 1;
+    let value = '';
+    for (;;) {
+      const k = src.indexOf(']', j);
+      if (k < 0) return { error: `Query (${pos.line}, ${pos.col}) Unterminated column reference.` };
+      value += src.slice(j, k);
+      if (src[k + 1] === ']') {
+        value += ']';
+        j = k + 2;
+        continue;
+      }
+      this.i = k + 1;
+      break;
+    }
+    return { type: 'col', value, ...pos };
+  }
 }
 
 class Unsupported extends Error {}

@@ -38,92 +38,115 @@ function parse(label: string, src: string): JsonIsh {
  */
 export function parseGraphqlFilter(src: string, paths: ReadonlyMap<string, FieldDef>): Condition | undefined {
   const root = parse('filter', src);
-  const field = (path: string[]): FieldDef => {
-    const f = paths.get(path.join('.'));
-    if (!f) throw new GraphqlArgumentError(`Invalid filter: unknown property "${path.join('.')}"`);
-    return f;
+  const items = filterConditions(root, [], paths);
+  return items.length === 0 ? undefined : andOf(items);
+}
+
+/** One condition for several: the item itself, or their AND. */
+function andOf(items: Condition[]): Condition {
+  return items.length === 1 ? (items[0] as Condition) : { kind: 'and', items };
+}
+
+/**
+ * The conditions of one filter node at `path`: an array is OR of its items, a scalar is equality, an object's
+ * keys (operators or nested properties) are ANDed by the caller.
+ */
+function filterConditions(v: JsonIsh, path: string[], paths: ReadonlyMap<string, FieldDef>): Condition[] {
+  if (Array.isArray(v))
+    return [{ kind: 'or', items: v.flatMap((x) => andOf(filterConditions(x, path, paths))) }];
+  if (!isObject(v)) {
+    const f = filterField(paths, path);
+    return [compareCondition(f, 'eq', filterLiteral(f, v))];
+  }
+  const out: Condition[] = [];
+  for (const [k, val] of Object.entries(v)) out.push(...keyConditions(k, val, v, path, paths));
+  return out;
+}
+
+/** The conditions of one key `k` of the object `parent` at `path`: an operator, or a nested property. */
+function keyConditions(
+  k: string,
+  val: JsonIsh,
+  parent: { [key: string]: JsonIsh },
+  path: string[],
+  paths: ReadonlyMap<string, FieldDef>,
+): Condition[] {
+  const cmp = CMP[k];
+  if (cmp) {
+    const f = filterField(paths, path);
+    return [compareCondition(f, cmp, filterLiteral(f, val))];
+  }
+  if (k === '_in' || k === '_nin') {
+    const f = filterField(paths, path);
+    if (!Array.isArray(val)) throw new GraphqlArgumentError(`Invalid filter: ${k} needs an array`);
+    const cond: Condition = {
+      kind: 'in',
+      left: { kind: 'field', field: f.name, type: f.type },
+      values: val.map((x) => ({ kind: 'literal', value: filterLiteral(f, x) }) as const),
+    };
+    return [k === '_in' ? cond : { kind: 'not', item: cond }];
+  }
+  if (k === '_regex') {
+    const f = filterField(paths, path);
+    const flags = typeof parent._options === 'string' ? parent._options.replace(/[^imsu]/g, '') : '';
+    return [
+      {
+        kind: 'regex',
+        left: { kind: 'field', field: f.name, type: f.type },
+        pattern: new RegExp(String(val), flags),
+      },
+    ];
+  }
+  if (k === '_options') return []; // read with _regex
+  if (k === '_and' || k === '_or') {
+    if (!Array.isArray(val)) throw new GraphqlArgumentError(`Invalid filter: ${k} needs an array`);
+    const items = val.map((x) => andOf(filterConditions(x, path, paths)));
+    return [k === '_and' ? { kind: 'and', items } : { kind: 'or', items }];
+  }
+  if (k === '_not') return [{ kind: 'not', item: andOf(filterConditions(val, path, paths)) }];
+  if (k.startsWith('_') && !paths.has([...path, k].join('.')) && !LOGIC.has(k)) {
+    throw new GraphqlArgumentError(`Invalid filter: unknown operator "${k}"`);
+  }
+  return filterConditions(val, [...path, k], paths);
+}
+
+/** `field op value` for a filter property. */
+function compareCondition(f: FieldDef, op: CompareOp, value: FieldValue): Condition {
+  return {
+    kind: 'cmp',
+    op,
+    left: { kind: 'field', field: f.name, type: f.type },
+    right: { kind: 'literal', value },
   };
-  const lit = (f: FieldDef, v: JsonIsh): FieldValue => {
-    if (isObject(v) || Array.isArray(v))
-      throw new GraphqlArgumentError(`Invalid filter value for ${f.graphql}`);
-    if (f.menu) {
-      // A local menu is compared by its value names ([documented] `{isClosed: {_ne: 'yes'}}`, reference §2.6).
-      const stored = typeof v === 'string' ? storedOfMenu(f.menu, f.type, v) : undefined;
-      if (stored === undefined) {
-        throw new GraphqlArgumentError(
-          `Invalid filter: ${JSON.stringify(v)} is not a value of ${f.menu.type} (${f.menu.values.join(', ')}) for ${f.graphql}`,
-        );
-      }
-      return stored;
+}
+
+/** The property at a dotted filter path; unknown properties are refused. */
+function filterField(paths: ReadonlyMap<string, FieldDef>, path: string[]): FieldDef {
+  const f = paths.get(path.join('.'));
+  if (!f) throw new GraphqlArgumentError(`Invalid filter: unknown property "${path.join('.')}"`);
+  return f;
+}
+
+/** A filter value as the property stores it: a local menu's value name, or a literal of the field's type. */
+function filterLiteral(f: FieldDef, v: JsonIsh): FieldValue {
+  if (isObject(v) || Array.isArray(v))
+    throw new GraphqlArgumentError(`Invalid filter value for ${f.graphql}`);
+  if (f.menu) {
+    // A local menu is compared by its value names ([documented] `{isClosed: {_ne: 'yes'}}`, reference §2.6).
+    const stored = typeof v === 'string' ? storedOfMenu(f.menu, f.type, v) : undefined;
+    if (stored === undefined) {
+      throw new GraphqlArgumentError(
+        `Invalid filter: ${JSON.stringify(v)} is not a value of ${f.menu.type} (${f.menu.values.join(', ')}) for ${f.graphql}`,
+      );
     }
-    try {
-      return coerceLiteral(v, f.type, f.graphql ?? f.name);
-    } catch (e) {
-      if (e instanceof LiteralTypeError) throw new GraphqlArgumentError(`Invalid filter: ${e.message}`);
-      throw e;
-    }
-  };
-  const node = (v: JsonIsh, path: string[]): Condition[] => {
-    if (Array.isArray(v)) return [{ kind: 'or', items: v.flatMap((x) => and(node(x, path))) }];
-    if (!isObject(v)) {
-      const f = field(path);
-      return [
-        {
-          kind: 'cmp',
-          op: 'eq',
-          left: { kind: 'field', field: f.name, type: f.type },
-          right: { kind: 'literal', value: lit(f, v) },
-        },
-      ];
-    }
-    const out: Condition[] = [];
-    for (const [k, val] of Object.entries(v)) {
-      const cmp = CMP[k];
-      if (cmp) {
-        const f = field(path);
-        out.push({
-          kind: 'cmp',
-          op: cmp,
-          left: { kind: 'field', field: f.name, type: f.type },
-          right: { kind: 'literal', value: lit(f, val) },
-        });
-      } else if (k === '_in' || k === '_nin') {
-        const f = field(path);
-        if (!Array.isArray(val)) throw new GraphqlArgumentError(`Invalid filter: ${k} needs an array`);
-        const cond: Condition = {
-          kind: 'in',
-          left: { kind: 'field', field: f.name, type: f.type },
-          values: val.map((x) => ({ kind: 'literal', value: lit(f, x) }) as const),
-        };
-        out.push(k === '_in' ? cond : { kind: 'not', item: cond });
-      } else if (k === '_regex') {
-        const f = field(path);
-        const flags = isObject(v) && typeof v._options === 'string' ? v._options.replace(/[^imsu]/g, '') : '';
-        out.push({
-          kind: 'regex',
-          left: { kind: 'field', field: f.name, type: f.type },
-          pattern: new RegExp(String(val), flags),
-        });
-      } else if (k === '_options') {
-        // read with _regex
-      } else if (k === '_and' || k === '_or') {
-        if (!Array.isArray(val)) throw new GraphqlArgumentError(`Invalid filter: ${k} needs an array`);
-        const items = val.map((x) => and(node(x, path)));
-        out.push(k === '_and' ? { kind: 'and', items } : { kind: 'or', items });
-      } else if (k === '_not') {
-        out.push({ kind: 'not', item: and(node(val, path)) });
-      } else if (k.startsWith('_') && !paths.has([...path, k].join('.')) && !LOGIC.has(k)) {
-        throw new GraphqlArgumentError(`Invalid filter: unknown operator "${k}"`);
-      } else {
-        out.push(...node(val, [...path, k]));
-      }
-    }
-    return out;
-  };
-  const and = (items: Condition[]): Condition =>
-    items.length === 1 ? (items[0] as Condition) : { kind: 'and', items };
-  const items = node(root, []);
-  return items.length === 0 ? undefined : and(items);
+    return stored;
+  }
+  try {
+    return coerceLiteral(v, f.type, f.graphql ?? f.name);
+  } catch (e) {
+    if (e instanceof LiteralTypeError) throw new GraphqlArgumentError(`Invalid filter: ${e.message}`);
+    throw e;
+  }
 }
 
 /**
