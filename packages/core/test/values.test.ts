@@ -133,6 +133,29 @@ describe('parseStamp (strict)', () => {
       { seed: 9, numRuns: 500 },
     );
   });
+
+  it('reads the seconds form X3 sends (YYYY-MM-DDTHH:MM:SSZ) as the general form does (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        (date) => {
+          const seconds = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+          const parsed = parseStamp(seconds);
+          expect(parsed).toEqual(parseStamp(seconds.replace('Z', '+00:00')));
+          expect(parsed?.epochMs).toBe(Math.floor(date.getTime() / 1000) * 1000);
+        },
+      ),
+      { seed: 9, numRuns: 500 },
+    );
+    for (const bad of ['2024-01-01T23:59:60Z', '2024-04-31T00:00:00Z', '2024-01-01T00:60:00Z'])
+      expect(parseStamp(bad), bad).toBeUndefined();
+    // Lower-case T and Z are not the quick form, and are read as before (the expression ignores case).
+    expect(parseStamp('2024-01-01t00:00:00z')?.epochMs).toBe(Date.UTC(2024, 0, 1));
+  });
 });
 
 describe('calendar dates', () => {

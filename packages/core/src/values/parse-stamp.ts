@@ -36,15 +36,57 @@ export function parseStamp(raw: string): ParsedStamp | undefined {
 }
 
 function parseUncached(raw: string): ParsedStamp | undefined {
+  if (isZuluSeconds(raw)) {
+    const year = digitsAt(raw, 0, 4);
+    const month = digitsAt(raw, 5, 7);
+    const day = digitsAt(raw, 8, 10);
+    const hour = digitsAt(raw, 11, 13);
+    const minute = digitsAt(raw, 14, 16);
+    const second = digitsAt(raw, 17, 19);
+    return instantOf(year, month, day, hour, minute, second, '', undefined);
+  }
   const m = STAMP_RE.exec(raw.trim());
   if (!m) return undefined;
   const [, y = '', mo = '', d = '', h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
+  return instantOf(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), frac, zone);
+}
+
+/**
+ * Whether the text is exactly `DDDD-DD-DDTDD:DD:DDZ` (D a digit; the form X3 sends): its fields are then read
+ * without the regular expression, to the same numbers {@link STAMP_RE} would give (this is only the quicker way
+ * there); any other text goes through the expression.
+ */
+function isZuluSeconds(raw: string): boolean {
+  if (raw.length !== 20 || raw.charCodeAt(10) !== 0x54 || raw.charCodeAt(19) !== 0x5a) return false;
+  for (let i = 0; i < 19; i++) {
+    const c = raw.charCodeAt(i);
+    if (i === 4 || i === 7) {
+      if (c !== 0x2d) return false;
+    } else if (i === 13 || i === 16) {
+      if (c !== 0x3a) return false;
+    } else if (i !== 10 && (c < 0x30 || c > 0x39)) return false;
+  }
+  return true;
+}
+
+/** The number written by the ASCII digits `raw[from, to)`. */
+function digitsAt(raw: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + raw.charCodeAt(i) - 0x30;
+  return n;
+}
+
+/** The instant of the fields as written (fraction digits and zone as matched), or undefined when one is out of range. */
+function instantOf(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  frac: string,
+  zone: string | undefined,
+): ParsedStamp | undefined {
   if (year < 1 || !isCalendarDate(year, month, day)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const fracPadded = frac.padEnd(9, '0').slice(0, 9);
