@@ -70,6 +70,11 @@ describe('checkValue: the one rule set the encoder shares', () => {
     expect(checkRow(columns, { b: 1 })).toMatchObject({ ok: false, column: 'a' });
     expect(checkRow(columns, { a: 'x', c: 1 })).toMatchObject({ ok: false, column: 'c' });
     expect(checkRow(columns, { a: 'x', b: 1.23456 })).toMatchObject({ ok: false, column: 'b' });
+    // Keys in the columns' order, in another order, with one more key left undefined: the same answers.
+    expect(checkRow(columns, { a: 'x', b: 2 })).toEqual({ ok: true, row: { a: 'x', b: 2 } });
+    expect(checkRow(columns, { b: 2, a: 'x' })).toEqual({ ok: true, row: { a: 'x', b: 2 } });
+    expect(checkRow(columns, { a: 'x', b: 2, c: undefined })).toEqual({ ok: true, row: { a: 'x', b: 2 } });
+    expect(checkRow(columns, { a: 'x', c: 2 })).toMatchObject({ ok: false, column: 'c' });
   });
 
   it('the encoder accepts every value checkValue let through, in the same form', () => {

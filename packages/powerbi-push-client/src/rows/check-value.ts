@@ -137,18 +137,21 @@ export function checkRow(
   if (typeof row !== 'object' || row === null || Array.isArray(row))
     return { ok: false, reason: `a row must be an object (got ${typeName(row)})` };
   const record = row as Record<string, unknown>;
-  let known = COLUMN_NAMES.get(columns);
-  if (!known) {
-    known = new Set(columns.map((c) => c.name));
-    COLUMN_NAMES.set(columns, known);
-  }
-  for (const key of Object.keys(record)) {
-    if (!known.has(key) && record[key] !== undefined)
-      return {
-        ok: false,
-        column: key,
-        reason: 'unknown column (not in the table; names are case-sensitive)',
-      };
+  const keys = Object.keys(record);
+  if (!namesColumns(keys, columns)) {
+    let known = COLUMN_NAMES.get(columns);
+    if (!known) {
+      known = new Set(columns.map((c) => c.name));
+      COLUMN_NAMES.set(columns, known);
+    }
+    for (const key of keys) {
+      if (!known.has(key) && record[key] !== undefined)
+        return {
+          ok: false,
+          column: key,
+          reason: 'unknown column (not in the table; names are case-sensitive)',
+        };
+    }
   }
   const out: Record<string, CheckedValue | null> = {};
   for (const column of columns) {
@@ -166,6 +169,16 @@ export function checkRow(
   Object.freeze(out);
   CHECKED_ROWS.set(out, columns);
   return { ok: true, row: out };
+}
+
+/**
+ * Whether a row's keys are exactly the columns' names, in order: then none is unknown, without a set look-up per key
+ * (a mapping usually returns its columns in the table's order).
+ */
+function namesColumns(keys: readonly string[], columns: readonly CheckedColumn[]): boolean {
+  if (keys.length !== columns.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== columns[i]?.name) return false;
+  return true;
 }
 
 /** The JSON literal of a value {@link checkValue} returned for `dataType`. */
