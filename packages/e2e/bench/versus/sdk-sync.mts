@@ -6,7 +6,7 @@
  * Input: JSON {@link SdkSyncConfig} in `MLC_SDK_CONFIG`. Output: one JSON line on stdout at the end
  * ({@link SdkSyncResult}); exit code 2 when the stream did not complete.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { clientSecretCredential, createPowerBIClient } from '@mlc/powerbi-push-client';
@@ -83,6 +83,7 @@ const profilePath = profileDir
       `${config.transport}-${config.lookbackMs === undefined ? 'run' : 'reread'}-${process.pid}.cpuprofile`,
     )
   : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 const profiler = profilePath ? new Session() : undefined;
 if (profiler) {
   profiler.connect();

@@ -13,6 +13,9 @@ import { type SageX3Env, SageX3SimState } from './sage-x3-sim-state.js';
 import type { SageX3Simulator, SageX3SimulatorControl } from './sage-x3-simulator.js';
 import { registerTokenRoutes } from './token-routes.js';
 
+/** Why a simulator without a user, a connected app or an OAuth client cannot start. */
+const NEEDS_ONE_EACH = 'sage-x3 simulator: users, connectedApps and oauthClients need one entry each';
+
 type AdaptorServer = ReturnType<typeof createAdaptorServer>;
 
 /**
@@ -28,7 +31,10 @@ type AdaptorServer = ReturnType<typeof createAdaptorServer>;
  * await sim.close();
  */
 export async function startSageX3Simulator(options: SageX3SimulatorOptions = {}): Promise<SageX3Simulator> {
-  const state = new SageX3SimState(resolveSageX3SimulatorOptions(options));
+  const opts = resolveSageX3SimulatorOptions(options);
+  // Checked before the server listens: a simulator that cannot start must not leave its port bound.
+  if (!opts.users[0] || !opts.connectedApps[0] || !opts.oauthClients[0]) throw new Error(NEEDS_ONE_EACH);
+  const state = new SageX3SimState(opts);
   const app = new Hono<SageX3Env>();
   registerDateHeader(app, state.opts.clock);
   registerRestRoutes(app, state);
@@ -109,8 +115,7 @@ function simulatorOf(
   const app0 = state.apps[0];
   const user0 = opts.users[0];
   const client0 = opts.oauthClients[0];
-  if (!app0 || !user0 || !client0)
-    throw new Error('sage-x3 simulator: users, connectedApps and oauthClients need one entry each');
+  if (!app0 || !user0 || !client0) throw new Error(NEEDS_ONE_EACH);
   const minted = oauth.mintRefreshToken(client0.clientId);
 
   return {
