@@ -46,7 +46,6 @@ export function datasetJson(ds: SimDataset): Record<string, unknown> {
   };
 }
 
-/** Looks up a dataset of a group, or the 404 reply ([C-3p] reference §5.5). */
 /**
  * The prelude of every route inside a dataset: authenticate the caller for the path's workspace (a write or a read
  * of an item), then find the dataset in that workspace. [documented] reference §1.5/§2: a dataset of another

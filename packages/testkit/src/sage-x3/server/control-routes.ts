@@ -1,25 +1,23 @@
-import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
 import { SAGE_X3_ENTITY_NAMES, type SageX3EntityName } from '../data/entity-definition.js';
 import type { SageX3FaultOptions } from '../faults/fault-options.js';
+import type { SageX3Env } from './sage-x3-sim-state.js';
 import type { SageX3SimRecordChanges, SageX3SimulatorControl } from './sage-x3-simulator.js';
-
-type Env = { Bindings: HttpBindings };
 
 /**
  * Mounts the control API over HTTP under `/__sim` (for out-of-process use, e.g. the CLI). Not part of X3; it
  * has no auth because the simulator listens on loopback.
  */
 export function mountControlRoutes(
-  app: Hono<Env>,
+  app: Hono<SageX3Env>,
   control: SageX3SimulatorControl,
-  record: (c: Context<Env>, status: number) => void,
+  record: (c: Context<SageX3Env>, status: number) => void,
 ): void {
-  const entityOf = (c: Context<Env>): SageX3EntityName | undefined => {
+  const entityOf = (c: Context<SageX3Env>): SageX3EntityName | undefined => {
     const e = c.req.param('entity');
     return SAGE_X3_ENTITY_NAMES.find((n) => n === e);
   };
-  const run = async (c: Context<Env>, fn: () => unknown | Promise<unknown>): Promise<Response> => {
+  const run = async (c: Context<SageX3Env>, fn: () => unknown | Promise<unknown>): Promise<Response> => {
     try {
       const result = await fn();
       record(c, 200);
@@ -29,8 +27,9 @@ export function mountControlRoutes(
       return c.json({ error: e instanceof Error ? e.message : String(e) }, 400);
     }
   };
-  const body = async <T>(c: Context<Env>): Promise<T> => ((await c.req.json().catch(() => ({}))) ?? {}) as T;
-  const needEntity = (c: Context<Env>): SageX3EntityName => {
+  const body = async <T>(c: Context<SageX3Env>): Promise<T> =>
+    ((await c.req.json().catch(() => ({}))) ?? {}) as T;
+  const needEntity = (c: Context<SageX3Env>): SageX3EntityName => {
     const e = entityOf(c);
     if (!e) throw new Error(`unknown entity ${c.req.param('entity') ?? ''}`);
     return e;
