@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono';
-import { type AuthPolicy, authenticate } from '../auth/authenticate.js';
+import type { AuthPolicy } from '../auth/authenticate.js';
 import type { GraphqlContext } from '../graphql/graphql-schema.js';
 import { handleGraphql } from '../graphql/graphql-handler.js';
-import { type SageX3Env, type SageX3SimState, authFailure } from './sage-x3-sim-state.js';
+import type { SageX3Env, SageX3SimState } from './sage-x3-sim-state.js';
 
 /**
  * Mounts the GraphQL surfaces: the on-premise `/xtrem/api` (endpoint in the `x-xtrem-endpoint` header) and the
@@ -30,34 +30,29 @@ function graphqlRoute(
   endpointOf: (c: Context<SageX3Env>) => string | undefined,
 ): (c: Context<SageX3Env>) => Promise<Response> {
   return async (c) => {
-    const decision = state.faults.decide('graphql');
-    const early = await state.preFaults(c, 'graphql', decision);
-    if (early) return early;
     const endpoint = endpointOf(c);
-    const auth = await authenticate(c.req.header('authorization'), policy, state.authContext());
-    if (!auth.ok) {
-      state.record(c, 'graphql', auth.status, auth.method, decision, endpoint);
-      return authFailure(c, auth);
-    }
+    const admitted = await state.admit(c, 'graphql', policy, endpoint);
+    if (admitted instanceof Response) return admitted;
+    const { decision, method } = admitted;
     // [documented] the endpoint header selects the folder (§2.1); [inferred] statuses when it is wrong.
     if (!endpoint) {
-      state.record(c, 'graphql', 400, auth.method, decision);
+      state.record(c, 'graphql', 400, method, decision);
       return c.json({ errors: [{ message: 'Missing x-xtrem-endpoint header' }], extensions: {} }, 400);
     }
     if (!state.opts.endpoints.includes(endpoint)) {
-      state.record(c, 'graphql', 404, auth.method, decision, endpoint);
+      state.record(c, 'graphql', 404, method, decision, endpoint);
       return c.json({ errors: [{ message: `Unknown endpoint: ${endpoint}` }], extensions: {} }, 404);
     }
     let body: unknown;
     try {
       body = await c.req.json();
     } catch {
-      state.record(c, 'graphql', 400, auth.method, decision, endpoint);
+      state.record(c, 'graphql', 400, method, decision, endpoint);
       return c.json({ errors: [{ message: 'Invalid JSON body' }], extensions: {} }, 400);
     }
     const ctx: GraphqlContext = { partialError: decision.graphqlPartialError, partialErrorFired: false };
     const answer = await handleGraphql(state.schema, body, ctx);
-    state.record(c, 'graphql', answer.status, auth.method, decision, endpoint);
+    state.record(c, 'graphql', answer.status, method, decision, endpoint);
     return c.json(answer.body, answer.status as 200);
   };
 }

@@ -1,9 +1,8 @@
 import type { Context, Hono } from 'hono';
-import { authenticate } from '../auth/authenticate.js';
 import { handleEndpointsRequest } from '../rest/endpoints-handler.js';
 import { handleRestRequest } from '../rest/rest-handler.js';
 import { malformedJson, stringifyRestBody } from '../rest/rest-view.js';
-import { JSON_TYPE, type SageX3Env, type SageX3SimState, authFailure } from './sage-x3-sim-state.js';
+import { JSON_TYPE, type SageX3Env, type SageX3SimState } from './sage-x3-sim-state.js';
 
 /** The REST surfaces accept Basic and gateway (OAuth) tokens, never a connected-app JWT. */
 const REST_AUTH = { basic: true, jwt: false, oauth: true } as const;
@@ -28,19 +27,14 @@ async function serveClassRequest(
   c: Context<SageX3Env, typeof CLASS_PATH>,
   state: SageX3SimState,
 ): Promise<Response> {
-  const decision = state.faults.decide('rest');
-  const early = await state.preFaults(c, 'rest', decision);
-  if (early) return early;
   const endpoint = c.req.param('endpoint');
-  const auth = await authenticate(c.req.header('authorization'), REST_AUTH, state.authContext());
-  if (!auth.ok) {
-    state.record(c, 'rest', auth.status, auth.method, decision, endpoint);
-    return authFailure(c, auth);
-  }
+  const admitted = await state.admit(c, 'rest', REST_AUTH, endpoint);
+  if (admitted instanceof Response) return admitted;
+  const { decision, method } = admitted;
   const u = new URL(c.req.url);
   const segment = decodedSegmentOf(u);
   const answer = handleRestRequest(state.opts, state.dataset, { endpoint, segment, url: u });
-  state.record(c, 'rest', answer.status, auth.method, decision, endpoint);
+  state.record(c, 'rest', answer.status, method, decision, endpoint);
   // A bare 500 (unknown `where` property) has no body at all.
   if (answer.body === null) return c.body(null, answer.status as 500);
   const text =
@@ -65,17 +59,12 @@ async function serveEndpointsRequest(
   c: Context<SageX3Env, typeof ENDPOINTS_PATH>,
   state: SageX3SimState,
 ): Promise<Response> {
-  const decision = state.faults.decide('rest');
-  const early = await state.preFaults(c, 'rest', decision);
-  if (early) return early;
-  const auth = await authenticate(c.req.header('authorization'), REST_AUTH, state.authContext());
-  if (!auth.ok) {
-    state.record(c, 'rest', auth.status, auth.method, decision);
-    return authFailure(c, auth);
-  }
+  const admitted = await state.admit(c, 'rest', REST_AUTH);
+  if (admitted instanceof Response) return admitted;
+  const { decision, method } = admitted;
   const u = new URL(c.req.url);
   const answer = handleEndpointsRequest(state.opts, { segment: c.req.param('segment'), url: u });
-  state.record(c, 'rest', answer.status, auth.method, decision);
+  state.record(c, 'rest', answer.status, method, decision);
   const text =
     answer.status === 200 && decision.malformedJson && answer.body
       ? malformedJson(answer.body)

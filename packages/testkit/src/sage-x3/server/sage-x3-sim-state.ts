@@ -1,6 +1,12 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
-import type { AuthContext, AuthMethod, AuthOutcome } from '../auth/authenticate.js';
+import {
+  type AuthContext,
+  type AuthMethod,
+  type AuthOutcome,
+  type AuthPolicy,
+  authenticate,
+} from '../auth/authenticate.js';
 import { OAuthServer } from '../auth/oauth-server.js';
 import { Dataset } from '../data/dataset.js';
 import { type FaultDecision, FaultInjector } from '../faults/fault-injector.js';
@@ -92,6 +98,28 @@ export class SageX3SimState {
       ...(c.req.header('user-agent') ? { userAgent: c.req.header('user-agent') as string } : {}),
       faults: decision?.applied ?? [],
     });
+  }
+
+  /**
+   * The prelude of every X3 request: its fault decision and terminal faults or latency first, then authentication
+   * under `policy`. Returns the decision and the auth method, or the Response that ends the request (a terminal
+   * fault, or the authentication failure, recorded with `endpoint`).
+   */
+  async admit(
+    c: Context<SageX3Env>,
+    surface: 'rest' | 'graphql',
+    policy: AuthPolicy,
+    endpoint?: string,
+  ): Promise<{ decision: FaultDecision; method: AuthMethod } | Response> {
+    const decision = this.faults.decide(surface);
+    const early = await this.preFaults(c, surface, decision);
+    if (early) return early;
+    const auth = await authenticate(c.req.header('authorization'), policy, this.authContext());
+    if (!auth.ok) {
+      this.record(c, surface, auth.status, auth.method, decision, endpoint);
+      return authFailure(c, auth);
+    }
+    return { decision, method: auth.method };
   }
 
   /** Applies terminal faults and latency; returns a Response when the request ends here. */
