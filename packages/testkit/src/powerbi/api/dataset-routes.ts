@@ -70,6 +70,28 @@ export function datasetAccess(
   return { ok: true, groupId, clientId, ds, principal: auth.principal };
 }
 
+/**
+ * {@link datasetAccess} for a request on one table of a push dataset (POST or DELETE rows, PUT table): then the
+ * dataset must accept rows ({@link notPush}) and hold the table ({@link tableNotFound}), both replies carrying the
+ * caller's client id.
+ */
+export function pushTableAccess(
+  c: Context<SimEnv>,
+  state: SimulatorState,
+  datasetId: string,
+  tableName: string,
+):
+  | { ok: true; groupId: string; clientId: string; ds: SimDataset; table: SimTable }
+  | { ok: false; reply: Reply } {
+  const access = datasetAccess(c, state, datasetId, { write: true });
+  if (!access.ok) return access;
+  const { groupId, clientId, ds } = access;
+  if (!ds.addRowsAPIEnabled) return { ok: false, reply: { ...notPush(ds), clientId } };
+  const table = ds.table(tableName);
+  if (!table) return { ok: false, reply: { ...tableNotFound(ds, tableName), clientId } };
+  return { ok: true, groupId, clientId, ds, table };
+}
+
 /** [C-3p] reference §2.5 (PowerBI-CSharp#105): rows APIs on a non-push dataset. */
 export function notPush(ds: SimDataset): Reply {
   return replyOf(simpleError(404, 'ItemNotFound', `Dataset ${ds.id} is not Push API dataset.`));

@@ -5,7 +5,7 @@ import type { FaultDecision } from '../faults.js';
 import type { SimDataset, SimTable } from '../model.js';
 import type { SimulatorState } from '../simulator-state.js';
 import { replyOf } from './authenticate.js';
-import { datasetAccess, invalidJson, notPush, tableNotFound } from './dataset-routes.js';
+import { invalidJson, pushTableAccess } from './dataset-routes.js';
 import { badRequest, rowsPerHourExceeded, simpleError, tooManyRequests } from './error-bodies.js';
 import type { StoredValue } from './row-values.js';
 import { powerBISpec } from './spec.js';
@@ -44,12 +44,9 @@ async function postRows(
   decision: FaultDecision,
 ): Promise<Reply> {
   const limits = state.opts.limits;
-  const access = datasetAccess(c, state, datasetId, { write: true });
+  const access = pushTableAccess(c, state, datasetId, tableName);
   if (!access.ok) return access.reply;
-  const { clientId, ds } = access;
-  if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
-  const table = ds.table(tableName);
-  if (!table) return { ...tableNotFound(ds, tableName), clientId };
+  const { clientId, ds, table } = access;
   // [documented] S5: at most 5 pending POST rows requests per dataset. 429 + Retry-After 1 [inferred]:
   // a slot frees as soon as a pending request finishes.
   if (ds.pending >= limits.maxPendingPosts) {
@@ -238,12 +235,9 @@ function storeRows(
 
 /** DELETE rows: empties a push table. */
 function deleteRows(c: Context<SimEnv>, state: SimulatorState, datasetId: string, tableName: string): Reply {
-  const access = datasetAccess(c, state, datasetId, { write: true });
+  const access = pushTableAccess(c, state, datasetId, tableName);
   if (!access.ok) return access.reply;
-  const { clientId, ds } = access;
-  if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
-  const table = ds.table(tableName);
-  if (!table) return { ...tableNotFound(ds, tableName), clientId };
+  const { clientId, ds, table } = access;
   table.rows = [];
   // [documented] S6: 200, empty body.
   return { status: 200, applied: true, clientId };

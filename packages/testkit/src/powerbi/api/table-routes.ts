@@ -3,7 +3,7 @@ import { exchange, type Reply, type SimEnv } from '../exchange.js';
 import type { SimTable } from '../model.js';
 import type { SimulatorState } from '../simulator-state.js';
 import { replyOf } from './authenticate.js';
-import { datasetAccess, invalidJson, notPush, readJson, tableNotFound } from './dataset-routes.js';
+import { datasetAccess, invalidJson, notPush, pushTableAccess, readJson } from './dataset-routes.js';
 import { type ColumnDefinition, type SchemaProblem, validateTable } from './dataset-schema.js';
 import { badRequest } from './error-bodies.js';
 import { coerceValue } from './row-values.js';
@@ -55,13 +55,10 @@ async function putTable(
   tableName: string,
 ): Promise<Reply> {
   const limits = state.opts.limits;
-  const access = datasetAccess(c, state, datasetId, { write: true });
+  // [C-3p] reference §2.4: PUT cannot create a table (an unknown one is tableNotFound).
+  const access = pushTableAccess(c, state, datasetId, tableName);
   if (!access.ok) return access.reply;
-  const { groupId, clientId, ds } = access;
-  if (!ds.addRowsAPIEnabled) return { ...notPush(ds), clientId };
-  const table = ds.table(tableName);
-  // [C-3p] reference §2.4: PUT cannot create a table.
-  if (!table) return { ...tableNotFound(ds, tableName), clientId };
+  const { groupId, clientId, ds, table } = access;
   const body = await readJson(c);
   if (!body.ok) return { ...invalidJson('table'), clientId };
   const problems: SchemaProblem[] = [];
