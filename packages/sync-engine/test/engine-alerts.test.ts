@@ -2,7 +2,7 @@ import { MlcError, NetworkError, type TestClock } from '@mlc/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStateStore, type Sync, type SyncEvents } from '../src/index.js';
 import { describeX3Failure } from '../src/sage-x3/describe-x3-failure.js';
-import { drive, MemorySink, seedOrders, world } from './helpers.js';
+import { drive, MemorySink, type Order, seedOrders, world } from './helpers.js';
 
 /** Records every failure-related event of a sync, with the test clock's time. */
 function recorder(sync: Sync, clock: TestClock) {
@@ -36,6 +36,16 @@ function x3Unreachable(): NetworkError {
     url: 'https://x3.example/api',
     outcome: 'not-applied',
     cause: new Error('connect ECONNREFUSED'),
+  });
+}
+
+/** The orders mapping, with an amount the table refuses (`'L1'`) while `broken()` says so: every record quarantines. */
+function ordersMapping(broken: () => boolean) {
+  return (o: Order) => ({
+    key: o.key,
+    customer: o.customer,
+    amount: broken() ? 'L1' : (o.amount as number),
+    updatedAt: o.updatedAt,
   });
 }
 
@@ -372,12 +382,7 @@ describe('quarantine alerts under start()', () => {
         {},
         {
           safetyLagMs: 0,
-          map: (o) => ({
-            key: o.key,
-            customer: o.customer,
-            amount: broken ? 'L1' : (o.amount as number),
-            updatedAt: o.updatedAt,
-          }),
+          map: ordersMapping(() => broken),
         },
       );
     const first = instance();
@@ -420,12 +425,7 @@ describe('quarantine alerts under start()', () => {
       {
         schedule: EVERY_5_S,
         safetyLagMs: 0,
-        map: (o) => ({
-          key: o.key,
-          customer: o.customer,
-          amount: broken ? 'L1' : (o.amount as number),
-          updatedAt: o.updatedAt,
-        }),
+        map: ordersMapping(() => broken),
       },
     );
     const rec = recorder(sync, w.clock);
