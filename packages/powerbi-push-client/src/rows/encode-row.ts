@@ -81,33 +81,45 @@ function encodeUnchecked(
   });
 }
 
-/** Whether columns a row was checked against are exactly the table's own (names, types, nullability). */
-const CHECKED_FOR = new WeakMap<ResolvedTable, WeakMap<readonly CheckedColumn[], boolean>>();
-
-function checkedForTable(table: ResolvedTable, columns: readonly CheckedColumn[]): boolean {
-  let known = CHECKED_FOR.get(table);
-  if (!known) {
-    known = new WeakMap();
-    CHECKED_FOR.set(table, known);
-  }
-  let same = known.get(columns);
-  if (same === undefined) {
-    const own = table.columns.filter((c) => !c.reserved);
-    same =
-      own.length === columns.length &&
-      columns.every((c) => {
-        const column = table.columnsByName.get(c.name);
-        return (
-          column !== undefined &&
-          !column.reserved &&
-          column.dataType === c.dataType &&
-          column.nullable === (c.nullable ?? true)
-        );
-      });
-    known.set(columns, same);
-  }
-  return same;
+/**
+ * `compute(table, columns)` computed once per table and per array of columns rows were checked against (both held
+ * weakly): it runs for every row posted, the answer changes only with the table or the columns.
+ */
+function perTableAndColumns<T>(
+  compute: (table: ResolvedTable, columns: readonly CheckedColumn[]) => T,
+): (table: ResolvedTable, columns: readonly CheckedColumn[]) => T {
+  const cache = new WeakMap<ResolvedTable, WeakMap<readonly CheckedColumn[], { value: T }>>();
+  return (table, columns) => {
+    let known = cache.get(table);
+    if (!known) {
+      known = new WeakMap();
+      cache.set(table, known);
+    }
+    let entry = known.get(columns);
+    if (entry === undefined) {
+      entry = { value: compute(table, columns) };
+      known.set(columns, entry);
+    }
+    return entry.value;
+  };
 }
+
+/** Whether columns a row was checked against are exactly the table's own (names, types, nullability). */
+const checkedForTable = perTableAndColumns((table, columns): boolean => {
+  const own = table.columns.filter((c) => !c.reserved);
+  return (
+    own.length === columns.length &&
+    columns.every((c) => {
+      const column = table.columnsByName.get(c.name);
+      return (
+        column !== undefined &&
+        !column.reserved &&
+        column.dataType === c.dataType &&
+        column.nullable === (c.nullable ?? true)
+      );
+    })
+  );
+});
 
 /**
  * {@link encodeRow} of a row `checkRow` returned for this table's columns: its values are in their posted form.
@@ -168,42 +180,31 @@ interface StringifyPlan {
   readonly nullMembers: readonly string[];
 }
 
-const STRINGIFY_PLANS = new WeakMap<ResolvedTable, WeakMap<readonly CheckedColumn[], StringifyPlan | null>>();
 const ARRAY_INDEX_RE = /^(?:0|[1-9]\d*)$/;
 // Names JSON writes as they are and no JSON structure can be mistaken for (see withoutBlanks).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
 const PLAIN_NAME_RE = /^[^"\\,:{}\u0000-\u001f\ud800-\udfff]+$/;
 
-function stringifyPlan(table: ResolvedTable, columns: readonly CheckedColumn[]): StringifyPlan | undefined {
-  let known = STRINGIFY_PLANS.get(table);
-  if (!known) {
-    known = new WeakMap();
-    STRINGIFY_PLANS.set(table, known);
-  }
-  let plan = known.get(columns);
-  if (plan === undefined) {
-    const own = table.columns.filter((c) => !c.reserved);
-    const reserved = table.columns.length - own.length;
-    const usable =
-      own.length > 0 &&
-      own.length === columns.length &&
-      own.every(
-        (c, i) => c.name === columns[i]?.name && !ARRAY_INDEX_RE.test(c.name) && PLAIN_NAME_RE.test(c.name),
-      ) &&
-      (reserved === 0 || (reserved === 1 && table.columns[table.columns.length - 1]?.reserved === true));
-    plan = usable
-      ? {
-          names: own.map((c) => c.name),
-          numeric: own.map((c) => c.dataType === 'Int64' || c.dataType === 'Decimal'),
-          batchColumn: reserved === 1,
-          batchHead: `${JSON.stringify(BATCH_COLUMN)}:`,
-          nullMembers: own.map((c) => `"${c.name}":null`),
-        }
-      : null;
-    known.set(columns, plan);
-  }
-  return plan ?? undefined;
-}
+/** The {@link StringifyPlan} of rows checked against `columns` for this table, or undefined when it has none. */
+const stringifyPlan = perTableAndColumns((table, columns): StringifyPlan | undefined => {
+  const own = table.columns.filter((c) => !c.reserved);
+  const reserved = table.columns.length - own.length;
+  const usable =
+    own.length > 0 &&
+    own.length === columns.length &&
+    own.every(
+      (c, i) => c.name === columns[i]?.name && !ARRAY_INDEX_RE.test(c.name) && PLAIN_NAME_RE.test(c.name),
+    ) &&
+    (reserved === 0 || (reserved === 1 && table.columns[table.columns.length - 1]?.reserved === true));
+  if (!usable) return undefined;
+  return {
+    names: own.map((c) => c.name),
+    numeric: own.map((c) => c.dataType === 'Int64' || c.dataType === 'Decimal'),
+    batchColumn: reserved === 1,
+    batchHead: `${JSON.stringify(BATCH_COLUMN)}:`,
+    nullMembers: own.map((c) => `"${c.name}":null`),
+  };
+});
 
 /**
  * Whether `JSON.stringify` of a checked row writes what {@link literalOf} would post for each value, once its blank
