@@ -1,7 +1,7 @@
 // `@mlc/sync-engine/sql-store`: building blocks for StateStore implementations on SQL databases, shared by the
 // SQLite and PostgreSQL stores and available to a team writing its own (MySQL, SQL Server, …): the ledger-key
-// spelling that keeps the contract's UTF-16 order in byte-ordered collations, and the row codecs of the reference
-// table layout. Every export is named.
+// spelling that keeps the contract's UTF-16 order in byte-ordered collations, the row codecs of the reference
+// table layout, and the check of a stored schema version. Every export is named.
 
 export { decodeLedgerKey, encodeLedgerKey } from './sql-codecs/ledger-key.js';
 export type {
@@ -12,6 +12,8 @@ export type {
   LedgerRow,
   LedgerValues,
 } from './sql-codecs/stored-records.js';
+export type { SchemaVersionReader } from './sql-codecs/stored-schema-version.js';
+export { assertLayoutMatchesEngine, storedSchemaVersion } from './sql-codecs/stored-schema-version.js';
 export {
   auditFromRow,
   batchFromRow,

@@ -1,8 +1,16 @@
-import { STATE_STORE_SCHEMA_VERSION, StateStoreError } from '@mlc/sync-engine';
+import { StateStoreError } from '@mlc/sync-engine';
+import {
+  assertLayoutMatchesEngine,
+  type SchemaVersionReader,
+  storedSchemaVersion,
+} from '@mlc/sync-engine/sql-store';
 import type { PoolClient } from 'pg';
 
-/** The newest layout this package writes; equals the engine's {@link STATE_STORE_SCHEMA_VERSION}. */
+/** The newest layout this package writes; equals the engine's {@link @mlc/sync-engine#STATE_STORE_SCHEMA_VERSION}. */
 export const POSTGRES_SCHEMA_VERSION = 2;
+
+/** The package named in schema-version errors, the one to upgrade. */
+const PACKAGE_NAME = '@mlc/state-store-postgres';
 
 /** Tables every readable store has. A store missing one is damaged, not empty. */
 const REQUIRED_TABLES = [
@@ -122,12 +130,7 @@ function unreadable(schema: string, reason: string): StateStoreError {
  * together neither race on CREATE nor see a half-made layout. Returns the schema version of the data.
  */
 export async function migratePostgresSchema(client: PoolClient, schema: string): Promise<number> {
-  if (POSTGRES_SCHEMA_VERSION !== STATE_STORE_SCHEMA_VERSION) {
-    throw new StateStoreError({
-      code: 'STORE_SCHEMA_NEWER',
-      message: `@mlc/state-store-postgres writes layout ${POSTGRES_SCHEMA_VERSION} but the engine expects ${STATE_STORE_SCHEMA_VERSION}; upgrade @mlc/state-store-postgres`,
-    });
-  }
+  assertLayoutMatchesEngine({ packageName: PACKAGE_NAME, newest: POSTGRES_SCHEMA_VERSION });
   const s = `"${schema}"`;
   await client.query('BEGIN');
   try {
@@ -192,17 +195,12 @@ async function upgradeLayout(client: PoolClient, schema: string, s: string): Pro
   const row = await client.query<{ value: unknown }>(
     `SELECT value FROM ${s}.meta WHERE key = 'schema_version'`,
   );
-  const raw = row.rows[0]?.value;
-  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(raw)) {
-    throw unreadable(schema, `its schema_version is ${raw === undefined ? 'missing' : JSON.stringify(raw)}`);
-  }
-  const stored = Number(raw);
-  if (stored > POSTGRES_SCHEMA_VERSION) {
-    throw new StateStoreError({
-      code: 'STORE_SCHEMA_NEWER',
-      message: `PostgreSQL state store schema ${schema}: data has schema version ${stored}, this package reads up to ${POSTGRES_SCHEMA_VERSION}; upgrade @mlc/state-store-postgres`,
-    });
-  }
+  const reader: SchemaVersionReader = {
+    store: `PostgreSQL state store schema ${schema}`,
+    packageName: PACKAGE_NAME,
+    newest: POSTGRES_SCHEMA_VERSION,
+  };
+  const stored = storedSchemaVersion(row.rows[0]?.value, reader);
   for (const migration of MIGRATIONS) {
     if (migration.version <= stored) continue;
     await client.query(migration.sql(s));

@@ -1,8 +1,16 @@
-import { STATE_STORE_SCHEMA_VERSION, StateStoreError } from '@mlc/sync-engine';
+import { StateStoreError } from '@mlc/sync-engine';
+import {
+  assertLayoutMatchesEngine,
+  type SchemaVersionReader,
+  storedSchemaVersion,
+} from '@mlc/sync-engine/sql-store';
 import type Database from 'better-sqlite3';
 
-/** The newest layout this package writes; equals the engine's {@link STATE_STORE_SCHEMA_VERSION}. */
+/** The newest layout this package writes; equals the engine's {@link @mlc/sync-engine#STATE_STORE_SCHEMA_VERSION}. */
 export const SQLITE_SCHEMA_VERSION = 2;
+
+/** The package named in schema-version errors, the one to upgrade. */
+const PACKAGE_NAME = '@mlc/state-store-sqlite';
 
 /** Tables every readable store has. A store missing one is damaged, not empty. */
 const REQUIRED_TABLES = [
@@ -111,12 +119,12 @@ function unreadable(path: string, reason: string, cause?: unknown): StateStoreEr
  * Returns the schema version of the data.
  */
 export function migrateSqliteSchema(db: Database.Database, path: string): number {
-  if (SQLITE_SCHEMA_VERSION !== STATE_STORE_SCHEMA_VERSION) {
-    throw new StateStoreError({
-      code: 'STORE_SCHEMA_NEWER',
-      message: `@mlc/state-store-sqlite writes layout ${SQLITE_SCHEMA_VERSION} but the engine expects ${STATE_STORE_SCHEMA_VERSION}; upgrade @mlc/state-store-sqlite`,
-    });
-  }
+  const reader: SchemaVersionReader = {
+    store: `SQLite state store ${path}`,
+    packageName: PACKAGE_NAME,
+    newest: SQLITE_SCHEMA_VERSION,
+  };
+  assertLayoutMatchesEngine(reader);
   const run = db.transaction((): number => {
     const tables = new Set(
       db
@@ -141,17 +149,7 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
     const row = db
       .prepare<[], { value: unknown }>("SELECT value FROM meta WHERE key = 'schema_version'")
       .get();
-    const raw = row?.value;
-    if (typeof raw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(raw)) {
-      throw unreadable(path, `its schema_version is ${raw === undefined ? 'missing' : JSON.stringify(raw)}`);
-    }
-    const stored = Number(raw);
-    if (stored > SQLITE_SCHEMA_VERSION) {
-      throw new StateStoreError({
-        code: 'STORE_SCHEMA_NEWER',
-        message: `SQLite state store ${path}: data has schema version ${stored}, this package reads up to ${SQLITE_SCHEMA_VERSION}; upgrade @mlc/state-store-sqlite`,
-      });
-    }
+    const stored = storedSchemaVersion(row?.value, reader);
     for (const migration of MIGRATIONS) {
       if (migration.version <= stored) continue;
       db.exec(migration.sql);
