@@ -47,11 +47,13 @@ async function runSdk(
 interface SizedRun {
   /** GL lines (rows) of the load. */
   lines: number;
-  /** CPU ms of the first load's process. */
-  firstMs: number;
-  /** CPU ms of the re-read's process. */
-  resyncMs: number;
+  /** CPU ms of each phase's process. */
+  cpuMs: Record<Phase, number>;
 }
+
+/** The two measured phases: a first load, then an unchanged full re-read. */
+const PHASES = ['first_load', 'unchanged_resync'] as const;
+type Phase = (typeof PHASES)[number];
 
 async function runAtSize(transport: 'rest' | 'graphql', entries: number): Promise<SizedRun> {
   const sims = await startSimulatorsInWorker({
@@ -81,7 +83,7 @@ async function runAtSize(transport: 'rest' | 'graphql', entries: number): Promis
       resync.recordsUnchanged === entries && resync.rowsPosted === 0,
       'the full re-read found every record unchanged',
     );
-    return { lines, firstMs: first.cpuMs, resyncMs: resync.cpuMs };
+    return { lines, cpuMs: { first_load: first.cpuMs, unchanged_resync: resync.cpuMs } };
   } finally {
     await sims.close();
     rmSync(dir, { recursive: true, force: true });
@@ -106,7 +108,7 @@ function fixedAndMarginal(
 function recordPhase(
   report: BenchReport,
   name: string,
-  phase: 'first_load' | 'unchanged_resync',
+  phase: Phase,
   small: { lines: number; cpuMs: number },
   large: { lines: number; cpuMs: number },
 ): void {
@@ -135,20 +137,10 @@ async function benchTransport(report: BenchReport, transport: 'rest' | 'graphql'
   const small = await runAtSize(transport, SMALL_ENTRIES);
   const large = await runAtSize(transport, ENTRIES);
   const name = `cpu-per-million-${transport}`;
-  recordPhase(
-    report,
-    name,
-    'first_load',
-    { lines: small.lines, cpuMs: small.firstMs },
-    { lines: large.lines, cpuMs: large.firstMs },
-  );
-  recordPhase(
-    report,
-    name,
-    'unchanged_resync',
-    { lines: small.lines, cpuMs: small.resyncMs },
-    { lines: large.lines, cpuMs: large.resyncMs },
-  );
+  for (const phase of PHASES) {
+    const point = (run: SizedRun) => ({ lines: run.lines, cpuMs: run.cpuMs[phase] });
+    recordPhase(report, name, phase, point(small), point(large));
+  }
 }
 
 /** Runs the CPU-per-million-rows benchmarks into `report`. */
