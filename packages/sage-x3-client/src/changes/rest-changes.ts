@@ -1,7 +1,15 @@
 import { parseStamp } from '@mlc/core';
 import type { X3Change } from '../entities/x3-change.js';
 import type { X3EntityDefinition } from '../entities/x3-entity-definition.js';
-import { normalizeRecord, readPath } from '../entities/normalize-record.js';
+import {
+  type X3RecordIdentity,
+  identityOf,
+  isWholeKey,
+  keyOfParts,
+  normalizeIdentified,
+  readPath,
+  readRestKeyParts,
+} from '../entities/normalize-record.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
 import { recordTextsOf } from '../json/record-texts.js';
@@ -26,12 +34,6 @@ export interface RestChangesContext {
 interface RestCursor {
   stamp: string;
   key: SDataValue[];
-}
-
-function keyValue(value: unknown): SDataValue | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  return undefined;
 }
 
 /**
@@ -69,19 +71,22 @@ export function restChanges<T>(
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
 ): AsyncGenerator<X3Change<T>, void, undefined> {
-  return restRecords(context, definition, options, (raw) => normalizeRecord(definition, 'rest', raw));
+  return restRecords(context, definition, options, (raw, _text, identity) =>
+    normalizeIdentified(definition, 'rest', raw, identity),
+  );
 }
 
 /**
- * The REST reader of {@link restChanges}, yielding `emit(raw, text)` for each record as received, with the exact
- * text it was parsed from when the transport kept it (`normalizeRecord` for `changes()`, a deferred validation for
- * `rawChanges()`).
+ * The REST reader of {@link restChanges}, yielding `emit(raw, text, identity)` for each record as received: the exact
+ * text it was parsed from when the transport kept it, and the key and stamp the reader read for its paging (the
+ * record's `readIdentity`, read once and handed on so that validation does not read them again). `emit` is
+ * `normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`.
  */
 export async function* restRecords<T, R>(
   context: RestChangesContext,
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
-  emit: (raw: unknown, text: string | undefined) => R,
+  emit: (raw: unknown, text: string | undefined, identity: X3RecordIdentity) => R,
 ): AsyncGenerator<R, void, undefined> {
   const rest = definition.rest;
   if (!rest)
@@ -118,12 +123,13 @@ export async function* restRecords<T, R>(
     let lastValid: RestCursor | undefined;
     const texts = recordTextsOf(page.resources);
     for (const [i, raw] of page.resources.entries()) {
-      const stamp = stringAt(raw, stampField);
+      const parts = readRestKeyParts(rest, raw);
+      const identity = identityOf(keyOfParts(parts), readPath(raw, stampField));
+      const { stamp } = identity;
       const valid = stamp !== undefined && parseStamp(stamp) !== undefined;
       if (valid) guard.check(stamp, page.url);
-      const key = rest.keyFields.map((f) => keyValue(readPath(raw, f)));
-      if (valid && key.every((k) => k !== undefined)) lastValid = { stamp, key: key as SDataValue[] };
-      yield emit(raw, texts?.[i]);
+      if (valid && isWholeKey(parts)) lastValid = { stamp, key: parts };
+      yield emit(raw, texts?.[i], identity);
     }
     if (page.resources.length === 0) return;
     const more = page.nextUrl !== undefined || page.resources.length >= (page.itemsPerPage ?? pageSize);
@@ -148,11 +154,6 @@ export async function* restRecords<T, R>(
     cursor = next;
     lower = afterCursorWhere(stampField, rest.keyFields, cursor);
   }
-}
-
-function stringAt(raw: unknown, path: string): string | undefined {
-  const value = readPath(raw, path);
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** X3 stamps are UTC ([documented] §1.7); a zone-less rendering gets its `Z` back before it becomes a literal. */

@@ -12,7 +12,12 @@ import type { X3ChangesOptions } from '../changes/x3-changes-options.js';
 import { graphqlKeys } from '../keys/graphql-keys.js';
 import { restKeys } from '../keys/rest-keys.js';
 import type { X3KeysOptions } from '../keys/x3-keys-options.js';
-import { normalizeRecord, readIdentity } from '../entities/normalize-record.js';
+import {
+  type X3RecordIdentity,
+  normalizeIdentified,
+  normalizeRecord,
+  readIdentity,
+} from '../entities/normalize-record.js';
 import type { X3Change, X3RawChange } from '../entities/x3-change.js';
 import type { X3EntityDefinition, X3GraphQLMapping } from '../entities/x3-entity-definition.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
@@ -340,27 +345,31 @@ class RawChange implements X3RawChange<unknown> {
   readonly #o: ResolvedOptions;
   readonly #definition: X3EntityDefinition<unknown>;
   readonly #raw: unknown;
+  readonly #identity: X3RecordIdentity;
 
+  /** `identity` is `readIdentity(definition, o.transport, raw)`, as the reader read it. */
   constructor(
     o: ResolvedOptions,
     definition: X3EntityDefinition<unknown>,
     raw: unknown,
     text: string | undefined,
+    identity: X3RecordIdentity,
   ) {
     this.entity = definition.name;
     this.raw = raw;
     this.#o = o;
     this.#definition = definition;
     this.#raw = raw;
-    const { key, stamp } = readIdentity(definition, o.transport, raw);
-    if (key !== undefined) this.key = key;
-    if (stamp !== undefined) this.stamp = stamp;
+    this.#identity = identity;
+    if (identity.key !== undefined) this.key = identity.key;
+    if (identity.stamp !== undefined) this.stamp = identity.stamp;
     if (text !== undefined) this.text = text;
   }
 
   /** {@inheritDoc X3RawChange.normalize} */
   normalize(): X3Change<unknown> {
-    return checkedChange(this.#o, normalizeRecord(this.#definition, this.#o.transport, this.#raw));
+    const change = normalizeIdentified(this.#definition, this.#o.transport, this.#raw, this.#identity);
+    return checkedChange(this.#o, change);
   }
 }
 
@@ -371,11 +380,21 @@ function rawChangesOf(
 ): AsyncIterable<X3RawChange<unknown>> {
   const { o } = x3;
   const opts = withClientSignal(o, callOptions);
-  const emit = (raw: unknown, text: string | undefined): X3RawChange<unknown> =>
-    new RawChange(o, definition, raw, text);
+  // The REST reader hands over the identity it read for its paging; the GraphQL one pages by opaque cursors.
   return o.transport === 'rest'
-    ? restRecords(restReader(x3), definition, opts, emit)
-    : graphqlRecords(graphqlReader(x3), definition, opts, emit);
+    ? restRecords(
+        restReader(x3),
+        definition,
+        opts,
+        (raw, text, identity): X3RawChange<unknown> => new RawChange(o, definition, raw, text, identity),
+      )
+    : graphqlRecords(
+        graphqlReader(x3),
+        definition,
+        opts,
+        (raw, text): X3RawChange<unknown> =>
+          new RawChange(o, definition, raw, text, readIdentity(definition, 'graphql', raw)),
+      );
 }
 
 function keysOf(

@@ -3,7 +3,12 @@ import type { z } from 'zod';
 import { X3RecordError } from '../errors/x3-record-error.js';
 import { NOT_FAST, fastParserOf } from './fast-parse.js';
 import type { X3Change } from './x3-change.js';
-import type { X3CollectionMapping, X3EntityDefinition, X3FieldPath } from './x3-entity-definition.js';
+import type {
+  X3CollectionMapping,
+  X3EntityDefinition,
+  X3FieldPath,
+  X3RestMapping,
+} from './x3-entity-definition.js';
 
 /** Which wire format a raw record came in. */
 export type X3Transport = 'rest' | 'graphql';
@@ -31,10 +36,34 @@ export interface X3RecordIdentity {
   stamp?: string;
 }
 
-function keyPart(value: unknown): string | undefined {
+/** A key property's value as X3 sent it, when it can be a key part: a non-empty string or a finite number. */
+export function keyPartOf(value: unknown): string | number | undefined {
   if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
   return undefined;
+}
+
+/** True when every key part was read (none is `undefined`): the parts make a whole key. */
+export function isWholeKey(parts: readonly (string | number | undefined)[]): parts is (string | number)[] {
+  return parts.every((p) => p !== undefined);
+}
+
+/** The record key of its parts, joined by `~` ([documented] §1.1); `undefined` when a part is missing. */
+export function keyOfParts(parts: readonly (string | number | undefined)[]): string | undefined {
+  return isWholeKey(parts) ? parts.join('~') : undefined;
+}
+
+/** The key parts of a REST record, one a key field, in the order of `keyFields`, as read by {@link keyPartOf}. */
+export function readRestKeyParts(rest: X3RestMapping, raw: unknown): (string | number | undefined)[] {
+  return rest.keyFields.map((f) => keyPartOf(readPath(raw, f)));
+}
+
+/** The identity of a record from its key (when every part was read) and the value of its stamp field. */
+export function identityOf(key: string | undefined, stamp: unknown): X3RecordIdentity {
+  const out: X3RecordIdentity = {};
+  if (key !== undefined) out.key = key;
+  if (typeof stamp === 'string' && stamp !== '') out.stamp = stamp;
+  return out;
 }
 
 /** Reads key and stamp of a raw record for a transport. */
@@ -43,21 +72,16 @@ export function readIdentity(
   transport: X3Transport,
   raw: unknown,
 ): X3RecordIdentity {
-  const out: X3RecordIdentity = {};
   if (transport === 'rest') {
     const rest = definition.rest!;
-    const parts = rest.keyFields.map((f) => keyPart(readPath(raw, f)));
-    if (parts.every((p) => p !== undefined)) out.key = parts.join('~');
-    const stamp = readPath(raw, rest.stampField ?? 'UPDDATTIM');
-    if (typeof stamp === 'string' && stamp !== '') out.stamp = stamp;
-  } else {
-    const gql = definition.graphql!;
-    const key = keyPart(readPath(raw, gql.keyField ?? '_id'));
-    if (key !== undefined) out.key = key;
-    const stamp = readPath(raw, gql.stampField ?? '_updateStamp');
-    if (typeof stamp === 'string' && stamp !== '') out.stamp = stamp;
+    return identityOf(keyOfParts(readRestKeyParts(rest, raw)), readPath(raw, rest.stampField ?? 'UPDDATTIM'));
   }
-  return out;
+  const gql = definition.graphql!;
+  const key = keyPartOf(readPath(raw, gql.keyField ?? '_id'));
+  return identityOf(
+    key === undefined ? undefined : String(key),
+    readPath(raw, gql.stampField ?? '_updateStamp'),
+  );
 }
 
 function collectionItems(value: unknown): unknown[] | undefined {
@@ -141,8 +165,21 @@ export function normalizeRecord<T>(
   transport: X3Transport,
   raw: unknown,
 ): X3Change<T> {
-  const mapping = transport === 'rest' ? definition.rest : definition.graphql;
   const identity = readIdentity(definition as X3EntityDefinition<unknown>, transport, raw);
+  return normalizeIdentified(definition, transport, raw, identity);
+}
+
+/**
+ * {@link normalizeRecord} of a record whose identity its reader has read already: `identity` must be
+ * `readIdentity(definition, transport, raw)`, so the reader's key and stamp are not read a second time.
+ */
+export function normalizeIdentified<T>(
+  definition: X3EntityDefinition<T>,
+  transport: X3Transport,
+  raw: unknown,
+  identity: X3RecordIdentity,
+): X3Change<T> {
+  const mapping = transport === 'rest' ? definition.rest : definition.graphql;
   const fail = (field: string, reason: string, cause?: unknown): X3Change<T> => ({
     ok: false,
     entity: definition.name,

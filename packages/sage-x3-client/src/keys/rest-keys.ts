@@ -1,18 +1,11 @@
-import { readIdentity } from '../entities/normalize-record.js';
 import type { X3EntityDefinition } from '../entities/x3-entity-definition.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
 import type { RestChangesContext } from '../changes/rest-changes.js';
-import { readPath } from '../entities/normalize-record.js';
+import { keyOfParts, readRestKeyParts } from '../entities/normalize-record.js';
 import { type RestLocation, buildRestQueryUrl } from '../rest/rest-url.js';
 import { KeyOrderGuard } from './key-order-guard.js';
 import type { X3KeysOptions } from './x3-keys-options.js';
-
-function keyText(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
-}
 
 /**
  * Lists every key of an entity over REST api1: a `$query` with `orderBy=K1 asc,…,Kn asc` and `count`, and no
@@ -54,7 +47,8 @@ export async function* restKeys(
     const page = await context.transport.getPage(url, options.signal);
     let lastParts: string[] | undefined;
     for (const [i, raw] of page.resources.entries()) {
-      const key = readIdentity(definition, 'rest', raw).key;
+      const parts = readRestKeyParts(rest, raw);
+      const key = keyOfParts(parts);
       if (key === undefined) {
         // A record without its key cannot be matched; skipping it would make reconciliation delete its row.
         throw new X3ResponseError({
@@ -64,7 +58,7 @@ export async function* restKeys(
         });
       }
       guard.check(key, page.url);
-      lastParts = rest.keyFields.map((f) => keyText(readPath(raw, f)) as string);
+      lastParts = parts.map(String);
       yield key;
     }
     if (page.nextUrl !== undefined) {
