@@ -1,21 +1,12 @@
-import {
-  MlcError,
-  type RequestOutcome,
-  isMlcError,
-  notSent,
-  outcomeOf,
-  resolveRetryPolicy,
-  withRetry,
-} from '@mlc/core';
+import { MlcError, type RequestOutcome } from '@mlc/core';
 import { PowerBITableFullError, TABLE_CAPACITY_REMEDY } from '../errors/power-bi-table-full-error.js';
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
+import type { DatasetPacer } from '../pacing/dataset-pacer.js';
 import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
 import type { ResolvedTable } from '../schema/schema-types.js';
-import { type ClientContext, tablePath } from './client-context.js';
-
-/** [documented] reference §3 (S9): basicFIFO tables are kept between 200,000 and 210,000 rows. */
-const FIFO_TRIM_ABOVE = 210_000;
+import { type ClientContext, isBasicFifo } from './client-context.js';
+import { sendRowsRequest } from './send-rows-request.js';
 
 /** The outcome of one POST rows request of an append. */
 export interface AppendRequestResult {
@@ -98,96 +89,31 @@ export async function appendRows(
   options: AppendOptions = {},
 ): Promise<AppendResult> {
   const { batchId, signal, beforeSend } = options;
-  if (batchId !== undefined) {
-    if (!table.hasBatchColumn) {
-      throw new PowerBIValidationError({
-        code: 'PBI_OPTIONS_INVALID',
-        reason:
-          'batchId needs the reserved "_batch" column: define the dataset with batchColumn enabled (the default)',
-        table: table.name,
-      });
-    }
-    if (typeof batchId !== 'string' || batchId === '' || batchId.length > POWER_BI_LIMITS.maxStringLength) {
-      throw new PowerBIValidationError({
-        code: 'PBI_OPTIONS_INVALID',
-        reason: `batchId must be a non-empty string of at most ${POWER_BI_LIMITS.maxStringLength} characters`,
-        table: table.name,
-      });
-    }
-  }
+  if (batchId !== undefined) checkBatchId(table, batchId);
   const plan = planRequests(table, rows, {
     maxRows: context.options.maxRowsPerRequest,
     maxBytes: context.options.maxRequestBytes,
     ...(batchId !== undefined ? { batchId } : {}),
   });
-  const logger = context.options.logger;
   if (plan.length === 0) return { outcome: 'applied', requests: [] };
 
   const pacer = context.pacer(datasetId);
-  // [documented] reference §0/§3: 5,000,000 rows per table with retention None. Refused here, whole, before a
-  // request leaves (a basicFIFO table trims itself at 200,000 and never fills).
-  const fifo = context.schemas.get(datasetId)?.retentionPolicy === 'basicFIFO';
-  const cap = POWER_BI_LIMITS.maxRowsPerTableNone;
-  const known = pacer.tableRows(table.name);
-  if (!fifo && known + rows.length > cap) {
-    const error = new PowerBITableFullError({
-      datasetId,
-      table: table.name,
-      rows: known,
-      cap,
-      adding: rows.length,
-    });
-    logger.error({ err: error, datasetId, table: table.name, rows: known, cap }, 'power bi table full');
-    throw error;
-  }
-  let firstFailure: { index: number; error: unknown } | undefined;
-  const results = await Promise.all(
-    plan.map(async (request, index): Promise<AppendRequestResult> => {
-      try {
-        return await pacer.run(async () => {
-          if (firstFailure) return skippedAfterFailure(request, firstFailure);
-          const result = await sendRequest(context, datasetId, table, request, signal, beforeSend);
-          if (result.outcome !== 'applied' && !firstFailure) firstFailure = { index, error: result.error };
-          return result;
-        }, signal);
-      } catch (error) {
-        // Rejected by the queue before it started (aborted while waiting for a slot).
-        return { outcome: 'not-applied', startIndex: request.startIndex, rowCount: request.rowCount, error };
-      }
-    }),
-  );
-  const outcomes = new Set(results.map((result) => result.outcome));
-  const outcome = outcomes.size === 1 ? (results[0]?.outcome ?? 'applied') : 'partial';
-  const counts = {
-    applied: results.filter((r) => r.outcome === 'applied').length,
-    notApplied: results.filter((r) => r.outcome === 'not-applied').length,
-    unknown: results.filter((r) => r.outcome === 'unknown').length,
-  };
-  const facts = {
+  // A basicFIFO table trims itself at 200,000 rows and never fills: only a table with retention None has a cap.
+  const fifo = isBasicFifo(context, datasetId);
+  if (!fifo) refuseIfTableFull(context, pacer, datasetId, table.name, rows.length);
+  const results = await sendPlan(context, pacer, datasetId, table, plan, { signal, beforeSend });
+  const outcome = commonOutcome(results);
+  const retryAfterMs = longestRetryAfter(results);
+  logAppend(context, {
     datasetId,
     table: table.name,
     rows: rows.length,
-    requests: plan.length,
-    ...counts,
-    ...(batchId ? { batchId } : {}),
-  };
-  const waits = results.flatMap((r) => (r.retryAfterMs === undefined ? [] : [r.retryAfterMs]));
-  const retryAfterMs = waits.length > 0 ? Math.max(...waits) : undefined;
-  if (outcome === 'applied') logger.info(facts, 'power bi rows appended');
-  else logger.warn({ ...facts, outcome, retryAfterMs }, 'power bi append incomplete');
-  const threshold = fifo
-    ? undefined
-    : pacer.capacityReached(table.name, cap, POWER_BI_LIMITS.tableCapacityWarnings);
-  const capacity =
-    threshold === undefined
-      ? undefined
-      : { table: table.name, rows: pacer.tableRows(table.name), cap, threshold };
-  if (capacity) {
-    logger.warn(
-      { datasetId, ...capacity, remedy: TABLE_CAPACITY_REMEDY },
-      `power bi table ${table.name} holds ${capacity.rows} rows, ${Math.round((threshold as number) * 100)}% of its ${cap}-row cap`,
-    );
-  }
+    batchId,
+    results,
+    outcome,
+    retryAfterMs,
+  });
+  const capacity = fifo ? undefined : capacityWarning(context, pacer, datasetId, table.name);
   return {
     outcome,
     requests: results,
@@ -196,103 +122,137 @@ export async function appendRows(
   };
 }
 
-async function sendRequest(
-  context: ClientContext,
-  datasetId: string,
-  table: ResolvedTable,
-  request: PlannedRequest,
-  signal: AbortSignal | undefined,
-  beforeSend: AppendOptions['beforeSend'],
-): Promise<AppendRequestResult> {
-  const pacer = context.pacer(datasetId);
-  const { clock } = context.options;
-  const base = { startIndex: request.startIndex, rowCount: request.rowCount };
-  // True while an attempt's bytes may be on their way to the service.
-  let inFlight = false;
-  try {
-    await withRetry(
-      async () => {
-        try {
-          await pacer.acquire(table.name, request.rowCount, signal);
-        } catch (error) {
-          // Nothing of this attempt left (e.g. the shared quota store failed): the retry decision may repeat it.
-          throw notSent(error);
-        }
-        inFlight = true;
-        const response = await context.http.request({
-          method: 'POST',
-          path: `${tablePath(datasetId, table.name)}/rows`,
-          body: request.body,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-          // The retry loop is this one: each attempt must pass the pacer first.
-          retry: false,
-          idempotent: false,
-          ...(signal ? { signal } : {}),
-          ...(beforeSend ? { beforeSend } : {}),
-        });
-        inFlight = false;
-        return response;
-      },
-      {
-        policy: context.options.retry,
-        clock,
-        idempotent: false,
-        // A Retry-After beyond the cap ends the request (not-applied, with its delay) rather than blocking inside
-        // one append for up to an hour: the caller parks the work and says so.
-        beyondMaxRetryAfter: 'throw',
-        ...(signal ? { signal } : {}),
-        onRetry: (event) => {
-          inFlight = false;
-          if (event.reason === 'throttled') {
-            // Every request of the dataset waits, not just this one: the quota is per dataset.
-            pacer.pauseUntil(clock.now() + event.delayMs);
-            context.options.onThrottle?.({ datasetId, table: table.name, delayMs: event.delayMs });
-          }
-          context.options.logger.warn(
-            {
-              datasetId,
-              table: table.name,
-              startIndex: request.startIndex,
-              reason: event.reason,
-              delayMs: event.delayMs,
-            },
-            'power bi rows request retried',
-          );
-        },
-      },
-    );
-    // A basicFIFO table never grows past ~210,000 rows, so it never reaches the 250k hourly mode.
-    const fifo = context.schemas.get(datasetId)?.retentionPolicy === 'basicFIFO';
-    pacer.addTableRows(table.name, request.rowCount, fifo ? FIFO_TRIM_ABOVE : undefined);
-    return { outcome: 'applied', ...base };
-  } catch (error) {
-    const outcome = classifyFailure(error, inFlight);
-    const retryAfterMs = longThrottle(error, context);
-    if (retryAfterMs !== undefined) {
-      context.options.logger.warn(
-        { datasetId, table: table.name, startIndex: request.startIndex, retryAfterMs },
-        'power bi throttled beyond the retry cap: request not sent again, retry after the delay',
-      );
-    }
-    return { outcome, ...base, error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+/** Refuses a batch id the table cannot carry: one needs the `_batch` column and fits in a Power BI string. */
+function checkBatchId(table: ResolvedTable, batchId: string): void {
+  if (!table.hasBatchColumn) {
+    throw new PowerBIValidationError({
+      code: 'PBI_OPTIONS_INVALID',
+      reason:
+        'batchId needs the reserved "_batch" column: define the dataset with batchColumn enabled (the default)',
+      table: table.name,
+    });
+  }
+  if (typeof batchId !== 'string' || batchId === '' || batchId.length > POWER_BI_LIMITS.maxStringLength) {
+    throw new PowerBIValidationError({
+      code: 'PBI_OPTIONS_INVALID',
+      reason: `batchId must be a non-empty string of at most ${POWER_BI_LIMITS.maxStringLength} characters`,
+      table: table.name,
+    });
   }
 }
 
 /**
- * Was a failed POST applied? A failure raised before the attempt's bytes left (waiting for the pacer, or an abort
- * between attempts) is `not-applied`; otherwise core's `outcomeOf` answers (a failure raised before sending,
- * e.g. the token endpoint's 5xx, carries `not-applied`; 4xx, 429 and refused connections too; 5xx, timeouts, aborts in
- * flight and connections lost after sending are `unknown`).
+ * Refuses, whole and before a request leaves, rows that would take a table with retention None past its cap
+ * ([documented] reference §0/§3: 5,000,000 rows), by the count the client knows.
+ *
+ * @throws {PowerBITableFullError} `PBI_TABLE_FULL`, logged.
  */
-function classifyFailure(error: unknown, inFlight: boolean): RequestOutcome {
-  return inFlight ? outcomeOf(error) : 'not-applied';
+function refuseIfTableFull(
+  context: ClientContext,
+  pacer: DatasetPacer,
+  datasetId: string,
+  table: string,
+  adding: number,
+): void {
+  const cap = POWER_BI_LIMITS.maxRowsPerTableNone;
+  const known = pacer.tableRows(table);
+  if (known + adding > cap) {
+    const error = new PowerBITableFullError({ datasetId, table, rows: known, cap, adding });
+    context.options.logger.error({ err: error, datasetId, table, rows: known, cap }, 'power bi table full');
+    throw error;
+  }
 }
 
-/** The remote's delay when `error` is a throttle whose Retry-After exceeds the policy's cap. */
-function longThrottle(error: unknown, context: ClientContext): number | undefined {
-  if (!isMlcError(error) || error.kind !== 'throttled' || error.retryAfterMs === undefined) return undefined;
-  const cap = resolveRetryPolicy(context.options.retry).maxRetryAfterMs;
-  return error.retryAfterMs > cap ? error.retryAfterMs : undefined;
+/**
+ * Sends an append's planned requests through the dataset's pacer. Once one fails, those not yet started are not
+ * sent (`not-applied`, `PBI_APPEND_STOPPED`). One result per request, in plan order.
+ */
+async function sendPlan(
+  context: ClientContext,
+  pacer: DatasetPacer,
+  datasetId: string,
+  table: ResolvedTable,
+  plan: readonly PlannedRequest[],
+  options: AppendOptions,
+): Promise<AppendRequestResult[]> {
+  let firstFailure: { index: number; error: unknown } | undefined;
+  return Promise.all(
+    plan.map(async (request, index): Promise<AppendRequestResult> => {
+      try {
+        return await pacer.run(async () => {
+          if (firstFailure) return skippedAfterFailure(request, firstFailure);
+          const result = await sendRowsRequest(context, datasetId, table, request, options);
+          if (result.outcome !== 'applied' && !firstFailure) firstFailure = { index, error: result.error };
+          return result;
+        }, options.signal);
+      } catch (error) {
+        // Rejected by the queue before it started (aborted while waiting for a slot).
+        return { outcome: 'not-applied', startIndex: request.startIndex, rowCount: request.rowCount, error };
+      }
+    }),
+  );
+}
+
+/** The outcome all requests share, or `partial` when they differ. */
+function commonOutcome(results: readonly AppendRequestResult[]): AppendResult['outcome'] {
+  const outcomes = new Set(results.map((result) => result.outcome));
+  return outcomes.size === 1 ? (results[0]?.outcome ?? 'applied') : 'partial';
+}
+
+/** The longest `retryAfterMs` of the requests throttled beyond the cap; `undefined` when none was. */
+function longestRetryAfter(results: readonly AppendRequestResult[]): number | undefined {
+  const waits = results.flatMap((r) => (r.retryAfterMs === undefined ? [] : [r.retryAfterMs]));
+  return waits.length > 0 ? Math.max(...waits) : undefined;
+}
+
+/** What {@link logAppend} reports of an append. */
+interface AppendFacts {
+  datasetId: string;
+  table: string;
+  rows: number;
+  batchId: string | undefined;
+  results: readonly AppendRequestResult[];
+  outcome: AppendResult['outcome'];
+  retryAfterMs: number | undefined;
+}
+
+/** Logs an append: `info` when every request was applied, `warn` with the outcome otherwise. */
+function logAppend(context: ClientContext, append: AppendFacts): void {
+  const { datasetId, table, rows, batchId, results, outcome, retryAfterMs } = append;
+  const facts = {
+    datasetId,
+    table,
+    rows,
+    requests: results.length,
+    applied: results.filter((r) => r.outcome === 'applied').length,
+    notApplied: results.filter((r) => r.outcome === 'not-applied').length,
+    unknown: results.filter((r) => r.outcome === 'unknown').length,
+    ...(batchId ? { batchId } : {}),
+  };
+  const logger = context.options.logger;
+  if (outcome === 'applied') logger.info(facts, 'power bi rows appended');
+  else logger.warn({ ...facts, outcome, retryAfterMs }, 'power bi append incomplete');
+}
+
+/**
+ * The table's capacity warning when this append took it to a warning share of its cap (80 %, then 95 %; each
+ * reported once, logged with the remedy); `undefined` otherwise.
+ */
+function capacityWarning(
+  context: ClientContext,
+  pacer: DatasetPacer,
+  datasetId: string,
+  table: string,
+): TableCapacity | undefined {
+  const cap = POWER_BI_LIMITS.maxRowsPerTableNone;
+  const threshold = pacer.capacityReached(table, cap, POWER_BI_LIMITS.tableCapacityWarnings);
+  if (threshold === undefined) return undefined;
+  const capacity: TableCapacity = { table, rows: pacer.tableRows(table), cap, threshold };
+  context.options.logger.warn(
+    { datasetId, ...capacity, remedy: TABLE_CAPACITY_REMEDY },
+    `power bi table ${table} holds ${capacity.rows} rows, ${Math.round(threshold * 100)}% of its ${cap}-row cap`,
+  );
+  return capacity;
 }
 
 /** The result of a planned request left unsent because an earlier request of the same append failed. */

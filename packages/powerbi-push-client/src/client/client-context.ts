@@ -28,3 +28,8 @@ export function datasetPath(datasetId: string): string {
 export function tablePath(datasetId: string, table: string): string {
   return `${datasetPath(datasetId)}/tables/${encodeURIComponent(table)}`;
 }
+
+/** True when the context knows the dataset's retention as `basicFIFO` (Power BI trims its tables; they never fill). */
+export function isBasicFifo(context: ClientContext, datasetId: string): boolean {
+  return context.schemas.get(datasetId)?.retentionPolicy === 'basicFIFO';
+}
