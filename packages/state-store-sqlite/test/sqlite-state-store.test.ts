@@ -146,6 +146,77 @@ describe('SqliteStateStore on disk', () => {
   });
 });
 
+describe('SqliteStateStore stored rows', () => {
+  const rows = [
+    { id: 'A1', amount: 0.1 + 0.2, note: 'é😀"\n' },
+    { id: 'A2', amount: 1e21, note: null },
+  ];
+  const columnar =
+    '{"columns":["id","amount","note"]}\n[["A1",0.30000000000000004,"é😀\\"\\n"],["A2",1e+21,null]]';
+
+  it('writes batch, dead-letter and ledger rows columnar, and reads the plain JSON arrays of earlier versions', async () => {
+    const path = newPath();
+    const store = createSqliteStateStore({ path, clock: new TestClock('2024-01-01T00:00:00Z') });
+    await store.open();
+    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
+    if (!lease) throw new Error('lease');
+    await store.beginBatch(intent('b1', { rows, rowCount: 2 }), lease);
+    await store.beginBatch(intent('b2', { rows, rowCount: 2 }), lease);
+    await store.failBatch(
+      'b2',
+      { status: 'failed', deadLetterId: 'dl2', at: 6, failure: { code: 'X', message: 'nope' } },
+      lease,
+    );
+    await store.beginBatch(
+      intent('b3', {
+        kind: 'snapshot',
+        mode: 'replace',
+        rows: [],
+        rowCount: 0,
+        entries: [{ key: 'k', hash: 'h', version: 1, rows }],
+      }),
+      lease,
+    );
+    await store.commitBatch('b3', lease, { at: 7 });
+
+    const db = new Database(path);
+    const text = (sql: string) => db.prepare<[], { rows: string }>(sql).get()?.rows;
+    expect(text("SELECT rows FROM batch_payloads WHERE batch_id = 'b1'")).toBe(columnar);
+    expect(text("SELECT rows FROM dead_letters WHERE id = 'dl2'")).toBe(columnar);
+    expect(text("SELECT rows FROM ledger WHERE key = 'k'")).toBe(columnar);
+    expect((await store.getBatch('b1'))?.rows).toStrictEqual(rows);
+    expect((await store.listDeadLetters())[0]?.rows).toStrictEqual(rows);
+    expect((await store.lookupLedger('s', ['k'])).get('k')?.rows).toStrictEqual(rows);
+
+    const plain = JSON.stringify(rows);
+    db.prepare("UPDATE batch_payloads SET rows = ? WHERE batch_id = 'b1'").run(plain);
+    db.prepare("UPDATE dead_letters SET rows = ? WHERE id = 'dl2'").run(plain);
+    db.prepare("UPDATE ledger SET rows = ? WHERE key = 'k'").run(plain);
+    db.close();
+    expect((await store.getBatch('b1'))?.rows).toStrictEqual(rows);
+    expect((await store.listDeadLetters())[0]?.rows).toStrictEqual(rows);
+    expect((await store.lookupLedger('s', ['k'])).get('k')?.rows).toStrictEqual(rows);
+    await store.close();
+  });
+
+  it('a damaged columnar payload is STORE_UNREADABLE naming the batch', async () => {
+    const path = newPath();
+    const store = createSqliteStateStore({ path, clock: new TestClock('2024-01-01T00:00:00Z') });
+    await store.open();
+    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
+    if (!lease) throw new Error('lease');
+    await store.beginBatch(intent('b1', { rows, rowCount: 2 }), lease);
+    const db = new Database(path);
+    db.prepare("UPDATE batch_payloads SET rows = ? WHERE batch_id = 'b1'").run(
+      '{"columns":["id","amount","note"]}\n[["A1",0.3],["A2",1e+21,null]]',
+    );
+    db.close();
+    const error = await expectStoreError(store.getBatch('b1'), 'STORE_UNREADABLE');
+    expect(error.message).toContain('rows of batch b1');
+    await store.close();
+  });
+});
+
 describe('SqliteStateStore refuses what it cannot read', () => {
   async function seeded(): Promise<string> {
     const path = newPath();

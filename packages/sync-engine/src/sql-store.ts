@@ -1,9 +1,10 @@
 // `@mlc/sync-engine/sql-store`: building blocks for StateStore implementations on SQL databases, shared by the
 // SQLite and PostgreSQL stores and available to a team writing its own (MySQL, SQL Server, …): the ledger-key
 // spelling that keeps the contract's UTF-16 order in byte-ordered collations, the row codecs of the reference
-// table layout, and the check of a stored schema version. Every export is named.
+// table layout, the compact text of stored rows, and the check of a stored schema version. Every export is named.
 
 export { decodeLedgerKey, encodeLedgerKey } from './sql-codecs/ledger-key.js';
+export { parseStored } from './sql-codecs/parse-stored.js';
 export type {
   AuditRow,
   BatchInfo,
@@ -23,5 +24,5 @@ export {
   lastWritePerKey,
   ledgerEntryFromRow,
   ledgerEntryFromValues,
-  parseStored,
 } from './sql-codecs/stored-records.js';
+export { decodeStoredRows, encodeStoredRows } from './sql-codecs/stored-rows.js';

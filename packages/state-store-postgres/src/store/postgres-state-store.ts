@@ -54,6 +54,7 @@ import {
   type DeadLetterRow,
   deadLetterColumns,
   deadLetterFromRow,
+  encodeStoredRows,
   type LedgerRow,
   type LedgerValues,
   lastWritePerKey,
@@ -252,7 +253,7 @@ export class PostgresStateStore implements StateStore {
       assertBatchAbsent(intent.batchId, inserted.rowCount === 0);
       await run(this.#sql.insertPayload, [
         intent.batchId,
-        JSON.stringify(intent.rows),
+        encodeStoredRows(intent.rows),
         JSON.stringify(intent.entries),
       ]);
     });
@@ -625,7 +626,7 @@ export class PostgresStateStore implements StateStore {
         upserts.map((w) => w.version),
         upserts.map((w) => w.seenHash ?? null),
         upserts.map((w) => w.stamp ?? null),
-        upserts.map((w) => (w.rows === undefined ? null : JSON.stringify(w.rows))),
+        upserts.map((w) => (w.rows === undefined ? null : encodeStoredRows(w.rows))),
         upserts.map((w) => w.fingerprint ?? null),
       ]);
     }

@@ -51,6 +51,7 @@ import {
   batchInfoOf,
   deadLetterColumns,
   deadLetterFromRow,
+  encodeStoredRows,
   type DeadLetterRow,
   lastWritePerKey,
   ledgerEntryFromRow,
@@ -173,7 +174,7 @@ export class SqliteStateStore implements StateStore {
         intent.createdAt,
         JSON.stringify(batchInfoOf(intent)),
       );
-      st.insertPayload.run(intent.batchId, JSON.stringify(intent.rows), JSON.stringify(intent.entries));
+      st.insertPayload.run(intent.batchId, encodeStoredRows(intent.rows), JSON.stringify(intent.entries));
     });
   }
 
@@ -486,7 +487,7 @@ export class SqliteStateStore implements StateStore {
           write.version,
           write.seenHash ?? null,
           write.stamp ?? null,
-          write.rows === undefined ? null : JSON.stringify(write.rows),
+          write.rows === undefined ? null : encodeStoredRows(write.rows),
           write.fingerprint ?? null,
         );
     }

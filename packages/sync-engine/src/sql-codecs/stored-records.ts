@@ -8,12 +8,14 @@ import type {
   LedgerWrite,
   RebuildProgress,
 } from '../state-store/types.js';
-import { StateStoreError } from '../state-store/state-store-error.js';
 import { decodeLedgerKey } from './ledger-key.js';
+import { parseStored } from './parse-stored.js';
+import { decodeStoredRows, encodeStoredRows } from './stored-rows.js';
 
 // How rows of the reference SQL layout (used by the SQLite and PostgreSQL stores) map to the contract's objects.
 // JSON is kept as text (not jsonb or another re-ordered form): a resent batch must carry the first POST's rows byte
-// for byte, key order and number spelling included.
+// for byte, key order and number spelling included. Rows (a batch's, a dead letter's, a ledger entry's) are written
+// by encodeStoredRows and read by decodeStoredRows (stored-rows.ts), the one place that knows their forms.
 
 /** The JSON `info` column of a batch: everything but identity, status, payload and creation time. */
 export interface BatchInfo {
@@ -76,15 +78,6 @@ export interface AuditRow {
   data: string | null;
 }
 
-/** JSON.parse that turns damage into a loud `STORE_UNREADABLE` naming what was being read. */
-export function parseStored<T>(text: string, what: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch (cause) {
-    throw new StateStoreError({ code: 'STORE_UNREADABLE', message: `${what} holds unreadable JSON`, cause });
-  }
-}
-
 /** The `info` column of a new intent. */
 export function batchInfoOf(intent: BatchIntent): BatchInfo {
   const info: BatchInfo = {
@@ -111,7 +104,7 @@ export function batchFromRow(row: BatchRow): BatchIntent {
     table: info.table,
     kind: info.kind,
     mode: info.mode,
-    rows: row.rows === null ? [] : parseStored(row.rows, `rows of batch ${row.batch_id}`),
+    rows: row.rows === null ? [] : decodeStoredRows(row.rows, `rows of batch ${row.batch_id}`),
     entries: row.entries === null ? [] : parseStored(row.entries, `entries of batch ${row.batch_id}`),
     rowCount: info.rowCount,
     createdAt: row.created_at,
@@ -164,7 +157,8 @@ export function ledgerEntryFromValues(values: LedgerValues): LedgerEntry {
   if (values[3] !== null) entry.seenHash = values[3];
   if (values[4] !== null) entry.stamp = values[4];
   if (values[6] !== null) entry.fingerprint = values[6];
-  if (values[5] !== null) entry.rows = parseStored(values[5], `ledger rows of key ${JSON.stringify(key)}`);
+  if (values[5] !== null)
+    entry.rows = decodeStoredRows(values[5], `ledger rows of key ${JSON.stringify(key)}`);
   return entry;
 }
 
@@ -187,7 +181,7 @@ export function deadLetterColumns(letter: DeadLetter): {
   const { status: _s, settledAt: _t, replayBatchId: _r, rows, entries, ...rest } = letter;
   return {
     body: JSON.stringify(rest),
-    rows: rows === undefined ? null : JSON.stringify(rows),
+    rows: rows === undefined ? null : encodeStoredRows(rows),
     entries: entries === undefined ? null : JSON.stringify(entries),
   };
 }
@@ -198,7 +192,7 @@ export function deadLetterFromRow(row: DeadLetterRow): DeadLetter {
   letter.status = row.status as DeadLetter['status'];
   if (row.settled_at !== null) letter.settledAt = row.settled_at;
   if (row.replay_batch_id !== null) letter.replayBatchId = row.replay_batch_id;
-  if (row.rows !== null) letter.rows = parseStored(row.rows, `rows of dead letter ${letter.id}`);
+  if (row.rows !== null) letter.rows = decodeStoredRows(row.rows, `rows of dead letter ${letter.id}`);
   if (row.entries !== null) letter.entries = parseStored(row.entries, `entries of dead letter ${letter.id}`);
   return letter;
 }

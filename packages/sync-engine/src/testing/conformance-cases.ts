@@ -355,6 +355,7 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
         'open intents after reopen, oldest first',
       );
       assert.deepEqual(open[0]?.rows, rows, 'rows survive byte for byte');
+      assert.equal(JSON.stringify(open[0]?.rows), JSON.stringify(rows), 'the same JSON text: key order too');
       assert.equal(open[0]?.postedAt, 1234);
       assert.equal(open[0]?.answeredAt, 1240, 'answeredAt survives a reopen (a takeover reads it)');
       assert.equal(open[0]?.attempts, 1);

@@ -1,0 +1,232 @@
+import { type Row, type RowValue, isStateStoreError } from '@mlc/sync-engine';
+import {
+  batchFromRow,
+  decodeStoredRows,
+  deadLetterColumns,
+  deadLetterFromRow,
+  encodeStoredRows,
+  ledgerEntryFromValues,
+} from '@mlc/sync-engine/sql-store';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+/** A row whose own keys are `keys` in order, made like JSON.parse makes one (a `__proto__` key is a plain member). */
+function rowOf(keys: readonly string[], values: readonly RowValue[]): Row {
+  const row: Row = {};
+  keys.forEach((key, i) => {
+    Object.defineProperty(row, key, {
+      value: values[i],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+  return row;
+}
+
+// Keys that JSON or objects treat specially: integer-like names (enumerated first), `__proto__`, escapes, surrogates.
+const key = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 6 }),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    '0',
+    '1',
+    '10',
+    '01',
+    '-1',
+    '4294967295',
+    '',
+    '"',
+    '\\',
+    '\n',
+    '\u2028',
+  ),
+);
+// What a row holds after JSON: -0 comes back as 0 and non-finite numbers as null in either form, so neither is one.
+const value: fc.Arbitrary<RowValue> = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.constantFrom('\u0000', '\uD800', '\uDC00x', '😀', '\u2028\u2029', '"\\/\b\f\n\r\t'),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+  fc.integer(),
+  fc.constantFrom(0.1 + 0.2, 1e21, 5e-324, Number.MAX_SAFE_INTEGER, -Number.MAX_VALUE),
+  fc.boolean(),
+  fc.constant(null),
+);
+const columns = fc.uniqueArray(key, { maxLength: 8 });
+const sameColumnRows = columns.chain((names) =>
+  fc
+    .array(fc.array(value, { minLength: names.length, maxLength: names.length }), { maxLength: 20 })
+    .map((lines) => lines.map((line) => rowOf(names, line))),
+);
+const anyRows = fc.array(
+  columns.chain((names) =>
+    fc.array(value, { minLength: names.length, maxLength: names.length }).map((line) => rowOf(names, line)),
+  ),
+  { maxLength: 20 },
+);
+
+function expectExactRoundTrip(rows: Row[]): void {
+  const decoded = decodeStoredRows(encodeStoredRows(rows), 'rows under test');
+  expect(decoded).toStrictEqual(rows);
+  expect(JSON.stringify(decoded)).toBe(JSON.stringify(rows));
+  expect(decoded.map((row) => Object.keys(row))).toEqual(rows.map((row) => Object.keys(row)));
+}
+
+function unreadable(text: string): Error {
+  try {
+    decodeStoredRows(text, 'rows of batch b-1');
+  } catch (error) {
+    expect(isStateStoreError(error, 'STORE_UNREADABLE'), String(error)).toBe(true);
+    expect((error as Error).message).toContain('rows of batch b-1');
+    return error as Error;
+  }
+  throw new Error(`${JSON.stringify(text)} was read`);
+}
+
+describe('encodeStoredRows / decodeStoredRows', () => {
+  it('gives back rows of one key list exactly: values, key order, JSON text (property)', () => {
+    fc.assert(
+      fc.property(sameColumnRows, (rows) => expectExactRoundTrip(rows)),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives back rows of different key lists exactly (property)', () => {
+    fc.assert(
+      fc.property(anyRows, (rows) => expectExactRoundTrip(rows)),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('writes rows of one key list as the columns once, then the values of each row', () => {
+    const rows = [
+      { id: 'A1', amount: 12.5, posted: true, note: null },
+      { id: 'é😀"\n', amount: -0.1, posted: false, note: 'x' },
+    ];
+    expect(encodeStoredRows(rows)).toBe(
+      '{"columns":["id","amount","posted","note"]}\n[["A1",12.5,true,null],["é😀\\"\\n",-0.1,false,"x"]]',
+    );
+    expectExactRoundTrip(rows);
+  });
+
+  it('writes the plain JSON array when the rows do not share one key list, or there are none', () => {
+    const reordered: Row[] = [
+      { a: 1, b: 2 },
+      { b: 2, a: 1 },
+    ];
+    const fewer: Row[] = [{ a: 1, b: 2 }, { a: 1 }];
+    const more: Row[] = [{ a: 1 }, { a: 1, b: 2 }];
+    for (const rows of [reordered, fewer, more, []]) {
+      expect(encodeStoredRows(rows)).toBe(JSON.stringify(rows));
+      expectExactRoundTrip(rows);
+    }
+  });
+
+  it('writes the plain form where the columnar one could not give the same JSON back', () => {
+    // An undefined member is omitted by JSON.stringify of an object but would be null in a list of values.
+    const withUndefined = [{ a: 1, b: undefined }] as unknown as Row[];
+    expect(encodeStoredRows(withUndefined)).toBe('[{"a":1}]');
+    expect(JSON.stringify(decodeStoredRows(encodeStoredRows(withUndefined), 'r'))).toBe('[{"a":1}]');
+    // An assignment to `__proto__` would set the prototype, not create the member.
+    const proto = [rowOf(['__proto__', 'a'], [1, 2])];
+    expect(encodeStoredRows(proto)).toBe('[{"__proto__":1,"a":2}]');
+    expectExactRoundTrip(proto);
+    // Inherited enumerable members, which JSON.stringify skips.
+    const inherited = [Object.assign(Object.create({ hidden: 1 }) as Row, { a: 1 }), { a: 2 }];
+    expect(encodeStoredRows(inherited)).toBe('[{"a":1},{"a":2}]');
+    expect(decodeStoredRows(encodeStoredRows(inherited), 'r')).toStrictEqual([{ a: 1 }, { a: 2 }]);
+  });
+
+  it('reads the plain JSON array that earlier versions wrote (no layout change needed)', () => {
+    const text = '[{"id":"A1","amount":12.50,"n":1e2,"s":"\\u00e9"},{"id":"A2","amount":null,"n":0,"s":""}]';
+    const rows = decodeStoredRows(text, 'rows of batch b-1');
+    expect(rows).toStrictEqual(JSON.parse(text));
+    expect(JSON.stringify(rows)).toBe(JSON.stringify(JSON.parse(text)));
+    expect(decodeStoredRows('[]', 'r')).toEqual([]);
+  });
+
+  it('is not one JSON document when columnar, so a reader that predates the form refuses it', () => {
+    const text = encodeStoredRows([{ a: 1 }, { a: 2 }]);
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+  });
+
+  it('turns damaged or malformed rows into STORE_UNREADABLE naming what was read', () => {
+    const damaged = [
+      '',
+      '[{"a":1}',
+      '{"columns":["a"]}',
+      '{"columns":["a"]}\n[[1]',
+      '{"columns":["a"]\n[[1]]',
+      '{"columns":["a"]}\n[[1,2]]',
+      '{"columns":["a","b"]}\n[[1]]',
+      '{"columns":["a"]}\n[[1],[]]',
+      '{"columns":["a"]}\n[1]',
+      '{"columns":["a"]}\n{"a":1}',
+      '{"columns":["a"]}\nnull',
+      '{"columns":["a"]}\n[[{"x":1}]]',
+      '{"columns":["a"]}\n[[[1]]]',
+      '{"columns":[1]}\n[[1]]',
+      '{"columns":"a"}\n[["x"]]',
+      '{"columns":["a","a"]}\n[[1,2]]',
+      '{"columns":["__proto__"]}\n[[1]]',
+      '{"columns":["a"],"types":["int"]}\n[[1]]',
+      '{}\n[]',
+      '{"a":1}',
+      'null',
+      '"rows"',
+      '[1,2]',
+      '[null]',
+      '[[1]]',
+    ];
+    for (const text of damaged) unreadable(text);
+    expect(unreadable('{"columns":["a"]}\n[[1],[2,3]]').message).toContain('values row 1');
+  });
+});
+
+describe('the SQL row codecs use the stored-rows text', () => {
+  const rows = [
+    { id: 'A1', amount: 1 },
+    { id: 'A2', amount: 2 },
+  ];
+
+  it('reads a batch, a dead letter and a ledger entry in either form', () => {
+    for (const text of [encodeStoredRows(rows), JSON.stringify(rows)]) {
+      const batch = batchFromRow({
+        batch_id: 'b-1',
+        stream: 's',
+        status: 'open',
+        created_at: 1,
+        info: JSON.stringify({ table: 'T', kind: 'rows', mode: 'append', rowCount: 2, attempts: 0 }),
+        rows: text,
+        entries: '[]',
+      });
+      expect(batch.rows).toStrictEqual(rows);
+      const letter = deadLetterFromRow({
+        status: 'open',
+        settled_at: null,
+        replay_batch_id: null,
+        body: JSON.stringify({ id: 'd-1', stream: 's', kind: 'batch', createdAt: 1, reason: 'r' }),
+        rows: text,
+        entries: null,
+      });
+      expect(letter.rows).toStrictEqual(rows);
+      const entry = ledgerEntryFromValues(['k', 'h', 1, null, null, text, null]);
+      expect(entry.rows).toStrictEqual(rows);
+    }
+  });
+
+  it("writes a dead letter's rows columnar", () => {
+    const { rows: text } = deadLetterColumns({
+      id: 'd-1',
+      stream: 's',
+      kind: 'batch',
+      createdAt: 1,
+      reason: 'r',
+      status: 'open',
+      rows,
+    });
+    expect(text).toBe(encodeStoredRows(rows));
+    expect(text?.startsWith('{"columns":["id","amount"]}\n')).toBe(true);
+  });
+});
