@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineX3Entity, x3Code, x3Instant } from '../../src/index.js';
+import { defineX3Entity, normalizeRecord, x3Code, x3Instant } from '../../src/index.js';
 import { graphqlChanges } from '../../src/changes/graphql-changes.js';
-import { restChanges } from '../../src/changes/rest-changes.js';
+import { restChanges, restRecords } from '../../src/changes/rest-changes.js';
+import { type X3RecordIdentity, readIdentity } from '../../src/entities/normalize-record.js';
 import type { X3RestPage } from '../../src/rest/rest-transport.js';
 
 // Issue 9 finding 4: a null key on the last record of a page stopped the stream for good (the next page's cursor
@@ -105,6 +106,51 @@ describe('REST paging is robust to bad keys and stamps at any position', () => {
     const tail = await collect(restChanges(last.context, entity, {}));
     expect(tail.map((c) => c.ok)).toEqual([false, false, false]);
     expect(last.urls).toHaveLength(1);
+  });
+});
+
+// restRecords reads each record's key and stamp for its paging and hands them to `emit`, so that validation does
+// not read them again: what it hands over must be exactly what readIdentity reads, for every shape of key and stamp.
+describe('restRecords hands each record its identity, read once', () => {
+  const lines = defineX3Entity({
+    name: 'line',
+    schema: z.object({ key: x3Code, updatedAt: x3Instant }),
+    rest: { className: 'LINE', representation: 'LINE', keyFields: ['DOC', 'LIG'], fields: {} },
+  });
+  const stamp = '2024-01-01T00:00:01Z';
+  const records: unknown[] = [
+    { DOC: 'A', LIG: 1, UPDDATTIM: stamp },
+    { DOC: 'A', LIG: 0, UPDDATTIM: stamp },
+    { DOC: 'A', LIG: -0, UPDDATTIM: stamp },
+    { DOC: 'A', LIG: 1.5e21, UPDDATTIM: stamp },
+    { DOC: 'A~B', LIG: 'x', UPDDATTIM: stamp },
+    { DOC: 'A', LIG: '', UPDDATTIM: stamp },
+    { DOC: 'A', LIG: Number.NaN, UPDDATTIM: stamp },
+    { DOC: 'A', LIG: null, UPDDATTIM: stamp },
+    { DOC: 'A', LIG: true, UPDDATTIM: stamp },
+    { DOC: 'A', UPDDATTIM: stamp },
+    { DOC: 'A', LIG: 2, UPDDATTIM: '' },
+    { DOC: 'A', LIG: 2, UPDDATTIM: 20240101 },
+    { DOC: 'A', LIG: 2, UPDDATTIM: 'not a stamp' },
+    { DOC: 'A', LIG: 2 },
+    null,
+    'text',
+    [1, 2],
+  ];
+
+  it('the identity emitted is readIdentity of the record, for every key and stamp shape', async () => {
+    const { context } = restContext([{ resources: records }]);
+    const emitted = await collect(
+      restRecords(context, lines, {}, (raw, _text, identity: X3RecordIdentity) => ({ raw, identity })),
+    );
+    expect(emitted.map((e) => e.raw)).toEqual(records);
+    for (const { raw, identity } of emitted) expect(identity).toStrictEqual(readIdentity(lines, 'rest', raw));
+  });
+
+  it('changes() yields what normalizeRecord makes of each record, invalid keys and stamps included', async () => {
+    const { context } = restContext([{ resources: records }]);
+    const changes = await collect(restChanges(context, lines, {}));
+    expect(changes).toStrictEqual(records.map((raw) => normalizeRecord(lines, 'rest', raw)));
   });
 });
 
