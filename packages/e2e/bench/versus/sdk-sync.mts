@@ -57,13 +57,16 @@ const sync = createSync({
   defaults: config.lookbackMs === undefined ? {} : { lookbackMs: config.lookbackMs },
 });
 
-if (process.env.MLC_SDK_TRACE) {
-  // Where a run spends its time, on stderr: `MLC_SDK_TRACE=1` when investigating a slow phase.
-  const t0 = performance.now();
-  const trace = (name: string) => (event: object) =>
-    process.stderr.write(
-      `${Math.round(performance.now() - t0)} ms ${name} ${JSON.stringify(event).slice(0, 300)}\n`,
-    );
+// Where a run spends its time, on stderr: `MLC_SDK_TRACE=1` when investigating a slow phase. Milliseconds since
+// the modules were loaded (the ready line): the engine's events, then when `run()` returned and `close()` ended.
+const t0 = performance.now();
+const trace = process.env.MLC_SDK_TRACE
+  ? (name: string) => (event: object) =>
+      process.stderr.write(
+        `${Math.round(performance.now() - t0)} ms ${name} ${JSON.stringify(event).slice(0, 300)}\n`,
+      )
+  : undefined;
+if (trace) {
   for (const name of [
     'run-started',
     'run-finished',
@@ -93,12 +96,14 @@ if (profiler) {
 const cpuStart = process.cpuUsage();
 const [result] = await sync.run();
 const cpu = process.cpuUsage(cpuStart);
+trace?.('run-returned')({});
 if (profiler && profilePath) {
   const { profile } = await profiler.post('Profiler.stop');
   writeFileSync(profilePath, JSON.stringify(profile));
   profiler.disconnect();
 }
 await sync.close();
+trace?.('closed')({});
 const line: SdkSyncResult =
   !result || 'error' in result
     ? { status: 'failed', error: String(result && 'error' in result ? result.error : 'no stream ran') }
