@@ -138,6 +138,45 @@ describe('encodeStoredRows / decodeStoredRows', () => {
     expect(decodeStoredRows(encodeStoredRows(inherited), 'r')).toStrictEqual([{ a: 1 }, { a: 2 }]);
   });
 
+  it('writes the plain form for rows outside the Row type, so their JSON is still given back or refused on read', () => {
+    // Values an object member and a list item write differently (a function or symbol: omitted vs null), and objects
+    // (a Date, a value with toJSON, a nested object): the columnar reader refuses nested values, so a payload the
+    // store wrote would be unreadable.
+    class Amount {
+      toJSON(): unknown {
+        return { value: '1.50' };
+      }
+    }
+    const values: unknown[] = [() => 1, Symbol('s'), new Date(0), new Amount(), { nested: 1 }, [1]];
+    for (const value of values) {
+      const rows = [{ a: 1, b: value }] as unknown as Row[];
+      expect(encodeStoredRows(rows)).toBe(JSON.stringify(rows));
+    }
+    // Rows that are not plain objects: one with toJSON (JSON writes what it returns), a list, a string, null.
+    class LineRow {
+      constructor(readonly id: string) {}
+      toJSON(): unknown {
+        return { ID: this.id };
+      }
+    }
+    const oddRows: unknown[][] = [
+      [new LineRow('A1'), new LineRow('A2')],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      ['ab', 'cd'],
+      [{}, null],
+      [null],
+    ];
+    for (const rows of oddRows) expect(encodeStoredRows(rows as Row[])).toBe(JSON.stringify(rows));
+    expect(decodeStoredRows(encodeStoredRows(oddRows[0] as Row[]), 'r')).toStrictEqual([
+      { ID: 'A1' },
+      { ID: 'A2' },
+    ]);
+    for (const rows of oddRows.slice(1)) unreadable(encodeStoredRows(rows as Row[]));
+  });
+
   it('reads the plain JSON array that earlier versions wrote (no layout change needed)', () => {
     const text = '[{"id":"A1","amount":12.50,"n":1e2,"s":"\\u00e9"},{"id":"A2","amount":null,"n":0,"s":""}]';
     const rows = decodeStoredRows(text, 'rows of batch b-1');

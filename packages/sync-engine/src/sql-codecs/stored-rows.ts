@@ -19,8 +19,10 @@ import { parseStored } from './parse-stored.js';
 //
 // Exactness: both forms give back, through JSON, the same values in the same key order, so a batch resent after a
 // restart is encoded to the same request bytes as its first POST. Rows that JSON could not give back identically
-// in the columnar form (a value `undefined`, which an object omits but an array writes as null; a key `__proto__`,
-// which an assignment would not create; inherited enumerable members) are written in the plain form.
+// in the columnar form are written in the plain form: a value that is not a string, number, boolean or null (an
+// object omits `undefined`, a function or a symbol that an array writes as null; a Date, a `toJSON` value or a
+// nested object would be a nested value, which the columnar reader refuses), a key `__proto__` (which an assignment
+// would not create), inherited enumerable members, and rows that are not plain objects (a list, a row with `toJSON`).
 
 /** The columnar form's header (its first line). Exactly this member: a header with more is not understood. */
 interface ColumnsHeader {
@@ -31,13 +33,14 @@ const HEADER_OPEN = '{'.charCodeAt(0);
 const LINE_FEED = '\n';
 
 /**
- * The stored text of `rows`: columnar (column names once, then each row's values) when every row has exactly the
- * first row's own keys in the same order, else the plain JSON array. {@link decodeStoredRows} gives back rows
- * whose `JSON.stringify` is that of `rows`.
+ * The stored text of `rows`: columnar (column names once, then each row's values) when every row is a plain object
+ * with exactly the first row's own keys in the same order and only string, number, boolean or null values, else the
+ * plain JSON array. {@link decodeStoredRows} gives back rows whose `JSON.stringify` is that of `rows`.
  */
 export function encodeStoredRows(rows: readonly Row[]): string {
   const first = rows[0];
   if (first === undefined) return '[]';
+  if (!isPlainRow(first)) return JSON.stringify(rows);
   const columns = Object.keys(first);
   const values = columns.includes('__proto__') ? undefined : valuesByColumns(rows, columns);
   if (values === undefined) return JSON.stringify(rows);
@@ -64,6 +67,7 @@ function valuesByColumns(rows: readonly Row[], columns: readonly string[]): RowV
   const out: RowValue[][] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
+    if (!isPlainRow(row)) return undefined;
     const values: RowValue[] = new Array(width);
     let j = 0;
     // for…in, not Object.keys + row[key]: V8 reads a row of a known shape through its enum cache, about three times
@@ -72,13 +76,37 @@ function valuesByColumns(rows: readonly Row[], columns: readonly string[]): RowV
     for (const key in row) {
       if (j === width || key !== columns[j]) return undefined;
       const value = row[key];
-      if (value === undefined) return undefined;
+      if (!isScalar(value)) return undefined;
       values[j++] = value;
     }
     if (j !== width) return undefined;
     out[i] = values;
   }
   return out;
+}
+
+/**
+ * An object whose JSON is its enumerable own members: not null, not a list (a list's members would come back as
+ * an object's), and without a `toJSON` method (JSON writes what that returns, not the members).
+ */
+function isPlainRow(row: unknown): boolean {
+  return (
+    typeof row === 'object' &&
+    row !== null &&
+    !Array.isArray(row) &&
+    typeof (row as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
+/**
+ * A value JSON writes alike as an object's member and as a list item, and reads back as such: a string, a number
+ * (a non-finite one is null either way), a boolean or null. Not `undefined`, a function or a symbol (omitted from an
+ * object but null in a list), nor an object (a Date, a value with `toJSON`, a nested value), which the columnar
+ * reader refuses.
+ */
+function isScalar(value: unknown): value is RowValue {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean' || value === null;
 }
 
 function headerColumns(header: unknown, what: string): string[] {
