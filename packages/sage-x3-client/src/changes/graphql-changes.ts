@@ -6,7 +6,7 @@ import type {
   X3EntityDefinition,
   X3GraphQLMapping,
 } from '../entities/x3-entity-definition.js';
-import { normalizeRecord, readPath } from '../entities/normalize-record.js';
+import { keyPartOf, normalizeRecord, readPath } from '../entities/normalize-record.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
 import { EACH, type RecordPath, recordTextsOf } from '../json/record-texts.js';
@@ -185,7 +185,7 @@ export async function* graphqlRecords<T, R>(
       const raw =
         node !== null &&
         typeof node === 'object' &&
-        keyPresent(readPath(node, keyField)) &&
+        keyPartOf(readPath(node, keyField)) !== undefined &&
         linesIncomplete(mapping, node as Node)
           ? await completeCollections(context, mapping, root, schema, node as Node, options.signal, lineDocs)
           : node;
@@ -195,8 +195,4 @@ export async function* graphqlRecords<T, R>(
       yield emit(raw, raw === node ? texts?.[i] : undefined);
     }
   }
-}
-
-function keyPresent(value: unknown): boolean {
-  return (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
 }
