@@ -121,6 +121,8 @@ function recordPhase(
     's/M rows',
     `target ≤ ${target}; ${what}`,
   );
+  // Two runs of one size (BENCH_CPU_ENTRIES under 5) draw no line.
+  if (small.lines >= large.lines) return;
   const { fixedS, marginalPerMillion } = fixedAndMarginal(small, large);
   report.record(name, `${phase}_fixed_cpu`, fixedS, 's/run', `fit of ${small.lines} and ${large.lines} rows`);
   report.record(name, `${phase}_marginal_cpu`, marginalPerMillion, 's/M rows', 'beyond the fixed part');
