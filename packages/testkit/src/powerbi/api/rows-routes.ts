@@ -237,7 +237,7 @@ function storeRows(
 function deleteRows(c: Context<SimEnv>, state: SimulatorState, datasetId: string, tableName: string): Reply {
   const access = pushTableAccess(c, state, datasetId, tableName);
   if (!access.ok) return access.reply;
-  const { clientId, ds, table } = access;
+  const { clientId, table } = access;
   table.rows = [];
   // [documented] S6: 200, empty body.
   return { status: 200, applied: true, clientId };

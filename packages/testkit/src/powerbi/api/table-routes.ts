@@ -58,7 +58,7 @@ async function putTable(
   // [C-3p] reference §2.4: PUT cannot create a table (an unknown one is tableNotFound).
   const access = pushTableAccess(c, state, datasetId, tableName);
   if (!access.ok) return access.reply;
-  const { groupId, clientId, ds, table } = access;
+  const { groupId, clientId, table } = access;
   const body = await readJson(c);
   if (!body.ok) return { ...invalidJson('table'), clientId };
   const problems: SchemaProblem[] = [];
