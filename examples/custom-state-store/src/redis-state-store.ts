@@ -193,6 +193,7 @@ export class RedisStateStore implements StateStore {
     }
     // Layout 2 added the ledger entry's optional `fingerprint` (§ledger.write). Entries are stored whole as JSON, so
     // a layout-1 ledger reads as it is (its entries have none) and new writes carry it: only the marker moves.
+    // Layout 3 changed only how the SQL stores spell stored rows (encodeStoredRows); this store's JSON is unchanged.
     if (version < STATE_STORE_SCHEMA_VERSION)
       await redis.hset(meta, 'schemaVersion', String(STATE_STORE_SCHEMA_VERSION));
   }

@@ -376,7 +376,7 @@ async function waitForLockWaiter(): Promise<void> {
 }
 
 describePostgres('PostgresStateStore layout 2 (ledger fingerprints)', () => {
-  it('migrates a layout-1 store: its ledger rows read without a fingerprint, new writes keep one', async () => {
+  it('migrates a layout-1 store through 2 to 3: its ledger rows read without a fingerprint, new writes keep one', async () => {
     const s = randomSchema('layout1');
     extraSchemas.push(s);
     const first = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
@@ -390,7 +390,7 @@ describePostgres('PostgresStateStore layout 2 (ledger fingerprints)', () => {
     );
     const reopened = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
     await reopened.open();
-    expect(await reopened.schemaVersion()).toBe(2);
+    expect(await reopened.schemaVersion()).toBe(3);
     expect((await reopened.lookupLedger('m', ['old'])).get('old')).toEqual({
       key: 'old',
       hash: 'h-old',
@@ -407,7 +407,64 @@ describePostgres('PostgresStateStore layout 2 (ledger fingerprints)', () => {
     const meta = await admin?.query<{ value: string }>(
       `SELECT value FROM "${s}".meta WHERE key = 'schema_version'`,
     );
-    expect(meta?.rows[0]?.value).toBe('2');
+    expect(meta?.rows[0]?.value).toBe('3');
+  });
+});
+
+describePostgres('PostgresStateStore layout 3 (columnar stored rows)', () => {
+  it('migrates a layout-2 store without rewriting it: the plain JSON rows it wrote still read', async () => {
+    const s = randomSchema('layout2');
+    extraSchemas.push(s);
+    const rows = [
+      { id: 'A1', amount: 0.1 + 0.2, note: 'é😀"\n' },
+      { id: 'A2', amount: 1e21, note: null },
+    ];
+    const first = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
+    await first.open();
+    const l = await lease(first, 'm', 'A', 60_000);
+    await first.beginBatch(intent('m1', 'm', { rows, rowCount: 2 }), l);
+    await first.beginBatch(intent('m2', 'm', { rows, rowCount: 2 }), l);
+    await first.failBatch(
+      'm2',
+      { status: 'failed', deadLetterId: 'dl2', at: 6, failure: { code: 'X', message: 'nope' } },
+      l,
+    );
+    await first.beginBatch(
+      intent('m3', 'm', {
+        kind: 'snapshot',
+        mode: 'replace',
+        rows: [],
+        rowCount: 0,
+        entries: [{ key: 'k', hash: 'h', version: 1, rows }],
+      }),
+      l,
+    );
+    await first.commitBatch('m3', l, { at: 7 });
+    await first.close();
+    // A store as layout 2 wrote it: the same tables, schema_version 2, rows as plain JSON arrays.
+    const plain = JSON.stringify(rows);
+    await admin?.query(`UPDATE "${s}".batch_payloads SET rows = $1 WHERE batch_id = 'm1'`, [plain]);
+    await admin?.query(`UPDATE "${s}".dead_letters SET rows = $1 WHERE id = 'dl2'`, [plain]);
+    await admin?.query(`UPDATE "${s}".ledger SET rows = $1 WHERE key = 'k'`, [plain]);
+    await admin?.query(`UPDATE "${s}".meta SET value = '2' WHERE key = 'schema_version'`);
+
+    const reopened = createPostgresStateStore({ pool: poolA as pg.Pool, schema: s, clock });
+    await reopened.open();
+    expect(await reopened.schemaVersion()).toBe(3);
+    const open = await reopened.listOpenBatches();
+    expect(open.map((b) => [b.batchId, JSON.stringify(b.rows)])).toEqual([['m1', plain]]);
+    expect(JSON.stringify((await reopened.listDeadLetters())[0]?.rows)).toBe(plain);
+    expect(JSON.stringify((await reopened.lookupLedger('m', ['k'])).get('k')?.rows)).toBe(plain);
+    await reopened.close();
+    const value = async (sql: string) => (await admin?.query<{ value: string }>(sql))?.rows[0]?.value;
+    expect(await value(`SELECT value FROM "${s}".meta WHERE key = 'schema_version'`)).toBe('3');
+    for (const sql of [
+      `SELECT rows AS value FROM "${s}".batch_payloads WHERE batch_id = 'm1'`,
+      `SELECT rows AS value FROM "${s}".dead_letters WHERE id = 'dl2'`,
+      `SELECT rows AS value FROM "${s}".ledger WHERE key = 'k'`,
+    ]) {
+      expect(await value(sql), `not rewritten: ${sql}`).toBe(plain);
+    }
   });
 });
 

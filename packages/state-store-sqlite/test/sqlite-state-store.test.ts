@@ -339,7 +339,7 @@ describe('SqliteStateStore ledger', () => {
 });
 
 describe('SqliteStateStore layout 2 (ledger fingerprints)', () => {
-  it('migrates a layout-1 store: its ledger rows read without a fingerprint, new writes keep one', async () => {
+  it('migrates a layout-1 store through 2 to 3: its ledger rows read without a fingerprint, new writes keep one', async () => {
     const path = newPath();
     const store = createSqliteStateStore({ path });
     await store.open();
@@ -352,7 +352,7 @@ describe('SqliteStateStore layout 2 (ledger fingerprints)', () => {
     db.close();
     const reopened = createSqliteStateStore({ path });
     await reopened.open();
-    expect(await reopened.schemaVersion()).toBe(2);
+    expect(await reopened.schemaVersion()).toBe(3);
     expect((await reopened.lookupLedger('s', ['old'])).get('old')).toEqual({
       key: 'old',
       hash: 'h-old',
@@ -368,7 +368,66 @@ describe('SqliteStateStore layout 2 (ledger fingerprints)', () => {
     expect((await reopened.lookupLedger('s', ['old'])).get('old')?.fingerprint).toBe('v1.f');
     await reopened.close();
     db = new Database(path);
-    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: '2' });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: '3' });
+    db.close();
+  });
+});
+
+describe('SqliteStateStore layout 3 (columnar stored rows)', () => {
+  it('migrates a layout-2 store without rewriting it: the plain JSON rows it wrote still read', async () => {
+    const path = newPath();
+    const rows = [
+      { id: 'A1', amount: 0.1 + 0.2, note: 'é😀"\n' },
+      { id: 'A2', amount: 1e21, note: null },
+    ];
+    const store = createSqliteStateStore({ path, clock: new TestClock('2024-01-01T00:00:00Z') });
+    await store.open();
+    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
+    if (!lease) throw new Error('lease');
+    await store.beginBatch(intent('b1', { rows, rowCount: 2 }), lease);
+    await store.beginBatch(intent('b2', { rows, rowCount: 2 }), lease);
+    await store.failBatch(
+      'b2',
+      { status: 'failed', deadLetterId: 'dl2', at: 6, failure: { code: 'X', message: 'nope' } },
+      lease,
+    );
+    await store.beginBatch(
+      intent('b3', {
+        kind: 'snapshot',
+        mode: 'replace',
+        rows: [],
+        rowCount: 0,
+        entries: [{ key: 'k', hash: 'h', version: 1, rows }],
+      }),
+      lease,
+    );
+    await store.commitBatch('b3', lease, { at: 7 });
+    await store.close();
+    // A store as layout 2 wrote it: the same tables, schema_version 2, rows as plain JSON arrays.
+    const plain = JSON.stringify(rows);
+    let db = new Database(path);
+    db.prepare("UPDATE batch_payloads SET rows = ? WHERE batch_id = 'b1'").run(plain);
+    db.prepare("UPDATE dead_letters SET rows = ? WHERE id = 'dl2'").run(plain);
+    db.prepare("UPDATE ledger SET rows = ? WHERE key = 'k'").run(plain);
+    db.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+    db.close();
+
+    const reopened = createSqliteStateStore({ path });
+    await reopened.open();
+    expect(await reopened.schemaVersion()).toBe(3);
+    const open = await reopened.listOpenBatches();
+    expect(open.map((b) => [b.batchId, JSON.stringify(b.rows)])).toEqual([['b1', plain]]);
+    expect(JSON.stringify((await reopened.listDeadLetters())[0]?.rows)).toBe(plain);
+    expect(JSON.stringify((await reopened.lookupLedger('s', ['k'])).get('k')?.rows)).toBe(plain);
+    await reopened.close();
+    db = new Database(path);
+    const value = (sql: string) => db.prepare<[], { value: string }>(sql).get()?.value;
+    expect(value("SELECT value FROM meta WHERE key = 'schema_version'")).toBe('3');
+    expect(value("SELECT rows AS value FROM batch_payloads WHERE batch_id = 'b1'"), 'not rewritten').toBe(
+      plain,
+    );
+    expect(value("SELECT rows AS value FROM dead_letters WHERE id = 'dl2'"), 'not rewritten').toBe(plain);
+    expect(value("SELECT rows AS value FROM ledger WHERE key = 'k'"), 'not rewritten').toBe(plain);
     db.close();
   });
 });

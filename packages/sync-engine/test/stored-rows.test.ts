@@ -177,7 +177,7 @@ describe('encodeStoredRows / decodeStoredRows', () => {
     for (const rows of oddRows.slice(1)) unreadable(encodeStoredRows(rows as Row[]));
   });
 
-  it('reads the plain JSON array that earlier versions wrote (no layout change needed)', () => {
+  it('reads the plain JSON array that earlier versions wrote (no data rewrite needed)', () => {
     const text = '[{"id":"A1","amount":12.50,"n":1e2,"s":"\\u00e9"},{"id":"A2","amount":null,"n":0,"s":""}]';
     const rows = decodeStoredRows(text, 'rows of batch b-1');
     expect(rows).toStrictEqual(JSON.parse(text));

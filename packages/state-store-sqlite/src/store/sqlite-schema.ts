@@ -7,7 +7,7 @@ import {
 import type Database from 'better-sqlite3';
 
 /** The newest layout this package writes; equals the engine's {@link @mlc/sync-engine#STATE_STORE_SCHEMA_VERSION}. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /** The package named in schema-version errors, the one to upgrade. */
 const PACKAGE_NAME = '@mlc/state-store-sqlite';
@@ -69,6 +69,15 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
     // rewrite hashes without clearing a stale fingerprint, so it must refuse this layout.
     version: 2,
     sql: 'ALTER TABLE ledger ADD COLUMN fingerprint TEXT;',
+  },
+  {
+    // Stored rows (batch payloads, dead letters, replace-mode ledger rows) may be written in the columnar text of
+    // encodeStoredRows (@mlc/sync-engine/sql-store), which a layout-2 package cannot read: the bump makes it refuse
+    // the store at open() with STORE_SCHEMA_NEWER instead of failing later with STORE_UNREADABLE on an open batch.
+    // No data is rewritten: decodeStoredRows reads both forms, so the plain JSON arrays of layout 2 stay as they are
+    // and only the recorded version moves.
+    version: 3,
+    sql: '',
   },
 ];
 

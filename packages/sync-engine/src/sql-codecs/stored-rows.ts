@@ -11,11 +11,12 @@ import { parseStored } from './parse-stored.js';
 // - plain, the JSON array of the row objects, `[{"a":1,"b":"x"}]`: what every earlier version wrote, and what is
 //   still written for rows that do not share one key list (or for no rows at all).
 //
-// The reader takes both, so payloads, dead letters and ledger entries written before the columnar form still read
-// and the layout version did not change. The columnar text is deliberately not one JSON document: a reader that
-// predates it fails on it with STORE_UNREADABLE (its `parseStored` rejects the second line) instead of taking an
-// object for the rows. JSON.stringify never writes a raw line feed (one inside a string is escaped, and it adds no
-// white space), so the first line feed ends the header.
+// The reader takes both, so payloads, dead letters and ledger entries written before the columnar form still read.
+// Layout 3 came with it: an older package must refuse the store at open() instead of failing later on its text.
+// The columnar text is deliberately not one JSON document: a reader that predates it and meets it anyway fails on it
+// with STORE_UNREADABLE (its `parseStored` rejects the second line) instead of taking an object for the rows.
+// JSON.stringify never writes a raw line feed (one inside a string is escaped, and it adds no white space), so the
+// first line feed ends the header.
 //
 // Exactness: both forms give back, through JSON, the same values in the same key order, so a batch resent after a
 // restart is encoded to the same request bytes as its first POST. Rows that JSON could not give back identically

@@ -159,6 +159,7 @@ export class MemoryStateStore implements StateStore {
         });
       }
       // Layout 2 added the ledger's optional `fingerprint`: a version-1 ledger holds none, so it reads as is.
+      // Layout 3 changed only how the SQL stores spell stored rows (encodeStoredRows); this store keeps row objects.
       if (version < STATE_STORE_SCHEMA_VERSION)
         this.storage.meta = { ...(meta as object), schemaVersion: STATE_STORE_SCHEMA_VERSION };
     }

@@ -10,7 +10,7 @@ export type Row = Record<string, RowValue>;
 export type StreamMode = 'append' | 'versioned' | 'replace';
 
 /** The version of the state-store data layout this engine reads and writes. */
-export const STATE_STORE_SCHEMA_VERSION = 2;
+export const STATE_STORE_SCHEMA_VERSION = 3;
 
 /**
  * A fencing token: the lease on the stream (lease name = stream name) under which a write is made. A store
