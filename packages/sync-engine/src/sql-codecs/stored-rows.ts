@@ -124,6 +124,13 @@ function headerColumns(header: unknown, what: string): string[] {
   }
   if (new Set(columns).size !== columns.length) throw malformed(what, 'it names a column twice');
   if (columns.includes('__proto__')) throw malformed(what, 'it names a column __proto__');
+  // The encoder writes Object.keys order. A header in another order (an integer-like name after another name) would
+  // give rows whose keys an object reorders, so JSON with another key order than the one written: damage.
+  const probe: Record<string, null> = {};
+  for (const name of columns) probe[name] = null;
+  if (Object.keys(probe).some((name, i) => name !== columns[i])) {
+    throw malformed(what, 'its columns are not in the order an object keeps them');
+  }
   return columns;
 }
 
