@@ -3,10 +3,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TestClock } from '@mlc/core';
-import { type BatchIntent, isStateStoreError, type StateStoreErrorCode } from '@mlc/sync-engine';
+import { type BatchIntent, isStateStoreError, type Row, type StateStoreErrorCode } from '@mlc/sync-engine';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createSqliteStateStore, SQLITE_SCHEMA_VERSION } from '../src/index.js';
+import { createSqliteStateStore, SQLITE_SCHEMA_VERSION, type SqliteStateStore } from '../src/index.js';
 import { makeTempDir } from './temp-dir.js';
 
 const dir = makeTempDir('store');
@@ -156,28 +156,7 @@ describe('SqliteStateStore stored rows', () => {
 
   it('writes batch, dead-letter and ledger rows columnar, and reads the plain JSON arrays of earlier versions', async () => {
     const path = newPath();
-    const store = createSqliteStateStore({ path, clock: new TestClock('2024-01-01T00:00:00Z') });
-    await store.open();
-    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
-    if (!lease) throw new Error('lease');
-    await store.beginBatch(intent('b1', { rows, rowCount: 2 }), lease);
-    await store.beginBatch(intent('b2', { rows, rowCount: 2 }), lease);
-    await store.failBatch(
-      'b2',
-      { status: 'failed', deadLetterId: 'dl2', at: 6, failure: { code: 'X', message: 'nope' } },
-      lease,
-    );
-    await store.beginBatch(
-      intent('b3', {
-        kind: 'snapshot',
-        mode: 'replace',
-        rows: [],
-        rowCount: 0,
-        entries: [{ key: 'k', hash: 'h', version: 1, rows }],
-      }),
-      lease,
-    );
-    await store.commitBatch('b3', lease, { at: 7 });
+    const store = await storeWithRowsEverywhere(path, rows);
 
     const db = new Database(path);
     const text = (sql: string) => db.prepare<[], { rows: string }>(sql).get()?.rows;
@@ -373,6 +352,36 @@ describe('SqliteStateStore layout 2 (ledger fingerprints)', () => {
   });
 });
 
+/**
+ * An open store holding `rows` in each place stored rows go: the open batch b1's payload, the dead letter dl2 of
+ * the failed batch b2, and the ledger entry k committed by the snapshot b3.
+ */
+async function storeWithRowsEverywhere(path: string, rows: Row[]): Promise<SqliteStateStore> {
+  const store = createSqliteStateStore({ path, clock: new TestClock('2024-01-01T00:00:00Z') });
+  await store.open();
+  const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
+  if (!lease) throw new Error('lease');
+  await store.beginBatch(intent('b1', { rows, rowCount: 2 }), lease);
+  await store.beginBatch(intent('b2', { rows, rowCount: 2 }), lease);
+  await store.failBatch(
+    'b2',
+    { status: 'failed', deadLetterId: 'dl2', at: 6, failure: { code: 'X', message: 'nope' } },
+    lease,
+  );
+  await store.beginBatch(
+    intent('b3', {
+      kind: 'snapshot',
+      mode: 'replace',
+      rows: [],
+      rowCount: 0,
+      entries: [{ key: 'k', hash: 'h', version: 1, rows }],
+    }),
+    lease,
+  );
+  await store.commitBatch('b3', lease, { at: 7 });
+  return store;
+}
+
 describe('SqliteStateStore layout 3 (columnar stored rows)', () => {
   it('migrates a layout-2 store without rewriting it: the plain JSON rows it wrote still read', async () => {
     const path = newPath();
@@ -380,28 +389,7 @@ describe('SqliteStateStore layout 3 (columnar stored rows)', () => {
       { id: 'A1', amount: 0.1 + 0.2, note: 'é😀"\n' },
       { id: 'A2', amount: 1e21, note: null },
     ];
-    const store = createSqliteStateStore({ path, clock: new TestClock('2024-01-01T00:00:00Z') });
-    await store.open();
-    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
-    if (!lease) throw new Error('lease');
-    await store.beginBatch(intent('b1', { rows, rowCount: 2 }), lease);
-    await store.beginBatch(intent('b2', { rows, rowCount: 2 }), lease);
-    await store.failBatch(
-      'b2',
-      { status: 'failed', deadLetterId: 'dl2', at: 6, failure: { code: 'X', message: 'nope' } },
-      lease,
-    );
-    await store.beginBatch(
-      intent('b3', {
-        kind: 'snapshot',
-        mode: 'replace',
-        rows: [],
-        rowCount: 0,
-        entries: [{ key: 'k', hash: 'h', version: 1, rows }],
-      }),
-      lease,
-    );
-    await store.commitBatch('b3', lease, { at: 7 });
+    const store = await storeWithRowsEverywhere(path, rows);
     await store.close();
     // A store as layout 2 wrote it: the same tables, schema_version 2, rows as plain JSON arrays.
     const plain = JSON.stringify(rows);
