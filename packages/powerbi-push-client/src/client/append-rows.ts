@@ -6,7 +6,7 @@ import type { DatasetPacer } from '../pacing/dataset-pacer.js';
 import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
 import type { ResolvedTable } from '../schema/schema-types.js';
 import { type ClientContext, isBasicFifo } from './client-context.js';
-import { sendRowsRequest } from './send-rows-request.js';
+import { type AppendTarget, sendRowsRequest } from './send-rows-request.js';
 
 /** The outcome of one POST rows request of an append. */
 export interface AppendRequestResult {
@@ -101,7 +101,8 @@ export async function appendRows(
   // A basicFIFO table trims itself at 200,000 rows and never fills: only a table with retention None has a cap.
   const fifo = isBasicFifo(context, datasetId);
   if (!fifo) refuseIfTableFull(context, pacer, datasetId, table.name, rows.length);
-  const results = await sendPlan(context, pacer, datasetId, table, plan, { signal, beforeSend });
+  const target: AppendTarget = { context, pacer, datasetId, table, fifo, options: { signal, beforeSend } };
+  const results = await sendPlan(target, plan);
   const outcome = commonOutcome(results);
   const retryAfterMs = longestRetryAfter(results);
   logAppend(context, {
@@ -168,20 +169,17 @@ function refuseIfTableFull(
  * sent (`not-applied`, `PBI_APPEND_STOPPED`). One result per request, in plan order.
  */
 async function sendPlan(
-  context: ClientContext,
-  pacer: DatasetPacer,
-  datasetId: string,
-  table: ResolvedTable,
+  target: AppendTarget,
   plan: readonly PlannedRequest[],
-  options: AppendOptions,
 ): Promise<AppendRequestResult[]> {
+  const { pacer, options } = target;
   let firstFailure: { index: number; error: unknown } | undefined;
   return Promise.all(
     plan.map(async (request, index): Promise<AppendRequestResult> => {
       try {
         return await pacer.run(async () => {
           if (firstFailure) return skippedAfterFailure(request, firstFailure);
-          const result = await sendRowsRequest(context, datasetId, table, request, options);
+          const result = await sendRowsRequest(target, request);
           if (result.outcome !== 'applied' && !firstFailure) firstFailure = { index, error: result.error };
           return result;
         }, options.signal);

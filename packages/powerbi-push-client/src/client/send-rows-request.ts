@@ -11,19 +11,26 @@ import type { DatasetPacer } from '../pacing/dataset-pacer.js';
 import type { PlannedRequest } from '../rows/plan-requests.js';
 import type { ResolvedTable } from '../schema/schema-types.js';
 import type { AppendOptions, AppendRequestResult } from './append-rows.js';
-import { type ClientContext, isBasicFifo, tablePath } from './client-context.js';
+import { type ClientContext, tablePath } from './client-context.js';
 
 /** [documented] reference §3 (S9): basicFIFO tables are kept between 200,000 and 210,000 rows. */
 const FIFO_TRIM_ABOVE = 210_000;
 
-/** One planned POST rows request of an append, and what each step of sending it reads. */
-interface RowsRequest {
+/** Where an append's requests go, looked up once per append and shared by its requests. */
+export interface AppendTarget {
   readonly context: ClientContext;
+  /** The dataset's pacer. */
   readonly pacer: DatasetPacer;
   readonly datasetId: string;
   readonly table: ResolvedTable;
-  readonly request: PlannedRequest;
+  /** Whether the dataset's retention is basicFIFO (Power BI trims its tables), as known when the append began. */
+  readonly fifo: boolean;
   readonly options: AppendOptions;
+}
+
+/** One planned POST rows request of an append, and what each step of sending it reads. */
+interface RowsRequest extends AppendTarget {
+  readonly request: PlannedRequest;
   /** True while an attempt's bytes may be on their way to the service. */
   inFlight: boolean;
 }
@@ -34,14 +41,11 @@ interface RowsRequest {
  * became of the request, `applied` (and counted into the table's rows) or {@link failedRequest}.
  */
 export async function sendRowsRequest(
-  context: ClientContext,
-  datasetId: string,
-  table: ResolvedTable,
+  target: AppendTarget,
   request: PlannedRequest,
-  options: AppendOptions,
 ): Promise<AppendRequestResult> {
-  const pacer = context.pacer(datasetId);
-  const sending: RowsRequest = { context, pacer, datasetId, table, request, options, inFlight: false };
+  const { context, pacer, table, fifo, options } = target;
+  const sending: RowsRequest = { ...target, request, inFlight: false };
   try {
     await withRetry(() => postRowsAttempt(sending), {
       policy: context.options.retry,
@@ -54,7 +58,6 @@ export async function sendRowsRequest(
       onRetry: (event) => onRowsRetry(sending, event),
     });
     // A basicFIFO table never grows past ~210,000 rows, so it never reaches the 250k hourly mode.
-    const fifo = isBasicFifo(context, datasetId);
     pacer.addTableRows(table.name, request.rowCount, fifo ? FIFO_TRIM_ABOVE : undefined);
     return { outcome: 'applied', startIndex: request.startIndex, rowCount: request.rowCount };
   } catch (error) {
