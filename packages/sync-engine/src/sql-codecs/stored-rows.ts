@@ -146,8 +146,8 @@ function rowsOfValues(columns: readonly string[], values: unknown, what: string)
     const row: Row = {};
     for (let j = 0; j < width; j++) {
       const value: unknown = line[j];
-      if (!isRowValue(value))
-        throw malformed(what, `its values row ${i} holds a nested value at column ${j}`);
+      // Parsed JSON holds only scalars, lists and objects: isScalar refuses exactly the nested ones.
+      if (!isScalar(value)) throw malformed(what, `its values row ${i} holds a nested value at column ${j}`);
       row[columns[j] as string] = value;
     }
     rows[i] = row;
@@ -164,10 +164,6 @@ function plainRows(rows: unknown, what: string): Row[] {
     }
   }
   return rows as Row[];
-}
-
-function isRowValue(value: unknown): value is RowValue {
-  return value === null || typeof value !== 'object';
 }
 
 function malformed(what: string, reason: string): StateStoreError {
