@@ -188,7 +188,7 @@ export class RedisStateStore implements StateStore {
     if (version > STATE_STORE_SCHEMA_VERSION) {
       throw new StateStoreError({
         code: 'STORE_SCHEMA_NEWER',
-        message: `Redis state store ${this.prefix}: data has schema version ${version}, this store reads up to ${STATE_STORE_SCHEMA_VERSION}`,
+        message: `Redis state store ${this.prefix}: data has schema version ${version}, this store reads up to ${STATE_STORE_SCHEMA_VERSION}; upgrade the service's @mlc/sync-engine and this store`,
       });
     }
     // Layout 2 added the ledger entry's optional `fingerprint` (§ledger.write). Entries are stored whole as JSON, so

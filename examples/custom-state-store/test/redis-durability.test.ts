@@ -59,3 +59,27 @@ describeRedis('RedisStateStore.open() checks the server before touching data', (
     }
   });
 });
+
+describeRedis('RedisStateStore.open() of data from a newer layout', () => {
+  it('is STORE_SCHEMA_NEWER telling the operator what to upgrade, and leaves the data alone', async () => {
+    const admin = adminRedis();
+    await admin.connect();
+    const prefix = randomPrefix('schema-newer');
+    try {
+      await admin.hset(`${prefix}meta`, 'schemaVersion', String(STATE_STORE_SCHEMA_VERSION + 1));
+      const store = createRedisStateStore({ url: REDIS_URL, prefix, allowDataLossOnPowerCut: true });
+      await expect(store.open()).rejects.toMatchObject({
+        code: 'STORE_SCHEMA_NEWER',
+        message: expect.stringMatching(
+          new RegExp(
+            `schema version ${STATE_STORE_SCHEMA_VERSION + 1}, .*reads up to ${STATE_STORE_SCHEMA_VERSION}; upgrade .*@mlc/sync-engine`,
+          ),
+        ),
+      });
+      expect(await admin.hget(`${prefix}meta`, 'schemaVersion')).toBe(String(STATE_STORE_SCHEMA_VERSION + 1));
+    } finally {
+      await admin.del(`${prefix}meta`);
+      await admin.quit();
+    }
+  });
+});

@@ -238,6 +238,7 @@ describe('append mode', () => {
     await expect(w.sync().runStream('orders')).rejects.toMatchObject({
       name: 'StateStoreError',
       code: 'STORE_SCHEMA_NEWER',
+      message: expect.stringMatching(/schema version 99, .*; upgrade @mlc\/sync-engine$/),
     });
     expect(w.sink.posts).toBe(0);
   });

@@ -155,7 +155,7 @@ export class MemoryStateStore implements StateStore {
       if (version > STATE_STORE_SCHEMA_VERSION) {
         throw new StateStoreError({
           code: 'STORE_SCHEMA_NEWER',
-          message: `memory state store: data has schema version ${version}, this engine reads up to ${STATE_STORE_SCHEMA_VERSION}`,
+          message: `memory state store: data has schema version ${version}, this engine reads up to ${STATE_STORE_SCHEMA_VERSION}; upgrade @mlc/sync-engine`,
         });
       }
       // Layout 2 added the ledger's optional `fingerprint`: a version-1 ledger holds none, so it reads as is.
