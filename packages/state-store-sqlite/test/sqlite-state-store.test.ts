@@ -196,6 +196,75 @@ describe('SqliteStateStore stored rows', () => {
   });
 });
 
+describe('SqliteStateStore stored entries', () => {
+  const entries = [
+    { key: 'k1', hash: 'h1', version: 1, stamp: '2024-01-01T00:00:00Z', fingerprint: 'f1', rowCount: 1 },
+    { key: 'k2', hash: 'h2', version: 2, stamp: '2024-01-02T00:00:00Z', fingerprint: 'f2', rowCount: 1 },
+  ];
+  const columnar =
+    '{"columns":["key","hash","version","stamp","fingerprint","rowCount"]}\n' +
+    '[["k1","h1",1,"2024-01-01T00:00:00Z","f1",1],["k2","h2",2,"2024-01-02T00:00:00Z","f2",1]]';
+
+  async function storeWithIntents(path: string) {
+    const store = createSqliteStateStore({ path, clock: new TestClock('2024-01-01T00:00:00Z') });
+    await store.open();
+    const lease = await store.acquireLease({ name: 's', owner: 'A', ttlMs: 60_000 });
+    if (!lease) throw new Error('lease');
+    await store.beginBatch(intent('b1', { entries }), lease);
+    await store.beginBatch(intent('b2', { entries }), lease);
+    return { store, lease };
+  }
+
+  it("writes an intent's entries columnar, and commits and dead-letters the plain JSON arrays of earlier builds", async () => {
+    const path = newPath();
+    const { store, lease } = await storeWithIntents(path);
+    const db = new Database(path);
+    const stored = (id: string) =>
+      db
+        .prepare<[string], { entries: string }>('SELECT entries FROM batch_payloads WHERE batch_id = ?')
+        .get(id)?.entries;
+    expect(stored('b1')).toBe(columnar);
+    expect((await store.getBatch('b1'))?.entries).toStrictEqual(entries);
+    // An intent as an earlier layout-3 development build wrote it: the entries as a plain JSON array.
+    db.prepare("UPDATE batch_payloads SET entries = ? WHERE batch_id = 'b2'").run(JSON.stringify(entries));
+    db.close();
+    expect((await store.getBatch('b2'))?.entries).toStrictEqual(entries);
+
+    await store.commitBatch('b1', lease, { at: 2 });
+    const ledger = await store.lookupLedger('s', ['k1', 'k2']);
+    expect([...ledger.values()]).toStrictEqual(entries.map(({ rowCount: _r, ...entry }) => entry));
+    await store.failBatch(
+      'b2',
+      { status: 'failed', deadLetterId: 'dl2', at: 3, failure: { code: 'X', message: 'nope' } },
+      lease,
+    );
+    expect((await store.listDeadLetters())[0]?.entries).toStrictEqual(entries);
+    await store.close();
+  });
+
+  it('damaged entries are STORE_UNREADABLE at commit, and the ledger is left as it was', async () => {
+    // A columnar text with a value missing, and JSON that is not a list (before, a TypeError at commit).
+    for (const damaged of [columnar.replace('["k2","h2",2,', '["k2","h2",'), '{"key":"k1"}']) {
+      const path = newPath();
+      const { store, lease } = await storeWithIntents(path);
+      const db = new Database(path);
+      db.prepare("UPDATE batch_payloads SET entries = ? WHERE batch_id = 'b1'").run(damaged);
+      db.close();
+      const error = await expectStoreError(store.commitBatch('b1', lease, { at: 2 }), 'STORE_UNREADABLE');
+      expect(error.message).toContain('entries of batch b1');
+      expect((await store.lookupLedger('s', ['k1', 'k2'])).size).toBe(0);
+      await expectStoreError(store.getBatch('b1'), 'STORE_UNREADABLE');
+      await store.close();
+      const after = new Database(path);
+      const status = after.prepare("SELECT status FROM batches WHERE batch_id = 'b1'").get() as {
+        status: string;
+      };
+      after.close();
+      expect(status.status, 'still open').toBe('open');
+    }
+  });
+});
+
 describe('SqliteStateStore refuses what it cannot read', () => {
   async function seeded(): Promise<string> {
     const path = newPath();

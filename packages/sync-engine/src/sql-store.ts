@@ -25,4 +25,9 @@ export {
   ledgerEntryFromRow,
   ledgerEntryFromValues,
 } from './sql-codecs/stored-records.js';
-export { decodeStoredRows, encodeStoredRows } from './sql-codecs/stored-rows.js';
+export {
+  decodeStoredEntries,
+  decodeStoredRows,
+  encodeStoredEntries,
+  encodeStoredRows,
+} from './sql-codecs/stored-rows.js';

@@ -1,9 +1,11 @@
-import { type Row, type RowValue, isStateStoreError } from '@mlc/sync-engine';
+import { type LedgerWrite, type Row, type RowValue, isStateStoreError } from '@mlc/sync-engine';
 import {
   batchFromRow,
+  decodeStoredEntries,
   decodeStoredRows,
   deadLetterColumns,
   deadLetterFromRow,
+  encodeStoredEntries,
   encodeStoredRows,
   ledgerEntryFromValues,
 } from '@mlc/sync-engine/sql-store';
@@ -270,5 +272,157 @@ describe('the SQL row codecs use the stored-rows text', () => {
     });
     expect(text).toBe(encodeStoredRows(rows));
     expect(text?.startsWith('{"columns":["id","amount"]}\n')).toBe(true);
+  });
+});
+
+// Ledger writes as the engine makes them: a first load's `{key, hash, version, stamp, fingerprint, rowCount}`, and
+// the other kinds a batch may mix in (a seen hash, a refreshed fingerprint without rowCount, a delete, replace-mode
+// rows, members in another order).
+const text = fc.string({ unit: 'binary', maxLength: 10 });
+const firstLoadEntry: fc.Arbitrary<LedgerWrite> = fc.record({
+  key: text,
+  hash: text,
+  version: fc.integer({ min: 1, max: 1000 }),
+  stamp: text,
+  fingerprint: text,
+  rowCount: fc.integer({ min: 1, max: 50 }),
+});
+const otherEntry: fc.Arbitrary<LedgerWrite> = fc.oneof(
+  fc.record(
+    {
+      key: text,
+      hash: text,
+      version: fc.integer({ min: 0, max: 1000 }),
+      seenHash: text,
+      stamp: text,
+      fingerprint: text,
+      rows: sameColumnRows,
+      rowCount: fc.integer({ min: 1, max: 50 }),
+    },
+    { requiredKeys: ['key', 'hash', 'version'] },
+  ),
+  fc.record({ key: text, hash: fc.constant(''), version: fc.constant(0), delete: fc.constant(true) }),
+  fc.record({ fingerprint: text, key: text, version: fc.integer(), hash: text }),
+);
+const firstLoadEntries = fc.array(firstLoadEntry, { maxLength: 30 });
+const mixedEntries = fc.array(fc.oneof(firstLoadEntry, otherEntry), { maxLength: 30 });
+
+function expectExactEntries(entries: LedgerWrite[]): void {
+  const stored = encodeStoredEntries(entries);
+  const decoded = decodeStoredEntries(stored, 'entries under test');
+  // What the plain JSON form (every earlier build's) gave back: the same values, key order and JSON text.
+  const plain = JSON.parse(JSON.stringify(entries)) as LedgerWrite[];
+  expect(decoded).toStrictEqual(plain);
+  expect(JSON.stringify(decoded)).toBe(JSON.stringify(entries));
+  expect(decoded.map((entry) => Object.keys(entry))).toEqual(plain.map((entry) => Object.keys(entry)));
+}
+
+describe('encodeStoredEntries / decodeStoredEntries', () => {
+  it("gives back a first load's entries exactly, written columnar (property)", () => {
+    fc.assert(
+      fc.property(firstLoadEntries, (entries) => {
+        expectExactEntries(entries);
+        if (entries.length > 0)
+          expect(encodeStoredEntries(entries)).toMatch(
+            /^\{"columns":\["key","hash","version","stamp","fingerprint","rowCount"\]\}\n/,
+          );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives back entries of mixed kinds exactly: deletes, seen hashes, replace-mode rows, other orders (property)', () => {
+    fc.assert(
+      fc.property(mixedEntries, (entries) => expectExactEntries(entries)),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('writes the columns once, then the values of each entry; entries holding rows take the plain form', () => {
+    const entries: LedgerWrite[] = [
+      { key: 'A1', hash: 'h1', version: 1, stamp: '2024-01-01T00:00:00Z', fingerprint: 'f1', rowCount: 2 },
+      { key: 'A2', hash: 'h2', version: 3, stamp: '2024-01-02T00:00:00Z', fingerprint: 'f2', rowCount: 1 },
+    ];
+    expect(encodeStoredEntries(entries)).toBe(
+      '{"columns":["key","hash","version","stamp","fingerprint","rowCount"]}\n' +
+        '[["A1","h1",1,"2024-01-01T00:00:00Z","f1",2],["A2","h2",3,"2024-01-02T00:00:00Z","f2",1]]',
+    );
+    const withRows: LedgerWrite[] = [{ key: 'k', hash: 'h', version: 1, rows: [{ id: 1 }] }];
+    expect(encodeStoredEntries(withRows)).toBe(JSON.stringify(withRows));
+    expect(encodeStoredEntries([])).toBe('[]');
+  });
+
+  it('reads the plain JSON array that every earlier build wrote', () => {
+    const text =
+      '[{"key":"a","hash":"h","version":1,"rowCount":2},{"key":"b","hash":"","version":0,"delete":true}]';
+    expect(decodeStoredEntries(text, 'entries of batch b-1')).toStrictEqual(JSON.parse(text));
+    expect(decodeStoredEntries('[]', 'entries of batch b-1')).toEqual([]);
+  });
+
+  it('turns damaged entries into STORE_UNREADABLE naming what was read, never other entries', () => {
+    const good = encodeStoredEntries([
+      { key: 'a', hash: 'h', version: 1, rowCount: 1 },
+      { key: 'b', hash: 'i', version: 1, rowCount: 1 },
+    ]);
+    const damaged = [
+      good.slice(0, -1),
+      good.slice(0, good.indexOf('\n')),
+      good.replace('\n', ' '),
+      good.replace('[["a"', '[["a",1'),
+      good.replace('"rowCount"]', '"rowCount","x"]'),
+      good.replace('"rowCount"]', '"key"]'),
+      'null',
+      '{}',
+      '[1]',
+    ];
+    for (const text of damaged) {
+      let error: unknown;
+      try {
+        decodeStoredEntries(text, 'entries of batch b-1');
+      } catch (caught) {
+        error = caught;
+      }
+      expect(isStateStoreError(error, 'STORE_UNREADABLE'), text).toBe(true);
+      expect((error as Error).message).toContain('entries of batch b-1');
+    }
+  });
+
+  it('a batch and a dead letter read their entries in either form; a dead letter writes them columnar', () => {
+    const entries: LedgerWrite[] = [
+      { key: 'a', hash: 'h', version: 1, rowCount: 1 },
+      { key: 'b', hash: 'i', version: 2, rowCount: 1 },
+    ];
+    for (const stored of [encodeStoredEntries(entries), JSON.stringify(entries)]) {
+      const batch = batchFromRow({
+        batch_id: 'b-1',
+        stream: 's',
+        status: 'open',
+        created_at: 1,
+        info: JSON.stringify({ table: 'T', kind: 'rows', mode: 'append', rowCount: 2, attempts: 0 }),
+        rows: '[]',
+        entries: stored,
+      });
+      expect(batch.entries).toStrictEqual(entries);
+      const letter = deadLetterFromRow({
+        status: 'open',
+        settled_at: null,
+        replay_batch_id: null,
+        body: JSON.stringify({ id: 'd-1', stream: 's', kind: 'batch', createdAt: 1, reason: 'r' }),
+        rows: null,
+        entries: stored,
+      });
+      expect(letter.entries).toStrictEqual(entries);
+    }
+    const columns = deadLetterColumns({
+      id: 'd-1',
+      stream: 's',
+      kind: 'batch',
+      createdAt: 1,
+      reason: 'r',
+      status: 'open',
+      entries,
+    });
+    expect(columns.entries).toBe(encodeStoredEntries(entries));
+    expect(columns.entries?.startsWith('{"columns":["key","hash","version","rowCount"]}\n')).toBe(true);
   });
 });

@@ -54,6 +54,8 @@ import {
   type DeadLetterRow,
   deadLetterColumns,
   deadLetterFromRow,
+  decodeStoredEntries,
+  encodeStoredEntries,
   encodeStoredRows,
   type LedgerRow,
   type LedgerValues,
@@ -254,7 +256,7 @@ export class PostgresStateStore implements StateStore {
       await run(this.#sql.insertPayload, [
         intent.batchId,
         encodeStoredRows(intent.rows),
-        JSON.stringify(intent.entries),
+        encodeStoredEntries(intent.entries),
       ]);
     });
   }
@@ -609,8 +611,7 @@ export class PostgresStateStore implements StateStore {
   async #applyLedgerAndCursor(run: Run, batch: OpenBatch): Promise<void> {
     const { rows } = await run<{ entries: string }>(this.#sql.getPayloadEntries, [batch.batchId]);
     const text = rows[0]?.entries;
-    const writes =
-      text === undefined ? [] : parseStored<LedgerWrite[]>(text, `entries of batch ${batch.batchId}`);
+    const writes = text === undefined ? [] : decodeStoredEntries(text, `entries of batch ${batch.batchId}`);
     const upserts: LedgerWrite[] = [];
     const deletes: string[] = [];
     for (const write of lastWritePerKey(writes)) {

@@ -14,7 +14,6 @@ import {
   type Lease,
   type LeaseRequest,
   type LedgerEntry,
-  type LedgerWrite,
   type StateStore,
   StateStoreError,
   type StreamCursor,
@@ -51,6 +50,8 @@ import {
   batchInfoOf,
   deadLetterColumns,
   deadLetterFromRow,
+  decodeStoredEntries,
+  encodeStoredEntries,
   encodeStoredRows,
   type DeadLetterRow,
   lastWritePerKey,
@@ -174,7 +175,11 @@ export class SqliteStateStore implements StateStore {
         intent.createdAt,
         JSON.stringify(batchInfoOf(intent)),
       );
-      st.insertPayload.run(intent.batchId, encodeStoredRows(intent.rows), JSON.stringify(intent.entries));
+      st.insertPayload.run(
+        intent.batchId,
+        encodeStoredRows(intent.rows),
+        encodeStoredEntries(intent.entries),
+      );
     });
   }
 
@@ -473,9 +478,7 @@ export class SqliteStateStore implements StateStore {
   #applyLedgerAndCursor(batch: OpenBatch): void {
     const { st } = this.#use();
     const payload = st.getPayloadEntries.get(batch.batchId);
-    const writes = payload
-      ? parseStored<LedgerWrite[]>(payload.entries, `entries of batch ${batch.batchId}`)
-      : [];
+    const writes = payload ? decodeStoredEntries(payload.entries, `entries of batch ${batch.batchId}`) : [];
     for (const write of lastWritePerKey(writes)) {
       const key = encodeLedgerKey(write.key);
       if (write.delete) st.deleteLedger.run(batch.stream, key);

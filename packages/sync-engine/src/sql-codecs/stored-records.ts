@@ -10,12 +10,18 @@ import type {
 } from '../state-store/types.js';
 import { decodeLedgerKey } from './ledger-key.js';
 import { parseStored } from './parse-stored.js';
-import { decodeStoredRows, encodeStoredRows } from './stored-rows.js';
+import {
+  decodeStoredEntries,
+  decodeStoredRows,
+  encodeStoredEntries,
+  encodeStoredRows,
+} from './stored-rows.js';
 
 // How rows of the reference SQL layout (used by the SQLite and PostgreSQL stores) map to the contract's objects.
 // JSON is kept as text (not jsonb or another re-ordered form): a resent batch must carry the first POST's rows byte
 // for byte, key order and number spelling included. Rows (a batch's, a dead letter's, a ledger entry's) are written
-// by encodeStoredRows and read by decodeStoredRows (stored-rows.ts), the one place that knows their forms.
+// by encodeStoredRows and read by decodeStoredRows, a batch's ledger writes by encodeStoredEntries and
+// decodeStoredEntries (stored-rows.ts), the one place that knows their forms.
 
 /** The JSON `info` column of a batch: everything but identity, status, payload and creation time. */
 export interface BatchInfo {
@@ -105,7 +111,7 @@ export function batchFromRow(row: BatchRow): BatchIntent {
     kind: info.kind,
     mode: info.mode,
     rows: row.rows === null ? [] : decodeStoredRows(row.rows, `rows of batch ${row.batch_id}`),
-    entries: row.entries === null ? [] : parseStored(row.entries, `entries of batch ${row.batch_id}`),
+    entries: row.entries === null ? [] : decodeStoredEntries(row.entries, `entries of batch ${row.batch_id}`),
     rowCount: info.rowCount,
     createdAt: row.created_at,
     attempts: info.attempts,
@@ -182,7 +188,7 @@ export function deadLetterColumns(letter: DeadLetter): {
   return {
     body: JSON.stringify(rest),
     rows: rows === undefined ? null : encodeStoredRows(rows),
-    entries: entries === undefined ? null : JSON.stringify(entries),
+    entries: entries === undefined ? null : encodeStoredEntries(entries),
   };
 }
 
@@ -193,7 +199,8 @@ export function deadLetterFromRow(row: DeadLetterRow): DeadLetter {
   if (row.settled_at !== null) letter.settledAt = row.settled_at;
   if (row.replay_batch_id !== null) letter.replayBatchId = row.replay_batch_id;
   if (row.rows !== null) letter.rows = decodeStoredRows(row.rows, `rows of dead letter ${letter.id}`);
-  if (row.entries !== null) letter.entries = parseStored(row.entries, `entries of dead letter ${letter.id}`);
+  if (row.entries !== null)
+    letter.entries = decodeStoredEntries(row.entries, `entries of dead letter ${letter.id}`);
   return letter;
 }
 

@@ -1,5 +1,5 @@
 import { StateStoreError } from '../state-store/state-store-error.js';
-import type { Row, RowValue } from '../state-store/types.js';
+import type { LedgerWrite, Row, RowValue } from '../state-store/types.js';
 import { parseStored } from './parse-stored.js';
 
 // Stored `Row[]` (a batch's payload, a dead letter's rows, a `replace`-mode ledger entry's rows) has two forms:
@@ -17,6 +17,12 @@ import { parseStored } from './parse-stored.js';
 // with STORE_UNREADABLE (its `parseStored` rejects the second line) instead of taking an object for the rows.
 // JSON.stringify never writes a raw line feed (one inside a string is escaped, and it adds no white space), so the
 // first line feed ends the header.
+//
+// A batch's ledger writes (its `entries`, written with the intent and read back at commit, and kept by a dead letter)
+// are objects of the same kind: a first load's are `{key, hash, version, stamp, fingerprint, rowCount}` each, so they
+// take the same two forms through the same code (encodeStoredEntries / decodeStoredEntries). Entries that hold a
+// `replace`-mode key's rows (a nested list) or do not share one key list take the plain form, as every entry did
+// before (earlier layout-3 development builds wrote only that; it still reads).
 //
 // Exactness: both forms give back, through JSON, the same values in the same key order, so a batch resent after a
 // restart is encoded to the same request bytes as its first POST. Rows that JSON could not give back identically
@@ -39,14 +45,7 @@ const LINE_FEED = '\n';
  * plain JSON array. {@link decodeStoredRows} gives back rows whose `JSON.stringify` is that of `rows`.
  */
 export function encodeStoredRows(rows: readonly Row[]): string {
-  const first = rows[0];
-  if (first === undefined) return '[]';
-  if (!isPlainRow(first)) return JSON.stringify(rows);
-  const columns = Object.keys(first);
-  const values = columns.includes('__proto__') ? undefined : valuesByColumns(rows, columns);
-  if (values === undefined) return JSON.stringify(rows);
-  const header: ColumnsHeader = { columns };
-  return `${JSON.stringify(header)}${LINE_FEED}${JSON.stringify(values)}`;
+  return encodeObjects(rows);
 }
 
 /**
@@ -55,6 +54,43 @@ export function encodeStoredRows(rows: readonly Row[]): string {
  * naming `what` (e.g. `rows of batch b-1`): damage is never read as other rows.
  */
 export function decodeStoredRows(text: string, what: string): Row[] {
+  return decodeObjects(text, what) as Row[];
+}
+
+/**
+ * The stored text of a batch's ledger writes (its `entries`), in the forms of {@link encodeStoredRows}: columnar
+ * when every entry has the same members in the same order, all string, number, boolean or null (a first load's
+ * entries), else the plain JSON array. {@link decodeStoredEntries} gives back entries whose `JSON.stringify` is
+ * that of `entries`.
+ */
+export function encodeStoredEntries(entries: readonly LedgerWrite[]): string {
+  return encodeObjects(entries);
+}
+
+/**
+ * Ledger writes from their stored text in either form ({@link encodeStoredEntries}' columnar form, or the plain JSON
+ * array every earlier version wrote). Text that does not parse, or parses to anything but a list of objects, is
+ * `STORE_UNREADABLE` naming `what` (e.g. `entries of batch b-1`).
+ */
+export function decodeStoredEntries(text: string, what: string): LedgerWrite[] {
+  // Each entry is an object of the members written: the same trust the plain form's JSON.parse had.
+  return decodeObjects(text, what) as unknown as LedgerWrite[];
+}
+
+/** The stored text of rows or entries: see {@link encodeStoredRows}. */
+function encodeObjects(items: readonly object[]): string {
+  const first = items[0];
+  if (first === undefined) return '[]';
+  if (!isPlainRow(first)) return JSON.stringify(items);
+  const columns = Object.keys(first);
+  const values = columns.includes('__proto__') ? undefined : valuesByColumns(items, columns);
+  if (values === undefined) return JSON.stringify(items);
+  const header: ColumnsHeader = { columns };
+  return `${JSON.stringify(header)}${LINE_FEED}${JSON.stringify(values)}`;
+}
+
+/** Rows or entries from their stored text in either form: see {@link decodeStoredRows}. */
+function decodeObjects(text: string, what: string): Record<string, unknown>[] {
   if (text.charCodeAt(0) !== HEADER_OPEN) return plainRows(parseStored<unknown>(text, what), what);
   const end = text.indexOf(LINE_FEED);
   if (end < 0) throw malformed(what, 'its header is not followed by a line feed');
@@ -63,11 +99,11 @@ export function decodeStoredRows(text: string, what: string): Row[] {
 }
 
 /** Each row's values in `columns` order, or undefined when a row's own keys are not exactly `columns`. */
-function valuesByColumns(rows: readonly Row[], columns: readonly string[]): RowValue[][] | undefined {
+function valuesByColumns(rows: readonly object[], columns: readonly string[]): RowValue[][] | undefined {
   const width = columns.length;
   const out: RowValue[][] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
+    const row = rows[i] as Record<string, unknown>;
     if (!isPlainRow(row)) return undefined;
     const values: RowValue[] = new Array(width);
     let j = 0;
@@ -155,7 +191,7 @@ function rowsOfValues(columns: readonly string[], values: unknown, what: string)
   return rows;
 }
 
-function plainRows(rows: unknown, what: string): Row[] {
+function plainRows(rows: unknown, what: string): Record<string, unknown>[] {
   if (!Array.isArray(rows)) throw malformed(what, 'it is neither a list of rows nor columnar rows');
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i];
@@ -163,7 +199,7 @@ function plainRows(rows: unknown, what: string): Row[] {
       throw malformed(what, `its item ${i} is not a row`);
     }
   }
-  return rows as Row[];
+  return rows as Record<string, unknown>[];
 }
 
 function malformed(what: string, reason: string): StateStoreError {
