@@ -116,6 +116,7 @@ export {
 export type {
   EnsureDatasetOptions,
   EnsureDatasetReport,
+  FindEnsuredDatasetOptions,
   KnownTableDefinitions,
 } from './client/ensure-dataset.js';
 export { tableFingerprint } from './client/table-fingerprint.js';

@@ -123,6 +123,41 @@ describe('ensureDataset', () => {
     expect(s.control.requests({ route: 'putTable' })).toHaveLength(3);
   });
 
+  it('findEnsuredDataset: what ensureDataset would find with nothing to do, or undefined; changes nothing', async () => {
+    const { sim: s, clock, client } = await setup();
+    expect(await clock.run(client.findEnsuredDataset(ordersSchema))).toBeUndefined();
+    const created = await clock.run(client.ensureDataset(ordersSchema));
+    const known = { datasetId: created.datasetId, tables: created.tableFingerprints };
+    const changes = () =>
+      s.control.requests({ route: 'createDataset' }).length +
+      s.control.requests({ route: 'putTable' }).length;
+    const before = changes();
+    const found = await clock.run(client.findEnsuredDataset(ordersSchema, { knownTables: known }));
+    expect(found).toMatchObject({ datasetId: created.datasetId, created: false, updatedTables: [] });
+    expect(found?.tableFingerprints).toEqual(created.tableFingerprints);
+    // Its tables are usable as ensureDataset's are.
+    expect(found?.table('Orders').name).toBe('Orders');
+    // Where ensureDataset would list or PUT tables: undefined, and nothing sent but the list of datasets.
+    expect(await clock.run(client.findEnsuredDataset(ordersSchema))).toBeUndefined();
+    const elsewhere = { datasetId: 'another-dataset', tables: created.tableFingerprints };
+    expect(
+      await clock.run(client.findEnsuredDataset(ordersSchema, { knownTables: elsewhere })),
+    ).toBeUndefined();
+    const v2 = defineDataset({
+      name: 'Sales',
+      tables: {
+        Orders: { columns: { id: 'Int64', amount: 'Decimal', note: { type: 'String', nullable: true } } },
+      },
+    });
+    expect(await clock.run(client.findEnsuredDataset(v2, { knownTables: known }))).toBeUndefined();
+    expect(changes()).toBe(before);
+    expect(s.control.requests({ route: 'listTables' })).toHaveLength(0);
+    // What ensureDataset would refuse on the way, it refuses too.
+    await clock.run(client.createDataset(ordersSchema));
+    const error = await failure(clock.run(client.findEnsuredDataset(ordersSchema, { knownTables: known })));
+    expect(isPowerBIError(error, 'PBI_DATASET_DUPLICATE')).toBe(true);
+  });
+
   it('makes duplicate names an explicit error or an explicit choice', async () => {
     const { clock, client } = await setup();
     const first = await clock.run(client.createDataset(ordersSchema));

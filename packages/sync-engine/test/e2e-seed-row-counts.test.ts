@@ -98,4 +98,38 @@ describe('e2e: a new process seeds the pacer with the row counts of the tables',
       tables: { GLEntryLines: expect.any(String) },
     });
   }, 60_000);
+
+  it('a restart that finds the dataset as its last set-up left it takes no set-up lease; a deleted one is created under it', async () => {
+    loop = await startLoop({
+      streams: onlyStreams('glEntryLines'),
+    });
+    const l = loop;
+    await l.clock.run(l.sync().run());
+    // Restarts: a fresh sink and store object each time, the same storage; the set-up lease acquisitions counted.
+    let setupLeases = 0;
+    const restart = () => {
+      const store = new MemoryStateStore({ storage: l.storage, clock: l.clock });
+      const acquire = store.acquireLease.bind(store);
+      store.acquireLease = async (request) => {
+        if (request.name === 'mlc:sink-setup') setupLeases += 1;
+        return acquire(request);
+      };
+      return l.sync({
+        store,
+        sink: powerBISink(l.pbi, { dataset: datasetForStreams('Sage X3 e2e', l.streams) }),
+      });
+    };
+    const [again] = await l.clock.run(restart().run());
+    expect(again).toMatchObject({ status: 'completed', rowsPosted: 0 });
+    // Nothing to create or PUT: the dataset is found (one GET) and nothing needs serialising.
+    expect(setupLeases).toBe(0);
+    expect(l.pbisim.control.requests({ route: 'createDataset' })).toHaveLength(1);
+    expect(l.pbisim.control.requests({ route: 'putTable' })).toHaveLength(0);
+    // The dataset deleted: the note no longer describes the workspace, so the set-up runs in full, under the lease.
+    await l.clock.run(l.pbi.deleteDataset(l.pbisim.control.datasets()[0]?.id ?? ''));
+    const [refilled] = await l.clock.run(restart().run());
+    expect(refilled).toMatchObject({ status: 'completed' });
+    expect(setupLeases).toBe(1);
+    expect(l.pbisim.control.requests({ route: 'createDataset' })).toHaveLength(2);
+  }, 60_000);
 });

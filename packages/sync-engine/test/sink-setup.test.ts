@@ -109,4 +109,50 @@ describe('sink set-up', () => {
       ['globex', { destination: 'globex' }],
     ]);
   });
+
+  it('confirms a complete set-up read-only (findSetup) without the set-up lease; else sets up under it', async () => {
+    const w = world();
+    seedOrders(w.source, 10);
+    const calls: string[] = [];
+    let complete = true;
+    const finding = (): SyncSink => ({
+      ensureTables: async (tables, options) => {
+        calls.push(`ensure ${JSON.stringify(options.lastSetup)}`);
+        await w.sink.ensureTables(tables);
+      },
+      findSetup: async (_tables, options) => {
+        calls.push(`find ${JSON.stringify(options.lastSetup)}`);
+        return complete;
+      },
+      setupNote: () => ({ done: true }),
+      post: (request) => w.sink.post(request),
+      countBatch: (request) => w.sink.countBatch(request),
+      clear: (request) => w.sink.clear(request),
+    });
+    let setupLeases = 0;
+    // Each "process": a fresh engine, store object and sink, over the same storage.
+    const start = () => {
+      const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+      const acquire = store.acquireLease.bind(store);
+      store.acquireLease = async (request) => {
+        if (request.name === 'mlc:sink-setup') setupLeases += 1;
+        return acquire(request);
+      };
+      return drive(w.clock, w.sync({ sink: finding(), store }).run());
+    };
+    // No note yet: nothing to find, the set-up runs under the lease.
+    await start();
+    expect(calls).toEqual(['ensure undefined']);
+    expect(setupLeases).toBe(1);
+    // The note says the set-up is complete and the sink finds it so: no lease, no ensureTables.
+    const [result] = await start();
+    expect(result).toMatchObject({ status: 'completed', rowsPosted: 0 });
+    expect(calls.slice(1)).toEqual(['find {"done":true}']);
+    expect(setupLeases).toBe(1);
+    // The sink finds the destination changed: ensureTables under the lease, with the note read again there.
+    complete = false;
+    await start();
+    expect(calls.slice(2)).toEqual(['find {"done":true}', 'ensure {"done":true}']);
+    expect(setupLeases).toBe(2);
+  });
 });

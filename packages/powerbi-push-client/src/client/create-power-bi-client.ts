@@ -1,5 +1,5 @@
 import { createDataset } from './create-dataset.js';
-import { ensureDataset } from './ensure-dataset.js';
+import { ensureDataset, findEnsuredDataset } from './ensure-dataset.js';
 import { listDatasets } from './list-datasets.js';
 import { listTables } from './list-tables.js';
 import { createDatasetReport } from './create-dataset-report.js';
@@ -36,6 +36,10 @@ export function createPowerBIClient(options: PowerBIClientOptions): PowerBIClien
     requestTimeoutMs: resolved.timeoutMs,
     async ensureDataset(schema, ensureOptions = {}) {
       return withTables(context, schema, await ensureDataset(context, schema, ensureOptions));
+    },
+    async findEnsuredDataset(schema, findOptions = {}) {
+      const report = await findEnsuredDataset(context, schema, findOptions);
+      return report && withTables(context, schema, report);
     },
     async createDataset(schema, createOptions = {}) {
       const datasetId = await createDataset(context, schema, createOptions.signal);

@@ -5,7 +5,7 @@ import { createMissingDataset } from './create-missing-dataset.js';
 import type { EnsureRun } from './ensure-run.js';
 import { listDatasets } from './list-datasets.js';
 import type { DuplicateDatasetPolicy } from './power-bi-client-options.js';
-import { updateFoundDataset } from './update-found-dataset.js';
+import { upToDateReport, updateFoundDataset } from './update-found-dataset.js';
 
 /** Options of `ensureDataset()`. */
 export interface EnsureDatasetOptions {
@@ -69,9 +69,34 @@ export async function ensureDataset(
   options: EnsureDatasetOptions = {},
 ): Promise<EnsureDatasetReport> {
   const run: EnsureRun = { context, schema, options, actions: [] };
-  const matches = (await listDatasets(context, options.signal)).filter(
-    (dataset) => dataset.name === schema.name,
-  );
-  const target = chooseDataset(run, matches);
+  const target = await findTarget(run);
   return target ? updateFoundDataset(run, target) : createMissingDataset(run);
+}
+
+/** Options of `findEnsuredDataset()`: those of `ensureDataset()` that finding reads. */
+export type FindEnsuredDatasetOptions = Pick<EnsureDatasetOptions, 'signal' | 'onDuplicate' | 'knownTables'>;
+
+/**
+ * What {@link ensureDataset} would return when it has nothing to do: the dataset it finds (by name, chosen among
+ * same-named ones as it chooses), a push dataset whose every table definition `knownTables` records as there
+ * already. `undefined` when `ensureDataset` would have work to do (create the dataset, or list or PUT tables).
+ * Changes nothing in the workspace (one GET of its datasets); throws what `ensureDataset` would throw on the way
+ * (duplicate names under the `'error'` policy, a dataset that is not a push dataset).
+ */
+export async function findEnsuredDataset(
+  context: ClientContext,
+  schema: AnyDatasetSchema,
+  options: FindEnsuredDatasetOptions = {},
+): Promise<EnsureDatasetReport | undefined> {
+  const run: EnsureRun = { context, schema, options, actions: [] };
+  const target = await findTarget(run);
+  return target ? upToDateReport(run, target) : undefined;
+}
+
+/** The workspace's dataset with the schema's name that `ensureDataset` works on (see {@link chooseDataset}). */
+async function findTarget(run: EnsureRun) {
+  const matches = (await listDatasets(run.context, run.options.signal)).filter(
+    (dataset) => dataset.name === run.schema.name,
+  );
+  return chooseDataset(run, matches);
 }

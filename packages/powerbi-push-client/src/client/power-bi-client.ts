@@ -2,7 +2,7 @@ import type { QuotaStore } from '@mlc/core';
 import type { PacerStats } from '../pacing/dataset-pacer.js';
 import type { ApiTable } from '../schema/to-api-dataset.js';
 import type { AnyDatasetSchema, DatasetSchema, RowOfTable, TableNameOf } from '../schema/schema-types.js';
-import type { EnsureDatasetOptions } from './ensure-dataset.js';
+import type { EnsureDatasetOptions, FindEnsuredDatasetOptions } from './ensure-dataset.js';
 import type { EnsuredDataset } from './ensured-dataset.js';
 import type { DatasetInfo } from './power-bi-client-options.js';
 import type { PushTable, SignalOptions } from './push-table.js';
@@ -27,6 +27,15 @@ export interface PowerBIClient {
     schema: S,
     options?: EnsureDatasetOptions,
   ): Promise<EnsuredDataset<S>>;
+  /**
+   * What `ensureDataset` would return when it has nothing to do (the dataset found, every table definition known to
+   * be there from `knownTables`), or `undefined` when it would create the dataset or list or PUT tables. Changes
+   * nothing: one GET of the workspace's datasets.
+   */
+  findEnsuredDataset<S extends AnyDatasetSchema>(
+    schema: S,
+    options?: FindEnsuredDatasetOptions,
+  ): Promise<EnsuredDataset<S> | undefined>;
   /** Creates a new dataset for the schema, even if one with the name exists (names are not unique). */
   createDataset<S extends AnyDatasetSchema>(schema: S, options?: SignalOptions): Promise<EnsuredDataset<S>>;
   /** A table of a dataset. The schema must be known: from `ensureDataset` on this client, or `options.schema`. */

@@ -3,7 +3,7 @@ import { BATCH_COLUMN, type PowerBIClient, POWER_BI_LIMITS } from '@mlc/powerbi-
 import type { RowCheckRequest, RowCheckResult, SyncSink } from '../sink/sync-sink.js';
 import { checkPowerBIRow, checkRowAgainst } from './check-power-bi-row.js';
 import { describePowerBIFailure } from './describe-power-bi-failure.js';
-import { ensurePowerBITables } from './ensure-power-bi-tables.js';
+import { ensurePowerBITables, findPowerBITables } from './ensure-power-bi-tables.js';
 import type { PowerBISinkOptions } from './power-bi-sink-options.js';
 import { PowerBISinkState } from './power-bi-sink-state.js';
 import { postToPowerBI } from './post-to-power-bi.js';
@@ -37,6 +37,8 @@ export function powerBISink(client: PowerBIClient, options: PowerBISinkOptions):
       return checkRowAgainst(columns, request);
     },
     ensureTables: (specs, setup) => ensurePowerBITables(state, specs, setup),
+    // A restart whose last set-up left the dataset complete finds it (one GET) without the set-up lease.
+    findSetup: (specs, setup) => findPowerBITables(state, specs, setup),
     // The dataset id and a digest of each table definition it is known to have: the next set-up (a restart) passes
     // them back, so an unchanged table is not PUT again (the service does not list columns to compare with).
     setupNote: () => state.setupNote,

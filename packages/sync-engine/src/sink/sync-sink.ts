@@ -135,6 +135,20 @@ export interface SyncSink {
     options: { signal?: AbortSignal; quota?: QuotaStore; lastSetup?: SinkSetupNote },
   ): Promise<void>;
   /**
+   * Optional, read-only: sets the sink up as {@link SyncSink.ensureTables} would when the destination is exactly as
+   * the set-up that left `lastSetup` made it, so that `ensureTables` would create and change nothing (the Power BI
+   * sink: the dataset the note names is the one found by name, and every table definition is the one the note
+   * records). Resolves `true` when the sink is then set up (same {@link SyncSink.identity}, same
+   * {@link SyncSink.setupNote} as after `ensureTables`), `false` when `ensureTables` must run. It must never create or
+   * change anything in the destination: the engine calls it without the store lease under which one worker at a
+   * time runs `ensureTables` (two durable store writes saved on every start). Errors fail the run as
+   * `ensureTables`' would. @default every set-up runs `ensureTables` under that lease
+   */
+  findSetup?(
+    tables: readonly SinkTable[],
+    options: { signal?: AbortSignal; quota?: QuotaStore; lastSetup: SinkSetupNote },
+  ): Promise<boolean>;
+  /**
    * Names the destination before it is set up (the Power BI sink: workspace id and dataset name), so that sinks with
    * the same table names sharing one store — one service writing the same tables for several companies — keep
    * separate set-up notes ({@link SyncSink.setupNote}) instead of overwriting each other's on every start.

@@ -71,24 +71,7 @@ export class SinkSetup {
   #setUp(sink: SyncSink, signal?: AbortSignal): Promise<void> {
     let pending = this.#ensured.get(sink);
     if (!pending) {
-      const tables = [...this.#options.tablesOf(sink)];
-      const quota = quotaStoreOf(this.#options.store);
-      pending = this.#underSetupLease(async () => {
-        // A sink is known by its destination and its tables' names (several sinks may share a store); its note says
-        // the rest.
-        const slot = sinkSetupSlot(
-          tables.map((t) => t.name),
-          sink.setupKey?.(),
-        );
-        const lastSetup = await this.#lastNote(slot);
-        await sink.ensureTables(tables, {
-          ...(signal ? { signal } : {}),
-          ...(quota ? { quota } : {}),
-          ...(lastSetup ? { lastSetup } : {}),
-        });
-        const note = sink.setupNote?.();
-        if (note && JSON.stringify(note) !== JSON.stringify(lastSetup)) await this.#keepNote(slot, note);
-      }, signal);
+      pending = this.#setUpOnce(sink, signal);
       this.#ensured.set(sink, pending);
       const settled = pending;
       pending.then(
@@ -97,6 +80,41 @@ export class SinkSetup {
       );
     }
     return pending;
+  }
+
+  /**
+   * One set-up of `sink`: found as the last set-up left it, read-only and without the set-up lease, when the sink
+   * can tell ({@link SyncSink.findSetup}: nothing is created or changed, so there is nothing to serialise); else
+   * `ensureTables` under the lease, with the note read again there (another worker may have just set it up).
+   */
+  async #setUpOnce(sink: SyncSink, signal?: AbortSignal): Promise<void> {
+    const tables = [...this.#options.tablesOf(sink)];
+    const quota = quotaStoreOf(this.#options.store);
+    const setup = { ...(signal ? { signal } : {}), ...(quota ? { quota } : {}) };
+    // A sink is known by its destination and its tables' names (several sinks may share a store); its note says
+    // the rest.
+    const slot = sinkSetupSlot(
+      tables.map((t) => t.name),
+      sink.setupKey?.(),
+    );
+    if (sink.findSetup) {
+      const lastSetup = await this.#lastNote(slot);
+      if (lastSetup && (await sink.findSetup(tables, { ...setup, lastSetup }))) {
+        await this.#noteChanged(sink, slot, lastSetup);
+        return;
+      }
+    }
+    await this.#underSetupLease(async () => {
+      const lastSetup = await this.#lastNote(slot);
+      await sink.ensureTables(tables, { ...setup, ...(lastSetup ? { lastSetup } : {}) });
+      await this.#noteChanged(sink, slot, lastSetup);
+    }, signal);
+  }
+
+  /** Keeps the note the sink's set-up left when it differs from the last one. */
+  async #noteChanged(sink: SyncSink, slot: string, lastSetup: SinkSetupNote | undefined): Promise<void> {
+    const note = sink.setupNote?.();
+    if (note && JSON.stringify(note) !== JSON.stringify(lastSetup)) await this.#keepNote(slot, note);
   }
 
   /** Sets `sink` up again on its next use (its container was deleted: it gets a new identity). */
