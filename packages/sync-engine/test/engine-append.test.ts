@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { createNoopMeter, type Meter, type MeterProvider, metrics } from '@opentelemetry/api';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isSyncError, MemoryStateStore } from '../src/index.js';
 import { drive, duplicates, keyCounts, seedOrders, stamp, world } from './helpers.js';
 
@@ -109,6 +110,14 @@ describe('append mode', () => {
   });
 
   it('counts the ledger for the size metric only after a run that committed something (or the first one)', async () => {
+    // A host that registered a meter provider (this project's files share one module graph: set it, then drop it).
+    metrics.disable();
+    const histogram = { record: () => {} };
+    metrics.setGlobalMeterProvider({
+      getMeter: () =>
+        Object.assign(Object.create(createNoopMeter()) as Meter, { createHistogram: () => histogram }),
+    } as MeterProvider);
+    onTestFinished(() => metrics.disable());
     const w = world();
     seedOrders(w.source, 30);
     const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
@@ -129,6 +138,28 @@ describe('append mode', () => {
     await w.clock.advance(3_600_000);
     await drive(w.clock, sync.run());
     expect(counts).toBe(2);
+    await drive(w.clock, sync.close());
+  });
+
+  it('never counts the ledger when no meter provider records the size metric', async () => {
+    metrics.disable();
+    const w = world();
+    seedOrders(w.source, 30);
+    const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+    let counts = 0;
+    const countLedger = store.countLedger.bind(store);
+    store.countLedger = async (stream) => {
+      counts += 1;
+      return countLedger(stream);
+    };
+    const sync = w.sync({ store });
+    await drive(w.clock, sync.run());
+    seedOrders(w.source, 5, 1, 30);
+    await w.clock.advance(3_600_000);
+    const [second] = await drive(w.clock, sync.run());
+    expect(second).toMatchObject({ status: 'completed', rowsPosted: 5 });
+    // A count reads the whole ledger; with the API's no-op instruments its answer would go nowhere.
+    expect(counts).toBe(0);
     await drive(w.clock, sync.close());
   });
 

@@ -4,6 +4,7 @@ import {
   type Histogram,
   type Span,
   SpanStatusCode,
+  createNoopMeter,
   metrics,
   trace,
 } from '@opentelemetry/api';
@@ -25,6 +26,11 @@ export class SyncTelemetry {
   readonly #ledgerSize: Histogram;
   /** Streams whose ledger size this process recorded. */
   readonly #ledgerSized = new Set<string>();
+  /**
+   * Whether the ledger size goes anywhere: not when no meter provider was registered when the sync was created (the
+   * API's instruments are then its no-op ones for good), and counting the ledger would be work for nothing.
+   */
+  readonly #recordsLedgerSize: boolean;
 
   /** Creates the instruments on the global meter provider. */
   constructor() {
@@ -48,6 +54,9 @@ export class SyncTelemetry {
     this.#ledgerSize = meter.createHistogram('mlc.sync.ledger.entries', {
       description: 'Ledger entries per stream',
     });
+    // The API hands out one no-op meter and one no-op histogram; anything else may record (counted, as before).
+    this.#recordsLedgerSize =
+      this.#ledgerSize !== createNoopMeter().createHistogram('mlc.sync.ledger.entries');
   }
 
   /** Runs `fn` inside an active span; records exceptions and sets the status. */
@@ -102,10 +111,10 @@ export class SyncTelemetry {
 
   /**
    * Whether a run should count the stream's ledger for {@link SyncTelemetry.ledgerSize}: when it committed anything,
-   * or when this process recorded no size for the stream yet. A count reads the whole ledger (O(entries): seconds at
-   * ten million), so a run that changed nothing does not pay it again.
+   * or when this process recorded no size for the stream yet, and never when no meter provider records it. A count
+   * reads the whole ledger (O(entries): seconds at ten million), so a run that changed nothing does not pay it again.
    */
   wantsLedgerSize(stream: string, committed: boolean): boolean {
-    return committed || !this.#ledgerSized.has(stream);
+    return this.#recordsLedgerSize && (committed || !this.#ledgerSized.has(stream));
   }
 }
