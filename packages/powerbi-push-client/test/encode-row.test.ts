@@ -186,6 +186,11 @@ describe('planRequests', () => {
           let next = 0;
           for (const p of plan) {
             expect(p.startIndex).toBe(next);
+            // The body is exactly the envelope around its rows' texts, one flat join.
+            const texts = rows
+              .slice(next, next + p.rowCount)
+              .map((row, i) => encodeRow(table, row, next + i));
+            expect(p.body).toBe(`{"rows":[${texts.join(',')}]}`);
             next += p.rowCount;
             expect(p.rowCount).toBeLessThanOrEqual(maxRows);
             expect(Buffer.byteLength(p.body)).toBe(p.bytes);

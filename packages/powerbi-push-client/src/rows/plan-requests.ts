@@ -64,10 +64,17 @@ export function planRequests(
   let startIndex = 0;
   const flush = () => {
     if (parts.length === 0) return;
+    // The envelope goes into the first and last row's text, so that one join makes the body one flat string.
+    // Wrapped around the join (`${PREFIX}${joined}${SUFFIX}`), it was a chain of concatenations that fetch's
+    // `Request` (undici) has to flatten, a copy of the whole body, before it checks and measures it ([inferred] from
+    // measurements on Node 20: `new Request(…)` and reading its body back cost about 20 ms of CPU per 10,000-row
+    // body that way, 6 ms from a flat string).
+    parts[0] = `${PREFIX}${parts[0]}`;
+    parts[parts.length - 1] = `${parts[parts.length - 1]}${SUFFIX}`;
     requests.push({
       startIndex,
       rowCount: parts.length,
-      body: `${PREFIX}${parts.join(',')}${SUFFIX}`,
+      body: parts.join(','),
       bytes,
     });
     startIndex += parts.length;
