@@ -10,7 +10,11 @@ export type {
   X3EntityMap,
 } from './client/x3-client-options.js';
 export { resolveX3ClientOptions } from './client/x3-client-options.js';
-export type { X3ChangesOptions } from './changes/x3-changes-options.js';
+export type {
+  X3ChangesOptions,
+  X3RawChangesOptions,
+  X3RecordText,
+} from './changes/x3-changes-options.js';
 export type { X3KeysOptions } from './keys/x3-keys-options.js';
 
 // --- auth ---

@@ -6,16 +6,23 @@ import type {
   X3EntityDefinition,
   X3GraphQLMapping,
 } from '../entities/x3-entity-definition.js';
-import { keyPartOf, normalizeRecord, readPath } from '../entities/normalize-record.js';
+import {
+  type X3RecordIdentity,
+  identityOf,
+  keyPartOf,
+  normalizeRecord,
+  readPath,
+} from '../entities/normalize-record.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
-import { EACH, type RecordPath, recordTextsOf } from '../json/record-texts.js';
+import { EACH, type RecordPath, UNPARSED, recordTextsOf, skippedRecordsOf } from '../json/record-texts.js';
 import { type X3Document, buildLinesDocument, buildQueryDocument } from '../graphql/build-documents.js';
 import type { GraphQLTransport } from '../graphql/graphql-transport.js';
 import { type RelayConnection, relayPages } from '../graphql/relay-pages.js';
 import type { X3NodeRoot } from '../graphql/resolve-node-root.js';
 import { type XtremFilterValue, formatXtremFilter } from '../graphql/xtrem-filter.js';
-import type { X3ChangesOptions } from './x3-changes-options.js';
+import type { X3ChangesOptions, X3RawChangesOptions } from './x3-changes-options.js';
+import { memberValue, readableMembers, skipHeldRecords } from './held-records.js';
 import { StampOrderGuard } from './stamp-order-guard.js';
 
 /** What the GraphQL reader needs from the client. */
@@ -131,19 +138,22 @@ export function graphqlChanges<T>(
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
 ): AsyncGenerator<X3Change<T>, void, undefined> {
-  return graphqlRecords(context, definition, options, (raw) => normalizeRecord(definition, 'graphql', raw));
+  // Every record parsed: `changes()` takes no `held`, whatever the options object holds.
+  const { held: _held, ...parsed } = options as X3RawChangesOptions;
+  return graphqlRecords(context, definition, parsed, (raw) => normalizeRecord(definition, 'graphql', raw));
 }
 
 /**
  * The GraphQL reader of {@link graphqlChanges}, yielding `emit(raw, text)` for each record as received, its lines
  * completed, with the exact text it was parsed from when the transport kept it and the record was not rebuilt
- * (`normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`).
+ * (`normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`). With `options.held`, a record the
+ * caller holds is not parsed: `raw` is {@link UNPARSED}, with the key and stamp read from its text (`identity`).
  */
 export async function* graphqlRecords<T, R>(
   context: GraphQLChangesContext,
   definition: X3EntityDefinition<T>,
-  options: X3ChangesOptions,
-  emit: (raw: unknown, text: string | undefined) => R,
+  options: X3RawChangesOptions,
+  emit: (raw: unknown, text: string | undefined, identity?: X3RecordIdentity) => R,
 ): AsyncGenerator<R, void, undefined> {
   const mapping = definition.graphql;
   if (!mapping) {
@@ -166,18 +176,43 @@ export async function* graphqlRecords<T, R>(
   // The exact text of each node, for the caller's fingerprint (a node whose lines are completed below is rebuilt
   // and has none).
   const recordsAt: RecordPath = ['data', root.rootField, root.nodeName, 'query', 'edges', EACH, 'node'];
+  // Members read from each node's text when the caller holds records: the key, then the stamp. A held text is one
+  // the caller was given, so its lines needed no further request.
+  const members = [keyField, stampField];
+  const nodeIdentity = (values: ReadonlyArray<string | undefined>): X3RecordIdentity => {
+    const key = keyPartOf(memberValue(values[0]));
+    return identityOf(key === undefined ? undefined : String(key), memberValue(values[1]));
+  };
+  const skipParse =
+    options.held && readableMembers(members)
+      ? skipHeldRecords(members, nodeIdentity, options.held)
+      : undefined;
   const pages = relayPages<Node>(async (after) => {
     const result = await context.transport.execute(
       doc.text,
       { filter, orderBy, first, after },
       doc.operationName,
-      options.signal ? { signal: options.signal, recordsAt } : { recordsAt },
+      {
+        recordsAt,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(skipParse ? { skipParse } : {}),
+      },
     );
     return asConnection(connectionAt(result.data, root, 'query'), `${root.rootField}.${root.nodeName}.query`);
   });
   for await (const page of pages) {
     const texts = recordTextsOf(page.edges);
+    const skipped = skippedRecordsOf(page.edges);
     for (let i = 0; i < page.edges.length; i++) {
+      const values = skipped?.held[i] ? skipped.members[i] : undefined;
+      if (values) {
+        // Not parsed (the caller holds its text): key and stamp from the text, no lines to complete.
+        const identity = nodeIdentity(values);
+        if (identity.stamp !== undefined && parseStamp(identity.stamp))
+          guard.check(identity.stamp, `${root.rootField}.${root.nodeName}`);
+        yield emit(UNPARSED, texts?.[i], identity);
+        continue;
+      }
       // Paging follows the server's opaque cursors, never a record's content; a null node or one without a
       // key is yielded as invalid (its lines cannot be completed without a key, and need not be). Only a record
       // with more lines to read waits for completeCollections (an await per record cost a promise each).

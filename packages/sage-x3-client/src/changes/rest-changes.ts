@@ -6,18 +6,20 @@ import {
   identityOf,
   isWholeKey,
   keyOfParts,
+  keyPartOf,
   normalizeIdentified,
   readPath,
   readRestKeyParts,
 } from '../entities/normalize-record.js';
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
-import { recordTextsOf } from '../json/record-texts.js';
+import { UNPARSED, recordTextsOf, skippedRecordsOf } from '../json/record-texts.js';
 import { type SDataValue, sdataDateTime } from '../rest/sdata-literal.js';
 import { type SDataWhere, sdata } from '../rest/sdata-where.js';
 import { type RestLocation, buildRestQueryUrl } from '../rest/rest-url.js';
 import type { RestTransport } from '../rest/rest-transport.js';
-import type { X3ChangesOptions } from './x3-changes-options.js';
+import type { X3ChangesOptions, X3RawChangesOptions } from './x3-changes-options.js';
+import { memberValue, readableMembers, skipHeldRecords } from './held-records.js';
 import { StampOrderGuard } from './stamp-order-guard.js';
 
 /** What the REST reader needs from the client. */
@@ -71,7 +73,9 @@ export function restChanges<T>(
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
 ): AsyncGenerator<X3Change<T>, void, undefined> {
-  return restRecords(context, definition, options, (raw, _text, identity) =>
+  // Every record parsed: `changes()` takes no `held`, whatever the options object holds.
+  const { held: _held, ...parsed } = options as X3RawChangesOptions;
+  return restRecords(context, definition, parsed, (raw, _text, identity) =>
     normalizeIdentified(definition, 'rest', raw, identity),
   );
 }
@@ -80,12 +84,13 @@ export function restChanges<T>(
  * The REST reader of {@link restChanges}, yielding `emit(raw, text, identity)` for each record as received: the exact
  * text it was parsed from when the transport kept it, and the key and stamp the reader read for its paging (the
  * record's `readIdentity`, read once and handed on so that validation does not read them again). `emit` is
- * `normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`.
+ * `normalizeRecord` for `changes()`, a deferred validation for `rawChanges()`. With `options.held`, a record the
+ * caller holds is not parsed: `raw` is {@link UNPARSED}, its key and stamp read from its text's members.
  */
 export async function* restRecords<T, R>(
   context: RestChangesContext,
   definition: X3EntityDefinition<T>,
-  options: X3ChangesOptions,
+  options: X3RawChangesOptions,
   emit: (raw: unknown, text: string | undefined, identity: X3RecordIdentity) => R,
 ): AsyncGenerator<R, void, undefined> {
   const rest = definition.rest;
@@ -107,6 +112,18 @@ export async function* restRecords<T, R>(
   const guard = new StampOrderGuard();
   let cursor: RestCursor | undefined;
   let nextUrl: string | undefined;
+  // Members read from each record's text when the caller holds records: the key fields, then the stamp.
+  const members = [...rest.keyFields, stampField];
+  const memberParts = (values: ReadonlyArray<string | undefined>) =>
+    rest.keyFields.map((_, k) => keyPartOf(memberValue(values[k])));
+  const skip =
+    options.held && readableMembers(members)
+      ? skipHeldRecords(
+          members,
+          (values) => identityOf(keyOfParts(memberParts(values)), memberValue(values[members.length - 1])),
+          options.held,
+        )
+      : undefined;
   let lower: SDataWhere[] = options.since
     ? [sdata.ge(stampField, sdataDateTime(withZone(options.since)))]
     : [];
@@ -115,16 +132,23 @@ export async function* restRecords<T, R>(
     const conjuncts = upper ? [...lower, upper] : lower;
     const where = conjuncts.length > 0 ? sdata.and(...conjuncts) : undefined;
     const url = buildRestQueryUrl(location, { count: pageSize, orderBy, ...(where ? { where } : {}) });
-    const page = await context.transport.getPage(nextUrl ?? url, options.signal);
+    const page = await context.transport.getPage(nextUrl ?? url, options.signal, skip);
     nextUrl = undefined;
     // The next position is the last record of the page that has a valid stamp and key: a record with a null or
     // malformed key or stamp anywhere in the page (the last one too) is yielded as invalid (dead-lettered by the
     // caller) and never becomes the cursor, so one record's content cannot stop the paging.
     let lastValid: RestCursor | undefined;
     const texts = recordTextsOf(page.resources);
-    for (const [i, raw] of page.resources.entries()) {
-      const parts = readRestKeyParts(rest, raw);
-      const identity = identityOf(keyOfParts(parts), readPath(raw, stampField));
+    const skipped = skippedRecordsOf(page.resources);
+    for (const [i, parsed] of page.resources.entries()) {
+      // A held record was not parsed: its key parts and stamp come from its text (the values a parse gives).
+      const values = skipped?.held[i] ? skipped.members[i] : undefined;
+      const raw = values ? UNPARSED : parsed;
+      const parts = values ? memberParts(values) : readRestKeyParts(rest, raw);
+      const identity = identityOf(
+        keyOfParts(parts),
+        values ? memberValue(values[members.length - 1]) : readPath(raw, stampField),
+      );
       const { stamp } = identity;
       const valid = stamp !== undefined && parseStamp(stamp) !== undefined;
       if (valid) guard.check(stamp, page.url);

@@ -8,7 +8,8 @@ import {
   connectionAt,
 } from '../changes/graphql-changes.js';
 import { restChanges, restRecords } from '../changes/rest-changes.js';
-import type { X3ChangesOptions } from '../changes/x3-changes-options.js';
+import type { X3ChangesOptions, X3RawChangesOptions } from '../changes/x3-changes-options.js';
+import { UNPARSED } from '../json/record-texts.js';
 import { graphqlKeys } from '../keys/graphql-keys.js';
 import { restKeys } from '../keys/rest-keys.js';
 import type { X3KeysOptions } from '../keys/x3-keys-options.js';
@@ -122,7 +123,7 @@ export interface X3Client<E = X3EntityMap<Record<never, never>>> {
    */
   rawChanges<K extends keyof E & string>(
     entity: K,
-    options?: X3ChangesOptions,
+    options?: X3RawChangesOptions,
   ): AsyncIterable<X3RawChange<E[K]>>;
   /**
    * Every live key of an entity, strictly ascending in UTF-16 code-unit order (JavaScript's `<`), one page in
@@ -338,13 +339,12 @@ async function* checkedChanges<T>(
  */
 class RawChange implements X3RawChange<unknown> {
   entity: string;
-  raw: unknown;
   declare key?: string;
   declare stamp?: string;
   declare text?: string;
   readonly #o: ResolvedOptions;
   readonly #definition: X3EntityDefinition<unknown>;
-  readonly #raw: unknown;
+  #raw: unknown;
   readonly #identity: X3RecordIdentity;
 
   /** `identity` is `readIdentity(definition, o.transport, raw)`, as the reader read it. */
@@ -356,7 +356,6 @@ class RawChange implements X3RawChange<unknown> {
     identity: X3RecordIdentity,
   ) {
     this.entity = definition.name;
-    this.raw = raw;
     this.#o = o;
     this.#definition = definition;
     this.#raw = raw;
@@ -366,9 +365,15 @@ class RawChange implements X3RawChange<unknown> {
     if (text !== undefined) this.text = text;
   }
 
+  /** {@inheritDoc X3RawChange.raw} (A record the caller held is parsed from its text when first read.) */
+  get raw(): unknown {
+    if (this.#raw === UNPARSED) this.#raw = JSON.parse(this.text!);
+    return this.#raw;
+  }
+
   /** {@inheritDoc X3RawChange.normalize} */
   normalize(): X3Change<unknown> {
-    const change = normalizeIdentified(this.#definition, this.#o.transport, this.#raw, this.#identity);
+    const change = normalizeIdentified(this.#definition, this.#o.transport, this.raw, this.#identity);
     return checkedChange(this.#o, change);
   }
 }
@@ -376,7 +381,7 @@ class RawChange implements X3RawChange<unknown> {
 function rawChangesOf(
   x3: X3Connection,
   definition: X3EntityDefinition<unknown>,
-  callOptions: X3ChangesOptions,
+  callOptions: X3RawChangesOptions,
 ): AsyncIterable<X3RawChange<unknown>> {
   const { o } = x3;
   const opts = withClientSignal(o, callOptions);
@@ -392,8 +397,8 @@ function rawChangesOf(
         graphqlReader(x3),
         definition,
         opts,
-        (raw, text): X3RawChange<unknown> =>
-          new RawChange(o, definition, raw, text, readIdentity(definition, 'graphql', raw)),
+        (raw, text, identity): X3RawChange<unknown> =>
+          new RawChange(o, definition, raw, text, identity ?? readIdentity(definition, 'graphql', raw)),
       );
 }
 

@@ -49,7 +49,10 @@ export interface X3RawChange<T> {
   key?: string;
   /** Raw update stamp, when it could be read (not yet checked to be a date-time). */
   stamp?: string;
-  /** The record as X3 sent it. */
+  /**
+   * The record as X3 sent it. A record the caller held (`X3RawChangesOptions.held`) is parsed from {@link text}
+   * when this is first read.
+   */
   raw: unknown;
   /**
    * The JSON text `raw` was parsed from, exactly as received (after the client's number-keeping and escape

@@ -16,7 +16,7 @@ import {
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3GraphQLError, type X3GraphQLErrorEntry } from '../errors/x3-graphql-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
-import { parseX3Json } from '../json/parse-x3-json.js';
+import { type SkipParse, parseX3Json, parseX3JsonSkipping } from '../json/parse-x3-json.js';
 import type { RecordPath } from '../json/record-texts.js';
 import { classifyGraphQLErrors } from './classify-graphql-errors.js';
 
@@ -43,6 +43,8 @@ export interface X3GraphQLCallOptions {
 export interface GraphQLExecuteOptions extends X3GraphQLCallOptions {
   /** The exact text of each record at this path is kept (`recordTextsOf` of the records' array). */
   recordsAt?: RecordPath;
+  /** With `recordsAt`: records the caller holds are not parsed (`null` in their places, see `skippedRecordsOf`). */
+  skipParse?: SkipParse;
 }
 
 /** Settings of {@link GraphQLTransport}. */
@@ -97,7 +99,10 @@ export class GraphQLTransport {
         retry: false,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const { value, repairs } = parseX3Json(response.text, redactUrl(url), options.recordsAt);
+      const { value, repairs } =
+        options.skipParse && options.recordsAt
+          ? await parseX3JsonSkipping(response.text, redactUrl(url), options.recordsAt, options.skipParse)
+          : parseX3Json(response.text, redactUrl(url), options.recordsAt);
       if (repairs > 0)
         logger.warn({ url: redactUrl(url), repairs }, 'X3 GraphQL returned malformed JSON; repaired');
       if (!value || typeof value !== 'object') {

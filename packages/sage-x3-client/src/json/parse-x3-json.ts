@@ -1,6 +1,12 @@
 import { keepExactNumbers, redactText } from '@mlc/core';
 import { X3ResponseError } from '../errors/x3-response-error.js';
-import { type RecordPath, attachRecordTexts, scanRecordTexts } from './record-texts.js';
+import {
+  type RecordPath,
+  type RecordTextsScan,
+  attachRecordTexts,
+  attachSkippedRecords,
+  scanRecordTexts,
+} from './record-texts.js';
 import { repairJsonEscapes } from './repair-json.js';
 
 /** Result of {@link parseX3Json}. */
@@ -68,6 +74,83 @@ function parseKeepingTexts(text: string, recordsAt: RecordPath | undefined): unk
   const value: unknown = JSON.parse(exact);
   attachRecordTexts(value, recordsAt, exact === text ? scan : scanRecordTexts(exact, recordsAt));
   return value;
+}
+
+/** What {@link parseX3JsonSkipping} asks before it parses a body. */
+export interface SkipParse {
+  /** Top-level members of each record whose values' texts `held` is given (`RecordTextsScan.members`). */
+  members: readonly string[];
+  /**
+   * Given the scan of a body (each record's exact text and the texts of those members' values), which records may
+   * stay unparsed: `true` only for a record whose text is byte for byte a text that `JSON.parse` accepted before
+   * (e.g. its hash is one the caller stored from an earlier read). Anything else (or a rejection) parses them all.
+   */
+  held(scan: RecordTextsScan): Promise<ReadonlyArray<boolean> | undefined>;
+}
+
+/**
+ * {@link parseX3Json} that parses no record the caller already holds (see {@link SkipParse}): one structural scan
+ * finds each record's text, `held` says which of them the caller holds, and `JSON.parse` then runs on the body with
+ * each held record replaced by `null`. That body parsing shows the whole body is valid JSON (a held record's text
+ * is one that parsed before, and any JSON value may stand where a `null` stood), and gives the same objects a whole
+ * parse would, with `null` in the held records' places: `skippedRecordsOf` of the records' array says which (their
+ * texts are kept as with `recordsAt`). A body that scan or parse refuses, one with a number `keepExactNumbers` could
+ * change, or one with a member on the path named twice, takes {@link parseX3Json} as it is (escape repair,
+ * `X3_MALFORMED_JSON`), which also parses every record.
+ */
+export async function parseX3JsonSkipping(
+  text: string,
+  url: string,
+  recordsAt: RecordPath,
+  skip: SkipParse,
+): Promise<ParsedX3Json> {
+  const scan = scanRecordTexts(text, recordsAt, skip.members);
+  if (scan && !scan.longNumber) {
+    let held: ReadonlyArray<boolean> | undefined;
+    try {
+      held = await skip.held(scan);
+    } catch {
+      held = undefined;
+    }
+    const value = parseHoldingScan(text, recordsAt, scan, held);
+    if (value !== FAILED) return { value, repairs: 0 };
+  }
+  return parseX3Json(text, url, recordsAt);
+}
+
+const FAILED: unique symbol = Symbol('failed');
+
+/** The body parsed without the held records (`null` in their places), or FAILED when it does not parse as expected. */
+function parseHoldingScan(
+  text: string,
+  recordsAt: RecordPath,
+  scan: RecordTextsScan,
+  held: ReadonlyArray<boolean> | undefined,
+): unknown {
+  const { texts, starts } = scan;
+  let envelope = '';
+  let last = 0;
+  let skipped = 0;
+  if (held && starts) {
+    for (let i = 0; i < texts.length; i++) {
+      const record = texts[i];
+      if (held[i] !== true || record === undefined || starts[i]! < 0) continue;
+      envelope += `${text.slice(last, starts[i])}null`;
+      last = starts[i]! + record.length;
+      skipped++;
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(skipped === 0 ? text : envelope + text.slice(last));
+  } catch {
+    return FAILED;
+  }
+  if (skipped === 0) {
+    attachRecordTexts(value, recordsAt, scan);
+    return value;
+  }
+  return attachSkippedRecords(value, recordsAt, scan, held!) ? value : FAILED;
 }
 
 function syntaxErrorPosition(error: unknown, text: string): number | undefined {

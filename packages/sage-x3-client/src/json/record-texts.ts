@@ -1,3 +1,9 @@
+/**
+ * Stands for the record of a reader's `emit` that was not parsed (the caller held it): its value is
+ * `JSON.parse` of its text, parsed when first needed.
+ */
+export const UNPARSED: unique symbol = Symbol('unparsed record');
+
 /** The step of a {@link RecordPath} that stands for every element of the records' array. */
 export const EACH: unique symbol = Symbol('each element');
 
@@ -30,6 +36,14 @@ export interface RecordTextsScan {
    * digits than a double keeps, so only then can `keepExactNumbers` change the text.
    */
   longNumber: boolean;
+  /**
+   * With `members` given to {@link scanRecordTexts}: for each element's record, the exact text of the value of each
+   * of those members (by the position of its name in `members`; undefined when absent), read from the record's own
+   * top-level members. Undefined for an element whose record is not an object or names one of them twice.
+   */
+  members?: Array<Array<string | undefined> | undefined>;
+  /** With `members`: where each element's record text starts in the body (-1 for an element without one). */
+  starts?: number[];
 }
 
 /**
@@ -39,22 +53,29 @@ export interface RecordTextsScan {
  * the path `JSON.parse` builds. `undefined` when the body does not have the expected shape, or when a member on
  * the path is named twice in one object (`JSON.parse` keeps the last, the scan could not tell which). Never throws.
  */
-export function scanRecordTexts(text: string, path: RecordPath): RecordTextsScan | undefined {
+export function scanRecordTexts(
+  text: string,
+  path: RecordPath,
+  members?: readonly string[],
+): RecordTextsScan | undefined {
   const each = path.indexOf(EACH);
   if (each < 0 || path.indexOf(EACH, each + 1) >= 0) return undefined;
   try {
     const scanner = new Scanner(text);
     const texts: Array<string | undefined> = [];
+    const values = members ? new MemberValues(members) : undefined;
     let found = false;
     walkTo(scanner, path, 0, () => {
       // The array of a member named twice on the path: JSON.parse kept the last one, the scan cannot tell.
       if (found) throw new Error('records found twice');
       found = true;
-      walkElements(scanner, path.slice(each + 1), texts);
+      walkElements(scanner, path.slice(each + 1), texts, values);
     });
     scanner.peek();
     if (!found || scanner.pos !== text.length) return undefined;
-    return { texts, longNumber: scanner.longNumber };
+    return values
+      ? { texts, longNumber: scanner.longNumber, members: values.found, starts: values.starts }
+      : { texts, longNumber: scanner.longNumber };
   } catch {
     return undefined;
   }
@@ -90,15 +111,80 @@ function walkTo(scanner: Scanner, path: RecordPath, depth: number, atArray: () =
   });
 }
 
+/** The records {@link parseX3JsonSkipping} left unparsed, by records' array. */
+const skippedByArray = new WeakMap<readonly unknown[], SkippedRecords>();
+
+/** The records of an array that were left unparsed (see {@link skippedRecordsOf}). */
+export interface SkippedRecords {
+  /** By index: whether the element's record was left unparsed (its place holds `null`; its text is its record's). */
+  held: ReadonlyArray<boolean>;
+  /** By index: the texts of the wanted members' values of the element's record (`RecordTextsScan.members`). */
+  members: ReadonlyArray<ReadonlyArray<string | undefined> | undefined>;
+}
+
+/**
+ * For a records' array parsed by `parseX3JsonSkipping` with records left unparsed: which, and their members' values
+ * (their texts are in {@link recordTextsOf}); `undefined` for any other array.
+ */
+export function skippedRecordsOf(array: readonly unknown[]): SkippedRecords | undefined {
+  return skippedByArray.get(array);
+}
+
+/**
+ * Checks that `value` (parsed from a body whose held records were replaced by `null`) has one element per record
+ * of the scan, `null` at the path in each held record's place, and remembers the texts and which records were held
+ * ({@link recordTextsOf}, {@link skippedRecordsOf}). False (nothing remembered) when it does not.
+ */
+export function attachSkippedRecords(
+  value: unknown,
+  path: RecordPath,
+  scan: RecordTextsScan,
+  held: ReadonlyArray<boolean>,
+): boolean {
+  const each = path.indexOf(EACH);
+  let array: unknown = value;
+  for (let i = 0; i < each; i++) {
+    if (array === null || typeof array !== 'object' || Array.isArray(array)) return false;
+    array = (array as Record<string, unknown>)[path[i] as string];
+  }
+  if (!Array.isArray(array) || array.length !== scan.texts.length || !scan.members) return false;
+  const marks: boolean[] = new Array(array.length).fill(false);
+  for (let i = 0; i < array.length; i++) {
+    if (held[i] !== true || scan.texts[i] === undefined || scan.starts![i]! < 0) continue;
+    let at: unknown = array[i];
+    for (let j = each + 1; j < path.length; j++) {
+      if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.hasOwn(at, path[j] as string))
+        return false;
+      at = (at as Record<string, unknown>)[path[j] as string];
+    }
+    if (at !== null) return false;
+    marks[i] = true;
+  }
+  textsByArray.set(array, scan.texts);
+  skippedByArray.set(array, { held: marks, members: scan.members });
+  return true;
+}
+
 /** For each element of the array at the scanner, pushes the text of the value at `inner` (or undefined). */
-function walkElements(scanner: Scanner, inner: RecordPath, texts: Array<string | undefined>): void {
+function walkElements(
+  scanner: Scanner,
+  inner: RecordPath,
+  texts: Array<string | undefined>,
+  values: MemberValues | undefined,
+): void {
   scanner.pos++;
   if (scanner.peek() === CLOSE_ARRAY) {
     scanner.pos++;
     return;
   }
   for (;;) {
-    texts.push(valueAt(scanner, inner, 0));
+    const before = values?.found.length;
+    texts.push(valueAt(scanner, inner, 0, values));
+    // An element without a record at the path has no member values either.
+    if (values && values.found.length === before) {
+      values.found.push(undefined);
+      values.starts.push(-1);
+    }
     const next = scanner.peek();
     scanner.pos++;
     if (next === CLOSE_ARRAY) return;
@@ -107,10 +193,21 @@ function walkElements(scanner: Scanner, inner: RecordPath, texts: Array<string |
 }
 
 /** The text of the value at `inner` within the value at the scanner (which it skips), or undefined. */
-function valueAt(scanner: Scanner, inner: RecordPath, depth: number): string | undefined {
+function valueAt(
+  scanner: Scanner,
+  inner: RecordPath,
+  depth: number,
+  values?: MemberValues,
+): string | undefined {
   scanner.peek();
   const start = scanner.pos;
-  if (depth === inner.length) return scanner.text.slice(start, scanner.skipValue());
+  if (depth === inner.length) {
+    if (values) {
+      values.read(scanner);
+      return scanner.text.slice(start, scanner.pos);
+    }
+    return scanner.text.slice(start, scanner.skipValue());
+  }
   if (scanner.text.charCodeAt(start) !== OPEN_OBJECT) {
     scanner.skipValue();
     return undefined;
@@ -124,9 +221,41 @@ function valueAt(scanner: Scanner, inner: RecordPath, depth: number): string | u
     }
     if (seen) throw new Error(`member ${name} named twice`);
     seen = true;
-    text = valueAt(scanner, inner, depth + 1);
+    text = valueAt(scanner, inner, depth + 1, values);
   });
   return text;
+}
+
+/** The values of some members of each record, read while the scan skips the record, in the records' order. */
+class MemberValues {
+  readonly found: Array<Array<string | undefined> | undefined> = [];
+  readonly starts: number[] = [];
+  constructor(readonly names: readonly string[]) {}
+
+  /** Skips the record at the scanner (as `skipValue` does), pushing the texts of its wanted members' values. */
+  read(scanner: Scanner): void {
+    this.starts.push(scanner.pos);
+    if (scanner.text.charCodeAt(scanner.pos) !== OPEN_OBJECT) {
+      scanner.skipValue();
+      this.found.push(undefined);
+      return;
+    }
+    const { names } = this;
+    const values: Array<string | undefined> = new Array(names.length).fill(undefined);
+    let twice = false;
+    scanner.members((name) => {
+      const at = names.indexOf(name);
+      if (at < 0) {
+        scanner.skipValue();
+        return;
+      }
+      if (values[at] !== undefined) twice = true;
+      scanner.peek();
+      const start = scanner.pos;
+      values[at] = scanner.text.slice(start, scanner.skipValue());
+    });
+    this.found.push(twice ? undefined : values);
+  }
 }
 
 const QUOTE = 0x22;

@@ -8,7 +8,7 @@ import {
   withRetry,
 } from '@mlc/core';
 import { X3ResponseError, isX3ResponseError } from '../errors/x3-response-error.js';
-import { parseX3Json } from '../json/parse-x3-json.js';
+import { type SkipParse, parseX3Json, parseX3JsonSkipping } from '../json/parse-x3-json.js';
 import { EACH, type RecordPath } from '../json/record-texts.js';
 import { diagnoseSilentFilterFailure, isSilentServerError } from './filter-diagnosis.js';
 
@@ -104,9 +104,13 @@ export class RestTransport {
     url: string,
     signal: AbortSignal | undefined,
     recordsAt?: RecordPath,
+    skip?: SkipParse,
   ): Promise<{ value: unknown; repairs: number }> {
     const response = hasWhere(url) ? await this.#getFiltered(url, signal) : await this.#get(url, signal);
-    const parsed = parseX3Json(response.text, redactUrl(url), recordsAt);
+    const parsed =
+      skip && recordsAt
+        ? await parseX3JsonSkipping(response.text, redactUrl(url), recordsAt, skip)
+        : parseX3Json(response.text, redactUrl(url), recordsAt);
     if (parsed.repairs > 0) {
       this.#logger.warn(
         { url: redactUrl(url), repairs: parsed.repairs },
@@ -116,9 +120,12 @@ export class RestTransport {
     return parsed;
   }
 
-  /** Fetches one `$query` page; the text of each resource is kept (`recordTextsOf` of `resources`). */
-  async getPage(url: string, signal?: AbortSignal): Promise<X3RestPage> {
-    const { value, repairs } = await this.#getJson(url, signal, PAGE_RECORDS);
+  /**
+   * Fetches one `$query` page; the text of each resource is kept (`recordTextsOf` of `resources`). With `skip`, the
+   * resources it says the caller holds are not parsed (`null` in their places, see `skippedRecordsOf`).
+   */
+  async getPage(url: string, signal?: AbortSignal, skip?: SkipParse): Promise<X3RestPage> {
+    const { value, repairs } = await this.#getJson(url, signal, PAGE_RECORDS, skip);
     const body = value as Record<string, unknown> | null;
     const resources = body && typeof body === 'object' ? body.$resources : undefined;
     // No match is a 200 with empty `$resources` ([documented] §1.3); a missing array is not that.
