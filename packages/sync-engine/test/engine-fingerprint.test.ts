@@ -5,6 +5,7 @@ import { MemorySource } from '@mlc/sync-engine/testing';
 import { preparesLazily } from '../src/engine/change-batcher.js';
 import { contentHash } from '../src/ledger/content-hash.js';
 import type { SourceItem, SourceReadRequest, StreamDefinition, SyncSource } from '../src/index.js';
+import { MemoryStateStore } from '../src/index.js';
 import { drive, duplicates, type Order, seedOrders, world } from './helpers.js';
 
 /** Re-reads everything on every run (the lookback reaches before the first stamp). */
@@ -191,6 +192,109 @@ describe('ledger fingerprints', () => {
     expect(again).toMatchObject({ recordsUnchanged: 2500, rowsPosted: 0 });
     expect(counter.calls, 'every chunk of the re-read skipped its records unprepared').toBe(2500);
     expect(w.sink.rows('Orders')).toHaveLength(2500);
+  });
+
+  it('a source that asks which records the ledger holds, per page, gets the answer from one look-up per page', async () => {
+    const w = world({ fingerprints: true });
+    seedOrders(w.source, 2500);
+    const { counter, map } = countingMap();
+    /** The answers a source got, per page, and the store's look-ups (keys per call). */
+    const answers: boolean[][] = [];
+    const lookups: number[] = [];
+    // Pages of 300 (look-up chunks are 1,000): the source asks about each page before yielding it.
+    const asking: SyncSource<Order> = {
+      async *read(request: SourceReadRequest): AsyncIterable<SourceItem<Order>> {
+        let page: SourceItem<Order>[] = [];
+        const flush = async () => {
+          const asked = page.flatMap((i) =>
+            i.ok === true && i.fingerprint ? [{ key: i.key, fingerprint: i.fingerprint }] : [],
+          );
+          if (request.holds) answers.push([...(await request.holds(asked))]);
+          const out = page;
+          page = [];
+          return out;
+        };
+        for await (const item of w.source.read(request)) {
+          page.push(item);
+          if (page.length === 300) yield* await flush();
+        }
+        yield* await flush();
+      },
+    };
+    const countingStore = () => {
+      const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+      const lookup = store.lookupLedger.bind(store);
+      store.lookupLedger = (stream, keys) => {
+        lookups.push(keys.length);
+        return lookup(stream, keys);
+      };
+      return store;
+    };
+    const stream = { ...FULL_REREAD, map, batchSize: 1000, mode: 'versioned' as const, source: asking };
+    const [first] = await drive(w.clock, w.sync({ store: countingStore() }, stream).run());
+    expect(first).toMatchObject({ rowsPosted: 2500 });
+    expect(answers.flat().some((held) => held)).toBe(false);
+    expect(lookups, 'one look-up per page, none per chunk').toEqual([
+      300, 300, 300, 300, 300, 300, 300, 300, 100,
+    ]);
+
+    answers.length = 0;
+    lookups.length = 0;
+    const [again] = await drive(w.clock, w.sync({ store: countingStore() }, stream).run());
+    expect(again).toMatchObject({ recordsUnchanged: 2500, rowsPosted: 0 });
+    expect(answers.flat().every((held) => held)).toBe(true);
+    expect(lookups).toEqual([300, 300, 300, 300, 300, 300, 300, 300, 100]);
+    expect(counter.calls).toBe(2500);
+
+    // A changed record is answered not held, and decided (posted) as without the question.
+    const changed = w.source.get('o000007') as Order;
+    w.source.put('o000007', changed.updatedAt, { ...changed, amount: 999 });
+    answers.length = 0;
+    const [third] = await drive(w.clock, w.sync({ store: countingStore() }, stream).run());
+    expect(third).toMatchObject({ recordsUnchanged: 2499, rowsPosted: 1 });
+    expect(answers.flat().filter((held) => !held)).toHaveLength(1);
+    expect(counter.calls).toBe(2501);
+
+    // A source that never asks (the contract's question is optional) reads as before: one look-up per chunk.
+    lookups.length = 0;
+    const plain = { ...stream, source: w.source };
+    const [fourth] = await drive(w.clock, w.sync({ store: countingStore() }, plain).run());
+    expect(fourth).toMatchObject({ recordsUnchanged: 2500, rowsPosted: 0 });
+    expect(lookups).toEqual([1000, 1000, 500]);
+    expect(counter.calls).toBe(2501);
+  });
+
+  it('the answer to a source counts what the run decided before it: a key read twice is not held the second time', async () => {
+    const w = world({ fingerprints: true });
+    seedOrders(w.source, 3);
+    const stream = { ...FULL_REREAD, mode: 'versioned' as const };
+    await drive(w.clock, w.sync({}, stream).run());
+    const original = w.source.get('o000001') as Order;
+    const answers: boolean[] = [];
+    // Yields o000001 changed, then (in a later chunk) as the ledger held it before the run: its second reading is
+    // asked about after the first was decided, and is not the ledger's state any more.
+    const twice: SyncSource<Order> = {
+      async *read(request: SourceReadRequest): AsyncIterable<SourceItem<Order>> {
+        const items: SourceItem<Order>[] = [];
+        for await (const item of w.source.read(request)) items.push(item);
+        const old = items.find((i) => i.key === 'o000001')!;
+        const newer: SourceItem<Order> = {
+          ok: true,
+          key: 'o000001',
+          stamp: original.updatedAt,
+          record: { ...original, amount: 1 },
+          fingerprint: 'changed',
+        };
+        yield newer;
+        for (let i = 0; i < 1000; i++) yield { ok: false, raw: i, reason: 'filler' };
+        if (old.ok === true)
+          answers.push(...(await request.holds!([{ key: old.key, fingerprint: old.fingerprint! }])));
+        yield old;
+      },
+    };
+    const [run] = await drive(w.clock, w.sync({}, { ...stream, source: twice }).run());
+    expect(answers).toEqual([false]);
+    expect(run).toMatchObject({ rowsPosted: 2 });
   });
 
   it('a source that throws while validating a deferred record fails the run as a source failure', async () => {

@@ -1,6 +1,7 @@
 import { formatInstant, parseStamp } from '../cursor/stamp.js';
 import { compareCursors, type StreamCursor } from '../cursor/stream-cursor.js';
 import type { AuditEntryInput, BatchIntent, LedgerEntry, LedgerWrite, Row } from '../state-store/types.js';
+import { ledgerFingerprint } from '../ledger/record-fingerprint.js';
 import { type BatchSettlement, commitIntent, sendRowsBatch } from './batch-protocol.js';
 import { auditEntry, type RunScope, step, throwIfStopping, writeAudit } from './engine-context.js';
 import type { FingerprintedItem, InvalidItem, ReadItem, ValidItem } from './prepare-item.js';
@@ -19,6 +20,12 @@ export interface ChangeBatcherOptions {
    */
   deferUnknown?: boolean;
 }
+
+/**
+ * Entries kept for a source's questions and not decided yet, at most (about a page's worth is usual); beyond it they
+ * are dropped, and their chunk looks them up again.
+ */
+const MAX_PREFETCHED = 100_000;
 
 /** Rows batches settling off the critical path at once, at most (each holds its rows in memory). */
 const MAX_DEFERRED = 3;
@@ -46,6 +53,14 @@ export class ChangeBatcher {
   /** Ledger state of keys flushed since the current chunk was looked up. */
   #flushed = new Map<string, LedgerEntry>();
   #looked = new Map<string, LedgerEntry>();
+  /**
+   * Ledger state of keys looked up for the source ({@link holds}) and not decided yet (`null`: not in the ledger):
+   * the chunk that decides a key takes its entry instead of looking it up again. Kept current: a key flushed since
+   * gets its flushed entry here too.
+   */
+  #prefetched = new Map<string, LedgerEntry | null>();
+  /** How many times {@link #flushed} was cleared (a look-up that spans a clear is not kept). */
+  #clears = 0;
   #rows: Row[] = [];
   #entries: LedgerWrite[] = [];
   /** Entries of the unflushed batch that change the ledger (not only its fingerprint): a `replace` snapshot. */
@@ -93,11 +108,12 @@ export class ChangeBatcher {
    */
   async processChunk(items: readonly ReadItem[]): Promise<{ seen: number; held: number }> {
     this.#throwIfDeferredFailed();
-    const { ctx, stream, stats } = this.#scope;
+    const { stats } = this.#scope;
     const keys = new Set<string>();
     for (const item of items) if (item.ok !== false) keys.add(item.key);
     this.#flushed.clear();
-    this.#looked = keys.size > 0 ? await ctx.store.lookupLedger(stream.name, [...keys]) : new Map();
+    this.#clears += 1;
+    this.#looked = await this.#lookup(keys);
     this.#fingerprints = { seen: 0, held: 0 };
     for (const item of items) {
       if (item.ok === 'fingerprinted' && this.#holdsFingerprint(item)) {
@@ -113,6 +129,66 @@ export class ChangeBatcher {
     }
     await this.#writeAudits();
     return this.#fingerprints;
+  }
+
+  /**
+   * The ledger entries of `keys` for a chunk: those the source's question already looked up ({@link holds}, kept
+   * current since), the others in one store look-up.
+   */
+  async #lookup(keys: ReadonlySet<string>): Promise<Map<string, LedgerEntry>> {
+    const { ctx, stream } = this.#scope;
+    if (keys.size === 0) return new Map();
+    if (this.#prefetched.size === 0) return ctx.store.lookupLedger(stream.name, [...keys]);
+    const looked = new Map<string, LedgerEntry>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const entry = this.#prefetched.get(key);
+      if (entry === undefined) {
+        missing.push(key);
+        continue;
+      }
+      this.#prefetched.delete(key);
+      if (entry !== null) looked.set(key, entry);
+    }
+    if (missing.length > 0)
+      for (const [key, entry] of await ctx.store.lookupLedger(stream.name, missing)) looked.set(key, entry);
+    return looked;
+  }
+
+  /**
+   * The engine's answer to a source's `holds` question ({@link SourceReadRequest.holds}): for each record, whether
+   * the key's ledger state as this run sees it now holds its fingerprint. Keys not known yet are looked up in one
+   * store look-up, kept for the chunk that decides them ({@link #lookup}), so a re-read looks each key up once.
+   */
+  async holds(records: ReadonlyArray<{ key: string; fingerprint: string }>): Promise<boolean[]> {
+    const { ctx, stream } = this.#scope;
+    const missing = new Set<string>();
+    for (const { key } of records) if (!this.#prefetched.has(key)) missing.add(key);
+    let found: Map<string, LedgerEntry> | undefined;
+    if (missing.size > 0) {
+      if (this.#prefetched.size + missing.size > MAX_PREFETCHED) this.#prefetched.clear();
+      const clears = this.#clears;
+      found = await ctx.store.lookupLedger(stream.name, [...missing]);
+      // Flushed entries are newer than the store's answer; a clear during the look-up may have dropped some.
+      if (this.#clears === clears)
+        for (const key of missing)
+          this.#prefetched.set(key, this.#flushed.get(key) ?? found.get(key) ?? null);
+    }
+    return records.map(({ key, fingerprint }) => {
+      const prior =
+        this.#pending.get(key) ??
+        this.#flushed.get(key) ??
+        (this.#deferred.size > 0 ? this.#deferredEntry(key)?.entry : undefined) ??
+        this.#prefetched.get(key) ??
+        found?.get(key);
+      return prior?.fingerprint === ledgerFingerprint(stream, fingerprint);
+    });
+  }
+
+  /** A key's entry once its batch committed (or its settlement ended), also for a look-up kept for its chunk. */
+  #setFlushed(key: string, entry: LedgerEntry): void {
+    this.#flushed.set(key, entry);
+    if (this.#prefetched.has(key)) this.#prefetched.set(key, entry);
   }
 
   /**
@@ -205,7 +281,7 @@ export class ChangeBatcher {
         this.#deferred.delete(intent.batchId);
         // Committed or quarantined, the store now holds these entries (a chunk looked up before did not see them).
         for (const [key, entry] of entries)
-          if (!this.#pending.has(key) && !this.#flushed.has(key)) this.#flushed.set(key, entry);
+          if (!this.#pending.has(key) && !this.#flushed.has(key)) this.#setFlushed(key, entry);
       },
       (error: unknown) => {
         this.#deferred.delete(intent.batchId);
@@ -423,7 +499,7 @@ export class ChangeBatcher {
     }
     if (cursor) this.#committedCursor = cursor;
     // A deferred batch's keys are decided against its own entries until it settled (see #decide).
-    if (!deferred) for (const [key, entry] of this.#pending) this.#flushed.set(key, entry);
+    if (!deferred) for (const [key, entry] of this.#pending) this.#setFlushed(key, entry);
     this.#pending = new Map();
     this.#rows = [];
     this.#entries = [];

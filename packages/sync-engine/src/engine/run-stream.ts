@@ -210,6 +210,8 @@ async function readAndDecide(scope: RunScope, batcher: ChangeBatcher, read: Read
       stream.source.read({
         until: read.until,
         signal: read.signal,
+        // The look-up a source asks for is kept for the chunk that decides those keys (no second look-up).
+        holds: (asked) => batcher.holds(asked),
         ...(read.since !== undefined ? { since: read.since } : {}),
       }),
     );

@@ -1,6 +1,12 @@
 import { hash } from 'node:crypto';
 import { parseStamp } from '@mlc/core';
-import { type X3Change, type X3Client, type X3RawChange, normalizeRecord } from '@mlc/sage-x3-client';
+import {
+  type X3Change,
+  type X3Client,
+  type X3RawChange,
+  type X3RecordText,
+  normalizeRecord,
+} from '@mlc/sage-x3-client';
 import type {
   SourceInvalidRecord,
   SourceItem,
@@ -56,10 +62,16 @@ export function fromX3RawChange<T>(
   change: X3RawChange<T>,
   fingerprint: (raw: unknown, text?: string) => string,
 ): SourceItem<T> {
-  const { key, stamp, raw } = change;
+  const { key, stamp, text } = change;
   if (key === undefined || stamp === undefined || !parseStamp(stamp))
     return fromX3Change(change.normalize(), fingerprint);
-  return new UnvalidatedX3Record(key, stamp, change, fingerprint(raw, change.text));
+  // `raw` is read only without a text: a record the engine held was not parsed, and is parsed only if needed.
+  return new UnvalidatedX3Record(
+    key,
+    stamp,
+    change,
+    fingerprint(text === undefined ? change.raw : undefined, text),
+  );
 }
 
 /**
@@ -70,16 +82,19 @@ class UnvalidatedX3Record<T> implements SourceUnvalidatedRecord<T> {
   readonly ok = 'unvalidated';
   key: string;
   stamp: string;
-  raw: unknown;
   fingerprint: string;
   readonly #change: X3RawChange<T>;
 
   constructor(key: string, stamp: string, change: X3RawChange<T>, fingerprint: string) {
     this.key = key;
     this.stamp = stamp;
-    this.raw = change.raw;
     this.fingerprint = fingerprint;
     this.#change = change;
+  }
+
+  /** The raw record as received (a record the engine held is parsed from its exact text when first read). */
+  get raw(): unknown {
+    return this.#change.raw;
   }
 
   /** {@inheritDoc SourceUnvalidatedRecord.validate} */
@@ -113,11 +128,28 @@ export function x3Fingerprinter<E, K extends keyof E & string>(
     prefix + hash('sha256', text ?? JSON.stringify(raw) ?? 'undefined', 'base64url').slice(0, 22);
 }
 
+/** The engine's answers for the records at `at` of `length` records (false for the others). */
+async function heldAt(
+  holds: NonNullable<SourceReadRequest['holds']>,
+  known: readonly { key: string; fingerprint: string }[],
+  at: readonly number[],
+  length: number,
+): Promise<readonly boolean[]> {
+  const out: boolean[] = new Array(length).fill(false);
+  if (known.length === 0) return out;
+  const answers = await holds(known);
+  for (let j = 0; j < at.length; j++) if (answers[j] === true) out[at[j]!] = true;
+  return out;
+}
+
 /**
  * A {@link SyncSource} over one entity of a Sage X3 client: `rawChanges(entity, { since, until })` ordered by
  * (stamp, key) with bounded memory (contract 1 of the cross-package contracts). Each record is yielded with its
  * fingerprint ({@link x3Fingerprinter}) before validation: the engine validates it (the entity's zod schema) only when
- * the ledger does not hold that fingerprint, i.e. when the record is new or changed. Raw records that failed their
+ * the ledger does not hold that fingerprint, i.e. when the record is new or changed. Given the engine's
+ * `request.holds`, it asks it once per page, before the client parses the page (`X3RawChangesOptions.held`, about
+ * the records whose key and valid stamp can be read from their text): the records the ledger holds are not parsed,
+ * and are parsed from their exact text only if the engine needs their raw record after all. Raw records that failed their
  * schema can be re-validated on replay with the client's entity definition, and `readKey` re-reads a record by key
  * (`client.read`) so a replay maps the record as X3 holds it today. `keys()` delegates to the client's
  * `keys(entity)`, which lists every live key strictly ascending in UTF-16 order and throws
@@ -132,13 +164,48 @@ export function x3Source<E, K extends keyof E & string>(
   const fingerprint = x3Fingerprinter(client, entity);
   return {
     async *read(request: SourceReadRequest): AsyncIterable<SourceItem<E[K]>> {
+      // The fingerprints computed to ask the engine, in page order, taken by the records as they are yielded in
+      // the same order (each text hashed once; a record whose text is not the next one asked about is hashed anew).
+      let asked: { text: string; fingerprint: string }[] = [];
+      let next = 0;
+      const { holds } = request;
+      const held = holds
+        ? (records: readonly X3RecordText[]): Promise<readonly boolean[]> => {
+            asked = [];
+            next = 0;
+            const known: { key: string; fingerprint: string }[] = [];
+            const at: number[] = [];
+            for (let i = 0; i < records.length; i++) {
+              const { key, stamp, text } = records[i]!;
+              // Only a record yielded unvalidated can be found unchanged without its raw record.
+              if (!parseStamp(stamp)) continue;
+              const print = fingerprint(undefined, text);
+              asked.push({ text, fingerprint: print });
+              known.push({ key, fingerprint: print });
+              at.push(i);
+            }
+            return heldAt(holds, known, at, records.length);
+          }
+        : undefined;
+      const print = (raw: unknown, text?: string): string => {
+        if (text !== undefined) {
+          // The next one asked about, or the one after it (the next one's lines were completed: it has no text).
+          for (let i = next; i < next + 2 && i < asked.length; i++) {
+            if (asked[i]!.text !== text) continue;
+            next = i + 1;
+            return asked[i]!.fingerprint;
+          }
+        }
+        return fingerprint(raw, text);
+      };
       const changes = client.rawChanges(entity, {
+        ...(held ? { held } : {}),
         until: request.until,
         ...(request.since !== undefined ? { since: request.since } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       });
-      for await (const change of changes) yield fromX3RawChange(change, fingerprint);
+      for await (const change of changes) yield fromX3RawChange(change, held ? print : fingerprint);
     },
     keys(keyOptions: { signal?: AbortSignal }): AsyncIterable<string> {
       return client.keys(entity, {

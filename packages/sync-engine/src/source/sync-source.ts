@@ -54,7 +54,7 @@ export interface SourceUnvalidatedRecord<T = unknown> {
   key: string;
   /** Update stamp exactly as the source returned it. */
   stamp: string;
-  /** The raw record as received. */
+  /** The raw record as received (it may be built when first read: an unchanged record's is never read). */
   raw: unknown;
   /** As {@link SourceRecord.fingerprint}. */
   fingerprint: string;
@@ -78,6 +78,18 @@ export interface SourceReadRequest {
   until: string;
   /** Aborts the read. */
   signal?: AbortSignal;
+  /**
+   * Optional, given by the engine: for each of these records (its key and its fingerprint, as the source will yield
+   * them), whether the ledger holds that fingerprint for that key as of now, i.e. whether the engine would count the
+   * record unchanged. A source may ask about a page's records before it builds them, to spare work on those held
+   * (`x3Source` does not parse them). The engine keeps what it looked up for the chunk that decides those keys, so
+   * asking costs no second ledger look-up. An answer is a hint for the read, never the decision: each record must
+   * still be yielded, with that key, stamp and fingerprint, and the engine decides it against the ledger as it
+   * stands then (it validates and maps a record that changed since, so its `raw` must stay readable). A fingerprint
+   * the ledger holds is one a source gave for a record that was valid. A source that never calls it reads as before;
+   * a rejection (the store failed) is the source's to handle (the engine's own look-up fails the run as it would).
+   */
+  holds?(records: ReadonlyArray<{ key: string; fingerprint: string }>): Promise<readonly boolean[]>;
 }
 
 /**
