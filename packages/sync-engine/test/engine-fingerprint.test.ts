@@ -297,6 +297,64 @@ describe('ledger fingerprints', () => {
     expect(run).toMatchObject({ rowsPosted: 2 });
   });
 
+  it('a look-up kept for a source follows a batch that settled after it: a key it saw before the batch is decided anew', async () => {
+    const w = world({ fingerprints: true });
+    seedOrders(w.source, 3);
+    const stream = { ...FULL_REREAD, mode: 'versioned' as const, batchSize: 1 };
+    await drive(w.clock, w.sync({}, stream).run());
+    const original = w.source.get('o000001') as Order;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let posted!: () => void;
+    const postReturned = new Promise<void>((resolve) => {
+      posted = resolve;
+    });
+    // The first POST of the run (o000001 changed) waits for the gate, so it is still settling when the source asks.
+    let posts = 0;
+    const sink = Object.create(w.sink) as typeof w.sink;
+    sink.post = async (request) => {
+      if (posts++ === 0) await gate;
+      const result = await w.sink.post(request);
+      posted();
+      return result;
+    };
+    const answers: boolean[] = [];
+    const source: SyncSource<Order> = {
+      async *read(request: SourceReadRequest): AsyncIterable<SourceItem<Order>> {
+        const items: SourceItem<Order>[] = [];
+        for await (const item of w.source.read(request)) items.push(item);
+        const old = items.find((i) => i.key === 'o000001');
+        if (old?.ok !== true) throw new Error('expected o000001');
+        yield {
+          ok: true,
+          key: 'o000001',
+          stamp: original.updatedAt,
+          record: { ...original, amount: 1 },
+          fingerprint: 'v1',
+        };
+        for (let i = 0; i < 999; i++) yield { ok: false, raw: i, reason: 'filler' };
+        // o000001 (changed) is in a batch still settling: the store holds the run's first state of it.
+        answers.push(...(await request.holds!([{ key: old.key, fingerprint: old.fingerprint! }])));
+        open();
+        await postReturned;
+        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+        // The batch settled: the kept look-up must follow it, or o000001 as read before the run looks unchanged.
+        yield old;
+      },
+    };
+    const [run] = await drive(w.clock, w.sync({ sink }, { ...stream, source }).run());
+    expect(answers).toEqual([false]);
+    expect(run).toMatchObject({ rowsPosted: 2 });
+    const versions = w.sink.rows('Orders').filter((row) => row.key === 'o000001');
+    expect(versions.map((row) => [row._version, row.amount])).toEqual([
+      [1, original.amount],
+      [2, 1],
+      [3, original.amount],
+    ]);
+  });
+
   it('a source that throws while validating a deferred record fails the run as a source failure', async () => {
     const w = world();
     seedOrders(w.source, 3);
