@@ -146,12 +146,12 @@ function expectExactlyOnce(rows: Array<Record<string, unknown>>): void {
 function suite(kind: StoreKind) {
   it(`${kind}: a worker stopped right before a POST until another took over does not send it when resumed`, async () => {
     const { base, rows } = await setup(kind);
-    // A waits 3 s at that step: on a loaded machine the parent's SIGSTOP must still find it there, not inside a
-    // later SQLite write transaction (a process stopped holding SQLite's write lock blocks every other worker).
-    const a = startWorker({ ...base('worker-a'), announceBeforePost: 3, pauseWindowMs: 3_000 });
+    // A stops itself at that step (SIGSTOP from its own hook): a SIGSTOP sent from here could catch it inside a lease
+    // heartbeat's SQLite write transaction on a loaded machine, and a process stopped holding SQLite's write lock
+    // blocks every other worker.
+    const a = startWorker({ ...base('worker-a'), announceBeforePost: 3 });
     await a.next('before-post');
     // Stopped between its intent and its POST, for longer than its lease.
-    process.kill(-a.child.pid!, 'SIGSTOP');
     await sleep(TIMING.leaseTtlMs + 1_000);
     const b = startWorker(base('worker-b'));
     await b.exited;
