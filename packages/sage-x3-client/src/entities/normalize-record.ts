@@ -20,12 +20,7 @@ export function readPath(value: unknown, path: X3FieldPath): unknown {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
     return (value as Record<string, unknown>)[path];
   }
-  let current = value;
-  for (const step of path.split('.')) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[step];
-  }
-  return current;
+  return readSteps(value, path.split('.'));
 }
 
 /** The record key and raw stamp, as far as they can be read. */
@@ -94,21 +89,40 @@ function collectionItems(value: unknown): unknown[] | undefined {
   return undefined;
 }
 
-/** The entries of a mapping's `fields`, listed once per mapping instead of once per record. */
-const fieldEntries = new WeakMap<Record<string, X3FieldPath>, Array<[string, X3FieldPath]>>();
+/** A mapped field: its name, and the steps of its path (one for `ACC`, more for `company.code`). */
+interface FieldReader {
+  readonly name: string;
+  readonly steps: readonly string[];
+}
+
+/**
+ * The fields of a mapping with their paths split, once per mapping instead of once per record: a dotted path (most
+ * GraphQL fields, `company.code`) was split by {@link readPath} for every field of every record.
+ */
+const fieldReaders = new WeakMap<Record<string, X3FieldPath>, readonly FieldReader[]>();
 
 function mapFields(
   raw: unknown,
   fields: Record<string, X3FieldPath>,
   out: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  let entries = fieldEntries.get(fields);
-  if (!entries) {
-    entries = Object.entries(fields);
-    fieldEntries.set(fields, entries);
+  let readers = fieldReaders.get(fields);
+  if (!readers) {
+    readers = Object.entries(fields).map(([name, path]) => ({ name, steps: path.split('.') }));
+    fieldReaders.set(fields, readers);
   }
-  for (const [name, path] of entries) out[name] = readPath(raw, path);
+  for (const reader of readers) out[reader.name] = readSteps(raw, reader.steps);
   return out;
+}
+
+/** {@link readPath} of a path already split into its steps. */
+function readSteps(value: unknown, steps: readonly string[]): unknown {
+  let current = value;
+  for (let i = 0; i < steps.length; i++) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[steps[i] as string];
+  }
+  return current;
 }
 
 function compareValues(a: unknown, b: unknown): number {
