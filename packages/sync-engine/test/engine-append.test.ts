@@ -3,6 +3,17 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { isSyncError, MemoryStateStore } from '../src/index.js';
 import { drive, duplicates, keyCounts, seedOrders, stamp, world } from './helpers.js';
 
+/** A memory store over the world's storage whose `countLedger` calls are counted (`counts.n`). */
+function countingLedger(w: ReturnType<typeof world>): { store: MemoryStateStore; counts: { n: number } } {
+  const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
+  const counts = { n: 0 };
+  const countLedger = store.countLedger.bind(store);
+  store.countLedger = async (stream) => {
+    counts.n += 1;
+    return countLedger(stream);
+  };
+  return { store, counts };
+}
 describe('append mode', () => {
   it('posts every record once in batches of the batch size, with _batch on every row', async () => {
     const w = world();
@@ -120,24 +131,18 @@ describe('append mode', () => {
     onTestFinished(() => metrics.disable());
     const w = world();
     seedOrders(w.source, 30);
-    const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
-    let counts = 0;
-    const countLedger = store.countLedger.bind(store);
-    store.countLedger = async (stream) => {
-      counts += 1;
-      return countLedger(stream);
-    };
+    const { store, counts } = countingLedger(w);
     const sync = w.sync({ store });
     await drive(w.clock, sync.run());
-    expect(counts).toBe(1);
+    expect(counts.n).toBe(1);
     // Nothing new: the size cannot have changed, and a count reads the whole ledger.
     await w.clock.advance(3_600_000);
     await drive(w.clock, sync.run());
-    expect(counts).toBe(1);
+    expect(counts.n).toBe(1);
     seedOrders(w.source, 5, 1, 30);
     await w.clock.advance(3_600_000);
     await drive(w.clock, sync.run());
-    expect(counts).toBe(2);
+    expect(counts.n).toBe(2);
     await drive(w.clock, sync.close());
   });
 
@@ -145,13 +150,7 @@ describe('append mode', () => {
     metrics.disable();
     const w = world();
     seedOrders(w.source, 30);
-    const store = new MemoryStateStore({ storage: w.storage, clock: w.clock });
-    let counts = 0;
-    const countLedger = store.countLedger.bind(store);
-    store.countLedger = async (stream) => {
-      counts += 1;
-      return countLedger(stream);
-    };
+    const { store, counts } = countingLedger(w);
     const sync = w.sync({ store });
     await drive(w.clock, sync.run());
     seedOrders(w.source, 5, 1, 30);
@@ -159,7 +158,7 @@ describe('append mode', () => {
     const [second] = await drive(w.clock, sync.run());
     expect(second).toMatchObject({ status: 'completed', rowsPosted: 5 });
     // A count reads the whole ledger; with the API's no-op instruments its answer would go nowhere.
-    expect(counts).toBe(0);
+    expect(counts.n).toBe(0);
     await drive(w.clock, sync.close());
   });
 
