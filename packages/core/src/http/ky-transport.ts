@@ -1,5 +1,6 @@
 import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import { AbortedError, NetworkError, describeFetchFailure } from '../errors/http-errors.js';
+import { bodyText } from './body-text.js';
 import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline.js';
 
 /** What {@link kyTransport} needs from the client's options. */
@@ -14,7 +15,8 @@ export interface KyTransportSettings {
 
 /**
  * The end of the pipeline: one attempt through ky (its own retries and HTTP errors off: the pipeline owns both),
- * with the attempt's timeout, the body read in full (a leading BOM removed) and fetch failures mapped to
+ * with the attempt's timeout, the body read in full (its text as `Response.text()` gives it, a leading BOM removed: see
+ * `bodyText`) and fetch failures mapped to
  * {@link NetworkError} / {@link AbortedError} with the outcome they imply.
  */
 export function kyTransport(settings: KyTransportSettings): SendRequest {
@@ -79,9 +81,9 @@ async function readBody(
   request: PipelineRequest,
   safeUrlOf: (url: URL) => string,
 ): Promise<string> {
-  let text: string;
+  let bytes: ArrayBuffer;
   try {
-    text = await response.text();
+    bytes = await response.arrayBuffer();
   } catch (error) {
     // The status line arrived, then the connection died: the remote did process the request, and its answer
     // is lost (kept `unknown`, as a timeout: the status alone does not say whether it was applied).
@@ -94,7 +96,7 @@ async function readBody(
       cause: error,
     });
   }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return bodyText(new Uint8Array(bytes));
 }
 
 function requestIdOf(headers: Headers, names: readonly string[]): string | undefined {
