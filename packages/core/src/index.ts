@@ -8,6 +8,8 @@ export type {
 } from './auth/token-cycler.js';
 export { TokenCycler } from './auth/token-cycler.js';
 
+export { askSome } from './batch/ask-some.js';
+
 export type { Clock, SleepOptions } from './clock/clock.js';
 export { systemClock } from './clock/clock.js';
 export { TestClock, type TestClockRunOptions } from './clock/test-clock.js';

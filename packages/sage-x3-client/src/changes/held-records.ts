@@ -1,3 +1,4 @@
+import { askSome } from '@mlc/core';
 import type { X3RecordIdentity } from '../entities/normalize-record.js';
 import type { SkipParse } from '../json/parse-x3-json.js';
 import type { RecordTextsScan } from '../json/record-texts.js';
@@ -36,24 +37,15 @@ export function skipHeldRecords(
 ): SkipParse {
   return {
     members,
-    async held(scan: RecordTextsScan): Promise<ReadonlyArray<boolean> | undefined> {
-      const records: X3RecordText[] = [];
-      const at: number[] = [];
+    held(scan: RecordTextsScan): Promise<ReadonlyArray<boolean>> {
       const found = scan.members ?? [];
-      for (let i = 0; i < scan.texts.length; i++) {
+      const records = scan.texts.map((text, i): X3RecordText | undefined => {
         const values = found[i];
-        const text = scan.texts[i];
-        if (values === undefined || text === undefined) continue;
+        if (values === undefined || text === undefined) return undefined;
         const { key, stamp } = identity(values);
-        if (key === undefined || stamp === undefined) continue;
-        records.push({ key, stamp, text });
-        at.push(i);
-      }
-      if (records.length === 0) return undefined;
-      const answers = await held(records);
-      const out: boolean[] = new Array(scan.texts.length).fill(false);
-      for (let j = 0; j < at.length; j++) if (answers[j] === true) out[at[j]!] = true;
-      return out;
+        return key === undefined || stamp === undefined ? undefined : { key, stamp, text };
+      });
+      return askSome(records, held);
     },
   };
 }

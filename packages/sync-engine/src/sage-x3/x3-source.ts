@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { parseStamp } from '@mlc/core';
+import { askSome, parseStamp } from '@mlc/core';
 import {
   type X3Change,
   type X3Client,
@@ -128,20 +128,6 @@ export function x3Fingerprinter<E, K extends keyof E & string>(
     prefix + hash('sha256', text ?? JSON.stringify(raw) ?? 'undefined', 'base64url').slice(0, 22);
 }
 
-/** The engine's answers for the records at `at` of `length` records (false for the others). */
-async function heldAt(
-  holds: NonNullable<SourceReadRequest['holds']>,
-  known: readonly { key: string; fingerprint: string }[],
-  at: readonly number[],
-  length: number,
-): Promise<readonly boolean[]> {
-  const out: boolean[] = new Array(length).fill(false);
-  if (known.length === 0) return out;
-  const answers = await holds(known);
-  for (let j = 0; j < at.length; j++) if (answers[j] === true) out[at[j]!] = true;
-  return out;
-}
-
 /**
  * A {@link SyncSource} over one entity of a Sage X3 client: `rawChanges(entity, { since, until })` ordered by
  * (stamp, key) with bounded memory (contract 1 of the cross-package contracts). Each record is yielded with its
@@ -173,18 +159,14 @@ export function x3Source<E, K extends keyof E & string>(
         ? (records: readonly X3RecordText[]): Promise<readonly boolean[]> => {
             asked = [];
             next = 0;
-            const known: { key: string; fingerprint: string }[] = [];
-            const at: number[] = [];
-            for (let i = 0; i < records.length; i++) {
-              const { key, stamp, text } = records[i]!;
-              // Only a record yielded unvalidated can be found unchanged without its raw record.
-              if (!parseStamp(stamp)) continue;
+            // Only a record yielded unvalidated (a valid stamp) can be found unchanged without its raw record.
+            const known = records.map(({ key, stamp, text }) => {
+              if (!parseStamp(stamp)) return undefined;
               const print = fingerprint(undefined, text);
               asked.push({ text, fingerprint: print });
-              known.push({ key, fingerprint: print });
-              at.push(i);
-            }
-            return heldAt(holds, known, at, records.length);
+              return { key, fingerprint: print };
+            });
+            return askSome(known, holds);
           }
         : undefined;
       const print = (raw: unknown, text?: string): string => {
