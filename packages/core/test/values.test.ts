@@ -125,6 +125,19 @@ describe('parseStamp (strict)', () => {
     });
   });
 
+  it('reads 1 to 12 fraction digits as milliseconds and nanoseconds, digits past the ninth ignored (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{1,12}$/), fc.constantFrom('.', ','), (digits, mark) => {
+        const nine = digits.padEnd(9, '0').slice(0, 9);
+        expect(parseStamp(`2024-02-29T12:00:00${mark}${digits}Z`)).toEqual({
+          epochMs: Date.UTC(2024, 1, 29, 12) + Number(nine.slice(0, 3)),
+          subMsNanos: Number(nine.slice(3)),
+        });
+      }),
+      { seed: 11, numRuns: 500 },
+    );
+  });
+
   it('agrees with Date.parse on every valid date-time (property)', () => {
     fc.assert(
       fc.property(anyDateTime, (date) => {

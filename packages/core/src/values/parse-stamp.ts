@@ -89,9 +89,12 @@ function instantOf(
 ): ParsedStamp | undefined {
   if (year < 1 || !isCalendarDate(year, month, day)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const fracPadded = frac.padEnd(9, '0').slice(0, 9);
-  const ms = Number(fracPadded.slice(0, 3));
-  const subMsNanos = Number(fracPadded.slice(3, 9));
+  // The fraction's first nine digits as nanoseconds, read digit by digit: the same numbers as padding it to nine
+  // digits and slicing, without the three strings per stamp that cost (a stamp is parsed for every record read).
+  let nanos = 0;
+  for (let i = 0; i < 9; i++) nanos = nanos * 10 + (i < frac.length ? frac.charCodeAt(i) - 0x30 : 0);
+  const ms = Math.floor(nanos / 1_000_000);
+  const subMsNanos = nanos % 1_000_000;
   let epochMs = epochDayOf(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
