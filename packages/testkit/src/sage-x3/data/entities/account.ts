@@ -1,4 +1,5 @@
 import type { EntityDef, KeyCodec } from '../entity-definition.js';
+import { codePointSlice, drawAccented, FRENCH_ACCOUNT_LABELS } from '../french-text.js';
 import { ACCOUNT_LABELS } from '../words.js';
 
 const CHART = 'PCG';
@@ -54,14 +55,17 @@ export const accountDef: EntityDef = {
   codec: accountCodec,
   lineCount: () => 0,
   generate: ({ keyNumber, rng }) => {
-    const label = ACCOUNT_LABELS[keyNumber % ACCOUNT_LABELS.length] as string;
+    const isActive = rng.chance(0.95);
+    // French labels for one account in three (french-text.ts), drawn last so the other values stay as they were.
+    const labels = drawAccented(rng) ? FRENCH_ACCOUNT_LABELS : ACCOUNT_LABELS;
+    const label = labels[keyNumber % labels.length] as string;
     return {
       values: {
         chartOfAccounts: CHART,
         code: String(100000 + keyNumber),
         description: `${label} ${keyNumber}`,
-        shortDescription: label.slice(0, 10),
-        isActive: rng.chance(0.95),
+        shortDescription: codePointSlice(label, 10),
+        isActive,
       },
     };
   },

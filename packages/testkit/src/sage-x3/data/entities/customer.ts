@@ -1,4 +1,5 @@
 import type { EntityDef, KeyCodec } from '../entity-definition.js';
+import { drawAccented, drawFrenchCompanyName, shortNameOf } from '../french-text.js';
 import {
   BACKSLASH_TEXTS,
   COMPANY_KINDS,
@@ -107,17 +108,22 @@ export const customerDef: EntityDef = {
         ? `${stem} ${rng.pick(BACKSLASH_TEXTS)}`
         : `${stem} ${rng.pick(COMPANY_KINDS)} ${rng.pick(COMPANY_SUFFIXES)}`;
     const typeRoll = rng.int(0, 99);
-    return {
-      values: {
-        code: keyOf('customer', keyNumber),
-        companyName: name,
-        shortCompanyName: stem.toUpperCase().slice(0, 10),
-        customerType: typeRoll < 85 ? 1 : typeRoll < 95 ? 2 : 3,
-        category: rng.pick(['DOM', 'EXP', 'RET', 'WHO']),
-        currency: rng.pick(CURRENCIES),
-        country: rng.pick(COUNTRIES),
-        isActive: rng.chance(0.93),
-      },
+    const values = {
+      code: keyOf('customer', keyNumber),
+      companyName: name,
+      shortCompanyName: stem.toUpperCase().slice(0, 10),
+      customerType: typeRoll < 85 ? 1 : typeRoll < 95 ? 2 : 3,
+      category: rng.pick(['DOM', 'EXP', 'RET', 'WHO']),
+      currency: rng.pick(CURRENCIES),
+      country: rng.pick(COUNTRIES),
+      isActive: rng.chance(0.93),
     };
+    // A French name for one customer in three (french-text.ts), drawn last so the other values stay as they were;
+    // the names with an apostrophe or backslashes keep theirs (they test `where` quoting and the REST JSON repair).
+    if (drawAccented(rng) && roll >= 6) {
+      values.companyName = drawFrenchCompanyName(rng);
+      values.shortCompanyName = shortNameOf(values.companyName);
+    }
+    return { values };
   },
 };

@@ -1,5 +1,6 @@
 import { money } from './common-fields.js';
 import { type EntityDef, type FieldValue, prefixCodec } from '../entity-definition.js';
+import { drawAccented, FRENCH_JOURNAL_TEXTS, frenchAmount } from '../french-text.js';
 import { hashInts } from '../hash.js';
 import { BACKSLASH_TEXTS, COMPANIES, JOURNAL_TYPES, dateOf } from '../words.js';
 
@@ -156,7 +157,8 @@ export const journalEntryDef: EntityDef = {
     const jt = rng.pick(JOURNAL_TYPES);
     const company = rng.pick(COMPANIES);
     const key = keyOf('journalEntry', keyNumber);
-    const description = rng.chance(0.02) ? `Import ${rng.pick(BACKSLASH_TEXTS)}` : `${jt.journal} ${key}`;
+    const backslash = rng.chance(0.02);
+    const description = backslash ? `Import ${rng.pick(BACKSLASH_TEXTS)}` : `${jt.journal} ${key}`;
     const partner =
       jt.partner === 'supplier' && counts.supplier > 0
         ? keyOf('supplier', rng.int(0, counts.supplier - 1))
@@ -187,20 +189,28 @@ export const journalEntryDef: EntityDef = {
         lineDescription: `${debit ? 'Debit' : 'Credit'} ${k + 1}`,
       };
     });
-    return {
-      values: {
-        journalEntryNumber: key,
-        journalEntryType: jt.type,
-        company: company.code,
-        site: rng.pick(company.sites),
-        journal: jt.journal,
-        accountingDate: dateOf(createdAt - rng.int(0, 3) * 86400),
-        journalEntryStatus: rng.chance(0.9) ? 2 : 1,
-        journalEntryTransaction: 'STDCO',
-        transactionCurrency: company.currency,
-        description,
-      },
-      lines,
+    const values = {
+      journalEntryNumber: key,
+      journalEntryType: jt.type,
+      company: company.code,
+      site: rng.pick(company.sites),
+      journal: jt.journal,
+      accountingDate: dateOf(createdAt - rng.int(0, 3) * 86400),
+      journalEntryStatus: rng.chance(0.9) ? 2 : 1,
+      journalEntryTransaction: 'STDCO',
+      transactionCurrency: company.currency,
+      description,
     };
+    // French texts for one entry in three (french-text.ts), drawn last so the other values stay as they were: the
+    // entry text names its total (`1 234,56 €`), the lines say
+    // « Débit » / « Crédit ». An entry text with backslashes keeps it (it tests the REST JSON repair).
+    if (drawAccented(rng)) {
+      if (!backslash)
+        values.description = `${FRENCH_JOURNAL_TEXTS[jt.journal]} ${key} – ${frenchAmount(total, company.currency)}`;
+      for (const line of lines) {
+        line.lineDescription = `${line.sign === 1 ? 'Débit' : 'Crédit'} ${line.lineNumber}`;
+      }
+    }
+    return { values, lines };
   },
 };

@@ -1,5 +1,11 @@
 import { money } from './common-fields.js';
 import { type EntityDef, prefixCodec } from '../entity-definition.js';
+import {
+  drawAccented,
+  FRENCH_PRODUCT_NOUNS,
+  FRENCH_PRODUCT_QUALIFIERS,
+  frenchAmount,
+} from '../french-text.js';
 import { BACKSLASH_TEXTS, PRODUCT_ADJECTIVES, PRODUCT_CATEGORIES, PRODUCT_NOUNS, UNITS } from '../words.js';
 
 /**
@@ -63,19 +69,30 @@ export const productDef: EntityDef = {
   lineCount: () => 0,
   generate: ({ keyNumber, keyOf, rng }) => {
     const unit = rng.pick(UNITS);
-    return {
-      values: {
-        code: keyOf('product', keyNumber),
-        description1: `${rng.pick(PRODUCT_ADJECTIVES)} ${rng.pick(PRODUCT_NOUNS)} ${rng.int(2, 40)}mm`,
-        description2: rng.chance(0.05) ? rng.pick(BACKSLASH_TEXTS) : '',
-        productCategory: rng.pick(PRODUCT_CATEGORIES),
-        stockUnit: unit,
-        purchaseUnit: rng.chance(0.8) ? unit : 'BOX',
-        productStatus: rng.chance(0.93) ? 1 : 2,
-        upc: String(3000000000000 + keyNumber * 7919),
-        basePrice: money(rng.int(50, 50000)),
-        isPurchased: true,
-      },
+    const adjective = rng.pick(PRODUCT_ADJECTIVES);
+    const noun = rng.pick(PRODUCT_NOUNS);
+    const size = rng.int(2, 40);
+    const description1 = `${adjective} ${noun} ${size}mm`;
+    const backslash = rng.chance(0.05);
+    const values = {
+      code: keyOf('product', keyNumber),
+      description1,
+      description2: backslash ? rng.pick(BACKSLASH_TEXTS) : '',
+      productCategory: rng.pick(PRODUCT_CATEGORIES),
+      stockUnit: unit,
+      purchaseUnit: rng.chance(0.8) ? unit : 'BOX',
+      productStatus: rng.chance(0.93) ? 1 : 2,
+      upc: String(3000000000000 + keyNumber * 7919),
+      basePrice: money(rng.int(50, 50000)),
+      isPurchased: true,
     };
+    // French descriptions for one product in three (french-text.ts), drawn last so the other values stay as they
+    // were; a description2 with backslashes keeps its text (it tests the REST JSON repair).
+    if (drawAccented(rng)) {
+      values.description1 = `${rng.pick(FRENCH_PRODUCT_NOUNS)} ${rng.pick(FRENCH_PRODUCT_QUALIFIERS)} ${size} mm`;
+      if (!backslash)
+        values.description2 = `Prix conseillé ${frenchAmount(Math.round(values.basePrice * 100))} HT`;
+    }
+    return { values };
   },
 };

@@ -1,4 +1,5 @@
 import { type EntityDef, prefixCodec } from '../entity-definition.js';
+import { drawAccented, drawFrenchCompanyName, shortNameOf } from '../french-text.js';
 import {
   BACKSLASH_TEXTS,
   COMPANY_KINDS,
@@ -68,19 +69,25 @@ export const supplierDef: EntityDef = {
   lineCount: () => 0,
   generate: ({ keyNumber, keyOf, rng }) => {
     const stem = rng.pick(COMPANY_STEMS);
-    const name = rng.chance(0.04)
+    const backslash = rng.chance(0.04);
+    const name = backslash
       ? `${stem} ${rng.pick(BACKSLASH_TEXTS)}`
       : `${stem} ${rng.pick(COMPANY_KINDS)} ${rng.pick(COMPANY_SUFFIXES)}`;
-    return {
-      values: {
-        code: keyOf('supplier', keyNumber),
-        companyName: name,
-        shortCompanyName: stem.toUpperCase().slice(0, 10),
-        category: rng.pick(['LOC', 'INT', 'SRV']),
-        currency: rng.pick(CURRENCIES),
-        country: rng.pick(COUNTRIES),
-        isActive: rng.chance(0.95),
-      },
+    const values = {
+      code: keyOf('supplier', keyNumber),
+      companyName: name,
+      shortCompanyName: stem.toUpperCase().slice(0, 10),
+      category: rng.pick(['LOC', 'INT', 'SRV']),
+      currency: rng.pick(CURRENCIES),
+      country: rng.pick(COUNTRIES),
+      isActive: rng.chance(0.95),
     };
+    // A French name for one supplier in three (french-text.ts), drawn last so the other values stay as they were;
+    // the names with backslashes keep theirs (they test the REST JSON repair).
+    if (drawAccented(rng) && !backslash) {
+      values.companyName = drawFrenchCompanyName(rng);
+      values.shortCompanyName = shortNameOf(values.companyName);
+    }
+    return { values };
   },
 };
