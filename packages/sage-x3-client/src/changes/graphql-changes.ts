@@ -179,13 +179,13 @@ export async function* graphqlRecords<T, R>(
   // Members read from each node's text when the caller holds records: the key, then the stamp. A held text is one
   // the caller was given, so its lines needed no further request.
   const members = [keyField, stampField];
-  const nodeIdentity = (values: ReadonlyArray<string | undefined>): X3RecordIdentity => {
+  const identityOfMembers = (values: ReadonlyArray<string | undefined>): X3RecordIdentity => {
     const key = keyPartOf(memberValue(values[0]));
     return identityOf(key === undefined ? undefined : String(key), memberValue(values[1]));
   };
   const skipParse =
     options.held && readableMembers(members)
-      ? skipHeldRecords(members, nodeIdentity, options.held)
+      ? skipHeldRecords(members, identityOfMembers, options.held)
       : undefined;
   const pages = relayPages<Node>(async (after) => {
     const result = await context.transport.execute(
@@ -202,12 +202,11 @@ export async function* graphqlRecords<T, R>(
   });
   for await (const page of pages) {
     const texts = recordTextsOf(page.edges);
-    const skipped = skippedRecordsOf(page.edges);
+    const skipped = skippedRecordsOf<X3RecordIdentity>(page.edges);
     for (let i = 0; i < page.edges.length; i++) {
-      const values = skipped?.held[i] ? skipped.members[i] : undefined;
-      if (values) {
-        // Not parsed (the caller holds its text): key and stamp from the text, no lines to complete.
-        const identity = nodeIdentity(values);
+      const identity = skipped?.[i];
+      if (identity) {
+        // Not parsed (the caller holds its text): key and stamp as read from the text to ask, no lines to complete.
         if (identity.stamp !== undefined && parseStamp(identity.stamp))
           guard.check(identity.stamp, `${root.rootField}.${root.nodeName}`);
         yield emit(UNPARSED, texts?.[i], identity);

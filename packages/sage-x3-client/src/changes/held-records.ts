@@ -26,26 +26,31 @@ export function readableMembers(names: readonly string[]): boolean {
 }
 
 /**
- * The {@link SkipParse} of a reader: `identity` reads a record's key and stamp from the texts of its `members`
- * (undefined when it cannot: that record is parsed), and `held` (the caller's `X3RawChangesOptions.held`) is asked
- * about the records whose key and stamp were read.
+ * The {@link SkipParse} of a reader: `identity` reads a record's key and stamp (and whatever else the reader needs
+ * of them) from the texts of its `members`, and `held` (the caller's `X3RawChangesOptions.held`) is asked about the
+ * records whose key and stamp were read (a record without either is parsed). A record the caller holds keeps what
+ * `identity` read: `skippedRecordsOf` hands it to the reader, which so reads no member of it again.
  */
-export function skipHeldRecords(
+export function skipHeldRecords<I extends X3RecordIdentity>(
   members: readonly string[],
-  identity: (values: ReadonlyArray<string | undefined>) => X3RecordIdentity,
+  identity: (values: ReadonlyArray<string | undefined>) => I,
   held: (records: readonly X3RecordText[]) => Promise<readonly boolean[]>,
-): SkipParse {
+): SkipParse<I> {
   return {
     members,
-    held(scan: RecordTextsScan): Promise<ReadonlyArray<boolean>> {
+    async held(scan: RecordTextsScan): Promise<ReadonlyArray<I | undefined>> {
       const found = scan.members ?? [];
+      const identities: Array<I | undefined> = new Array(scan.texts.length);
       const records = scan.texts.map((text, i): X3RecordText | undefined => {
         const values = found[i];
         if (values === undefined || text === undefined) return undefined;
-        const { key, stamp } = identity(values);
+        const read = identity(values);
+        identities[i] = read;
+        const { key, stamp } = read;
         return key === undefined || stamp === undefined ? undefined : { key, stamp, text };
       });
-      return askSome(records, held);
+      const answers = await askSome(records, held);
+      return answers.map((yes, i) => (yes ? identities[i] : undefined));
     },
   };
 }

@@ -32,6 +32,11 @@ export interface RestChangesContext {
   pageSize: number;
 }
 
+/** A REST record's key and stamp with its key parts (for the paging cursor), as read from its members' texts. */
+interface RestIdentity extends X3RecordIdentity {
+  parts: (string | number | undefined)[];
+}
+
 /** The (stamp, key…) position after the last record read. */
 interface RestCursor {
   stamp: string;
@@ -114,15 +119,13 @@ export async function* restRecords<T, R>(
   let nextUrl: string | undefined;
   // Members read from each record's text when the caller holds records: the key fields, then the stamp.
   const members = [...rest.keyFields, stampField];
-  const memberParts = (values: ReadonlyArray<string | undefined>) =>
-    rest.keyFields.map((_, k) => keyPartOf(memberValue(values[k])));
+  const identityOfMembers = (values: ReadonlyArray<string | undefined>): RestIdentity => {
+    const parts = rest.keyFields.map((_, k) => keyPartOf(memberValue(values[k])));
+    return { ...identityOf(keyOfParts(parts), memberValue(values[members.length - 1])), parts };
+  };
   const skip =
     options.held && readableMembers(members)
-      ? skipHeldRecords(
-          members,
-          (values) => identityOf(keyOfParts(memberParts(values)), memberValue(values[members.length - 1])),
-          options.held,
-        )
+      ? skipHeldRecords(members, identityOfMembers, options.held)
       : undefined;
   let lower: SDataWhere[] = options.since
     ? [sdata.ge(stampField, sdataDateTime(withZone(options.since)))]
@@ -139,16 +142,14 @@ export async function* restRecords<T, R>(
     // caller) and never becomes the cursor, so one record's content cannot stop the paging.
     let lastValid: RestCursor | undefined;
     const texts = recordTextsOf(page.resources);
-    const skipped = skippedRecordsOf(page.resources);
+    const skipped = skippedRecordsOf<RestIdentity>(page.resources);
     for (const [i, parsed] of page.resources.entries()) {
-      // A held record was not parsed: its key parts and stamp come from its text (the values a parse gives).
-      const values = skipped?.held[i] ? skipped.members[i] : undefined;
-      const raw = values ? UNPARSED : parsed;
-      const parts = values ? memberParts(values) : readRestKeyParts(rest, raw);
-      const identity = identityOf(
-        keyOfParts(parts),
-        values ? memberValue(values[members.length - 1]) : readPath(raw, stampField),
-      );
+      // A held record was not parsed: its key parts and stamp were read from its text (the values a parse gives)
+      // when the caller was asked about it.
+      const held = skipped?.[i];
+      const raw = held ? UNPARSED : parsed;
+      const parts = held ? held.parts : readRestKeyParts(rest, raw);
+      const identity = held ?? identityOf(keyOfParts(parts), readPath(raw, stampField));
       const { stamp } = identity;
       const valid = stamp !== undefined && parseStamp(stamp) !== undefined;
       if (valid) guard.check(stamp, page.url);

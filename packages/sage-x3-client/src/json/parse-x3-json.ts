@@ -76,16 +76,20 @@ function parseKeepingTexts(text: string, recordsAt: RecordPath | undefined): unk
   return value;
 }
 
-/** What {@link parseX3JsonSkipping} asks before it parses a body. */
-export interface SkipParse {
+/**
+ * What {@link parseX3JsonSkipping} asks before it parses a body. `H` is what the caller keeps of a record it holds
+ * (e.g. the key and stamp it read from the record's text to decide), handed back by `skippedRecordsOf`.
+ */
+export interface SkipParse<H extends object = object> {
   /** Top-level members of each record whose values' texts `held` is given (`RecordTextsScan.members`). */
   members: readonly string[];
   /**
    * Given the scan of a body (each record's exact text and the texts of those members' values), which records may
-   * stay unparsed: `true` only for a record whose text is byte for byte a text that `JSON.parse` accepted before
-   * (e.g. its hash is one the caller stored from an earlier read). Anything else (or a rejection) parses them all.
+   * stay unparsed, by index: an `H` only for a record whose text is byte for byte a text that `JSON.parse` accepted
+   * before (e.g. its hash is one the caller stored from an earlier read), undefined for a record to parse. Anything
+   * else (or a rejection) parses them all.
    */
-  held(scan: RecordTextsScan): Promise<ReadonlyArray<boolean> | undefined>;
+  held(scan: RecordTextsScan): Promise<ReadonlyArray<H | undefined> | undefined>;
 }
 
 /**
@@ -93,10 +97,10 @@ export interface SkipParse {
  * finds each record's text, `held` says which of them the caller holds, and `JSON.parse` then runs on the body with
  * each held record replaced by `null`. That body parsing shows the whole body is valid JSON (a held record's text
  * is one that parsed before, and any JSON value may stand where a `null` stood), and gives the same objects a whole
- * parse would, with `null` in the held records' places: `skippedRecordsOf` of the records' array says which (their
- * texts are kept as with `recordsAt`). A body that scan or parse refuses, one with a number `keepExactNumbers` could
- * change, or one with a member on the path named twice, takes {@link parseX3Json} as it is (escape repair,
- * `X3_MALFORMED_JSON`), which also parses every record.
+ * parse would, with `null` in the held records' places: `skippedRecordsOf` of the records' array gives, in those
+ * places, what `held` gave (their texts are kept as with `recordsAt`). A body that scan or parse refuses, one with a
+ * number `keepExactNumbers` could change, or one with a member on the path named twice, takes {@link parseX3Json}
+ * as it is (escape repair, `X3_MALFORMED_JSON`), which also parses every record.
  */
 export async function parseX3JsonSkipping(
   text: string,
@@ -106,7 +110,7 @@ export async function parseX3JsonSkipping(
 ): Promise<ParsedX3Json> {
   const scan = scanRecordTexts(text, recordsAt, skip.members);
   if (scan && !scan.longNumber) {
-    let held: ReadonlyArray<boolean> | undefined;
+    let held: ReadonlyArray<object | undefined> | undefined;
     try {
       held = await skip.held(scan);
     } catch {
@@ -125,7 +129,7 @@ function parseHoldingScan(
   text: string,
   recordsAt: RecordPath,
   scan: RecordTextsScan,
-  held: ReadonlyArray<boolean> | undefined,
+  held: ReadonlyArray<object | undefined> | undefined,
 ): unknown {
   const { texts, starts } = scan;
   let envelope = '';
@@ -134,7 +138,7 @@ function parseHoldingScan(
   if (held && starts) {
     for (let i = 0; i < texts.length; i++) {
       const record = texts[i];
-      if (held[i] !== true || record === undefined || starts[i]! < 0) continue;
+      if (held[i] === undefined || record === undefined || starts[i]! < 0) continue;
       envelope += `${text.slice(last, starts[i])}null`;
       last = starts[i]! + record.length;
       skipped++;

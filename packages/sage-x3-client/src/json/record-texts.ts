@@ -111,35 +111,32 @@ function walkTo(scanner: Scanner, path: RecordPath, depth: number, atArray: () =
   });
 }
 
-/** The records {@link parseX3JsonSkipping} left unparsed, by records' array. */
-const skippedByArray = new WeakMap<readonly unknown[], SkippedRecords>();
-
-/** The records of an array that were left unparsed (see {@link skippedRecordsOf}). */
-export interface SkippedRecords {
-  /** By index: whether the element's record was left unparsed (its place holds `null`; its text is its record's). */
-  held: ReadonlyArray<boolean>;
-  /** By index: the texts of the wanted members' values of the element's record (`RecordTextsScan.members`). */
-  members: ReadonlyArray<ReadonlyArray<string | undefined> | undefined>;
-}
+/** What the caller kept of each record {@link parseX3JsonSkipping} left unparsed, by records' array. */
+const skippedByArray = new WeakMap<readonly unknown[], ReadonlyArray<object | undefined>>();
 
 /**
- * For a records' array parsed by `parseX3JsonSkipping` with records left unparsed: which, and their members' values
- * (their texts are in {@link recordTextsOf}); `undefined` for any other array.
+ * For a records' array parsed by `parseX3JsonSkipping` with records left unparsed: by index, what its
+ * `SkipParse.held` gave for each record left unparsed (its place holds `null`, its text is in
+ * {@link recordTextsOf}), undefined for a record parsed; `undefined` for any other array. `H` is that `SkipParse`'s
+ * (the caller's word: not checked).
  */
-export function skippedRecordsOf(array: readonly unknown[]): SkippedRecords | undefined {
-  return skippedByArray.get(array);
+export function skippedRecordsOf<H extends object>(
+  array: readonly unknown[],
+): ReadonlyArray<H | undefined> | undefined {
+  return skippedByArray.get(array) as ReadonlyArray<H | undefined> | undefined;
 }
 
 /**
  * Checks that `value` (parsed from a body whose held records were replaced by `null`) has one element per record
- * of the scan, `null` at the path in each held record's place, and remembers the texts and which records were held
- * ({@link recordTextsOf}, {@link skippedRecordsOf}). False (nothing remembered) when it does not.
+ * of the scan, `null` at the path in each held record's place, and remembers the texts and what `held` gave for
+ * the records left unparsed ({@link recordTextsOf}, {@link skippedRecordsOf}). False (nothing remembered) when it
+ * does not.
  */
 export function attachSkippedRecords(
   value: unknown,
   path: RecordPath,
   scan: RecordTextsScan,
-  held: ReadonlyArray<boolean>,
+  held: ReadonlyArray<object | undefined>,
 ): boolean {
   const each = path.indexOf(EACH);
   let array: unknown = value;
@@ -147,10 +144,11 @@ export function attachSkippedRecords(
     if (array === null || typeof array !== 'object' || Array.isArray(array)) return false;
     array = (array as Record<string, unknown>)[path[i] as string];
   }
-  if (!Array.isArray(array) || array.length !== scan.texts.length || !scan.members) return false;
-  const marks: boolean[] = new Array(array.length).fill(false);
+  const { starts } = scan;
+  if (!Array.isArray(array) || array.length !== scan.texts.length || !starts) return false;
+  const kept: Array<object | undefined> = new Array(array.length).fill(undefined);
   for (let i = 0; i < array.length; i++) {
-    if (held[i] !== true || scan.texts[i] === undefined || scan.starts![i]! < 0) continue;
+    if (held[i] === undefined || scan.texts[i] === undefined || starts[i]! < 0) continue;
     let at: unknown = array[i];
     for (let j = each + 1; j < path.length; j++) {
       if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.hasOwn(at, path[j] as string))
@@ -158,10 +156,10 @@ export function attachSkippedRecords(
       at = (at as Record<string, unknown>)[path[j] as string];
     }
     if (at !== null) return false;
-    marks[i] = true;
+    kept[i] = held[i];
   }
   textsByArray.set(array, scan.texts);
-  skippedByArray.set(array, { held: marks, members: scan.members });
+  skippedByArray.set(array, kept);
   return true;
 }
 

@@ -120,14 +120,19 @@ describe('record texts', () => {
   });
 });
 
-/** A SkipParse over members `K` and `S` that holds the records whose texts are in `held`, noting what it was asked. */
+/**
+ * A SkipParse over members `K` and `S` that holds the records whose texts are in `held` (keeping each one's text
+ * and members' values), noting what it was asked.
+ */
 function holding(held: ReadonlySet<string>) {
   const asked: RecordTextsScan[] = [];
-  const skip: SkipParse = {
+  const skip: SkipParse<{ text: string; values: unknown }> = {
     members: ['K', 'S'],
     held: async (scan) => {
       asked.push(scan);
-      return scan.texts.map((t) => t !== undefined && held.has(t));
+      return scan.texts.map((text, i) =>
+        text !== undefined && held.has(text) ? { text, values: scan.members?.[i] } : undefined,
+      );
     },
   };
   return { skip, asked };
@@ -175,7 +180,12 @@ describe('parseX3JsonSkipping', () => {
     const whole = JSON.parse(page) as { $resources: unknown[] };
     expect(value).toEqual({ ...whole, $resources: [null, whole.$resources[1], null] });
     const resources = resourcesOf(value);
-    expect(skippedRecordsOf(resources)?.held).toEqual([true, false, true]);
+    // What the question kept of each held record, in its place.
+    expect(skippedRecordsOf(resources)).toEqual([
+      { text: a, values: ['"A"', '"2026-01-01T00:00:00Z"'] },
+      undefined,
+      { text: c, values: ['"C"', '"2026-01-03T00:00:00Z"'] },
+    ]);
     expect(recordTextsOf(resources)).toEqual([a, b, c]);
     expect(JSON.parse(recordTextsOf(resources)![0]!)).toEqual(whole.$resources[0]);
   });
@@ -261,7 +271,12 @@ describe('parseX3JsonSkipping', () => {
       { cursor: '2' },
       { node: null, cursor: '3' },
     ]);
-    expect(skippedRecordsOf(query.edges)?.held).toEqual([true, false, false, true]);
+    expect(skippedRecordsOf(query.edges)?.map((kept) => kept !== undefined)).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
     expect(recordTextsOf(query.edges)).toEqual([a, undefined, undefined, c]);
   });
 
@@ -276,9 +291,13 @@ describe('parseX3JsonSkipping', () => {
       const { value } = await parseX3JsonSkipping(text, 'u', REST, holding(held).skip);
       const today = parseX3Json(text, 'u', REST).value;
       const resources = resourcesOf(value);
-      const skipped = skippedRecordsOf(resources);
+      const skipped = skippedRecordsOf<{ text: string }>(resources);
       const texts = recordTextsOf(resources);
-      const rebuilt = resources.map((r, i) => (skipped?.held[i] ? JSON.parse(texts![i]!) : r));
+      // Each held record's place keeps what the question kept of it: here its text.
+      const rebuilt = resources.map((r, i) => {
+        const kept = skipped?.[i];
+        return kept ? JSON.parse(kept.text) : r;
+      });
       expect({ ...(value as object), $resources: rebuilt }, `seed ${seed}`).toEqual(today);
       expect(texts, `seed ${seed}`).toEqual(recordTextsOf(resourcesOf(today)));
     }
