@@ -132,15 +132,14 @@ export async function completeCollections(
  * natural pattern but no source shows it on X3 ([inferred] §2.6 — verify `_updateStamp` is filterable per site).
  * Cursors are opaque and position the next page after the last `(stamp, _id)` returned, so equal-stamp groups
  * straddling pages are neither skipped nor repeated. Filter and orderBy travel as variables. One page in memory.
+ * Every record is parsed: `options` are `changes()`'s, which drops any `held`.
  */
 export function graphqlChanges<T>(
   context: GraphQLChangesContext,
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
 ): AsyncGenerator<X3Change<T>, void, undefined> {
-  // Every record parsed: `changes()` takes no `held`, whatever the options object holds.
-  const { held: _held, ...parsed } = options as X3RawChangesOptions;
-  return graphqlRecords(context, definition, parsed, (raw) => normalizeRecord(definition, 'graphql', raw));
+  return graphqlRecords(context, definition, options, (raw) => normalizeRecord(definition, 'graphql', raw));
 }
 
 /**

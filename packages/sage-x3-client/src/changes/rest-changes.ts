@@ -71,16 +71,15 @@ export function afterCursorWhere(
  * `where=(UPDDATTIM ge @since@) and (UPDDATTIM lt @until@)` for the first page and
  * `where=(UPDDATTIM ge @s@) and ((UPDDATTIM gt @s@) or (KEY gt 'k')) and (UPDDATTIM lt @until@)` after it, with
  * `orderBy=UPDDATTIM asc,KEY asc&count=N` — so an equal-stamp group that straddles a page boundary continues at
- * the right key, whatever the page size. Memory holds one page.
+ * the right key, whatever the page size. Memory holds one page. Every record is parsed: `options` are `changes()`'s,
+ * which drops any `held`.
  */
 export function restChanges<T>(
   context: RestChangesContext,
   definition: X3EntityDefinition<T>,
   options: X3ChangesOptions,
 ): AsyncGenerator<X3Change<T>, void, undefined> {
-  // Every record parsed: `changes()` takes no `held`, whatever the options object holds.
-  const { held: _held, ...parsed } = options as X3RawChangesOptions;
-  return restRecords(context, definition, parsed, (raw, _text, identity) =>
+  return restRecords(context, definition, options, (raw, _text, identity) =>
     normalizeIdentified(definition, 'rest', raw, identity),
   );
 }

@@ -317,7 +317,8 @@ function changesOf(
   definition: X3EntityDefinition<unknown>,
   callOptions: X3ChangesOptions,
 ): AsyncIterable<X3Change<unknown>> {
-  const opts = withClientSignal(x3.o, callOptions);
+  // Every record parsed: `changes()` takes no `held`, whatever the options object holds (the readers would honour it).
+  const { held: _held, ...opts } = withClientSignal(x3.o, callOptions as X3RawChangesOptions);
   const source =
     x3.o.transport === 'rest'
       ? restChanges(restReader(x3), definition, opts)

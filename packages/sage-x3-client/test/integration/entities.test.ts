@@ -2,6 +2,7 @@ import { type SageX3Simulator, startSageX3Simulator } from '@mlc/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  type X3ChangesOptions,
   X3ConfigError,
   X3RecordError,
   X3_BUILT_IN_ENTITIES,
@@ -136,6 +137,24 @@ describe('entities over both transports (simulator)', () => {
     })();
     expect(first?.key).toMatch(/^SU/);
     expect(() => first?.normalize()).toThrow(X3RecordError);
+  });
+
+  it('changes() parses every record even when its options hold a `held` (which only rawChanges() takes)', async () => {
+    for (const transport of ['rest', 'graphql'] as const) {
+      const c = client(sim, transport);
+      const plain = [];
+      for await (const change of c.changes('supplier')) plain.push(change);
+      let asked = 0;
+      const held = async (records: readonly unknown[]) => {
+        asked++;
+        return records.map(() => true);
+      };
+      const withHeld = [];
+      for await (const change of c.changes('supplier', { held } as X3ChangesOptions)) withHeld.push(change);
+      expect(asked, transport).toBe(0);
+      expect(withHeld, transport).toEqual(plain);
+      expect(plain.length, transport).toBeGreaterThan(0);
+    }
   });
 
   it('explains a GraphQL field that the endpoint schema does not have', async () => {
