@@ -11,6 +11,9 @@ import type { StoredValue } from './row-values.js';
 import { powerBISpec } from './spec.js';
 import { validateRows } from './validate-rows.js';
 
+/** Decodes request bodies: UTF-8, each invalid sequence replaced by U+FFFD, a leading BOM dropped. */
+const UTF8 = new TextDecoder();
+
 const ROWS = '/v1.0/myorg/groups/:groupId/datasets/:datasetId/tables/:tableName/rows';
 
 /** Registers POST rows (append) and DELETE rows (clear) ([documented] reference §2.5–§2.6, limits §3). */
@@ -154,8 +157,12 @@ async function readRowsBody(
   });
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > limits.maxRequestBytes) return { ok: false, reply: tooLarge() };
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > limits.maxRequestBytes) return { ok: false, reply: tooLarge() };
+  // The bytes received, counted before decoding: a body streamed without a content-length is measured as sent (an
+  // invalid UTF-8 byte is one byte here, where its decoded U+FFFD would count three).
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.byteLength > limits.maxRequestBytes) return { ok: false, reply: tooLarge() };
+  // [inferred] invalid UTF-8 reads as U+FFFD (the default of .NET's decoder, and of the WHATWG one used here).
+  const text = UTF8.decode(bytes);
   let body: unknown;
   try {
     // Numbers a double cannot hold (a 22-digit Decimal, an Int64 beyond 2^53) are kept as their exact text.
