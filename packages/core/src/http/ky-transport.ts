@@ -14,15 +14,24 @@ export interface KyTransportSettings {
 }
 
 /**
- * The end of the pipeline: one attempt through ky (its own retries and HTTP errors off: the pipeline owns both),
- * with the attempt's timeout, the body read in full (its text as `Response.text()` gives it, a leading BOM removed: see
- * `bodyText`) and fetch failures mapped to
- * {@link NetworkError} / {@link AbortedError} with the outcome they imply.
+ * The end of the pipeline: sends one attempt through ky, with the attempt's timeout, and reads the answer's body in
+ * full (its text as `Response.text()` gives it, a leading BOM removed: see `bodyText`). ky's own retries and HTTP
+ * errors are off: the pipeline owns both. A failed fetch is mapped to {@link NetworkError} (a timeout's outcome is
+ * `unknown`) or, when the caller's signal aborted it, to {@link AbortedError}.
+ *
+ * A body is not handed to ky. ky clones every request before sending it (`request.clone()` in `Ky#fetch`, kept for
+ * its own retries even with `retry: 0`; ky 1.14.3), which tees a body's stream; the tee of a fresh text or byte body
+ * (a byte stream) copies each chunk into the second branch, as the Streams standard has it: a 1-2 MB copy per Power
+ * BI rows POST, held until the clone is dropped. So ky builds a request without a body (URL, method, headers, the caller's signal joined to its
+ * timeout's) and runs the attempt under its timeout as before, and the body joins that request in the `fetch` ky
+ * calls (ky's documented `fetch` option): `fetch` still receives a `Request` with the body. Not `fetch(url, init)`:
+ * Node's fetch clones the request it is given once more (undici 6.24.1, from its source), and only a body piped in
+ * from another `Request`, as here, is shared by that clone instead of copied (measured).
  */
 export function kyTransport(settings: KyTransportSettings): SendRequest {
   const kyInstance = ky.create({ retry: 0, throwHttpErrors: false, fetch: settings.fetch });
   return async (request) => {
-    const response = await send(kyInstance, request, settings.safeUrlOf);
+    const response = await send(kyInstance, settings.fetch, request, settings.safeUrlOf);
     const text = await readBody(response, request, settings.safeUrlOf);
     const requestId = requestIdOf(response.headers, settings.requestIdHeaders);
     return {
@@ -37,17 +46,22 @@ export function kyTransport(settings: KyTransportSettings): SendRequest {
 
 async function send(
   kyInstance: typeof ky,
+  fetch: typeof globalThis.fetch,
   request: PipelineRequest,
   safeUrlOf: (url: URL) => string,
 ): Promise<Response> {
   const { method, signal } = request;
+  const body = bodyOf(request);
   try {
     return await kyInstance(request.url, {
       method,
-      headers: request.headers,
+      headers: body?.contentType ? withContentType(request.headers, body.contentType) : request.headers,
       timeout: request.timeoutMs,
-      ...(request.json !== undefined ? { json: request.json } : {}),
-      ...(request.body !== undefined ? { body: request.body as NonNullable<RequestInit['body']> } : {}),
+      // Async, so that a body fetch refuses (e.g. on a GET) rejects the attempt instead of throwing inside ky's
+      // timeout wrapper, which would leave its timer running.
+      ...(body
+        ? { fetch: async (kyRequest, init) => fetch(new Request(kyRequest, { body: body.payload }), init) }
+        : {}),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
@@ -74,6 +88,31 @@ async function send(
       cause: error,
     });
   }
+}
+
+/** A request's body as fetch takes it, and the content type ky would have added (a JSON body's). */
+interface Body {
+  payload: NonNullable<RequestInit['body']>;
+  contentType?: string;
+}
+
+/**
+ * The body to send: a JSON body serialised as ky serialises it (`JSON.stringify`, `application/json` unless the
+ * request names its own content type); a raw body as it is (fetch adds the content type of a text or a form).
+ */
+function bodyOf(request: PipelineRequest): Body | undefined {
+  if (request.json !== undefined) {
+    const payload = JSON.stringify(request.json);
+    return request.headers.has('content-type') ? { payload } : { payload, contentType: 'application/json' };
+  }
+  return request.body !== undefined ? { payload: request.body as Body['payload'] } : undefined;
+}
+
+/** The request's headers with a content type added (a copy: the pipeline's headers stay as they are). */
+function withContentType(headers: Headers, contentType: string): Headers {
+  const copy = new Headers(headers);
+  copy.set('content-type', contentType);
+  return copy;
 }
 
 async function readBody(
