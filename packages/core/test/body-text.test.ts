@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bodyText } from '../src/http/body-text.js';
 import { createHttpClient } from '../src/index.js';
-import { startLoopbackServer } from './support/loopback-server.js';
+import { loopbackServers } from './support/loopback-server.js';
 
 /** What the client gave before `bodyText`: fetch's `Response.text()`, then a leading U+FEFF removed. */
 async function viaResponseText(bytes: Uint8Array): Promise<string> {
@@ -64,15 +64,12 @@ describe('bodyText', () => {
 });
 
 describe('the client reads a body sent in pieces', () => {
-  const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (closers.length) await closers.pop()!();
-  });
+  const server = loopbackServers();
 
   it('joins the bytes before decoding: a character split between writes, a BOM, an invalid byte', async () => {
     const body = Buffer.from('\ufeff{"name":"Société 😀","n":1}', 'utf8');
     const cuts = [1, 2, 14, 15, 23, 24, 25];
-    const srv = await startLoopbackServer(async ({ res, index }) => {
+    const srv = await server(async ({ res, index }) => {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       const bytes = index === 0 ? body : Buffer.concat([body, Buffer.from([0xff])]);
       let from = 0;
@@ -83,7 +80,6 @@ describe('the client reads a body sent in pieces', () => {
       }
       res.end(bytes.subarray(from));
     });
-    closers.push(srv.close);
     const client = createHttpClient({ baseUrl: srv.url });
     expect((await client.request({ path: 'a' })).text).toBe('{"name":"Société 😀","n":1}');
     expect((await client.request({ path: 'b' })).text).toBe('{"name":"Société 😀","n":1}\ufffd');

@@ -4,7 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   HttpError,
   MlcError,
@@ -16,18 +16,9 @@ import {
   isMlcError,
   tokenAuth,
 } from '../src/index.js';
-import { startLoopbackServer } from './support/loopback-server.js';
+import { loopbackServers } from './support/loopback-server.js';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
-
-async function server(handler: Parameters<typeof startLoopbackServer>[0]) {
-  const started = await startLoopbackServer(handler);
-  closers.push(started.close);
-  return started;
-}
+const server = loopbackServers();
 
 const noJitter = () => 0;
 
@@ -95,7 +86,7 @@ describe('createHttpClient', () => {
   it('retries a POST whose connection was refused (never sent)', async () => {
     const srv = await server(({ res }) => res.writeHead(200).end('{}'));
     const deadUrl = srv.url;
-    await closers.pop()!();
+    await srv.close();
     const clock = new TestClock();
     const client = createHttpClient({ baseUrl: deadUrl, clock, retry: { maxAttempts: 2 } });
     const error = await clock.run(
@@ -275,7 +266,7 @@ describe('createHttpClient TLS', () => {
     const key = readFileSync(join(dir, 'key.pem'), 'utf8');
     const httpsServer = createServer({ cert, key }, (_req, res) => res.writeHead(200).end('{"secure":true}'));
     await new Promise<void>((resolve) => httpsServer.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise((resolve) => httpsServer.close(() => resolve())));
+    onTestFinished(() => new Promise<void>((resolve) => httpsServer.close(() => resolve())));
     const url = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}/`;
 
     const trusting = createHttpClient({ baseUrl: url, tls: { ca: cert }, retry: false });

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AbortedError, NetworkError, TestClock, createHttpClient } from '../src/index.js';
-import { startLoopbackServer } from './support/loopback-server.js';
+import { loopbackServers } from './support/loopback-server.js';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
-
-async function server(handler: Parameters<typeof startLoopbackServer>[0]) {
-  const started = await startLoopbackServer(handler);
-  closers.push(started.close);
-  return started;
-}
+const server = loopbackServers();
 
 // Multi-byte UTF-8 (2, 3 and 4 bytes), so a length in characters would differ from the length in bytes.
 const TEXT = `{"rows":[${Array.from({ length: 200 }, (_, i) => `{"id":${i},"name":"é€😀 ${i}"}`).join(',')}]}`;

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 
 /** What a test handler sees: the request, its body, and how many requests came before. */
@@ -31,5 +32,23 @@ export async function startLoopbackServer(handler: (handled: Handled) => unknown
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A starter of loopback servers that are all closed after each test of the suite (or `describe` block) that calls
+ * it: `const server = loopbackServers();` at the top, then `await server(handler)` in a test.
+ */
+export function loopbackServers(): (
+  handler: (handled: Handled) => unknown,
+) => ReturnType<typeof startLoopbackServer> {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (closers.length) await closers.pop()?.();
+  });
+  return async (handler) => {
+    const started = await startLoopbackServer(handler);
+    closers.push(started.close);
+    return started;
   };
 }
