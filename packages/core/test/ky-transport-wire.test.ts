@@ -125,13 +125,14 @@ describe('kyTransport on the wire (a loopback server)', () => {
   });
 
   it('ends a POST left unanswered past its timeout with a timeout NetworkError, outcome unknown', async () => {
-    // The server never answers (the connection is closed when the test ends): no race with the timeout.
+    // The server never answers (the connection is closed when the test ends), so the timeout always fires. Whether
+    // the body had reached the server by then is a race on a busy machine (50 ms), and the outcome is `unknown`
+    // either way, so the test does not ask (it did, and failed once in CI); the other tests check the body.
     const srv = await server(() => new Promise(() => {}));
     const client = createHttpClient({ baseUrl: srv.url, timeoutMs: 50, retry: false });
     const error = await client.request({ method: 'POST', path: 'rows', body: TEXT }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'transient', outcome: 'unknown' });
-    expect(srv.requests[0]?.body).toBe(TEXT);
   });
 
   it('maps a POST whose connection is dropped after the body arrived to an unknown outcome', async () => {
