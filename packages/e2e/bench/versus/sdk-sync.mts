@@ -79,14 +79,14 @@ if (trace) {
 
 // `MLC_SDK_CPU_PROF=<directory>`: a V8 CPU profile of `sync.run()` alone per process, named after the transport and
 // the kind of run (open it in Chrome DevTools or speedscope), for docs/benchmarks.md's "where the CPU time goes".
-const profileDir = process.env.MLC_SDK_CPU_PROF;
-const profilePath = profileDir
-  ? join(
-      profileDir,
-      `${config.transport}-${config.lookbackMs === undefined ? 'run' : 'reread'}-${process.pid}.cpuprofile`,
-    )
-  : undefined;
-if (profileDir) mkdirSync(profileDir, { recursive: true });
+/** The file for one kind of profile of this process when `dir` is set (created): `<transport>-<run|reread>-<pid>.<ext>`. */
+function profileFile(dir: string | undefined, extension: string): string | undefined {
+  if (!dir) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const kind = config.lookbackMs === undefined ? 'run' : 'reread';
+  return join(dir, `${config.transport}-${kind}-${process.pid}.${extension}`);
+}
+const profilePath = profileFile(process.env.MLC_SDK_CPU_PROF, 'cpuprofile');
 const profiler = profilePath ? new Session() : undefined;
 if (profiler) {
   profiler.connect();
@@ -96,15 +96,8 @@ if (profiler) {
 // `MLC_SDK_HEAP_PROF=<directory>`: a sampling allocation profile of `sync.run()` alone (every ~32 KB allocated is
 // sampled with its stack, kept or not), for finding what allocates: a quarter to two fifths of the process's CPU is
 // V8's collector and compiler threads, which a CPU profile of the main thread does not show. Not timing-sensitive,
-// so it can be taken on a busy machine. Sum it with `node scripts/heap-profile-summary.mjs <file>`.
-const heapProfileDir = process.env.MLC_SDK_HEAP_PROF;
-const heapProfilePath = heapProfileDir
-  ? join(
-      heapProfileDir,
-      `${config.transport}-${config.lookbackMs === undefined ? 'run' : 'reread'}-${process.pid}.heapprofile`,
-    )
-  : undefined;
-if (heapProfileDir) mkdirSync(heapProfileDir, { recursive: true });
+// so it can be taken on a busy machine. Both kinds are summed by `node packages/e2e/bench/profile-summary.mjs <file>`.
+const heapProfilePath = profileFile(process.env.MLC_SDK_HEAP_PROF, 'heapprofile');
 const heapProfiler = heapProfilePath ? new Session() : undefined;
 if (heapProfiler) {
   heapProfiler.connect();
