@@ -175,12 +175,7 @@ export class ChangeBatcher {
           this.#prefetched.set(key, this.#flushed.get(key) ?? found.get(key) ?? null);
     }
     return records.map(({ key, fingerprint }) => {
-      const prior =
-        this.#pending.get(key) ??
-        this.#flushed.get(key) ??
-        (this.#deferred.size > 0 ? this.#deferredEntry(key)?.entry : undefined) ??
-        this.#prefetched.get(key) ??
-        found?.get(key);
+      const prior = this.#runEntry(key) ?? this.#prefetched.get(key) ?? found?.get(key);
       return prior?.fingerprint === ledgerFingerprint(stream, fingerprint);
     });
   }
@@ -197,12 +192,20 @@ export class ChangeBatcher {
    * either lands in the ledger or fails the run, so its entry counts (as for an unchanged hash in {@link #decide}).
    */
   #holdsFingerprint(item: FingerprintedItem): boolean {
-    const prior =
-      this.#pending.get(item.key) ??
-      this.#flushed.get(item.key) ??
-      (this.#deferred.size > 0 ? this.#deferredEntry(item.key)?.entry : undefined) ??
-      this.#looked.get(item.key);
+    const prior = this.#runEntry(item.key) ?? this.#looked.get(item.key);
     return prior?.fingerprint === item.fingerprint;
+  }
+
+  /**
+   * A key's entry as this run is writing or wrote it (unflushed, flushed, or in a batch settling off the critical
+   * path), which is newer than any look-up; undefined when this run has not written the key.
+   */
+  #runEntry(key: string): LedgerEntry | undefined {
+    return (
+      this.#pending.get(key) ??
+      this.#flushed.get(key) ??
+      (this.#deferred.size > 0 ? this.#deferredEntry(key)?.entry : undefined)
+    );
   }
 
   /** Marks a replayed dead letter as done once everything before this point is flushed. */
