@@ -22,7 +22,7 @@ import { type RelayConnection, relayPages } from '../graphql/relay-pages.js';
 import type { X3NodeRoot } from '../graphql/resolve-node-root.js';
 import { type XtremFilterValue, formatXtremFilter } from '../graphql/xtrem-filter.js';
 import type { X3ChangesOptions, X3RawChangesOptions } from './x3-changes-options.js';
-import { memberValue, readableMembers, skipHeldRecords } from './held-records.js';
+import { memberValue, skipHeldRecords } from './held-records.js';
 import { StampOrderGuard } from './stamp-order-guard.js';
 
 /** What the GraphQL reader needs from the client. */
@@ -182,10 +182,7 @@ export async function* graphqlRecords<T, R>(
     const key = keyPartOf(memberValue(values[0]));
     return identityOf(key === undefined ? undefined : String(key), memberValue(values[1]));
   };
-  const skipParse =
-    options.held && readableMembers(members)
-      ? skipHeldRecords(members, identityOfMembers, options.held)
-      : undefined;
+  const skipParse = skipHeldRecords(members, identityOfMembers, options.held);
   const pages = relayPages<Node>(async (after) => {
     const result = await context.transport.execute(
       doc.text,

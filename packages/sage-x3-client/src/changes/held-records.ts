@@ -20,22 +20,20 @@ export function memberValue(text: string | undefined): string | number | typeof 
   return OTHER;
 }
 
-/** Whether `names` are members a record's scan can read (top-level names: no dotted path). */
-export function readableMembers(names: readonly string[]): boolean {
-  return names.every((name) => !name.includes('.'));
-}
-
 /**
  * The {@link SkipParse} of a reader: `identity` reads a record's key and stamp (and whatever else the reader needs
  * of them) from the texts of its `members`, and `held` (the caller's `X3RawChangesOptions.held`) is asked about the
  * records whose key and stamp were read (a record without either is parsed). A record the caller holds keeps what
- * `identity` read: `skippedRecordsOf` hands it to the reader, which so reads no member of it again.
+ * `identity` read: `skippedRecordsOf` hands it to the reader, which so reads no member of it again. Undefined (every
+ * record parsed) without `held`, or when a member is a dotted path, which a record's scan cannot read (it reads
+ * top-level members only).
  */
 export function skipHeldRecords<I extends X3RecordIdentity>(
   members: readonly string[],
   identity: (values: ReadonlyArray<string | undefined>) => I,
-  held: (records: readonly X3RecordText[]) => Promise<readonly boolean[]>,
-): SkipParse<I> {
+  held: ((records: readonly X3RecordText[]) => Promise<readonly boolean[]>) | undefined,
+): SkipParse<I> | undefined {
+  if (!held || members.some((name) => name.includes('.'))) return undefined;
   return {
     members,
     async held(scan: RecordTextsScan): Promise<ReadonlyArray<I | undefined>> {

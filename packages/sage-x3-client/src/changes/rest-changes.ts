@@ -19,7 +19,7 @@ import { type SDataWhere, sdata } from '../rest/sdata-where.js';
 import { type RestLocation, buildRestQueryUrl } from '../rest/rest-url.js';
 import type { RestTransport } from '../rest/rest-transport.js';
 import type { X3ChangesOptions, X3RawChangesOptions } from './x3-changes-options.js';
-import { memberValue, readableMembers, skipHeldRecords } from './held-records.js';
+import { memberValue, skipHeldRecords } from './held-records.js';
 import { StampOrderGuard } from './stamp-order-guard.js';
 
 /** What the REST reader needs from the client. */
@@ -122,10 +122,7 @@ export async function* restRecords<T, R>(
     const parts = rest.keyFields.map((_, k) => keyPartOf(memberValue(values[k])));
     return { ...identityOf(keyOfParts(parts), memberValue(values[members.length - 1])), parts };
   };
-  const skip =
-    options.held && readableMembers(members)
-      ? skipHeldRecords(members, identityOfMembers, options.held)
-      : undefined;
+  const skip = skipHeldRecords(members, identityOfMembers, options.held);
   let lower: SDataWhere[] = options.since
     ? [sdata.ge(stampField, sdataDateTime(withZone(options.since)))]
     : [];
