@@ -8,6 +8,7 @@ import {
   createX3Client,
   isX3ResponseError,
 } from '../../src/index.js';
+import { rejectionOf } from '../rejection-of.js';
 
 type Transport = 'rest' | 'graphql';
 type Rewrite = (url: string, body: Record<string, unknown>) => Record<string, unknown>;
@@ -25,15 +26,6 @@ async function keysViaChanges(client: X3Client, entity: 'supplier' | 'account'):
   const keys: string[] = [];
   for await (const change of client.changes(entity)) if (change.key !== undefined) keys.push(change.key);
   return keys.sort();
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('keys() over real HTTP (simulator)', () => {
@@ -202,7 +194,7 @@ describe('keys() over real HTTP (simulator)', () => {
         const yielded: string[] = [];
         try {
           // One page holds everything, so the re-sorted page is the whole (wrongly ordered) answer.
-          const error = await caught(
+          const error = await rejectionOf(
             collect(clients[transport].keys('supplier', { pageSize: 1000 }), yielded),
           );
           expect(isX3ResponseError(error)).toBe(true);
@@ -237,7 +229,7 @@ describe('keys() over real HTTP (simulator)', () => {
       };
       try {
         const yielded: string[] = [];
-        const error = await caught(collect(clients.rest.keys('supplier'), yielded));
+        const error = await rejectionOf(collect(clients.rest.keys('supplier'), yielded));
         expect(error).toMatchObject({ code: 'X3_KEY_ORDER_UNEXPECTED' });
         expect(yielded).toHaveLength(PAGE);
         expect((error as X3ResponseError).previousKey).toBe(yielded.at(-1));
@@ -256,7 +248,7 @@ describe('keys() over real HTTP (simulator)', () => {
         return body;
       };
       try {
-        const error = await caught(collect(clients.rest.keys('supplier')));
+        const error = await rejectionOf(collect(clients.rest.keys('supplier')));
         expect(error).toMatchObject({ code: 'X3_UNEXPECTED_RESPONSE' });
         expect((error as Error).message).toContain('without its key (BPSNUM)');
       } finally {
@@ -268,7 +260,7 @@ describe('keys() over real HTTP (simulator)', () => {
   it('stops on abort', async () => {
     const controller = new AbortController();
     const keys: string[] = [];
-    const error = await caught(
+    const error = await rejectionOf(
       (async () => {
         for await (const key of clients.graphql.keys('supplier', { signal: controller.signal })) {
           keys.push(key);

@@ -12,6 +12,7 @@ import {
   skippedRecordsOf,
 } from '../../src/json/record-texts.js';
 import { seededRandom } from './seeded-random.js';
+import { rejectionOf } from '../rejection-of.js';
 
 const REST: RecordPath = ['$resources', EACH];
 const GRAPHQL: RecordPath = ['data', 'x3Finance', 'journalEntry', 'query', 'edges', EACH, 'node'];
@@ -140,16 +141,6 @@ function holding(held: ReadonlySet<string>) {
 
 const resourcesOf = (value: unknown) => (value as { $resources: unknown[] }).$resources;
 
-/** The error `promise` rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('parseX3JsonSkipping', () => {
   const a = '{"K":"A","S":"2026-01-01T00:00:00Z","L":[{"n":1}]}';
   const b = '{ "S" : "2026-01-02T00:00:00Z" , "K" : 7 }';
@@ -211,7 +202,7 @@ describe('parseX3JsonSkipping', () => {
       `{"$resources":[${a},${b},${c}]`,
       `{"$resources":[${a},${b},${c}]}}`,
     ]) {
-      const error = await rejection(parseX3JsonSkipping(damaged, 'u', REST, skip));
+      const error = await rejectionOf(parseX3JsonSkipping(damaged, 'u', REST, skip));
       expect(isX3ResponseError(error) && error.code, damaged).toBe('X3_MALFORMED_JSON');
       expect(() => parseX3Json(damaged, 'u', REST), damaged).toThrow(/malformed JSON/);
     }
@@ -222,7 +213,7 @@ describe('parseX3JsonSkipping', () => {
   it('fails with X3_MALFORMED_JSON when a record it does not hold is broken, though the others are held', async () => {
     const broken = '{"K":"B","S":"2026-01-02T00:00:00Z","V":01}';
     const { skip, asked } = holding(new Set([a, c]));
-    const error = await rejection(
+    const error = await rejectionOf(
       parseX3JsonSkipping(`{"$resources":[${a},${broken},${c}]}`, 'u', REST, skip),
     );
     expect(isX3ResponseError(error) && error.code).toBe('X3_MALFORMED_JSON');
