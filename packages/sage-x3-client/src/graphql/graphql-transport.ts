@@ -16,7 +16,7 @@ import {
 import { X3ConfigError } from '../errors/x3-config-error.js';
 import { X3GraphQLError, type X3GraphQLErrorEntry } from '../errors/x3-graphql-error.js';
 import { X3ResponseError } from '../errors/x3-response-error.js';
-import { type SkipParse, parseX3Json, parseX3JsonSkipping } from '../json/parse-x3-json.js';
+import { type SkipParse, parseX3Page } from '../json/parse-x3-json.js';
 import type { RecordPath } from '../json/record-texts.js';
 import { classifyGraphQLErrors } from './classify-graphql-errors.js';
 
@@ -99,10 +99,12 @@ export class GraphQLTransport {
         retry: false,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const { value, repairs } =
-        options.skipParse && options.recordsAt
-          ? await parseX3JsonSkipping(response.text, redactUrl(url), options.recordsAt, options.skipParse)
-          : parseX3Json(response.text, redactUrl(url), options.recordsAt);
+      const { value, repairs } = await parseX3Page(
+        response.text,
+        redactUrl(url),
+        options.recordsAt,
+        options.skipParse,
+      );
       if (repairs > 0)
         logger.warn({ url: redactUrl(url), repairs }, 'X3 GraphQL returned malformed JSON; repaired');
       if (!value || typeof value !== 'object') {

@@ -122,6 +122,21 @@ export async function parseX3JsonSkipping(
   return parseX3Json(text, url, recordsAt);
 }
 
+/**
+ * How both transports parse a page: {@link parseX3JsonSkipping} when the caller says which records it holds (`skip`)
+ * and where the records are (`recordsAt`), {@link parseX3Json} (with `recordsAt`, if given) otherwise.
+ */
+export async function parseX3Page(
+  text: string,
+  url: string,
+  recordsAt?: RecordPath,
+  skip?: SkipParse,
+): Promise<ParsedX3Json> {
+  return skip && recordsAt
+    ? parseX3JsonSkipping(text, url, recordsAt, skip)
+    : parseX3Json(text, url, recordsAt);
+}
+
 const FAILED: unique symbol = Symbol('failed');
 
 /** The body parsed without the held records (`null` in their places), or FAILED when it does not parse as expected. */

@@ -8,7 +8,7 @@ import {
   withRetry,
 } from '@mlc/core';
 import { X3ResponseError, isX3ResponseError } from '../errors/x3-response-error.js';
-import { type SkipParse, parseX3Json, parseX3JsonSkipping } from '../json/parse-x3-json.js';
+import { type SkipParse, parseX3Page } from '../json/parse-x3-json.js';
 import { EACH, type RecordPath } from '../json/record-texts.js';
 import { diagnoseSilentFilterFailure, isSilentServerError } from './filter-diagnosis.js';
 
@@ -107,10 +107,7 @@ export class RestTransport {
     skip?: SkipParse,
   ): Promise<{ value: unknown; repairs: number }> {
     const response = hasWhere(url) ? await this.#getFiltered(url, signal) : await this.#get(url, signal);
-    const parsed =
-      skip && recordsAt
-        ? await parseX3JsonSkipping(response.text, redactUrl(url), recordsAt, skip)
-        : parseX3Json(response.text, redactUrl(url), recordsAt);
+    const parsed = await parseX3Page(response.text, redactUrl(url), recordsAt, skip);
     if (parsed.repairs > 0) {
       this.#logger.warn(
         { url: redactUrl(url), repairs: parsed.repairs },
