@@ -149,27 +149,28 @@ function parseHoldingScan(
   const { texts, starts } = scan;
   let envelope = '';
   let last = 0;
-  let skipped = 0;
+  // The indices of the records replaced by `null`: a held record whose text and start the scan found.
+  const skipped: number[] = [];
   if (held && starts) {
     for (let i = 0; i < texts.length; i++) {
       const record = texts[i];
       if (held[i] === undefined || record === undefined || starts[i]! < 0) continue;
       envelope += `${text.slice(last, starts[i])}null`;
       last = starts[i]! + record.length;
-      skipped++;
+      skipped.push(i);
     }
   }
   let value: unknown;
   try {
-    value = JSON.parse(skipped === 0 ? text : envelope + text.slice(last));
+    value = JSON.parse(skipped.length === 0 ? text : envelope + text.slice(last));
   } catch {
     return FAILED;
   }
-  if (skipped === 0) {
+  if (skipped.length === 0) {
     attachRecordTexts(value, recordsAt, scan);
     return value;
   }
-  return attachSkippedRecords(value, recordsAt, scan, held!) ? value : FAILED;
+  return attachSkippedRecords(value, recordsAt, scan, held!, skipped) ? value : FAILED;
 }
 
 function syntaxErrorPosition(error: unknown, text: string): number | undefined {

@@ -127,16 +127,17 @@ export function skippedRecordsOf<H extends object>(
 }
 
 /**
- * Checks that `value` (parsed from a body whose held records were replaced by `null`) has one element per record
- * of the scan, `null` at the path in each held record's place, and remembers the texts and what `held` gave for
- * the records left unparsed ({@link recordTextsOf}, {@link skippedRecordsOf}). False (nothing remembered) when it
- * does not.
+ * Checks that `value` (parsed from a body whose records at the indices `skipped` were replaced by `null`) has one
+ * element per record of the scan and `null` at the path in each skipped record's place, and remembers the texts
+ * and what `held` gave for the skipped records ({@link recordTextsOf}, {@link skippedRecordsOf}). False (nothing
+ * remembered) when it does not. Which records were skipped is the caller's word (each has an entry in `held`).
  */
 export function attachSkippedRecords(
   value: unknown,
   path: RecordPath,
   scan: RecordTextsScan,
   held: ReadonlyArray<object | undefined>,
+  skipped: readonly number[],
 ): boolean {
   const each = path.indexOf(EACH);
   let array: unknown = value;
@@ -144,11 +145,9 @@ export function attachSkippedRecords(
     if (array === null || typeof array !== 'object' || Array.isArray(array)) return false;
     array = (array as Record<string, unknown>)[path[i] as string];
   }
-  const { starts } = scan;
-  if (!Array.isArray(array) || array.length !== scan.texts.length || !starts) return false;
+  if (!Array.isArray(array) || array.length !== scan.texts.length) return false;
   const kept: Array<object | undefined> = new Array(array.length).fill(undefined);
-  for (let i = 0; i < array.length; i++) {
-    if (held[i] === undefined || scan.texts[i] === undefined || starts[i]! < 0) continue;
+  for (const i of skipped) {
     let at: unknown = array[i];
     for (let j = each + 1; j < path.length; j++) {
       if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.hasOwn(at, path[j] as string))
