@@ -20,6 +20,7 @@ import {
   type StreamCursor,
 } from '@mlc/sync-engine';
 import {
+  applyIntentPatch,
   assertBatchAbsent,
   assertBatchFound,
   assertBatchOpen,
@@ -443,13 +444,8 @@ export class RedisStateStore implements StateStore {
       () => [this.#key.batch(batchId), this.#key.lease(fence.name), this.#key.leaseToken(fence.name)],
       async (redis) => {
         const batch = await this.#openBatch(redis, batchId, fence);
-        const next: StoredBatch = {
-          ...batch,
-          ...(patch.postedAt !== undefined ? { postedAt: patch.postedAt } : {}),
-          ...(patch.answeredAt !== undefined ? { answeredAt: patch.answeredAt } : {}),
-          ...(patch.attempts !== undefined ? { attempts: patch.attempts } : {}),
-          ...(patch.rebuild !== undefined ? { rebuild: patch.rebuild } : {}),
-        };
+        const next: StoredBatch = { ...batch };
+        applyIntentPatch(next, patch);
         return {
           writes: (multi) => multi.set(this.#key.batch(batchId), JSON.stringify(next)),
           result: undefined,

@@ -12,6 +12,7 @@ export { askSome } from './batch/ask-some.js';
 
 export type { Clock, SleepOptions } from './clock/clock.js';
 export { systemClock } from './clock/clock.js';
+export { type MonotonicReading, readMonotonic } from './clock/monotonic-reading.js';
 export { TestClock, type TestClockRunOptions } from './clock/test-clock.js';
 export { type HttpRequestTracker, trackHttpRequests } from './clock/track-http-requests.js';
 

@@ -15,6 +15,19 @@ describe('TestClock', () => {
     expect(clock.now()).toBe(Date.parse('2024-01-01T00:00:01.150Z'));
   });
 
+  it('reads a monotonic clock of its own that follows time forward and never goes back', async () => {
+    const clock = new TestClock(1_000_000);
+    const other = new TestClock(1_000_000);
+    const start = clock.monotonic();
+    expect(other.monotonic().clock).not.toBe(start.clock);
+    await clock.advance(500);
+    expect(clock.monotonic()).toEqual({ clock: start.clock, ms: start.ms + 500 });
+    await clock.setTime(0); // the wall clock stepped back an age
+    expect(clock.monotonic().ms).toBe(start.ms + 500);
+    await clock.advance(250);
+    expect(clock.monotonic().ms).toBe(start.ms + 750);
+  });
+
   it('wakes chained sleeps inside one advance', async () => {
     const clock = new TestClock(0);
     let woke = 0;

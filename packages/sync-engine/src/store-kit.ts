@@ -6,6 +6,7 @@
 export { compareCursors } from './cursor/stream-cursor.js';
 export { decodeLedgerKey, encodeLedgerKey } from './sql-codecs/ledger-key.js';
 export { lastWritePerKey } from './sql-codecs/stored-records.js';
+export { applyIntentPatch, type PatchableIntent } from './store-kit/apply-intent-patch.js';
 export { batchDeadLetter } from './store-kit/batch-dead-letter.js';
 export {
   assertBatchAbsent,

@@ -1,5 +1,6 @@
+import type { Clock } from '@mlc/core';
 import { describe, expect, it } from 'vitest';
-import { isSyncError, type SyncEvents } from '../src/index.js';
+import { isSyncError, type SyncEvents, type SyncHooks } from '../src/index.js';
 import {
   auditTypes,
   crashAt,
@@ -259,5 +260,105 @@ describe('a takeover waits a request timeout only for a POST that may still be i
   it('the process died before the answer was recorded: the resend waits the request timeout too', async () => {
     const delay = await resendDelayAfterCrashAt('post-returned');
     expect(delay).toBeGreaterThanOrEqual(REQUEST_TIMEOUT + 10_000);
+  });
+
+  it('an answer recorded for an earlier POST says nothing of a later one, whatever the clocks wrote', async () => {
+    // Worker A's wall clock is stepped forward while its POST (attempt 1) is out; the POST is answered, outcome
+    // unknown, and A dies. Worker B takes over, counts zero twice, resends (attempt 2) and dies before that answer:
+    // its postedAt, on B's clock, is before A's answeredAt. Worker C must treat B's POST as possibly still in flight
+    // and wait the request timeout, as for any unanswered POST.
+    const w = world({ sink: { requestTimeoutMs: REQUEST_TIMEOUT } });
+    const options = { leaseTtlMs: 600_000 };
+    seedOrders(w.source, 50);
+    w.sink.faults.push({ kind: 'fail-before-apply' }, { kind: 'fail-before-apply' });
+    let step = 60_000;
+    const steppedClock = {
+      now: () => w.clock.now() + step,
+      sleep: (ms: number, signal?: AbortSignal) => w.clock.sleep(ms, signal),
+    };
+    const crash = crashAt('verify-count');
+    const hooks: SyncHooks = {
+      onProtocolStep(name, info) {
+        if (name === 'post-returned') step = 200_000;
+        return crash.onProtocolStep?.(name, info);
+      },
+    };
+    await drive(w.clock, w.sync({ ...options, clock: steppedClock, hooks }).run());
+    await drive(w.clock, w.sync({ ...options, hooks: crashAt('post-returned') }).run());
+    await w.store.open();
+    const [open] = await w.store.listOpenBatches('orders');
+    expect(open?.attempts).toBe(2);
+    expect(open?.answeredAt).toBeGreaterThan(open?.postedAt ?? Number.POSITIVE_INFINITY);
+    const restartedAt = w.clock.now();
+    const sync = w.sync(options);
+    const postedAt: number[] = [];
+    sync.on('batch-posted', () => postedAt.push(w.clock.now()));
+    const [r] = await drive(w.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed', intentsResolved: 1 });
+    expect(duplicates(w.sink)).toEqual([]);
+    expect(keyCounts(w.sink).size).toBe(50);
+    expect((postedAt[0] ?? Number.NaN) - restartedAt).toBeGreaterThanOrEqual(REQUEST_TIMEOUT + 10_000);
+    expect(open?.answeredAttempt).toBe(1);
+  });
+});
+
+describe('a takeover on the same machine counts the settle time from the answer', () => {
+  /**
+   * Run 1's POST is answered with an unknown outcome (nothing landed) and it dies right after recording that answer;
+   * the restart comes `downMs` later, on `restartClock`. Returns when run 2 resent, from the answer and from the
+   * restart.
+   */
+  async function resendAfter(downMs: number, restartClock?: (w: World) => Clock) {
+    const w = world({ sink: { requestTimeoutMs: 120_000 } });
+    const options = { leaseTtlMs: 600_000 };
+    seedOrders(w.source, 50);
+    w.sink.faults.push({ kind: 'fail-before-apply' });
+    let answeredAt = Number.NaN;
+    const first = w.sync({ ...options, hooks: crashAt('verify-count') });
+    first.on('batch-posted', () => {
+      answeredAt = w.clock.now();
+    });
+    await drive(w.clock, first.run());
+    await w.clock.advance(downMs);
+    const restartedAt = w.clock.now();
+    const sync = w.sync({ ...options, ...(restartClock ? { clock: restartClock(w) } : {}) });
+    const posted: number[] = [];
+    sync.on('batch-posted', () => posted.push(w.clock.now()));
+    const [r] = await drive(w.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed', intentsResolved: 1 });
+    expect(duplicates(w.sink)).toEqual([]);
+    expect(keyCounts(w.sink).size).toBe(50);
+    expect(posted).toHaveLength(1);
+    const resentAt = posted[0] ?? Number.NaN;
+    return { sinceAnswer: resentAt - answeredAt, sinceRestart: resentAt - restartedAt };
+  }
+
+  it('a restart 7 s after the answer resends 10 s (settle) + 2 s (second read) after the answer', async () => {
+    const { sinceAnswer, sinceRestart } = await resendAfter(7_000);
+    expect(sinceAnswer).toBe(12_000);
+    expect(sinceRestart).toBe(5_000);
+  });
+
+  it('a restart long after the answer trusts two agreeing zeros at once', async () => {
+    const { sinceRestart } = await resendAfter(60_000);
+    expect(sinceRestart).toBe(2_000);
+  });
+
+  it('another machine (no shared monotonic clock) counts the settle time from its own start', async () => {
+    const { sinceRestart } = await resendAfter(7_000, (w) => ({
+      now: () => w.clock.now(),
+      sleep: (ms, signal, o) => w.clock.sleep(ms, signal, o),
+    }));
+    expect(sinceRestart).toBe(12_000);
+  });
+
+  it('a wall clock stepped while the worker was down makes the restart count from its own start', async () => {
+    // The monotonic clock says 7 s passed; the wall clock, stepped forward an hour, says otherwise.
+    const { sinceRestart } = await resendAfter(7_000, (w) => ({
+      now: () => w.clock.now() + 3_600_000,
+      sleep: (ms, signal, o) => w.clock.sleep(ms, signal, o),
+      monotonic: () => w.clock.monotonic(),
+    }));
+    expect(sinceRestart).toBe(12_000);
   });
 });

@@ -1,4 +1,5 @@
 import { abortReason } from './abort-reason.js';
+import { type MonotonicReading, readMonotonic } from './monotonic-reading.js';
 
 /** Options of {@link Clock.sleep}. */
 export interface SleepOptions {
@@ -24,11 +25,18 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms` milliseconds; rejects with `signal.reason` if the signal aborts first. */
   sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
+  /**
+   * A reading of a monotonic clock that other processes of this machine share, with the clock's identity, or
+   * `undefined` when there is none. Optional: without it, time measured across processes is never trusted (the
+   * sync engine's takeover then waits its full, conservative settle time).
+   */
+  monotonic?(): MonotonicReading | undefined;
 }
 
-/** The real clock: `Date.now()` and `setTimeout`. */
+/** The real clock: `Date.now()`, `setTimeout`, and the machine's monotonic clock where it has an identity. */
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: readMonotonic,
   sleep(ms, signal, options) {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {

@@ -1,11 +1,14 @@
 import { abortReason } from './abort-reason.js';
 import type { Clock, SleepOptions } from './clock.js';
+import type { MonotonicReading } from './monotonic-reading.js';
 import { type HttpRequestTracker, trackHttpRequests } from './track-http-requests.js';
 
 /** Every `fetch` of the process, counted once for all test clocks (subscribed by the first one, for good). */
 let requests: HttpRequestTracker | undefined;
 /** Sleeps of all test clocks that hold an HTTP request open (a simulator's latency): those requests are parked. */
 let heldRequests = 0;
+/** Numbers the test clocks: each one's monotonic readings carry its own identity. */
+let clocks = 0;
 
 function requestOnTheWire(): boolean {
   return (requests?.inFlight ?? 0) > heldRequests;
@@ -41,6 +44,9 @@ interface Sleeper {
  */
 export class TestClock implements Clock {
   #now: number;
+  /** `monotonic()` minus `now()`: grows when `setTime` moves `now()` back, so monotonic readings never do. */
+  #monotonicOffset = 0;
+  readonly #identity = `test-clock:${++clocks}`;
   #seq = 0;
   #sleepers: Sleeper[] = [];
 
@@ -65,6 +71,16 @@ export class TestClock implements Clock {
   /** {@inheritDoc Clock.now} */
   now(): number {
     return this.#now;
+  }
+
+  /**
+   * {@inheritDoc Clock.monotonic}
+   * One identity per test clock, so code sharing it acts as processes of one machine. It follows `now()` forward
+   * and stands still when `setTime` moves `now()` back. To act as another machine, hand that code a clock without
+   * `monotonic` (or another `TestClock`).
+   */
+  monotonic(): MonotonicReading {
+    return { clock: this.#identity, ms: this.#now + this.#monotonicOffset };
   }
 
   /** {@inheritDoc Clock.sleep} */
@@ -123,6 +139,7 @@ export class TestClock implements Clock {
       this.#now = Math.max(this.#now, next.wakeAt);
       next.resolve();
     }
+    if (target < this.#now) this.#monotonicOffset += this.#now - target;
     this.#now = target;
     await flushMicrotasks();
   }

@@ -28,6 +28,7 @@ import {
 } from '../options/postgres-state-store-options.js';
 import { encodeLedgerKey } from '@mlc/sync-engine/sql-store';
 import {
+  applyIntentPatch,
   assertBatchAbsent,
   assertBatchFound,
   assertBatchOpen,
@@ -265,10 +266,7 @@ export class PostgresStateStore implements StateStore {
   async updateBatch(batchId: string, patch: BatchIntentPatch, fence: Fence): Promise<void> {
     await this.#tx(async (run) => {
       const batch = await this.#openBatch(run, batchId, fence);
-      if (patch.postedAt !== undefined) batch.info.postedAt = patch.postedAt;
-      if (patch.answeredAt !== undefined) batch.info.answeredAt = patch.answeredAt;
-      if (patch.attempts !== undefined) batch.info.attempts = patch.attempts;
-      if (patch.rebuild !== undefined) batch.info.rebuild = patch.rebuild;
+      applyIntentPatch(batch.info, patch);
       await run(this.#sql.updateBatchInfo, [batchId, JSON.stringify(batch.info)]);
     });
   }

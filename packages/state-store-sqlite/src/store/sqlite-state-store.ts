@@ -27,6 +27,7 @@ import {
 } from '../options/sqlite-state-store-options.js';
 import { encodeLedgerKey } from '@mlc/sync-engine/sql-store';
 import {
+  applyIntentPatch,
   assertBatchAbsent,
   assertBatchFound,
   assertBatchOpen,
@@ -188,10 +189,7 @@ export class SqliteStateStore implements StateStore {
     const { st } = this.#use();
     this.#write(() => {
       const batch = this.#openBatch(batchId, fence);
-      if (patch.postedAt !== undefined) batch.info.postedAt = patch.postedAt;
-      if (patch.answeredAt !== undefined) batch.info.answeredAt = patch.answeredAt;
-      if (patch.attempts !== undefined) batch.info.attempts = patch.attempts;
-      if (patch.rebuild !== undefined) batch.info.rebuild = patch.rebuild;
+      applyIntentPatch(batch.info, patch);
       st.updateBatchInfo.run(JSON.stringify(batch.info), batchId);
     });
   }

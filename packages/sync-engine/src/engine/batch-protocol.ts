@@ -4,6 +4,7 @@ import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent } from '../state-store/types.js';
 import { abortError, alert, audit, type RunScope, step } from './engine-context.js';
 import { handleSinkReport } from './sink-alerts.js';
+import { answeredPostOf, takeoverPostedAt } from './takeover-posted-at.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** How a rows batch ended. */
@@ -127,7 +128,7 @@ function initialSettleState(
   const attempts = resume?.attempts ?? intent.attempts;
   const attemptsThisRun = resume?.attemptsThisRun ?? 0;
   let postedAt = resume?.postedAt ?? intent.postedAt ?? intent.createdAt;
-  if (options.posted && !resume) postedAt = takeoverPostedAt(scope, postedAt, intent.answeredAt);
+  if (options.posted && !resume) postedAt = takeoverPostedAt(scope, postedAt, answeredPostOf(intent));
   const mustVerify = options.posted || resume !== undefined;
   const duplicateRisk = resume?.duplicateRisk ?? false;
   return { attempts, attemptsThisRun, postedAt, duplicateRisk, mustVerify };
@@ -168,8 +169,14 @@ async function postStep(
     return undefined;
   }
   if (result.outcome === 'not-applied') return failRows(scope, intent, result.error);
-  // The answer came back: this POST is no longer in flight, so a takeover need not wait a request timeout.
-  await ctx.store.updateBatch(intent.batchId, { answeredAt: ctx.clock.now() }, lease);
+  // The answer came back: this POST is no longer in flight, so a takeover need not wait a request timeout, and one
+  // on this machine may count the settle time from this answer (takeover-posted-at.ts).
+  const answeredOn = ctx.clock.monotonic?.();
+  await ctx.store.updateBatch(
+    intent.batchId,
+    { answeredAt: ctx.clock.now(), answeredAttempt: state.attempts, ...(answeredOn ? { answeredOn } : {}) },
+    lease,
+  );
   state.mustVerify = true;
   if (defer) {
     // Only this batch waits for the settle time; the caller goes on with the next, independent ones.
@@ -365,22 +372,6 @@ export async function parkForThrottle(scope: RunScope, batchId: string, retryAft
   scope.stats.throttledMs += retryAfterMs;
   ctx.telemetry.throttled(stream.name, retryAfterMs);
   await ctx.clock.sleep(retryAfterMs, signal);
-}
-
-/**
- * When a POST found open at the start of a run (by another worker, or before a crash) counts as sent, for the
- * settle time: the previous holder may have sent it up to the moment its lease ran out — at the latest when this
- * run's lease was granted — and it may stay in flight for the sink's request timeout after that. So a zero count
- * is trusted only `settleMs` after `leaseAcquiredAt + requestTimeoutMs`, never from the intent's own stamp alone
- * (which another worker's clock wrote).
- *
- * When the intent records that the last POST's answer arrived (`answeredAt` not before `postedAt`, both on the
- * previous holder's clock), that POST was over before the record was written, so before this worker read the
- * intent: the settle time then counts from now, on this worker's clock, with no request timeout.
- */
-export function takeoverPostedAt(scope: RunScope, postedAt: number, answeredAt?: number): number {
-  if (answeredAt !== undefined && answeredAt >= postedAt) return Math.max(postedAt, scope.ctx.clock.now());
-  return Math.max(postedAt, scope.leaseAcquiredAt + (scope.stream.sink.requestTimeoutMs ?? 0));
 }
 
 async function post(scope: RunScope, intent: BatchIntent): Promise<PostResult> {

@@ -34,6 +34,8 @@ export interface BatchInfo {
   replayOf?: string[];
   postedAt?: number;
   answeredAt?: number;
+  answeredAttempt?: number;
+  answeredOn?: BatchIntent['answeredOn'];
   rebuild?: RebuildProgress;
   settledAt?: number;
   failure?: BatchFailure;
@@ -97,6 +99,9 @@ export function batchInfoOf(intent: BatchIntent): BatchInfo {
   if (intent.replayOf) info.replayOf = [...intent.replayOf];
   if (intent.postedAt !== undefined) info.postedAt = intent.postedAt;
   if (intent.answeredAt !== undefined) info.answeredAt = intent.answeredAt;
+  if (intent.answeredAttempt !== undefined) info.answeredAttempt = intent.answeredAttempt;
+  if (intent.answeredOn !== undefined)
+    info.answeredOn = { clock: intent.answeredOn.clock, ms: intent.answeredOn.ms };
   if (intent.rebuild) info.rebuild = intent.rebuild;
   return info;
 }
@@ -121,6 +126,8 @@ export function batchFromRow(row: BatchRow): BatchIntent {
   if (info.replayOf) batch.replayOf = info.replayOf;
   if (info.postedAt !== undefined) batch.postedAt = info.postedAt;
   if (info.answeredAt !== undefined) batch.answeredAt = info.answeredAt;
+  if (info.answeredAttempt !== undefined) batch.answeredAttempt = info.answeredAttempt;
+  if (info.answeredOn !== undefined) batch.answeredOn = info.answeredOn;
   if (info.rebuild) batch.rebuild = info.rebuild;
   if (info.settledAt !== undefined) batch.settledAt = info.settledAt;
   if (info.failure) batch.failure = info.failure;

@@ -1,5 +1,6 @@
 import type { QuotaAnswer, QuotaRecord, QuotaRequest, QuotaUpdate } from '@mlc/core';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
+import { applyIntentPatch } from '../store-kit/apply-intent-patch.js';
 import { batchDeadLetter } from '../store-kit/batch-dead-letter.js';
 import {
   assertBatchAbsent,
@@ -243,10 +244,7 @@ export class MemoryStateStore implements StateStore {
   async updateBatch(batchId: string, patch: BatchIntentPatch, fence: Fence): Promise<void> {
     this.assertOpen();
     const batch = this.openBatch(batchId, fence);
-    if (patch.postedAt !== undefined) batch.postedAt = patch.postedAt;
-    if (patch.answeredAt !== undefined) batch.answeredAt = patch.answeredAt;
-    if (patch.attempts !== undefined) batch.attempts = patch.attempts;
-    if (patch.rebuild !== undefined) batch.rebuild = clone(patch.rebuild);
+    applyIntentPatch(batch, patch);
   }
 
   /** {@inheritDoc StateStore.commitBatch} */

@@ -1,3 +1,4 @@
+import type { MonotonicReading } from '@mlc/core';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
 
 /** A value in a posted row. DateTime values are ISO-8601 UTC strings. */
@@ -142,10 +143,23 @@ export interface BatchIntent {
   /** Epoch ms of the last POST attempt (set before each POST). */
   postedAt?: number;
   /**
-   * Epoch ms at which the answer of a POST with an unknown outcome arrived (same clock as `postedAt`). When it is
-   * not before `postedAt`, the last POST is no longer in flight: a takeover need not wait a request timeout.
+   * Epoch ms at which the answer of a POST with an unknown outcome arrived, on the answering worker's clock. Kept
+   * for people (status, audit); a takeover trusts {@link BatchIntent.answeredAttempt} to know which POST it was.
    */
   answeredAt?: number;
+  /**
+   * The attempt (the value of `attempts` when it was sent) whose POST was answered, outcome unknown. When it is the
+   * last attempt, that POST is no longer in flight: a takeover need not wait a request timeout. Absent in intents
+   * written before this field existed, or by a store that drops it: a takeover then waits the full time.
+   */
+  answeredAttempt?: number;
+  /**
+   * The monotonic clock's reading at that answer, with the clock's identity (see `Clock.monotonic` in
+   * `@mlc/core`). A takeover on the same machine counts the settle time from the answer instead of from its own
+   * start. Store it as given, `clock` as a string and `ms` as a number; a store that drops it only makes takeovers
+   * wait longer.
+   */
+  answeredOn?: MonotonicReading;
   /** POST attempts so far. */
   attempts: number;
   /** Status. */
@@ -164,6 +178,10 @@ export interface BatchIntentPatch {
   postedAt?: number;
   /** Epoch ms at which the answer of the last POST arrived, outcome unknown (see {@link BatchIntent.answeredAt}). */
   answeredAt?: number;
+  /** The attempt that answer belongs to (see {@link BatchIntent.answeredAttempt}). */
+  answeredAttempt?: number;
+  /** The monotonic clock's reading at that answer (see {@link BatchIntent.answeredOn}). */
+  answeredOn?: MonotonicReading;
   /** POST attempts so far. */
   attempts?: number;
   /** New rebuild progress. */

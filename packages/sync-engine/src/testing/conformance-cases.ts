@@ -329,7 +329,11 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       ];
       await h.store.beginBatch(intent('b1', { rows, rowCount: 2 }), l);
       await h.store.updateBatch('b1', { postedAt: 1234, attempts: 1 }, l);
-      await h.store.updateBatch('b1', { answeredAt: 1240 }, l);
+      const answeredOn = {
+        clock: 'linux-monotonic:0c1d2e3f-0000-4000-8000-000000000001:time:[4026531834]',
+        ms: 987654321.5,
+      };
+      await h.store.updateBatch('b1', { answeredAt: 1240, answeredAttempt: 1, answeredOn }, l);
       await h.store.beginBatch(
         intent('r1', { kind: 'rebuild', mode: 'replace', rows: [], entries: [], rowCount: 0, createdAt: 5 }),
         l,
@@ -358,6 +362,16 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       assert.equal(JSON.stringify(open[0]?.rows), JSON.stringify(rows), 'the same JSON text: key order too');
       assert.equal(open[0]?.postedAt, 1234);
       assert.equal(open[0]?.answeredAt, 1240, 'answeredAt survives a reopen (a takeover reads it)');
+      assert.equal(
+        open[0]?.answeredAttempt,
+        1,
+        'answeredAttempt survives a reopen (which POST was answered)',
+      );
+      assert.deepEqual(
+        open[0]?.answeredOn,
+        answeredOn,
+        "answeredOn survives a reopen (the answer's monotonic time)",
+      );
       assert.equal(open[0]?.attempts, 1);
       assert.deepEqual(open[0]?.cursor, { stamp: '2024-01-01T00:00:00.001Z', key: 'k2' });
       assert.equal(open[1]?.rebuild?.inflight?.batchId, 'r1.4');
