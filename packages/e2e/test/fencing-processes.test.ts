@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readMonotonic } from '@mlc/core';
+import { createSqliteStateStore } from '@mlc/state-store-sqlite';
 import { type PowerBISimulator, startPowerBISimulator } from '@mlc/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PG_URL, describeWithPostgres, freshSchema } from './fixtures/pg-env.js';
@@ -86,7 +88,8 @@ function startWorker(config: FenceWorkerConfig): Worker {
   });
   const exited = new Promise<number | null>((resolveExit) => {
     child.on('exit', (code) => {
-      if (code !== 0 && code !== 2) console.error(`fence worker ${config.owner} exited ${code}:\n${stderr}`);
+      if (code !== 0 && code !== 2 && config.dieAtStep === undefined)
+        console.error(`fence worker ${config.owner} exited ${code}:\n${stderr}`);
       resolveExit(code);
     });
   });
@@ -135,12 +138,12 @@ async function setup(kind: StoreKind) {
   return { sim: s, base, rows };
 }
 
-function expectExactlyOnce(rows: Array<Record<string, unknown>>): void {
+function expectExactlyOnce(rows: Array<Record<string, unknown>>, records = RECORDS): void {
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(String(row.key), (counts.get(String(row.key)) ?? 0) + 1);
   const twice = [...counts].filter(([, n]) => n > 1).map(([key]) => key);
   expect(twice).toEqual([]);
-  expect(counts.size).toBe(RECORDS);
+  expect(counts.size).toBe(records);
 }
 
 function suite(kind: StoreKind) {
@@ -189,5 +192,42 @@ function suite(kind: StoreKind) {
 }
 
 describe('fencing across worker processes (SQLite store on a file)', () => suite('sqlite'));
+
+describe('a takeover on the same machine (SQLite store on a file)', () => {
+  it('a worker killed after its POST was answered: the restart counts the settle time from that answer', async () => {
+    const { sim: s, base, rows } = await setup('sqlite');
+    const verification = { settleMs: 6_000, recheckMs: 300, maxReads: 20 };
+    const DOWN_MS = 5_000;
+    // One batch of 20 orders; its first POST is answered 503 (nothing applied: the outcome is unknown to the client).
+    s.control.addFault({ kind: 'status', status: 503, routes: ['postRows'], times: 1 });
+    const config = { ...base('worker-a'), records: 20, batchSize: 20, verification };
+    const a = startWorker({ ...config, dieAtStep: 'verify-count' });
+    // Killed by SIGKILL: tsx, which runs the worker in a child process, exits 128 + 9.
+    expect(await a.exited).toBe(137);
+    // What A left in the store: the answer of attempt 1, on this machine's monotonic clock.
+    const path = config.store.kind === 'sqlite' ? config.store.path : '';
+    const store = createSqliteStateStore({ path });
+    await store.open();
+    const [open] = await store.listOpenBatches('orders');
+    await store.close();
+    expect(open).toMatchObject({ attempts: 1, answeredAttempt: 1 });
+    expect(open?.answeredOn?.clock).toBe(readMonotonic()?.clock);
+    await sleep(DOWN_MS);
+    const b = startWorker(config);
+    await b.exited;
+    expect(b.lines.at(-1), JSON.stringify(b.lines)).toMatchObject({ type: 'result', status: 'completed' });
+    const dataset = s.control.datasets()[0];
+    expectExactlyOnce(dataset ? s.control.rows(dataset.id, 'Orders') : [], 20);
+    const posts = s.control.requests({ route: 'postRows' });
+    expect(posts.map((p) => p.status)).toEqual([503, 200]);
+    const [answered, resent] = posts;
+    const sinceAnswer = (resent?.at ?? Number.NaN) - (answered?.finishedAt ?? Number.NaN);
+    // Never before the settle time and a second read after the answer (the protocol's promise)…
+    expect(sinceAnswer).toBeGreaterThanOrEqual(verification.settleMs + verification.recheckMs);
+    // …and B did not count the settle time from its own start, which came DOWN_MS after the answer.
+    expect(sinceAnswer).toBeLessThan(verification.settleMs + DOWN_MS);
+    expect(rows()).toHaveLength(20);
+  }, 120_000);
+});
 
 describeWithPostgres('fencing across worker processes (PostgreSQL store)', () => suite('postgres'));
