@@ -55,7 +55,7 @@ export function provenSinceAnswer(clock: Clock, answer: AnsweredPost): number {
 
 /**
  * When a POST found open at the start of a run (by another worker, or before a crash) counts as sent, for the
- * settle time (architecture, "Fencing", rule 1):
+ * settle time (docs/architecture.md, "Fencing", rule 5):
  * - unanswered: the previous holder may have sent it up to the moment its lease ran out — at the latest when this
  *   run's lease was granted — and it may stay in flight for the sink's request timeout after that. So a zero count
  *   is trusted only `settleMs` after `leaseAcquiredAt + requestTimeoutMs`, never from the intent's own stamp alone
