@@ -344,6 +344,38 @@ describe('a takeover on the same machine counts the settle time from the answer'
     expect(sinceRestart).toBe(2_000);
   });
 
+  it('a rebuild chunk answered before the crash: resent 10 s + 2 s after the answer, no request timeout', async () => {
+    const w = world({ sink: { requestTimeoutMs: 120_000 } });
+    const options = { leaseTtlMs: 600_000 };
+    const over = { mode: 'replace' as const, batchSize: 20 };
+    seedOrders(w.source, 50);
+    await drive(w.clock, w.sync(options, over).run());
+    w.source.put('o000003', stamp(2000), {
+      key: 'o000003',
+      updatedAt: stamp(2000),
+      customer: 'new',
+      amount: 3,
+    });
+    // The rebuild's first chunk is answered with an unknown outcome (nothing landed); the worker dies right after.
+    w.sink.faults.push({ kind: 'fail-before-apply' });
+    let answeredAt = Number.NaN;
+    const first = w.sync({ ...options, hooks: crashAt('verify-count') }, over);
+    first.on('batch-posted', (e) => {
+      if (e.outcome === 'unknown') answeredAt = w.clock.now();
+    });
+    await drive(w.clock, first.run());
+    await w.clock.advance(7_000);
+    const sync = w.sync(options, over);
+    const posted: number[] = [];
+    sync.on('batch-posted', () => posted.push(w.clock.now()));
+    const [r] = await drive(w.clock, sync.run());
+    expect(r).toMatchObject({ status: 'completed' });
+    expect(duplicates(w.sink)).toEqual([]);
+    expect(w.sink.rows('Orders')).toHaveLength(50);
+    expect(w.sink.rows('Orders').find((row) => row.key === 'o000003')).toMatchObject({ customer: 'new' });
+    expect((posted[0] ?? Number.NaN) - answeredAt).toBe(12_000);
+  });
+
   it('another machine (no shared monotonic clock) counts the settle time from its own start', async () => {
     const { sinceRestart } = await resendAfter(7_000, (w) => ({
       now: () => w.clock.now(),

@@ -4,7 +4,7 @@ import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent } from '../state-store/types.js';
 import { abortError, alert, audit, type RunScope, step } from './engine-context.js';
 import { handleSinkReport } from './sink-alerts.js';
-import { answeredPostOf, takeoverPostedAt } from './takeover-posted-at.js';
+import { answeredPostOf, answerStamp, takeoverPostedAt } from './takeover-posted-at.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** How a rows batch ended. */
@@ -171,10 +171,9 @@ async function postStep(
   if (result.outcome === 'not-applied') return failRows(scope, intent, result.error);
   // The answer came back: this POST is no longer in flight, so a takeover need not wait a request timeout, and one
   // on this machine may count the settle time from this answer (takeover-posted-at.ts).
-  const answeredOn = ctx.clock.monotonic?.();
   await ctx.store.updateBatch(
     intent.batchId,
-    { answeredAt: ctx.clock.now(), answeredAttempt: state.attempts, ...(answeredOn ? { answeredOn } : {}) },
+    { ...answerStamp(ctx.clock), answeredAttempt: state.attempts },
     lease,
   );
   state.mustVerify = true;

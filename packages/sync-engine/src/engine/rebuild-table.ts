@@ -3,7 +3,7 @@ import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { PostResult } from '../sink/sync-sink.js';
 import type { BatchIntent, RebuildProgress, Row } from '../state-store/types.js';
 import { commitIntent, parkForThrottle } from './batch-protocol.js';
-import { takeoverPostedAt } from './takeover-posted-at.js';
+import { answeredChunkOf, answerStamp, takeoverPostedAt } from './takeover-posted-at.js';
 import { checkRows } from './check-rows.js';
 import { abortError, alert, audit, type RunScope, step, throwIfStopping } from './engine-context.js';
 import type { InvalidItem } from './prepare-item.js';
@@ -160,7 +160,9 @@ async function settleInflightChunk(
     batchId: inflight.batchId,
     expected: inflight.rowCount,
     // A chunk from an earlier run may still be in flight from the previous lease holder.
-    postedAt: run.fromEarlierRun ? takeoverPostedAt(scope, inflight.postedAt) : inflight.postedAt,
+    postedAt: run.fromEarlierRun
+      ? takeoverPostedAt(scope, inflight.postedAt, answeredChunkOf(inflight))
+      : inflight.postedAt,
   });
   run.fromEarlierRun = false;
   switch (verdict.decision) {
@@ -231,10 +233,8 @@ async function postChunk(run: RebuildRun, chunk: { rows: Row[]; toKey: string })
   }
   const chunkId = `${run.intent.batchId}.${progress.chunksPosted + 1}`;
   const postedAt = scope.ctx.clock.now();
-  await run.save({
-    ...progress,
-    inflight: { batchId: chunkId, toKey: chunk.toKey, rowCount: chunk.rows.length, postedAt },
-  });
+  const inflight = { batchId: chunkId, toKey: chunk.toKey, rowCount: chunk.rows.length, postedAt };
+  await run.save({ ...progress, inflight });
   const result = await sendChunk(scope, chunkId, chunk.rows);
   if (result.outcome === 'applied') {
     await run.chunkLanded(chunk.toKey, chunk.rows.length);
@@ -256,6 +256,9 @@ async function postChunk(run: RebuildRun, chunk: { rows: Row[]; toKey: string })
       cause: result.error,
     });
   }
+  // The answer came back, outcome unknown: this POST is no longer in flight, so a takeover need not wait a request
+  // timeout for it (takeover-posted-at.ts). The next turn of the loop verifies it.
+  await run.save({ ...progress, inflight: { ...inflight, ...answerStamp(scope.ctx.clock) } });
 }
 
 /** One POST of a chunk to the sink, with its events, throttle time and the sink's own report. */

@@ -1,5 +1,5 @@
 import type { Clock, MonotonicReading } from '@mlc/core';
-import type { BatchIntent } from '../state-store/types.js';
+import type { BatchIntent, RebuildProgress } from '../state-store/types.js';
 import type { RunScope } from './engine-context.js';
 
 /**
@@ -30,6 +30,28 @@ export function answeredPostOf(
   return intent.answeredOn === undefined
     ? { at: intent.answeredAt }
     : { at: intent.answeredAt, on: intent.answeredOn };
+}
+
+/**
+ * The answer recorded for a rebuild chunk in flight, or undefined. Each in-flight record stands for one POST (a
+ * resend saves a new record, without an answer), so an answer in it is always that POST's.
+ */
+export function answeredChunkOf(
+  inflight: NonNullable<RebuildProgress['inflight']>,
+): AnsweredPost | undefined {
+  if (inflight.answeredAt === undefined) return undefined;
+  return inflight.answeredOn === undefined
+    ? { at: inflight.answeredAt }
+    : { at: inflight.answeredAt, on: inflight.answeredOn };
+}
+
+/**
+ * The patch fields that record a POST's answer, outcome unknown, now: the wall clock for people, and the machine's
+ * monotonic clock (when this clock can read one) for a takeover on the same machine.
+ */
+export function answerStamp(clock: Clock): { answeredAt: number; answeredOn?: MonotonicReading } {
+  const answeredOn = clock.monotonic?.();
+  return answeredOn ? { answeredAt: clock.now(), answeredOn } : { answeredAt: clock.now() };
 }
 
 /**

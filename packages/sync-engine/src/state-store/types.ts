@@ -98,6 +98,13 @@ export interface RebuildProgress {
     rowCount: number;
     /** Epoch ms of the last POST attempt. */
     postedAt: number;
+    /**
+     * Epoch ms at which that POST's answer arrived, outcome unknown (on the answering worker's clock). Each in-flight
+     * record is one POST: posting the chunk again records a new one without it.
+     */
+    answeredAt?: number;
+    /** The machine's monotonic clock at that answer (see {@link BatchIntent.answeredOn}). */
+    answeredOn?: MonotonicReading;
   };
 }
 

@@ -346,7 +346,14 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
             postedThroughKey: 'k9',
             chunksPosted: 3,
             rowsPosted: 30,
-            inflight: { batchId: 'r1.4', toKey: 'k12', rowCount: 10, postedAt: 77 },
+            inflight: {
+              batchId: 'r1.4',
+              toKey: 'k12',
+              rowCount: 10,
+              postedAt: 77,
+              answeredAt: 80,
+              answeredOn,
+            },
           },
         },
         l,
@@ -374,7 +381,11 @@ export const stateStoreConformanceCases: readonly ConformanceCase[] = [
       );
       assert.equal(open[0]?.attempts, 1);
       assert.deepEqual(open[0]?.cursor, { stamp: '2024-01-01T00:00:00.001Z', key: 'k2' });
-      assert.equal(open[1]?.rebuild?.inflight?.batchId, 'r1.4');
+      assert.deepEqual(
+        open[1]?.rebuild?.inflight,
+        { batchId: 'r1.4', toKey: 'k12', rowCount: 10, postedAt: 77, answeredAt: 80, answeredOn },
+        'the chunk in flight survives whole, its answer included',
+      );
       assert.equal(open[1]?.rebuild?.postedThroughKey, 'k9');
       const again = await store.acquireLease({ name: S, owner: 'A', ttlMs: 1000 });
       assert.ok(again, 'the same owner can take its lease again after a reopen');
