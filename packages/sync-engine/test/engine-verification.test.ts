@@ -321,7 +321,12 @@ describe('a takeover on the same machine counts the settle time from the answer'
     await drive(w.clock, first.run());
     await w.clock.advance(downMs);
     const restartedAt = w.clock.now();
-    const sync = w.sync({ ...options, ...(restartClock ? { clock: restartClock(w) } : {}) });
+    const logs: string[] = [];
+    const note = (_fields: unknown, message?: string) => {
+      if (message) logs.push(message);
+    };
+    const logger = { debug: () => {}, info: note, warn: note, error: note };
+    const sync = w.sync({ ...options, logger, ...(restartClock ? { clock: restartClock(w) } : {}) });
     const posted: number[] = [];
     sync.on('batch-posted', () => posted.push(w.clock.now()));
     const [r] = await drive(w.clock, sync.run());
@@ -330,13 +335,17 @@ describe('a takeover on the same machine counts the settle time from the answer'
     expect(keyCounts(w.sink).size).toBe(50);
     expect(posted).toHaveLength(1);
     const resentAt = posted[0] ?? Number.NaN;
-    return { sinceAnswer: resentAt - answeredAt, sinceRestart: resentAt - restartedAt };
+    return { sinceAnswer: resentAt - answeredAt, sinceRestart: resentAt - restartedAt, logs };
   }
 
   it('a restart 7 s after the answer resends 10 s (settle) + 2 s (second read) after the answer', async () => {
-    const { sinceAnswer, sinceRestart } = await resendAfter(7_000);
+    const { sinceAnswer, sinceRestart, logs } = await resendAfter(7_000);
     expect(sinceAnswer).toBe(12_000);
     expect(sinceRestart).toBe(5_000);
+    // The operator's log says why the run waits, and from when.
+    expect(logs).toContain(
+      'open batch taken over: its last POST was answered 7 s ago on this machine: the settle time counts from that answer',
+    );
   });
 
   it('a restart long after the answer trusts two agreeing zeros at once', async () => {
@@ -377,11 +386,12 @@ describe('a takeover on the same machine counts the settle time from the answer'
   });
 
   it('another machine (no shared monotonic clock) counts the settle time from its own start', async () => {
-    const { sinceRestart } = await resendAfter(7_000, (w) => ({
+    const { sinceRestart, logs } = await resendAfter(7_000, (w) => ({
       now: () => w.clock.now(),
       sleep: (ms, signal, o) => w.clock.sleep(ms, signal, o),
     }));
     expect(sinceRestart).toBe(12_000);
+    expect(logs.some((line) => line.includes('on a clock this worker cannot compare with'))).toBe(true);
   });
 
   it('a wall clock stepped while the worker was down makes the restart count from its own start', async () => {

@@ -128,7 +128,8 @@ function initialSettleState(
   const attempts = resume?.attempts ?? intent.attempts;
   const attemptsThisRun = resume?.attemptsThisRun ?? 0;
   let postedAt = resume?.postedAt ?? intent.postedAt ?? intent.createdAt;
-  if (options.posted && !resume) postedAt = takeoverPostedAt(scope, postedAt, answeredPostOf(intent));
+  if (options.posted && !resume)
+    postedAt = takeoverPostedAt(scope, intent.batchId, postedAt, answeredPostOf(intent));
   const mustVerify = options.posted || resume !== undefined;
   const duplicateRisk = resume?.duplicateRisk ?? false;
   return { attempts, attemptsThisRun, postedAt, duplicateRisk, mustVerify };

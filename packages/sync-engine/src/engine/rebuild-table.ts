@@ -161,7 +161,7 @@ async function settleInflightChunk(
     expected: inflight.rowCount,
     // A chunk from an earlier run may still be in flight from the previous lease holder.
     postedAt: run.fromEarlierRun
-      ? takeoverPostedAt(scope, inflight.postedAt, answeredChunkOf(inflight))
+      ? takeoverPostedAt(scope, inflight.batchId, inflight.postedAt, answeredChunkOf(inflight))
       : inflight.postedAt,
   });
   run.fromEarlierRun = false;

@@ -86,10 +86,31 @@ export function provenSinceAnswer(clock: Clock, answer: AnsweredPost): number {
  *   the intent. The settle time counts from now, on this worker's clock, less the time {@link provenSinceAnswer}
  *   proves has passed since the answer (a worker on the same machine; 0 from anywhere else).
  */
-export function takeoverPostedAt(scope: RunScope, postedAt: number, answered?: AnsweredPost): number {
-  const { clock } = scope.ctx;
+export function takeoverPostedAt(
+  scope: RunScope,
+  batchId: string,
+  postedAt: number,
+  answered?: AnsweredPost,
+): number {
+  const { clock, logger } = scope.ctx;
+  let from: number;
+  let why: string;
   if (answered === undefined) {
-    return Math.max(postedAt, scope.leaseAcquiredAt + (scope.stream.sink.requestTimeoutMs ?? 0));
+    from = Math.max(postedAt, scope.leaseAcquiredAt + (scope.stream.sink.requestTimeoutMs ?? 0));
+    why =
+      'its last POST may still be in flight: the settle time counts from the lease grant plus the request timeout';
+  } else {
+    const proven = provenSinceAnswer(clock, answered);
+    from = Math.max(postedAt, clock.now() - proven);
+    why =
+      proven > 0
+        ? `its last POST was answered ${Math.round(proven / 1000)} s ago on this machine: the settle time counts from that answer`
+        : 'its last POST was answered, on a clock this worker cannot compare with: the settle time counts from now';
   }
-  return Math.max(postedAt, clock.now() - provenSinceAnswer(clock, answered));
+  // The operator sees why a run that found an open batch waits before it trusts a zero count.
+  logger.info(
+    { stream: scope.stream.name, batchId, settleFrom: new Date(from).toISOString() },
+    `open batch taken over: ${why}`,
+  );
+  return from;
 }
