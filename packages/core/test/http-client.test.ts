@@ -1,10 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   HttpError,
   MlcError,
@@ -17,6 +11,7 @@ import {
   tokenAuth,
 } from '../src/index.js';
 import { loopbackServers } from './support/loopback-server.js';
+import { selfSignedCertificate } from './support/self-signed-certificate.js';
 
 const server = loopbackServers();
 
@@ -240,39 +235,13 @@ describe('createHttpClient', () => {
 
 describe('createHttpClient TLS', () => {
   it('trusts a custom CA and keeps certificate checks on by default', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mlc-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    const key = readFileSync(join(dir, 'key.pem'), 'utf8');
-    const httpsServer = createServer({ cert, key }, (_req, res) => res.writeHead(200).end('{"secure":true}'));
-    await new Promise<void>((resolve) => httpsServer.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => httpsServer.close(() => resolve())));
-    const url = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}/`;
+    const tls = selfSignedCertificate();
+    const srv = await server(({ res }) => res.writeHead(200).end('{"secure":true}'), tls);
 
-    const trusting = createHttpClient({ baseUrl: url, tls: { ca: cert }, retry: false });
+    const trusting = createHttpClient({ baseUrl: srv.url, tls: { ca: tls.cert }, retry: false });
     expect((await trusting.request({ path: 'x' })).json()).toEqual({ secure: true });
 
-    const strict = createHttpClient({ baseUrl: url, retry: false });
+    const strict = createHttpClient({ baseUrl: srv.url, retry: false });
     const error = await strict.request({ path: 'x' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'NETWORK_ERROR', kind: 'client', outcome: 'not-applied' });
   });

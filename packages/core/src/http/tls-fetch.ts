@@ -1,3 +1,4 @@
+import { isUint8Array } from 'node:util/types';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 /** TLS settings for on-premise servers (self-signed or private CA chains are common on Syracuse hosts). */
@@ -18,7 +19,8 @@ export interface TlsOptions {
 /**
  * A `fetch` that applies {@link TlsOptions} through an undici dispatcher owned by this client instance (no global
  * state). ky hands us `Request` objects from Node's bundled undici, which another undici copy does not recognise as
- * its own, so the request is unpacked into URL + init.
+ * its own, so the request is unpacked into URL + init; its body is handed over as its bytes (`requestBodyBytes`),
+ * so undici sends it with its `content-length`, as one known-length body, and can send it again on a redirect.
  */
 export function createTlsFetch(tls: TlsOptions): typeof globalThis.fetch {
   const dispatcher = new Agent({
@@ -35,7 +37,7 @@ export function createTlsFetch(tls: TlsOptions): typeof globalThis.fetch {
       const response = await undiciFetch(input.url, {
         method: input.method,
         headers: [...input.headers.entries()],
-        body: hasBody ? Buffer.from(await input.arrayBuffer()) : undefined,
+        body: hasBody ? await requestBodyBytes(input) : undefined,
         signal: input.signal,
         redirect: input.redirect,
         dispatcher,
@@ -49,4 +51,28 @@ export function createTlsFetch(tls: TlsOptions): typeof globalThis.fetch {
     return response as unknown as Response;
   };
   return tlsFetch;
+}
+
+/**
+ * The bytes of a request's body, read from its stream: the chunk itself when the body came in one chunk (a text or
+ * byte body built by Node's fetch does), the chunks joined once otherwise. `Request.arrayBuffer()` joins them and
+ * then copies the result once more ([inferred] from the source of Node 20's undici 6.24.1: `Buffer.concat`, then
+ * `new Uint8Array(bytes).buffer`), a copy of the whole body per request that this read does not make (undici's own
+ * copies of a byte body, when its fetch takes it, remain). Refuses what `arrayBuffer()` refuses: a body already read
+ * or locked, a chunk that is not a `Uint8Array` (TypeErrors).
+ */
+async function requestBodyBytes(request: Request): Promise<Uint8Array> {
+  const body = request.body!;
+  if (request.bodyUsed || body.locked) throw new TypeError('Body is unusable: Body has already been read');
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!isUint8Array(value)) throw new TypeError('Received non-Uint8Array chunk');
+    chunks.push(value);
+    length += value.byteLength;
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
 }

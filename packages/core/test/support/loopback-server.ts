@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 
@@ -10,22 +11,38 @@ export interface Handled {
   index: number;
 }
 
-/** Starts a real HTTP server on 127.0.0.1:0 whose handler is the test's; returns its URL and the request log. */
-export async function startLoopbackServer(handler: (handled: Handled) => unknown) {
-  const requests: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }> =
-    [];
-  const server: Server = createServer(async (req, res) => {
+/** A server certificate and its private key (PEM), to serve HTTPS. */
+export interface LoopbackTls {
+  cert: string;
+  key: string;
+}
+
+/**
+ * Starts a real HTTP server (HTTPS with `tls`) on 127.0.0.1:0 whose handler is the test's; returns its URL and the
+ * request log (each body as text and as the bytes received).
+ */
+export async function startLoopbackServer(handler: (handled: Handled) => unknown, tls?: LoopbackTls) {
+  const requests: Array<{
+    method: string;
+    url: string;
+    headers: IncomingMessage['headers'];
+    body: string;
+    bytes: Buffer;
+  }> = [];
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const body = bytes.toString('utf8');
     const index = requests.length;
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, bytes });
     await handler({ req, res, body, index });
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
@@ -41,13 +58,14 @@ export async function startLoopbackServer(handler: (handled: Handled) => unknown
  */
 export function loopbackServers(): (
   handler: (handled: Handled) => unknown,
+  tls?: LoopbackTls,
 ) => ReturnType<typeof startLoopbackServer> {
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => {
     while (closers.length) await closers.pop()?.();
   });
-  return async (handler) => {
-    const started = await startLoopbackServer(handler);
+  return async (handler, tls) => {
+    const started = await startLoopbackServer(handler, tls);
     closers.push(started.close);
     return started;
   };
