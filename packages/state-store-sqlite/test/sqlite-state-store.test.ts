@@ -144,6 +144,31 @@ describe('SqliteStateStore on disk', () => {
     expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
     probe.close();
   });
+
+  it('maps the file for reads (mmap_size 256 MiB) by default, not with mmapSizeBytes 0', async () => {
+    const path = newPath();
+    const pragma = vi.spyOn(Database.prototype, 'pragma');
+    try {
+      for (const [option, expected] of [
+        [undefined, 268_435_456],
+        [0, 0],
+      ] as const) {
+        pragma.mockClear();
+        const store = createSqliteStateStore({
+          path,
+          ...(option === undefined ? {} : { mmapSizeBytes: option }),
+        });
+        await store.open();
+        expect(pragma.mock.calls.map((c) => c[0])).toContain(`mmap_size = ${expected}`);
+        // The store still reads and writes through the map.
+        await store.putSecret('slot', `value ${expected}`);
+        expect(await store.getSecret('slot')).toBe(`value ${expected}`);
+        await store.close();
+      }
+    } finally {
+      pragma.mockRestore();
+    }
+  });
 });
 
 describe('SqliteStateStore stored rows', () => {
@@ -339,6 +364,7 @@ describe('SqliteStateStore refuses what it cannot read', () => {
   it('bad options are STORE_INVALID_ARGUMENT naming the field', () => {
     expect(() => createSqliteStateStore({ path: '' })).toThrow(/option path/);
     expect(() => createSqliteStateStore({ path: 'x', busyTimeoutMs: -1 })).toThrow(/busyTimeoutMs/);
+    expect(() => createSqliteStateStore({ path: 'x', mmapSizeBytes: 1.5 })).toThrow(/mmapSizeBytes/);
     expect(() => createSqliteStateStore({ path: 'x', synchronous: 'off' as unknown as 'full' })).toThrow(
       /synchronous/,
     );

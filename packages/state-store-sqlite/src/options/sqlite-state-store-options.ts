@@ -1,5 +1,8 @@
 import { StateStoreError } from '@mlc/sync-engine';
 
+/** {@link SqliteStateStoreOptions.mmapSizeBytes}'s default: 256 MiB (SQLite caps it at its own compile-time maximum). */
+const DEFAULT_MMAP_SIZE_BYTES = 256 * 1024 * 1024;
+
 /** Options of {@link createSqliteStateStore}. */
 export interface SqliteStateStoreOptions {
   /**
@@ -19,6 +22,16 @@ export interface SqliteStateStoreOptions {
   synchronous?: 'full' | 'normal';
   /** How long a write waits for another process's write lock before failing with `SQLITE_BUSY`, in ms. @default 5000 */
   busyTimeoutMs?: number;
+  /**
+   * SQLite `mmap_size`: how much of the database file reads map into memory instead of copying each page through a
+   * `read()` call. A new process's first ledger look-up (scattered keys, every page cold) took about a quarter of
+   * the time with it (docs/benchmarks.md, issue 16, fifth session). Writes are unchanged (they go through the WAL).
+   * SQLite's caveat ([documented], "Memory-Mapped I/O"): an I/O error on a mapped page (a failing disk, the file
+   * truncated by another program) raises `SIGBUS`, which ends the process instead of failing the call; the engine's
+   * intents make a crash safe, as any crash is. `0` turns it off.
+   * @default 268435456 (256 MiB)
+   */
+  mmapSizeBytes?: number;
 }
 
 /** {@link SqliteStateStoreOptions} with every default filled in. */
@@ -31,6 +44,8 @@ export interface ResolvedSqliteStateStoreOptions {
   synchronous: 'full' | 'normal';
   /** Busy timeout in ms. */
   busyTimeoutMs: number;
+  /** `mmap_size` in bytes (0: off). */
+  mmapSizeBytes: number;
 }
 
 /** Validates options and fills in defaults; throws `STORE_INVALID_ARGUMENT` naming the bad field. */
@@ -50,10 +65,14 @@ export function resolveSqliteStateStoreOptions(
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
     throw bad('busyTimeoutMs', 'must be an integer ≥ 0');
+  const mmapSizeBytes = options.mmapSizeBytes ?? DEFAULT_MMAP_SIZE_BYTES;
+  if (!Number.isSafeInteger(mmapSizeBytes) || mmapSizeBytes < 0)
+    throw bad('mmapSizeBytes', 'must be an integer ≥ 0');
   return {
     path: options.path,
     clock: options.clock ?? { now: () => Date.now() },
     synchronous,
     busyTimeoutMs,
+    mmapSizeBytes,
   };
 }

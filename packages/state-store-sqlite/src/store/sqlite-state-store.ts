@@ -98,7 +98,7 @@ export class SqliteStateStore implements StateStore {
   /** {@inheritDoc @mlc/sync-engine#StateStore.open} */
   async open(): Promise<void> {
     if (this.#opened) return;
-    const { path, busyTimeoutMs, synchronous } = this.options;
+    const { path, busyTimeoutMs, synchronous, mmapSizeBytes } = this.options;
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { timeout: busyTimeoutMs });
@@ -106,6 +106,7 @@ export class SqliteStateStore implements StateStore {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = OFF');
+      db.pragma(`mmap_size = ${mmapSizeBytes}`);
       const version = migrateSqliteSchema(db, path);
       this.#opened = { db, st: prepareStatements(db), version };
     } catch (error) {
