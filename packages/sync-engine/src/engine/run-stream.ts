@@ -1,5 +1,4 @@
-import { formatInstant, parseStamp } from '../cursor/stamp.js';
-import { compareStamps } from '../cursor/stamp.js';
+import { parseStamp } from '../cursor/stamp.js';
 import type { StreamCursor } from '../cursor/stream-cursor.js';
 import { SyncError, isSyncError } from '../errors/sync-error.js';
 import type { SyncProgress } from '../events/sync-events.js';
@@ -17,6 +16,8 @@ import {
 import { type PreparedItem, prepareItem, type ReadItem, readItem } from './prepare-item.js';
 import type { SourceItem } from '../source/sync-source.js';
 import { type HeldLease, scopeUnderLease, withHeldLease } from './held-lease.js';
+import type { ReadAhead } from './read-ahead.js';
+import { computeSince, untilOf } from './read-window.js';
 import { replayOnVersionChange, streamVersionChanged } from './replay-on-version-change.js';
 import { checkSinkBinding, finishSinkReread } from './sink-binding.js';
 import { resolveOpenBatches, type SettlingIntent } from './resolve-open-batches.js';
@@ -41,6 +42,11 @@ export interface RunStreamOptions {
   runId?: string;
   /** Counters, owned by the caller so that a failed run's counts can be reported. @default new ones */
   stats?: RunStats;
+  /**
+   * The run's read, started before the run (see {@link ReadAhead}): its `until` is the run's, and the run reads
+   * through it when its window starts where the read-ahead's does. The caller drops it once the run ended.
+   */
+  readAhead?: ReadAhead;
 }
 
 /**
@@ -54,8 +60,8 @@ export async function runStream(
 ): Promise<StreamRunResult> {
   const runId = options.runId ?? ctx.newId('run');
   const startedAt = ctx.clock.now();
-  // Fixed once per run (peers.md §7 #6, #10): rows stamped later, or still committing, are read next time.
-  const until = formatInstant(startedAt - stream.safetyLagMs);
+  // Fixed once per run (see untilOf); a read started ahead of the run fixed it a little earlier.
+  const until = options.readAhead?.until ?? untilOf(stream, startedAt);
   const stats = options.stats ?? newRunStats();
   // Counters of the last `progress` event: one event per change, not one per call site that may report it.
   const progressed: ProgressState = { last: progressKey(stats) };
@@ -96,6 +102,7 @@ export async function runStream(
             stopping: options.stopping,
             progressed,
             progress,
+            ...(options.readAhead ? { readAhead: options.readAhead } : {}),
           });
           if (opened.fullReread && !stopped) await finishSinkReread(scope);
           return await finishRun(scope, {
@@ -175,6 +182,8 @@ interface ReadOptions {
   stopping(): boolean;
   progressed: ProgressState;
   progress(): void;
+  /** A read of this window started ahead of the run, if any (taken when it starts at `since`). */
+  readAhead?: ReadAhead;
 }
 
 /**
@@ -206,14 +215,18 @@ async function readAndDecide(scope: RunScope, batcher: ChangeBatcher, read: Read
   };
   try {
     if (read.stopping()) throwIfStopping(scope);
-    const records = fromSource(stats, () =>
-      stream.source.read({
-        until: read.until,
-        signal: read.signal,
-        // The look-up a source asks for is kept for the chunk that decides those keys (no second look-up).
-        holds: (asked) => batcher.holds(asked),
-        ...(read.since !== undefined ? { since: read.since } : {}),
-      }),
+    // The look-up a source asks for is kept for the chunk that decides those keys (no second look-up).
+    const holds = (asked: ReadonlyArray<{ key: string; fingerprint: string }>) => batcher.holds(asked);
+    const records = fromSource(
+      stats,
+      () =>
+        read.readAhead?.take(read.since, holds) ??
+        stream.source.read({
+          until: read.until,
+          signal: read.signal,
+          holds,
+          ...(read.since !== undefined ? { since: read.since } : {}),
+        }),
     );
     for await (const item of records) {
       stats.recordsRead += 1;
@@ -350,16 +363,6 @@ export function countersOf(stats: RunStats) {
     throttledMs: stats.throttledMs,
     settleWaitMs: stats.settleWaitMs,
   };
-}
-
-/** Lower bound of a run: the cursor's raw stamp, or `lookbackMs` before it (UTC instant). */
-function computeSince(stream: ResolvedStream, cursorStamp: string | undefined): string | undefined {
-  if (cursorStamp === undefined) return stream.initialSince;
-  if (stream.lookbackMs <= 0) return cursorStamp;
-  const parsed = parseStamp(cursorStamp);
-  if (!parsed) return cursorStamp;
-  const back = formatInstant(parsed.epochMs - stream.lookbackMs);
-  return compareStamps(back, cursorStamp) < 0 ? back : cursorStamp;
 }
 
 function windowOf(since: string | undefined, until: string): { from: number; to: number } | undefined {

@@ -149,6 +149,8 @@ export function x3Source<E, K extends keyof E & string>(
 ): SyncSource<E[K]> {
   const fingerprint = x3Fingerprinter(client, entity);
   return {
+    // GET requests only: a read dropped unread leaves nothing behind.
+    readsAhead: true,
     async *read(request: SourceReadRequest): AsyncIterable<SourceItem<E[K]>> {
       // The fingerprints computed to ask the engine, in page order, taken by the records as they are yielded in
       // the same order (each text hashed once; a record whose text is not the next one asked about is hashed anew).

@@ -100,6 +100,14 @@ export interface SyncSource<T = unknown> {
   /** Reads changes in `[since, until)`. */
   read(request: SourceReadRequest): AsyncIterable<SourceItem<T>>;
   /**
+   * Optional: `true` when a read leaves no effect behind if it is dropped unread (a plain query, as an X3 read is).
+   * The engine may then start a run's read before the run holds the stream's lease, while the sink is set up, and
+   * drop it (abort its signal and end its iterator) when the run turns out to read another window or none. Nothing
+   * read is decided before the run holds the lease: its `holds` questions wait until then. Leave it unset for a
+   * source whose reads consume or acknowledge anything.
+   */
+  readonly readsAhead?: boolean;
+  /**
    * Optional: re-validates a raw record (replay of a record the source rejected, after a fix). Without it, such
    * dead letters can only be replayed by re-reading the source (reset or lookback).
    */

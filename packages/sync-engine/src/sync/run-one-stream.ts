@@ -1,5 +1,6 @@
 import type { PhaseHint } from '../alerts/classify-failure.js';
 import { type EngineContext, type ResolvedStream, newRunStats } from '../engine/engine-context.js';
+import { ReadAhead } from '../engine/read-ahead.js';
 import { runStream, skippedResult } from '../engine/run-stream.js';
 import type { StreamRunResult } from '../engine/stream-run-result.js';
 import { isSinkSetupLost } from '../sink/sink-setup-lost.js';
@@ -62,11 +63,15 @@ async function setUpAndRun(
   const { ctx, config, control, sinks, outcomes } = sync;
   const stats = newRunStats();
   let hint: PhaseHint = 'store';
+  let readAhead: ReadAhead | undefined;
   try {
     await sync.opener.open();
+    const merged = control.combined(signal);
+    // The source's first page is asked for now, while the sink is set up and the lease taken (a source that allows
+    // it); the run reads through it, or it is dropped unread.
+    readAhead = await ReadAhead.start(ctx, stream, merged);
     await outcomes.resumeStreak(stream.name);
     hint = 'sink-setup';
-    const merged = control.combined(signal);
     await sinks.ensure(stream.sink, merged);
     hint = 'run';
     const result = await runStream(ctx, stream, {
@@ -77,6 +82,7 @@ async function setUpAndRun(
       stopping: () => control.stopping,
       runId,
       stats,
+      ...(readAhead ? { readAhead } : {}),
     });
     await outcomes.succeeded(result, stats);
     return result;
@@ -89,5 +95,7 @@ async function setUpAndRun(
       sink: stream.sink,
     });
     throw error;
+  } finally {
+    await readAhead?.drop();
   }
 }
