@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PowerBIValidationError, checkRow, defineDataset, encodeRow, planRequests } from '../src/index.js';
+import { planByteRequests } from '../src/rows/plan-requests.js';
 
 const schema = defineDataset({
   name: 'Rows',
@@ -19,6 +20,16 @@ const schema = defineDataset({
 });
 const table = schema.tablesByName.get('T')!;
 const valid = { id: 1, amount: 1.5, ratio: 0.25, at: '2024-03-01T10:00:00+02:00', ok: true };
+
+/**
+ * Requests with their bodies as bytes (a text body encoded as UTF-8), for comparing both plans; the bytes are spelled
+ * one character per byte (latin1), which compares exactly and fast.
+ */
+function bytesOf(
+  plan: ReadonlyArray<{ body: string | Uint8Array; startIndex: number; rowCount: number; bytes: number }>,
+) {
+  return plan.map(({ body, ...rest }) => ({ ...rest, body: Buffer.from(body).toString('latin1') }));
+}
 
 function rowError(row: unknown, index = 7): PowerBIValidationError {
   try {
@@ -149,6 +160,10 @@ describe('planRequests', () => {
       [20_000, 5_001],
     ]);
     expect(JSON.parse(plan[2]!.body).rows[0].id).toBe(20_000);
+    // A body of 10,000 rows outgrows the byte body's first buffers several times.
+    expect(bytesOf(planByteRequests(table, rows, { batchId: 'b_1' }))).toEqual(
+      bytesOf(planRequests(table, rows, { batchId: 'b_1' })),
+    );
   });
 
   it('splits by serialised bytes and measures UTF-8, not characters', () => {
@@ -158,6 +173,7 @@ describe('planRequests', () => {
       expect(Buffer.byteLength(request.body)).toBe(request.bytes);
       expect(request.bytes).toBeLessThanOrEqual(20_000);
     }
+    expect(bytesOf(planByteRequests(table, rows, { maxBytes: 20_000 }))).toEqual(bytesOf(plan));
     expect(plan.length).toBeGreaterThan(3);
   });
 
@@ -181,6 +197,7 @@ describe('planRequests', () => {
         (input, maxRows, maxBytes) => {
           const rows = input.map((r) => ({ ...valid, ...r }));
           const plan = planRequests(table, rows, { maxRows, maxBytes });
+          expect(bytesOf(planByteRequests(table, rows, { maxRows, maxBytes }))).toEqual(bytesOf(plan));
           const ids = plan.flatMap((p) => JSON.parse(p.body).rows.map((r: { id: number }) => r.id));
           expect(ids).toEqual(rows.map((r) => r.id));
           let next = 0;
@@ -210,6 +227,21 @@ describe('planRequests', () => {
 });
 
 describe('rows checkRow returned (one check per row on the sync path)', () => {
+  const nullable = table.columns
+    .filter((c) => !c.reserved)
+    .map((c) => ({ name: c.name, dataType: c.dataType, nullable: true }));
+  const loose = defineDataset({
+    name: 'Loose',
+    tables: {
+      T: { columns: Object.fromEntries(nullable.map((c) => [c.name, { type: c.dataType, nullable: true }])) },
+    },
+  }).tablesByName.get('T')!;
+  const checkedLoose = (input: unknown) => {
+    const result = checkRow(nullable, input, { assumeUtc: true, decimalRounding: 'half-even' });
+    if (!result.ok) throw new Error(result.reason);
+    return result.row;
+  };
+
   const own = table.columns.filter((c) => !c.reserved);
   const checked = (row: unknown, columns: Parameters<typeof checkRow>[0] = own) => {
     const result = checkRow(columns, row, { assumeUtc: true });
@@ -274,6 +306,49 @@ describe('rows checkRow returned (one check per row on the sync path)', () => {
         );
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('property: planned from checked rows, bodies and sizes are those of unchecked copies', () => {
+    // Checked rows are measured without flattening their text (encodeRowSized): the sizes must still be exact, with
+    // blank members anywhere (the first, all of them), multi-byte text.
+    const cell = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 3 });
+    const row = fc.record({
+      id: cell(fc.integer()),
+      amount: cell(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 })),
+      ratio: cell(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 })),
+      at: cell(fc.constantFrom('2024-03-01T10:00:00Z', '2024-03-01T10:00:00.123+02:00')),
+      ok: cell(fc.boolean()),
+      text: cell(
+        fc.oneof(
+          fc.string({ maxLength: 10 }),
+          fc.string({ unit: 'grapheme', maxLength: 10 }),
+          fc.constant('é€’'.repeat(1000)),
+        ),
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 150 }),
+        fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 9_000, max: 200_000 }), { nil: undefined }),
+        (inputs, batchId, maxBytes) => {
+          const rows = inputs.map(checkedLoose);
+          const limits = { ...(batchId === undefined ? {} : { batchId }), ...(maxBytes ? { maxBytes } : {}) };
+          const plan = planRequests(loose, rows, limits);
+          expect(plan).toEqual(
+            planRequests(
+              loose,
+              rows.map((r) => ({ ...r })),
+              limits,
+            ),
+          );
+          for (const request of plan) expect(Buffer.byteLength(request.body)).toBe(request.bytes);
+          // What append() sends: the same requests, each body as the UTF-8 bytes of its text.
+          expect(bytesOf(planByteRequests(loose, rows, limits))).toEqual(bytesOf(plan));
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 

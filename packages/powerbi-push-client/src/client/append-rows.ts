@@ -3,7 +3,7 @@ import { PowerBITableFullError, TABLE_CAPACITY_REMEDY } from '../errors/power-bi
 import { PowerBIValidationError } from '../errors/power-bi-validation-error.js';
 import { POWER_BI_LIMITS } from '../limits.js';
 import type { DatasetPacer } from '../pacing/dataset-pacer.js';
-import { type PlannedRequest, planRequests } from '../rows/plan-requests.js';
+import { type PlannedByteRequest, planByteRequests } from '../rows/plan-requests.js';
 import type { ResolvedTable } from '../schema/schema-types.js';
 import { type ClientContext, isBasicFifo } from './client-context.js';
 import { type AppendTarget, sendRowsRequest } from './send-rows-request.js';
@@ -90,7 +90,7 @@ export async function appendRows(
 ): Promise<AppendResult> {
   const { batchId, signal, beforeSend } = options;
   if (batchId !== undefined) checkBatchId(table, batchId);
-  const plan = planRequests(table, rows, {
+  const plan = planByteRequests(table, rows, {
     maxRows: context.options.maxRowsPerRequest,
     maxBytes: context.options.maxRequestBytes,
     ...(batchId !== undefined ? { batchId } : {}),
@@ -170,7 +170,7 @@ function refuseIfTableFull(
  */
 async function sendPlan(
   target: AppendTarget,
-  plan: readonly PlannedRequest[],
+  plan: readonly PlannedByteRequest[],
 ): Promise<AppendRequestResult[]> {
   const { pacer, options } = target;
   let firstFailure: { index: number; error: unknown } | undefined;
@@ -255,7 +255,7 @@ function capacityWarning(
 
 /** The result of a planned request left unsent because an earlier request of the same append failed. */
 function skippedAfterFailure(
-  request: PlannedRequest,
+  request: PlannedByteRequest,
   failure: { index: number; error: unknown },
 ): AppendRequestResult {
   return {

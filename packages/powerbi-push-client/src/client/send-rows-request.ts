@@ -8,7 +8,7 @@ import {
   withRetry,
 } from '@mlc/core';
 import type { DatasetPacer } from '../pacing/dataset-pacer.js';
-import type { PlannedRequest } from '../rows/plan-requests.js';
+import type { PlannedByteRequest } from '../rows/plan-requests.js';
 import type { ResolvedTable } from '../schema/schema-types.js';
 import type { AppendOptions, AppendRequestResult } from './append-rows.js';
 import { type ClientContext, tablePath } from './client-context.js';
@@ -30,7 +30,7 @@ export interface AppendTarget {
 
 /** One planned POST rows request of an append, and what each step of sending it reads. */
 interface RowsRequest extends AppendTarget {
-  readonly request: PlannedRequest;
+  readonly request: PlannedByteRequest;
   /** True while an attempt's bytes may be on their way to the service. */
   inFlight: boolean;
 }
@@ -42,7 +42,7 @@ interface RowsRequest extends AppendTarget {
  */
 export async function sendRowsRequest(
   target: AppendTarget,
-  request: PlannedRequest,
+  request: PlannedByteRequest,
 ): Promise<AppendRequestResult> {
   const { context, pacer, table, fifo, options } = target;
   const sending: RowsRequest = { ...target, request, inFlight: false };

@@ -33,10 +33,35 @@ export function encodeRow(
   rowIndex: number,
   options: EncodeRowOptions = {},
 ): string {
+  return encodeRowSized(table, row, rowIndex, options, undefined);
+}
+
+/** Where {@link encodeRowSized} gives the UTF-8 size of the text it returned. */
+export interface EncodedSize {
+  /** UTF-8 bytes of the row's text. */
+  bytes: number;
+}
+
+/**
+ * {@link encodeRow}, also giving the text's UTF-8 size in `size.bytes` when `size` is passed (for request planning).
+ * The text of a row `checkRow` returned is measured without flattening it: it may be a chain of slices of its
+ * `JSON.stringify` text (blanks taken out, the batch column appended), which the join of the request body copies once;
+ * `Buffer.byteLength` of the chain would first copy the whole row into a flat string. Any other row's text is measured
+ * with `Buffer.byteLength`.
+ */
+export function encodeRowSized(
+  table: ResolvedTable,
+  row: unknown,
+  rowIndex: number,
+  options: EncodeRowOptions,
+  size: EncodedSize | undefined,
+): string {
   const checkedAgainst = typeof row === 'object' && row !== null ? checkedColumnsOf(row) : undefined;
   if (checkedAgainst !== undefined && checkedForTable(table, checkedAgainst))
-    return encodeChecked(table, checkedAgainst, row as Record<string, unknown>, options.batchId);
-  return encodeUnchecked(table, row, rowIndex, options);
+    return encodeChecked(table, checkedAgainst, row as Record<string, unknown>, options.batchId, size);
+  const text = encodeUnchecked(table, row, rowIndex, options);
+  if (size !== undefined) size.bytes = Buffer.byteLength(text, 'utf8');
+  return text;
 }
 
 /** {@link encodeRow} of any other row than a checked one: every value is checked here. */
@@ -131,17 +156,29 @@ function encodeChecked(
   checkedAgainst: readonly CheckedColumn[],
   record: Record<string, unknown>,
   batchId: string | undefined,
+  size: EncodedSize | undefined,
 ): string {
   const plan = stringifyPlan(table, checkedAgainst);
   const blanks = plan === undefined ? -1 : blanksIfStringifiable(plan, record);
   if (plan !== undefined && blanks >= 0) {
-    let json = JSON.stringify(record);
-    if (blanks > 0) json = withoutBlanks(plan, record, json);
-    if (batchId === undefined || !plan.batchColumn) return json;
-    return json.length === 2
-      ? `{${plan.batchHead}${JSON.stringify(batchId)}}`
-      : `${json.slice(0, -1)},${plan.batchHead}${JSON.stringify(batchId)}}`;
+    const json = JSON.stringify(record);
+    const tail = batchId === undefined || !plan.batchColumn ? undefined : batchTail(batchId);
+    // `json` is flat (JSON.stringify's own string): measuring it copies nothing.
+    if (size !== undefined)
+      size.bytes = postedBytes(plan, record, Buffer.byteLength(json, 'utf8'), blanks, tail);
+    return postedText(plan, record, json, blanks, tail);
   }
+  const text = encodeCheckedLoop(table, record, batchId);
+  if (size !== undefined) size.bytes = Buffer.byteLength(text, 'utf8');
+  return text;
+}
+
+/** {@link encodeChecked} for a table without a {@link StringifyPlan}, or a row with an Int64 or Decimal held as text. */
+function encodeCheckedLoop(
+  table: ResolvedTable,
+  record: Record<string, unknown>,
+  batchId: string | undefined,
+): string {
   const heads = columnHeads(table);
   const columns = table.columns;
   let out = '{';
@@ -174,14 +211,14 @@ interface StringifyPlan {
   readonly numeric: readonly boolean[];
   /** Whether the table has the reserved batch column (last). */
   readonly batchColumn: boolean;
-  /** `"_batch":`. */
-  readonly batchHead: string;
-  /** Per business column, its member when blank: `"name":null`. */
-  readonly nullMembers: readonly string[];
+  /** Per business column, its member when blank with the comma before it: `,"name":null`. */
+  readonly commaNullMembers: readonly string[];
+  /** Per business column, the UTF-8 bytes of its blank member and one comma (what taking it out removes). */
+  readonly blankBytes: readonly number[];
 }
 
 const ARRAY_INDEX_RE = /^(?:0|[1-9]\d*)$/;
-// Names JSON writes as they are and no JSON structure can be mistaken for (see withoutBlanks).
+// Names JSON writes as they are and no JSON structure can be mistaken for (see postedText).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
 const PLAIN_NAME_RE = /^[^"\\,:{}\u0000-\u001f\ud800-\udfff]+$/;
 
@@ -201,8 +238,8 @@ const stringifyPlan = perTableAndColumns((table, columns): StringifyPlan | undef
     names: own.map((c) => c.name),
     numeric: own.map((c) => c.dataType === 'Int64' || c.dataType === 'Decimal'),
     batchColumn: reserved === 1,
-    batchHead: `${JSON.stringify(BATCH_COLUMN)}:`,
-    nullMembers: own.map((c) => `"${c.name}":null`),
+    commaNullMembers: own.map((c) => `,"${c.name}":null`),
+    blankBytes: own.map((c) => Buffer.byteLength(`,"${c.name}":null`, 'utf8')),
   };
 });
 
@@ -225,27 +262,94 @@ function blanksIfStringifiable(plan: StringifyPlan, record: Record<string, unkno
   return blanks;
 }
 
+/** A batch's member closing each posted row, `"_batch":"<id>"}`, with its comma and its UTF-8 size. */
+interface BatchTail {
+  readonly batchId: string;
+  /** `"_batch":"<id>"}`. */
+  readonly text: string;
+  /** `,"_batch":"<id>"}`. */
+  readonly commaText: string;
+  /** UTF-8 bytes of `text`. */
+  readonly bytes: number;
+}
+
+// The last batch's tail: every row of a request carries the same batch id.
+let lastTail: BatchTail | undefined;
+
+function batchTail(batchId: string): BatchTail {
+  if (lastTail?.batchId !== batchId) {
+    const text = `${JSON.stringify(BATCH_COLUMN)}:${JSON.stringify(batchId)}}`;
+    lastTail = { batchId, text, commaText: `,${text}`, bytes: Buffer.byteLength(text, 'utf8') };
+  }
+  return lastTail;
+}
+
 /**
- * `json` (`JSON.stringify` of the checked row) without its `"name":null` members, which the post leaves out. A member
- * after the first is found as `,"name":null`: outside string values (where every quote is escaped) that text is only
- * ever that member, as the plan's names hold no quote, backslash, comma, colon or brace.
+ * The posted text of a checked row from `json` (its `JSON.stringify` text): without its `"name":null` members, which
+ * the post leaves out, and with the batch member last when there is one. Built from slices of `json` (no copy of the
+ * row: the request body's join writes it once). A member after the first is found as `,"name":null`: outside string
+ * values (where every quote is escaped) that text is only ever that member, as the plan's names hold no quote,
+ * backslash, comma, colon or brace.
  */
-function withoutBlanks(plan: StringifyPlan, record: Record<string, unknown>, json: string): string {
-  const { names, nullMembers } = plan;
-  let out = json;
+function postedText(
+  plan: StringifyPlan,
+  record: Record<string, unknown>,
+  json: string,
+  blanks: number,
+  tail: BatchTail | undefined,
+): string {
+  if (blanks === 0) {
+    if (tail === undefined) return json;
+    return json.length === 2 ? `{${tail.text}` : json.slice(0, -1) + tail.commaText;
+  }
+  const { names, commaNullMembers } = plan;
+  let out = '{';
+  // The text of json not yet copied or cut starts here. A blank first member is cut at once: `{"name":null` is as
+  // long as `,"name":null`. The text after it starts with the next member's comma, dropped when nothing precedes it.
+  let from = record[names[0] as string] === null ? (commaNullMembers[0] as string).length : 1;
   for (let c = 1; c < names.length; c++) {
     if (record[names[c] as string] !== null) continue;
-    const member = nullMembers[c] as string;
-    const at = out.indexOf(`,${member}`);
-    out = out.slice(0, at) + out.slice(at + member.length + 1);
+    const member = commaNullMembers[c] as string;
+    const at = json.indexOf(member, from);
+    out = withSegment(out, json, from, at);
+    from = at + member.length;
   }
-  if (record[names[0] as string] === null) {
-    // The first member opens the object (taken out last, so the others kept their commas): `{"name":null,` or, alone,
-    // `{"name":null}`.
-    const member = nullMembers[0] as string;
-    out = out.length === member.length + 2 ? '{}' : `{${out.slice(member.length + 2)}`;
+  // The rest, without the closing brace.
+  out = withSegment(out, json, from, json.length - 1);
+  if (tail === undefined) return `${out}}`;
+  return out.length === 1 ? out + tail.text : out + tail.commaText;
+}
+
+/** `out` followed by `json`'s text from `from` to `to`, without its leading comma when `out` holds no member yet. */
+function withSegment(out: string, json: string, from: number, to: number): string {
+  if (to <= from) return out;
+  if (out.length === 1 && json.charCodeAt(from) === COMMA)
+    return to - from === 1 ? out : out + json.slice(from + 1, to);
+  return out + json.slice(from, to);
+}
+
+const COMMA = ','.charCodeAt(0);
+
+/** UTF-8 bytes of {@link postedText}'s text, from those of `json` (`jsonBytes`). */
+function postedBytes(
+  plan: StringifyPlan,
+  record: Record<string, unknown>,
+  jsonBytes: number,
+  blanks: number,
+  tail: BatchTail | undefined,
+): number {
+  const { names, blankBytes } = plan;
+  const empty = blanks === names.length;
+  if (tail !== undefined && empty) return 1 + tail.bytes;
+  let bytes = jsonBytes;
+  if (blanks > 0) {
+    for (let c = 0; c < names.length; c++)
+      if (record[names[c] as string] === null) bytes -= blankBytes[c] as number;
+    // Each blank member goes with one comma, but a row left with no member had one comma fewer than members.
+    if (empty) bytes += 1;
   }
-  return out;
+  // The closing brace gives way to the comma and the tail.
+  return tail === undefined ? bytes : bytes + tail.bytes;
 }
 
 // The `"name":` head of each column of a table, computed once per table.
