@@ -309,6 +309,20 @@ describe('rows checkRow returned (one check per row on the sync path)', () => {
     );
   });
 
+  it("the check's mark stays with the row itself: not in its JSON or keys, not in a copy, not inherited", () => {
+    const row = checkedLoose({ ...valid, text: 'x' });
+    expect(Object.keys(row)).toEqual(nullable.map((c) => c.name));
+    expect(JSON.stringify(row)).toBe(JSON.stringify({ ...row }));
+    // A spread copy is not frozen, so it is checked again: a changed value is refused, not written as it is.
+    expect(() => encodeRow(loose, { ...row, id: 'abc' }, 2)).toThrow(PowerBIValidationError);
+    // An object whose prototype is a checked row has no own members: it is encoded as any other row (its inherited
+    // values read one by one), not as the checked row's JSON text (`{}`).
+    const heir = Object.create(row) as object;
+    expect(encodeRow(loose, heir, 0, { batchId: 'b' })).toBe(
+      encodeRow(loose, { ...row }, 0, { batchId: 'b' }),
+    );
+  });
+
   it('property: planned from checked rows, bodies and sizes are those of unchecked copies', () => {
     // Checked rows are measured without flattening their text (encodeRowSized): the sizes must still be exact, with
     // blank members anywhere (the first, all of them), multi-byte text.
