@@ -196,6 +196,8 @@ class RefreshTokenSession {
   readonly #http: HttpClient;
   readonly #cycler: TokenCycler;
   #current: StoredRefreshToken | undefined;
+  /** The refresh token the store held when last read or written by this session (`undefined`: none yet). */
+  #inStore: string | undefined;
   #loaded = false;
   #warnedFor: string | undefined;
 
@@ -261,13 +263,23 @@ class RefreshTokenSession {
     return { token: parsed.accessToken, expiresAt: parsed.accessExpiresAt };
   }
 
-  /** The refresh token in use: the store's (read once), else the one given in the options. */
+  /**
+   * The refresh token to use: the store's, else the one given in the options. The store is read before every refresh,
+   * not once: another process sharing it (a second worker, a standby replica, `mlc run` beside the service) may have
+   * rotated the token since, and the one this session holds is then dead [inferred: rotation, see the simulator].
+   * A stored token this session has already seen (read or written) is not taken back over the one in memory: a save
+   * that failed leaves the store one token behind, and the newer one is the live one.
+   */
   async #loadCurrent(): Promise<StoredRefreshToken> {
     const options = this.#options;
+    const stored = await this.#readStore();
+    if (stored && stored.refreshToken !== this.#inStore) {
+      this.#inStore = stored.refreshToken;
+      this.#current = stored;
+      this.#loaded = true;
+    }
     if (!this.#loaded) {
-      const stored = options.tokenStore ? await options.tokenStore.load() : undefined;
-      if (stored) this.#current = stored;
-      else if (options.refreshToken) {
+      if (options.refreshToken) {
         this.#current = {
           refreshToken: options.refreshToken,
           expiresAt: jwtExpiry(options.refreshToken) ?? Number.POSITIVE_INFINITY,
@@ -282,6 +294,26 @@ class RefreshTokenSession {
       });
     }
     return this.#current;
+  }
+
+  /**
+   * The store's token. A store that cannot be read fails the first refresh (there is nothing else to go on); later, a
+   * warning and the token in memory, as before the store was read on every refresh.
+   */
+  async #readStore(): Promise<StoredRefreshToken | undefined> {
+    const store = this.#options.tokenStore;
+    if (!store) return undefined;
+    try {
+      return await store.load();
+    } catch (error) {
+      if (!this.#loaded) throw error;
+      const reason = redactText(error instanceof Error ? error.message : String(error), this.#secrets());
+      this.#context.logger.warn(
+        { reason },
+        'Reading the Sage X3 token store failed; refreshing with the refresh token this process holds',
+      );
+      return undefined;
+    }
   }
 
   /** Posts the refresh grant and reads the answer's tokens. */
@@ -338,6 +370,7 @@ class RefreshTokenSession {
     if (!store) return;
     try {
       await store.save({ ...rotated });
+      this.#inStore = rotated.refreshToken;
     } catch (error) {
       throw new X3AuthError({
         message:

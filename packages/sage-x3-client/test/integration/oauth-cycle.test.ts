@@ -137,6 +137,37 @@ describe('OAuth2 refresh-token strategy against the simulated cloud gateway', ()
     expect(haystack).not.toMatch(/eyJ[\w-]+\.[\w-]+\./); // no access token (JWT) either
   }, 60_000);
 
+  it('two processes sharing one token store: each refresh takes the token the other rotated', async () => {
+    const clock = new TestClock(START);
+    const s = await start(clock);
+    const store = new MemoryTokenStore();
+    const auth = () =>
+      oauth2RefreshTokenAuth({
+        tokenUrl: s.credentials.oauth.tokenUrl,
+        clientId: s.credentials.oauth.clientId,
+        clientSecret: s.credentials.oauth.clientSecret,
+        refreshToken: s.credentials.oauth.refreshToken,
+        tokenStore: store,
+      });
+    // A (a running service) and B (a second worker, or `mlc run` beside it) share the store, not their memory.
+    const a = clientFor(s, clock, auth());
+    const b = clientFor(s, clock, auth());
+    const expected = s.control.count('account');
+    for (let minute = 0; minute <= 20; minute++) {
+      expect(await clock.run(countAccounts(a))).toBe(expected);
+      await quiet();
+      expect(await clock.run(countAccounts(b))).toBe(expected);
+      await quiet();
+      await clock.advance(60_000);
+    }
+    const tokenCalls = s.control.requestLog().filter((e) => e.surface === 'token');
+    // Both refreshed on their own cycles, every refresh with the live token: none was refused as already used.
+    expect(tokenCalls.length).toBeGreaterThanOrEqual(8);
+    expect(tokenCalls.map((e) => e.status)).toEqual(tokenCalls.map(() => 200));
+    const stored = await store.load();
+    expect(stored && s.control.refreshTokenState(stored.refreshToken)).toBe('active');
+  });
+
   it('a revoked refresh token gives a clear auth error', async () => {
     const clock = new TestClock(START);
     const s = await start(clock);

@@ -111,6 +111,64 @@ describe('oauth2RefreshTokenAuth', () => {
     expect(text).not.toContain('at-1-planted');
   });
 
+  it('a save that failed leaves the store a token behind: the next refresh uses the live one in memory', async () => {
+    const clock = new TestClock('2024-05-01T00:00:00Z');
+    const gw = fakeGateway(clock);
+    const store = new MemoryTokenStore({
+      refreshToken: 'rt-initial-planted',
+      expiresAt: clock.now() + 86400_000 * 20,
+    });
+    let saves = 0;
+    const runtime = oauth2RefreshTokenAuth({
+      tokenUrl: 'https://gw.example.com/v1/token',
+      clientId: 'cid',
+      clientSecret: CLIENT_SECRET,
+      tokenStore: {
+        load: () => store.load(),
+        save: async (t) => {
+          if (++saves === 1) throw new Error('disk full');
+          await store.save(t);
+        },
+      },
+    }).start({ clock, logger: silentLogger, fetch: gw.fetch });
+    const failed = await runtime.provider.getHeaders(ctx).catch((e: unknown) => e);
+    expect((failed as X3AuthError).code).toBe('X3_TOKEN_STORE_FAILED');
+    // The store still holds rt-initial (dead now); this session holds rt-1 (live).
+    const headers = await runtime.provider.getHeaders(ctx);
+    expect(headers.authorization).toBe('Bearer at-2-planted');
+    expect((await store.load())?.refreshToken).toBe('rt-2-planted');
+  });
+
+  it('a store that cannot be read after the first refresh: a warning, and the token in memory', async () => {
+    const clock = new TestClock('2024-05-01T00:00:00Z');
+    const gw = fakeGateway(clock);
+    const store = new MemoryTokenStore();
+    let readable = true;
+    const warnings: string[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (_fields: unknown, message?: string) => warnings.push(message ?? ''),
+    };
+    const runtime = oauth2RefreshTokenAuth({
+      tokenUrl: 'https://gw.example.com/v1/token',
+      clientId: 'cid',
+      clientSecret: CLIENT_SECRET,
+      refreshToken: 'rt-initial-planted',
+      tokenStore: {
+        load: async () => {
+          if (!readable) throw new Error('store offline');
+          return store.load();
+        },
+        save: (t) => store.save(t),
+      },
+    }).start({ clock, logger, fetch: gw.fetch });
+    expect((await runtime.provider.getHeaders(ctx)).authorization).toBe('Bearer at-1-planted');
+    readable = false;
+    await clock.advance(6 * 60_000);
+    expect((await runtime.provider.getHeaders(ctx)).authorization).toBe('Bearer at-2-planted');
+    expect(warnings.some((w) => w.includes('Reading the Sage X3 token store failed'))).toBe(true);
+  });
+
   it('turns a dead refresh token into a clear typed error', async () => {
     const clock = new TestClock('2024-05-01T00:00:00Z');
     const gw = fakeGateway(clock);
